@@ -1,0 +1,73 @@
+"""The knowledge base's values: an article, a problem found while loading, a catalog."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Article:
+    """One help article: what customers ask and the answer in Markdown.
+
+    :param id: unique, stable identifier (defaults to the file name's stem)
+    :param title: the question or topic as the author titled it
+    :param body: the answer, Markdown
+    :param category: a section of the help center, free text
+    :param tags: keywords
+    :param questions: other phrasings customers use for the same need
+    :param path: the file it came from (None for articles built in code)
+    :param line: the line of ``path`` where the front matter starts
+    """
+
+    id: str
+    title: str
+    body: str
+    category: str = ""
+    tags: tuple[str, ...] = ()
+    questions: tuple[str, ...] = ()
+    path: Path | None = None
+    line: int = 1
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong in an article file, located at ``path:line``."""
+
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """All articles of one knowledge-base version, in a stable order."""
+
+    articles: tuple[Article, ...] = ()
+    _by_id: dict[str, Article] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._by_id.update({a.id: a for a in self.articles})
+
+    @classmethod
+    def of(cls, articles: Sequence[Article]) -> Catalog:
+        return cls(tuple(articles))
+
+    def get(self, article_id: str) -> Article | None:
+        return self._by_id.get(article_id)
+
+    def __getitem__(self, article_id: str) -> Article:
+        return self._by_id[article_id]
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._by_id
+
+    def __iter__(self) -> Iterator[Article]:
+        return iter(self.articles)
+
+    def __len__(self) -> int:
+        return len(self.articles)

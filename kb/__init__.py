@@ -1,0 +1,27 @@
+"""The knowledge base: help articles in Markdown with YAML front matter, loaded and checked."""
+
+from kb.article import Article, Catalog, Problem
+from kb.fingerprint import fingerprint
+from kb.frontmatter import FrontMatterError
+from kb.loader import (
+    ArticleError,
+    KnowledgeBaseError,
+    KnowledgeBaseNotFound,
+    LoadResult,
+    load_folder,
+    parse_article,
+)
+
+__all__ = [
+    "Article",
+    "ArticleError",
+    "Catalog",
+    "FrontMatterError",
+    "KnowledgeBaseError",
+    "KnowledgeBaseNotFound",
+    "LoadResult",
+    "Problem",
+    "fingerprint",
+    "load_folder",
+    "parse_article",
+]

@@ -1,0 +1,109 @@
+"""From raw text to the terms we match on: the whole normalisation pipeline in one place.
+
+normalise → greetings out → wrong script repaired → tokens → typos repaired against the KB's
+vocabulary → lemmas → filler and function words out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from nlp.lemmas import Lemmatizer
+from nlp.scripts import ScriptRepair
+from nlp.slang import SLANG
+from nlp.stopwords import FILLER, is_stopword, strip_greetings
+from nlp.text import normalise
+from nlp.tokens import tokenize
+from nlp.typos import TypoFixer
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What the engine understood of a message.
+
+    :param text: the normalised text after script repair (what a human would have typed)
+    :param terms: content lemmas, in order, used for matching
+    :param repairs: (typed, understood) word pairs, to explain a match
+    """
+
+    text: str
+    terms: tuple[str, ...]
+    repairs: tuple[tuple[str, str], ...] = ()
+
+
+class Analyzer:
+    """Turns text into matching terms; ``fit`` learns the knowledge base's vocabulary.
+
+    :param lemmatizer: shared pymorphy3 cache (one per process is plenty)
+    :param repair_known_words: also repair dictionary words that the KB never uses, by one edit
+    """
+
+    def __init__(
+        self, lemmatizer: Lemmatizer | None = None, repair_known_words: bool = True
+    ) -> None:
+        self.lemmatizer = lemmatizer or Lemmatizer()
+        self.repair_known_words = repair_known_words
+
+    def fit(self, texts: Iterable[str]) -> Analyzer:
+        """Learn the words and lemmas of the knowledge base from its texts."""
+        words: list[str] = []
+        for text in texts:
+            words.extend(t.text for t in tokenize(normalise(text)) if not t.is_code)
+        self.typos_ = TypoFixer().fit(words)
+        self.lemmas_ = frozenset(self.lemmatizer.lemma(w) for w in self.typos_.frequency_)
+        self.scripts_ = ScriptRepair(is_known=self._is_word, keep=self._is_kb_latin)
+        self._cache: dict[str, tuple[str, ...]] = {}
+        return self
+
+    def _is_word(self, word: str) -> bool:
+        return word in self.typos_ or self.lemmatizer.is_known(word)
+
+    def _is_kb_latin(self, word: str) -> bool:
+        return word in self.typos_
+
+    def terms_of_document(self, text: str) -> list[str]:
+        """Terms of knowledge-base text: trusted spelling, so no repair, only lemmas and filters."""
+        terms = []
+        for token in tokenize(normalise(text)):
+            term = self._term(token.text, token.is_code)
+            if term:
+                terms.append(term)
+        return terms
+
+    def _term(self, word: str, is_code: bool) -> str | None:
+        if is_code:
+            return word
+        word = SLANG.get(word, word)
+        lemma = self.lemmatizer.lemma(word)
+        if word in FILLER or is_stopword(lemma, self.lemmatizer.pos(word)):
+            return None
+        return lemma
+
+    def analyze(self, raw: str) -> Analysis:
+        """Everything the engine needs of a customer's message."""
+        text = strip_greetings(self.scripts_.repair(normalise(raw)))
+        terms: list[str] = []
+        repairs: list[tuple[str, str]] = []
+        for token in tokenize(text):
+            word = token.text
+            if not token.is_code and word not in self.typos_:
+                fixed = self._repair(word)
+                if fixed:
+                    repairs.append((word, fixed))
+                    word = fixed
+            term = self._term(word, token.is_code)
+            if term:
+                terms.append(term)
+        return Analysis(text=text, terms=tuple(terms), repairs=tuple(repairs))
+
+    def _repair(self, word: str) -> str | None:
+        if not self.lemmatizer.is_known(word):
+            return self.typos_.fix(word)
+        if self.lemmatizer.lemma(word) in self.lemmas_ or not self.repair_known_words:
+            return None
+        # A real word the KB never uses may still be a slip for one it does ("рлоки"), but only
+        # by a single edit, and only in longer words where one edit rarely makes another word.
+        if len(word) < 6:
+            return None
+        return self.typos_.fix(word, limit=1)

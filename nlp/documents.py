@@ -1,0 +1,50 @@
+"""What retrieval needs to know of an article, and what it returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nlp.analyzer import Analysis
+
+
+@dataclass(frozen=True)
+class Document:
+    """An article as text fields; ``phrasings`` are the title and the customers' questions."""
+
+    id: str
+    title: str
+    body: str = ""
+    questions: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    category: str = ""
+
+    @property
+    def phrasings(self) -> tuple[str, ...]:
+        return (self.title, *self.questions)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A candidate article and how well it matches, higher is better (not a probability)."""
+
+    doc_id: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The ranked candidates for one query and the evidence a decision can weigh.
+
+    :param coverage: share of the query's idf mass found in the best article's phrasings
+    :param agreement: whether the word and character scorers put the same article first
+    """
+
+    analysis: Analysis
+    hits: tuple[Hit, ...]
+    coverage: float = 0.0
+    agreement: bool = False
+    unknown: float = 0.0
+
+    @property
+    def top(self) -> Hit | None:
+        return self.hits[0] if self.hits else None

@@ -1,0 +1,104 @@
+"""Repair of words typed in the wrong script: wrong keyboard layout, translit, look-alikes.
+
+A customer's message may be typed wholly in the Latin layout (``rfr jnvtybnm pfrfp``), in
+translit (``kak otmenit zakaz``), or carry a Latin word among Cyrillic ones. Each Latin chunk gets
+candidate readings; a dictionary (``is_known``) says which are words. When most chunks of a message
+read as words one way, the whole message is read that way, so a typo inside it still converts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from nlp.keyboard import LAYOUT_CHARS, from_latin_layout, transliterations
+from nlp.text import LOOKALIKES
+
+_LATIN = re.compile(r"[a-z]")
+_CYRILLIC_NOT_YO = re.compile(r"[а-дж-я]")
+_EDGE_PUNCT = "?!\"()«»:…"
+_TRAILING = ".,;:?!\"')»…"
+_WORD = re.compile(r"[а-яa-z]+")
+
+
+def _is_latin_chunk(chunk: str) -> bool:
+    return bool(_LATIN.search(chunk)) and not _CYRILLIC_NOT_YO.search(chunk)
+
+
+def _layout_readings(chunk: str) -> list[str]:
+    core = chunk.strip(_EDGE_PUNCT)
+    if not core or any(ch not in LAYOUT_CHARS and not ch.isdigit() and ch != "-" for ch in core):
+        return []
+    # A trailing "," or "." is either punctuation or the б/ю key: offer both readings.
+    readings = [from_latin_layout(core)]
+    bare = core.rstrip(_TRAILING)
+    if bare and bare != core:
+        readings.append(from_latin_layout(bare))
+    return readings
+
+
+def _translit_readings(chunk: str) -> list[str]:
+    core = chunk.strip(_TRAILING + _EDGE_PUNCT)
+    if not core.replace("'", "").replace("-", "").isalpha():
+        return []
+    return transliterations(core)
+
+
+def _lookalike_reading(chunk: str) -> list[str]:
+    core = chunk.strip(_TRAILING + _EDGE_PUNCT)
+    letters = [ch for ch in core if ch.isalpha()]
+    if not letters or any(ch not in LOOKALIKES for ch in letters):
+        return []
+    return ["".join(LOOKALIKES.get(ch, ch) for ch in core)]
+
+
+class ScriptRepair:
+    """Reads Latin-letter chunks of a message as the Russian words they stand for.
+
+    :param is_known: whether a (Cyrillic or Latin) word is a real word for this knowledge base
+    :param keep: whether a Latin word is itself a term of the knowledge base (``rutube``)
+    """
+
+    def __init__(self, is_known: Callable[[str], bool], keep: Callable[[str], bool]) -> None:
+        self.is_known = is_known
+        self.keep = keep
+
+    def _reads(self, candidate: str) -> bool:
+        words = _WORD.findall(candidate)
+        return bool(words) and all(self.is_known(w) for w in words)
+
+    def _first_known(self, readings: list[str]) -> str | None:
+        return next((r for r in readings if self._reads(r)), None)
+
+    def repair(self, text: str) -> str:
+        """``text`` (normalised) with Latin chunks replaced by their Russian reading."""
+        chunks = text.split(" ")
+        latin = [i for i, c in enumerate(chunks) if _is_latin_chunk(c)]
+        if not latin:
+            return text
+        kept = {i for i in latin if all(self.keep(w) for w in _WORD.findall(chunks[i]))}
+        todo = [i for i in latin if i not in kept]
+        layout = {i: _layout_readings(chunks[i]) for i in todo}
+        translit = {i: _translit_readings(chunks[i]) for i in todo}
+        layout_hits = {i: self._first_known(layout[i]) for i in todo}
+        translit_hits = {i: self._first_known(translit[i]) for i in todo}
+        n_layout = sum(h is not None for h in layout_hits.values())
+        n_translit = sum(h is not None for h in translit_hits.values())
+        # A message typed wholly in one way: read every chunk that way, known or not.
+        if len(todo) >= 2 and n_layout > n_translit and n_layout * 2 >= len(todo):
+            for i in todo:
+                chunks[i] = layout_hits[i] or (layout[i][0] if layout[i] else chunks[i])
+            return " ".join(chunks)
+        if len(todo) >= 2 and n_translit >= n_layout and n_translit * 2 >= len(todo):
+            for i in todo:
+                chunks[i] = translit_hits[i] or (translit[i][0] if translit[i] else chunks[i])
+            return " ".join(chunks)
+        for i in todo:
+            reading = (
+                self._first_known(_lookalike_reading(chunks[i]))
+                or layout_hits[i]
+                or translit_hits[i]
+            )
+            if reading:
+                chunks[i] = reading
+        return " ".join(chunks)

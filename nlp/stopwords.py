@@ -1,0 +1,48 @@
+"""Words that must not drive a match: greetings, politeness, filler and function words.
+
+Lists are of lemmas (after ``ё`` → ``е``). Parts of speech that never carry a topic
+(prepositions, conjunctions, particles, interjections, pronouns) are dropped by tag as well, so
+the lists only need the words pymorphy3 tags otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Parts of speech (pymorphy3 OpenCorpora tags) dropped from matching.
+FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL", "INTJ", "NPRO"})
+
+#: Greetings, thanks, politeness and conversational filler.
+FILLER = frozenset(
+    """
+    здравствуйте здравствовать здравствуй привет приветствовать приветствую спасибо благодарить благодарность заранее пожалуйста плиз подсказать сказать
+    помочь помогите уточнить узнать спросить интересовать вопрос вопросик ответ хотеть хотеться
+    мочь можно нужно надо необходимо подскажите скажите пожалуйста ребята уважаемый коллега
+    поддержка служба сотрудник ок окей ладно короче вообще просто вот такой как какой каков
+    который что почему зачем когда где куда откуда сколько кто чей ли бы же ну да нет
+    это этот тот весь свой сам самый очень тоже также еще уже вот вроде типа
+    быть есть являться делать сделать
+    """.split()
+)
+
+# Greeting phrases go as a whole: "день" alone may matter ("аренда на день"), "добрый день" never.
+_GREETINGS = re.compile(
+    r"\b(?:добр(?:ый|ого|ое|ой|ых)\s+(?:день|дня|вечер|вечера|утро|утра|ночи|времени(?:\s+суток)?)"
+    r"|доброе\s+утро|всем\s+привет|хорошего\s+дня)\b"
+)
+
+
+def strip_greetings(text: str) -> str:
+    """Remove greeting phrases from normalised text (``добрый день, ...`` → ``, ...``)."""
+    return _GREETINGS.sub(" ", text)
+
+
+#: Lemmas kept although their part of speech is usually dropped: they change the meaning.
+KEEP = frozenset({"не", "без", "нельзя"})
+
+
+def is_stopword(lemma: str, pos: str) -> bool:
+    """Whether a token with this lemma and part of speech should be ignored for matching."""
+    if lemma in KEEP:
+        return False
+    return lemma in FILLER or pos in FUNCTION_POS

@@ -1,0 +1,53 @@
+"""Deterministic clean-up of raw customer text before it is tokenised.
+
+``normalise`` folds what never carries meaning for matching: Unicode variants, case, ``ё``,
+Latin look-alike letters inside Cyrillic words, invisible characters and URLs. Choices that need a
+dictionary (wrong keyboard layout, transliteration, typos) are made later by the ``Analyzer``.
+
+>>> normalise("Ёлка  в кoрзинe!")
+'елка в корзине!'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+#: Latin letters that look like Cyrillic ones; folded only inside words that already mix scripts.
+LOOKALIKES: dict[str, str] = {
+    "a": "а", "b": "в", "c": "с", "e": "е", "h": "н", "k": "к", "m": "м", "n": "п",
+    "o": "о", "p": "р", "r": "г", "t": "т", "u": "и", "x": "х", "y": "у", "3": "з",
+}  # fmt: skip
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_CYRILLIC = re.compile(r"[а-яё]")
+_LATIN = re.compile(r"[a-z]")
+
+
+def fold_lookalikes(word: str) -> str:
+    """Replace Latin look-alikes in a word that has Cyrillic letters too (``кoрзинe`` → ``корзине``).
+
+    Words that are all Latin are left alone: they may be brand names, English terms or a wrong
+    keyboard layout, which the analyzer decides with a dictionary. So is a mixed word with a Latin
+    letter that looks like no Cyrillic one: that is a wrong layout with a stray ``ё``.
+    """
+    if not (_CYRILLIC.search(word) and _LATIN.search(word)):
+        return word
+    if any(ch not in LOOKALIKES for ch in _LATIN.findall(word)):
+        return word
+    return "".join(LOOKALIKES.get(ch, ch) for ch in word)
+
+
+def normalise(raw: str) -> str:
+    """Lower-case, fold ``ё``, Unicode variants, look-alikes; drop URLs and invisible characters.
+
+    Never raises; idempotent: ``normalise(normalise(x)) == normalise(x)``.
+    """
+    text = unicodedata.normalize("NFKC", raw).translate(_INVISIBLE)
+    text = text.lower().replace("ё", "е")
+    text = _URL.sub(" ", text)
+    text = _WORD.sub(lambda m: fold_lookalikes(m.group()), text)
+    return _SPACES.sub(" ", text).strip()

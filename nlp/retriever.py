@@ -59,12 +59,12 @@ class Retriever:
 
     def fit(self, documents: Sequence[Document]) -> Retriever:
         docs = list(documents)
-        if not docs:
-            raise ValueError("cannot build an index of zero documents")
         self.ids_ = [d.id for d in docs]
         if not hasattr(self.analyzer, "typos_"):
             texts = [t for d in docs for t in (*d.phrasings, d.body, *d.tags, d.category)]
             self.analyzer.fit(texts)
+        if not docs:
+            return self  # an empty KB answers nothing and escalates everything
         terms = self.analyzer.terms_of_document
         phrasing_terms: list[list[str]] = []
         owner: list[int] = []
@@ -101,7 +101,7 @@ class Retriever:
     def search(self, query: str, k: int = 10) -> Ranking:
         """The ``k`` best articles for ``query``, best first, with the evidence for a decision."""
         analysis = self.analyzer.analyze(query)
-        if not analysis.terms:
+        if not analysis.terms or not self.ids_:
             return Ranking(analysis=analysis, hits=())
         views = self.views(analysis)
         total = self.weights.combine(views)

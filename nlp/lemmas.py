@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
 import pymorphy3
+
+# pymorphy3 analyses Russian (and guesses at Latin); other scripts it may fail on, e.g. code
+# points without a Unicode name raise ValueError inside it. Those words are kept as they are.
+_RUSSIAN_OR_LATIN = re.compile(r"[а-яёa-z0-9\-]+")
 
 
 @lru_cache(maxsize=1)
@@ -30,10 +35,12 @@ class Lemmatizer:
         """The dictionary form of ``word`` (``заказы`` → ``заказ``)."""
         lemma = self._lemmas.get(word)
         if lemma is None:
-            parse = _analyzer().parse(word)[0]
-            lemma = parse.normal_form.replace("ё", "е")
+            lemma, pos = word, ""
+            if _RUSSIAN_OR_LATIN.fullmatch(word):
+                parse = _analyzer().parse(word)[0]
+                lemma, pos = parse.normal_form.replace("ё", "е"), str(parse.tag.POS or "")
             self._lemmas[word] = lemma
-            self._pos[word] = str(parse.tag.POS or "")
+            self._pos[word] = pos
         return lemma
 
     def pos(self, word: str) -> str:
@@ -46,6 +53,6 @@ class Lemmatizer:
         """Whether the dictionary knows ``word`` (guesses for unknown words do not count)."""
         known = self._known.get(word)
         if known is None:
-            known = bool(_analyzer().word_is_known(word))
+            known = bool(_RUSSIAN_OR_LATIN.fullmatch(word)) and bool(_analyzer().word_is_known(word))
             self._known[word] = known
         return known

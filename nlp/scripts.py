@@ -22,7 +22,12 @@ _WORD = re.compile(r"[а-яa-z]+")
 
 
 def _is_latin_chunk(chunk: str) -> bool:
-    return bool(_LATIN.search(chunk)) and not _CYRILLIC_NOT_YO.search(chunk)
+    # Chunks with digits are codes (order numbers, error codes): never re-read.
+    return (
+        bool(_LATIN.search(chunk))
+        and not _CYRILLIC_NOT_YO.search(chunk)
+        and not any(ch.isdigit() for ch in chunk)
+    )
 
 
 def _layout_readings(chunk: str) -> list[str]:

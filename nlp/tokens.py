@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# A word, a number, or a code such as an order number (``k-123456``, ``err-401``, ``5.0``).
-_TOKEN = re.compile(r"[^\W_]*\d[\w.\-/]*[^\W_]|[^\W\d_]+(?:-[^\W\d_]+)*|\d", re.UNICODE)
+# Letters and digits, possibly joined by "-", "." or "/": a word, a number, a hyphenated word, or
+# a code such as an order number (``k-123456``, ``err-401``, ``5.0``).
+_TOKEN = re.compile(r"[^\W_]+(?:[-./][^\W_]+)*", re.UNICODE)
+_JOINERS = re.compile(r"[-./]")
 
 
 @dataclass(frozen=True)
@@ -32,11 +34,11 @@ def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
     for m in _TOKEN.finditer(text):
         word = m.group()
-        if "-" in word and not any(ch.isdigit() for ch in word):
-            offset = m.start()
-            for part in word.split("-"):
-                tokens.append(Token(part, offset, offset + len(part)))
-                offset += len(part) + 1
-        else:
+        if any(ch.isdigit() for ch in word):
             tokens.append(Token(word, m.start(), m.end()))
+            continue
+        offset = m.start()
+        for part in _JOINERS.split(word):
+            tokens.append(Token(part, offset, offset + len(part)))
+            offset += len(part) + 1
     return tokens

@@ -1,0 +1,56 @@
+"""The whole pipeline: each phenomenon of customer typing ends in the same terms."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nlp.analyzer import Analyzer
+
+CLEAN = ("отменить", "заказ")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "как отменить заказ",
+        "Как ОТМЕНИТЬ заказ?",
+        "Здравствуйте! Подскажите, пожалуйста, как отменить заказ",  # greeting and politeness
+        "добрый день, как отменить заказ, спасибо",
+        "rfr jnvtybnm pfrfp",  # whole message in the Latin layout
+        "kak otmenit zakaz",  # translit
+        "как oтмeнить зaкaз",  # Latin look-alikes
+        "как отменть заказь",  # typos
+        "как отменить заказы",  # another word form
+    ],
+)
+def test_phenomena_reduce_to_the_same_terms(analyzer: Analyzer, typed: str) -> None:
+    assert analyzer.analyze(typed).terms == CLEAN
+
+
+def test_codes_and_numbers_are_kept(analyzer: Analyzer) -> None:
+    terms = analyzer.analyze("заказ K-123456 на 1500 рублей").terms
+    assert "k-123456" in terms and "1500" in terms
+
+
+def test_latin_kb_terms_are_not_converted(analyzer: Analyzer) -> None:
+    assert "rutube" in analyzer.analyze("монетизация на rutube").terms
+
+
+def test_repairs_are_reported(analyzer: Analyzer) -> None:
+    assert ("дотсавка", "доставка") in analyzer.analyze("дотсавка").repairs
+
+
+def test_slang_is_read_as_the_word_articles_use(analyzer: Analyzer) -> None:
+    assert "приложение" in analyzer.analyze("прила не работает").terms
+
+
+def test_only_filler_leaves_no_terms(analyzer: Analyzer) -> None:
+    assert analyzer.analyze("Здравствуйте, подскажите пожалуйста").terms == ()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_analyze_never_raises(analyzer: Analyzer, raw: str) -> None:
+    analyzer.analyze(raw)

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import pytest
+
+from nlp.typos import TypoFixer, max_edits
+
+VOCABULARY = ["монетизация", "заказ", "доставка", "отменить", "курьер", "кот", "возврат"]
+
+
+@pytest.fixture(scope="module")
+def fixer() -> TypoFixer:
+    return TypoFixer().fit(VOCABULARY)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("монетизцаия", "монетизация"),  # transposition
+        ("заказь", "заказ"),  # extra letter
+        ("дотсавка", "доставка"),
+        ("отменть", "отменить"),  # missing letter
+        ("курер", "курьер"),
+        ("возрат", "возврат"),
+    ],
+)
+def test_typos_are_repaired_against_the_vocabulary(fixer: TypoFixer, typed: str, meant: str) -> None:
+    assert fixer.fix(typed) == meant
+
+
+@pytest.mark.parametrize("word", ["код", "абракадабра", "zzzz", "заказ"])
+def test_no_repair_for_short_far_or_known_words(fixer: TypoFixer, word: str) -> None:
+    assert fixer.fix(word) is None
+
+
+def test_edit_bound_grows_with_length() -> None:
+    assert [max_edits("x" * n) for n in (3, 4, 6, 10)] == [0, 1, 2, 3]

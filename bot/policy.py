@@ -119,6 +119,7 @@ def decide(
     if p3 >= th.clarify and len(ranking.hits) > 1:
         best = ranking.hits[0].score
         close = [h for h in ranking.hits if h.score >= th.choice_ratio * best]
-        return Clarify(hits=tuple((close if len(close) >= 2 else ranking.hits)[: th.choices]),
-                       confidence=p1)
+        return Clarify(
+            hits=tuple((close if len(close) >= 2 else ranking.hits)[: th.choices]), confidence=p1
+        )
     return Escalate(confidence=p1)

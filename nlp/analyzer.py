@@ -6,6 +6,7 @@ vocabulary → lemmas → filler and function words out.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -40,18 +41,31 @@ class Analyzer:
     """
 
     def __init__(
-        self, lemmatizer: Lemmatizer | None = None, repair_known_words: bool = True
+        self,
+        lemmatizer: Lemmatizer | None = None,
+        repair_known_words: bool = True,
+        max_inflected_lemmas: int = 5000,
     ) -> None:
         self.lemmatizer = lemmatizer or Lemmatizer()
         self.repair_known_words = repair_known_words
+        self.max_inflected_lemmas = max_inflected_lemmas
 
     def fit(self, texts: Iterable[str]) -> Analyzer:
         """Learn the words and lemmas of the knowledge base from its texts."""
         words: list[str] = []
         for text in texts:
             words.extend(t.text for t in tokenize(normalise(text)) if not t.is_code)
-        self.typos_ = TypoFixer().fit(words)
-        self.lemmas_ = frozenset(self.lemmatizer.lemma(w) for w in self.typos_.frequency_)
+        lemma_counts = Counter(self.lemmatizer.lemma(w) for w in words)
+        self.lemmas_ = frozenset(lemma_counts)
+        # Typos are repaired towards any form of the KB's words, not only the forms it happens to
+        # use ("набрпть" → "набрать" although articles say "наберите"). Forms of the most
+        # frequent lemmas only, to bound build time and memory on large KBs.
+        forms = [
+            form
+            for lemma, _ in lemma_counts.most_common(self.max_inflected_lemmas)
+            for form in self.lemmatizer.forms(lemma)
+        ]
+        self.typos_ = TypoFixer().fit([*words, *forms])
         self.scripts_ = ScriptRepair(is_known=self._is_word, keep=self._is_kb_latin)
         self._cache: dict[str, tuple[str, ...]] = {}
         return self

@@ -49,10 +49,18 @@ class Lemmatizer:
             self.lemma(word)
         return self._pos[word]
 
+    def forms(self, lemma: str) -> set[str]:
+        """Every form of the word whose dictionary form is ``lemma`` (``заказ`` → ``заказами``…)."""
+        if not _RUSSIAN_OR_LATIN.fullmatch(lemma) or not self.is_known(lemma):
+            return set()
+        return {f.word.replace("ё", "е") for f in _analyzer().parse(lemma)[0].lexeme}
+
     def is_known(self, word: str) -> bool:
         """Whether the dictionary knows ``word`` (guesses for unknown words do not count)."""
         known = self._known.get(word)
         if known is None:
-            known = bool(_RUSSIAN_OR_LATIN.fullmatch(word)) and bool(_analyzer().word_is_known(word))
+            known = bool(_RUSSIAN_OR_LATIN.fullmatch(word)) and bool(
+                _analyzer().word_is_known(word)
+            )
             self._known[word] = known
         return known

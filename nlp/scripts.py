@@ -16,7 +16,7 @@ from nlp.text import LOOKALIKES
 
 _LATIN = re.compile(r"[a-z]")
 _CYRILLIC_NOT_YO = re.compile(r"[а-дж-я]")
-_EDGE_PUNCT = "?!\"()«»:…"
+_EDGE_PUNCT = '?!"()«»:…'
 _TRAILING = ".,;:?!\"')»…"
 _WORD = re.compile(r"[а-яa-z]+")
 

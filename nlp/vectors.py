@@ -20,6 +20,29 @@ def _identity(features: list[str]) -> list[str]:
     return features
 
 
+def weighted_row_sum(
+    matrix: sparse.csr_matrix, rows: Sequence[int], weights: npt.NDArray[np.float32] | None = None
+) -> npt.NDArray[np.float32]:
+    """``weights @ matrix[rows]`` as a dense vector, without scipy's fancy-indexing overhead.
+
+    A query touches a handful of rows; slicing the CSR arrays directly is several times faster
+    than ``matrix[rows]`` for that, and this sits on every query's path.
+    """
+    indptr, indices, data = matrix.indptr, matrix.indices, matrix.data
+    rows_ = np.asarray(rows, dtype=np.int64)
+    starts = indptr[rows_]
+    lengths = indptr[rows_ + 1] - starts
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(matrix.shape[1], dtype=np.float32)
+    # Positions of every stored value of the chosen rows, in one vectorised step.
+    take = np.arange(total) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    values = data[take]
+    if weights is not None:
+        values = values * np.repeat(weights, lengths)
+    return np.bincount(indices[take], weights=values, minlength=matrix.shape[1]).astype(np.float32)
+
+
 class TermMatrix:
     """Cosine similarity of a bag of features against many units (phrasings or articles).
 
@@ -51,9 +74,10 @@ class TermMatrix:
         if not counts:
             return [], np.zeros(0, dtype=np.float32)
         ids = [self.vocabulary_[f] for f in counts]
-        weights = np.array(
-            [(1.0 + math.log(c)) for c in counts.values()], dtype=np.float32
-        ) * self.idf_[ids]
+        weights = (
+            np.array([(1.0 + math.log(c)) for c in counts.values()], dtype=np.float32)
+            * self.idf_[ids]
+        )
         weights /= np.linalg.norm(weights)
         return ids, weights
 
@@ -72,13 +96,11 @@ class TermMatrix:
         total = float(idf.sum()) + unseen * float(self.idf_.max(initial=1.0))
         if not ids:
             return np.zeros(self.n_units_, dtype=np.float32)
-        present = self.presence_[ids]
-        return np.asarray(present.T @ (idf / total), dtype=np.float32).ravel()
+        return weighted_row_sum(self.presence_, ids, idf / total)
 
     def scores(self, features: Sequence[str]) -> npt.NDArray[np.float32]:
         """Cosine of the query with every unit (0 where nothing is shared)."""
         ids, weights = self.weigh(features)
         if not ids:
             return np.zeros(self.n_units_, dtype=np.float32)
-        rows = self.by_term_[ids]
-        return np.asarray(rows.T @ weights, dtype=np.float32).ravel()
+        return weighted_row_sum(self.by_term_, ids, weights)

@@ -40,9 +40,9 @@ class Weights:
     title_repeat: int = 2
 
     def combine(self, views: dict[str, npt.NDArray[np.float32]]) -> npt.NDArray[np.float32]:
-        total: npt.NDArray[np.float32] = sum(  # type: ignore[assignment]
-            getattr(self, name) * views[name] for name in VIEWS
-        )
+        total = np.zeros_like(views[VIEWS[0]])
+        for name in VIEWS:
+            total += getattr(self, name) * views[name]
         return total
 
 

@@ -28,7 +28,7 @@ _LATIN = re.compile(r"[a-z]")
 
 
 def fold_lookalikes(word: str) -> str:
-    """Replace Latin look-alikes in a word that has Cyrillic letters too (``кoрзинe`` → ``корзине``).
+    """Replace Latin look-alikes in a word with Cyrillic letters too (``кoрзинe`` → ``корзине``).
 
     Words that are all Latin are left alone: they may be brand names, English terms or a wrong
     keyboard layout, which the analyzer decides with a dictionary. So is a mixed word with a Latin

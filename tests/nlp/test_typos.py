@@ -23,7 +23,9 @@ def fixer() -> TypoFixer:
         ("возрат", "возврат"),
     ],
 )
-def test_typos_are_repaired_against_the_vocabulary(fixer: TypoFixer, typed: str, meant: str) -> None:
+def test_typos_are_repaired_against_the_vocabulary(
+    fixer: TypoFixer, typed: str, meant: str
+) -> None:
     assert fixer.fix(typed) == meant
 
 

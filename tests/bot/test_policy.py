@@ -1,0 +1,52 @@
+"""The answer / clarify / escalate bands."""
+
+from __future__ import annotations
+
+from bot.policy import Answer, Clarify, Escalate, Thresholds, decide, probabilities
+from nlp.analyzer import Analysis
+from nlp.documents import Hit, Ranking
+
+
+def ranking(*scores: float, coverage: float = 1.0, agreement: bool = True) -> Ranking:
+    hits = tuple(Hit(f"a{i}", s) for i, s in enumerate(scores))
+    return Ranking(Analysis("q", ("отменить", "заказ")), hits, coverage, agreement)
+
+
+def test_clear_winner_is_answered() -> None:
+    decision = decide(ranking(0.9, 0.2, 0.1))
+    assert isinstance(decision, Answer)
+    assert decision.hit.doc_id == "a0"
+    assert 0.0 <= decision.confidence <= 1.0
+
+
+def test_close_candidates_are_offered_as_choices() -> None:
+    decision = decide(ranking(0.55, 0.54, 0.5, 0.1), Thresholds(answer=0.95, clarify=0.0))
+    assert isinstance(decision, Clarify)
+    assert [h.doc_id for h in decision.hits] == ["a0", "a1", "a2"]
+
+
+def test_clarify_offers_at_most_the_configured_number() -> None:
+    decision = decide(ranking(0.5, 0.5, 0.5, 0.5), Thresholds(answer=1.0, clarify=0.0, choices=2))
+    assert isinstance(decision, Clarify) and len(decision.hits) == 2
+
+
+def test_weak_match_is_escalated() -> None:
+    decision = decide(ranking(0.05, 0.04, coverage=0.1, agreement=False))
+    assert isinstance(decision, Escalate)
+
+
+def test_no_hits_is_escalated_with_zero_confidence() -> None:
+    empty = Ranking(Analysis("", ()), ())
+    assert decide(empty) == Escalate(confidence=0.0)
+
+
+def test_confidence_grows_with_the_margin() -> None:
+    narrow, _ = probabilities(ranking(0.5, 0.45))
+    wide, _ = probabilities(ranking(0.5, 0.1))
+    assert wide > narrow
+
+
+def test_raising_the_answer_threshold_turns_answers_into_choices() -> None:
+    r = ranking(0.6, 0.3, 0.2)
+    assert isinstance(decide(r), Answer)
+    assert isinstance(decide(r, Thresholds(answer=0.999, clarify=0.0)), Clarify)

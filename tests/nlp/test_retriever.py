@@ -1,0 +1,86 @@
+"""Retrieval on a small knowledge base with deliberately close articles."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.documents import Document
+from nlp.retriever import Retriever
+
+DOCS = [
+    Document(
+        id="cancel-order",
+        title="Как отменить заказ",
+        questions=("Передумал, хочу отказаться от заказа", "Отмена покупки"),
+        body="Заказ можно отменить в приложении до передачи курьеру: «Заказы → Отменить».",
+    ),
+    Document(
+        id="refund",
+        title="Когда вернутся деньги за отменённый заказ",
+        questions=("Отменил заказ, а деньги не пришли",),
+        body="Деньги возвращаются на карту в течение 3–5 рабочих дней после отмены.",
+    ),
+    Document(
+        id="courier-late",
+        title="Курьер опаздывает",
+        questions=("Где курьер, заказ задерживается",),
+        body="Если курьер опаздывает больше чем на 15 минут, напишите в чат — начислим баллы.",
+    ),
+    Document(
+        id="promo-code",
+        title="Промокод не применяется",
+        tags=("промокод", "скидка"),
+        body="Проверьте срок действия промокода и минимальную сумму заказа.",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def retriever() -> Retriever:
+    return Retriever().fit(DOCS)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("как отменить заказ", "cancel-order"),
+        ("хочу отменить покупку", "cancel-order"),
+        ("отменил заказ когда вернут деньги", "refund"),
+        ("курьер опаздывает уже полчаса", "courier-late"),
+        ("не работает промокод на скидку", "promo-code"),
+        ("rfr jnvtybnm pfrfp", "cancel-order"),  # wrong layout
+        ("kak otmenit zakaz", "cancel-order"),  # translit
+        ("курер опаздывает", "courier-late"),  # typo
+        ("Здравствуйте! Подскажите, пожалуйста, где курьер? Заказ задерживается", "courier-late"),
+    ],
+)
+def test_finds_the_right_article(retriever: Retriever, question: str, expected: str) -> None:
+    ranking = retriever.search(question)
+    assert ranking.top is not None and ranking.top.doc_id == expected
+
+
+def test_hits_are_ranked_with_scores(retriever: Retriever) -> None:
+    hits = retriever.search("отмена заказа и возврат денег", k=3).hits
+    assert len(hits) <= 3
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert {h.doc_id for h in hits[:2]} == {"cancel-order", "refund"}
+
+
+@pytest.mark.parametrize("question", ["", "   ", "!!!", "здравствуйте", "🙂🙂🙂"])
+def test_nothing_to_match_gives_no_hits(retriever: Retriever, question: str) -> None:
+    assert retriever.search(question).hits == ()
+
+
+def test_unrelated_question_scores_low(retriever: Retriever) -> None:
+    ranking = retriever.search("кто выиграл чемпионат мира по футболу")
+    assert not ranking.hits or ranking.hits[0].score < 0.2
+
+
+def test_empty_knowledge_base_answers_nothing() -> None:
+    assert Retriever().fit([]).search("как отменить заказ").hits == ()
+
+
+def test_agreement_and_coverage_are_reported(retriever: Retriever) -> None:
+    ranking = retriever.search("как отменить заказ")
+    assert ranking.agreement
+    assert ranking.coverage == pytest.approx(1.0)

@@ -1,0 +1,1 @@
+"""Alembic migrations of faqbot's database (a package so that installs ship them)."""

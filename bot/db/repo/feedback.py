@@ -1,0 +1,66 @@
+"""What customers tell us about the bot's answers: votes, and every question's outcome."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Attempt, AttemptDecision, Customer, Vote
+from bot.tickets import Clock, utc_now
+
+__all__ = ["record_attempt", "record_vote"]
+
+
+async def record_vote(
+    session: AsyncSession,
+    *,
+    customer: Customer | None,
+    query_text: str,
+    article_id: str,
+    helpful: bool,
+    now: Clock = utc_now,
+) -> Vote:
+    """Store "this article helped / did not help" for the question it answered."""
+    vote = Vote(
+        customer_id=customer.id if customer is not None else None,
+        query_text=query_text,
+        article_id=article_id,
+        helpful=helpful,
+        created_at=now(),
+    )
+    session.add(vote)
+    await session.flush()
+    return vote
+
+
+async def record_attempt(
+    session: AsyncSession,
+    *,
+    customer: Customer | None,
+    query_text: str,
+    decision: AttemptDecision,
+    confidence: float,
+    top_article_ids: Sequence[str] = (),
+    chosen_article_id: str | None = None,
+    now: Clock = utc_now,
+) -> Attempt:
+    """Store how the bot handled one question (``customer`` is ``None`` in the demo).
+
+    :param decision: answered, asked to clarify, or escalated to people
+    :param confidence: the engine's score for its decision
+    :param top_article_ids: the best candidates, best first
+    :param chosen_article_id: the article shown, if any
+    """
+    attempt = Attempt(
+        customer_id=customer.id if customer is not None else None,
+        query_text=query_text,
+        decision=decision,
+        confidence=confidence,
+        top_article_ids=list(top_article_ids),
+        chosen_article_id=chosen_article_id,
+        created_at=now(),
+    )
+    session.add(attempt)
+    await session.flush()
+    return attempt

@@ -1,0 +1,159 @@
+"""Ticket messages: the conversation relayed between a customer and the agents."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from bot.db.models import Ticket, TicketMessage
+from bot.tickets import Clock, MessageDirection, utc_now
+
+__all__ = [
+    "AddedMessage",
+    "add_message",
+    "get_message_by_relay",
+    "get_message_by_source",
+    "list_messages",
+    "mark_delivered",
+    "undelivered_messages",
+]
+
+_WITH_TICKET = selectinload(TicketMessage.ticket).selectinload(Ticket.customer)
+
+
+@dataclass(frozen=True)
+class AddedMessage:
+    """The stored message, and whether this call stored it (``False``: seen before)."""
+
+    message: TicketMessage
+    created: bool
+
+
+async def add_message(
+    session: AsyncSession,
+    ticket: Ticket,
+    *,
+    direction: MessageDirection,
+    text: str | None,
+    author_id: int | None = None,
+    content_type: str = "text",
+    file_id: str | None = None,
+    source_chat_id: int | None = None,
+    source_message_id: int | None = None,
+    now: Clock = utc_now,
+) -> AddedMessage:
+    """Store a message of the ticket once per Telegram message.
+
+    The same ``(source_chat_id, source_message_id)`` twice (a redelivered update) returns
+    the first row. An outgoing message stamps the ticket's first response; an internal note
+    is born delivered, since it goes nowhere.
+
+    :param direction: customer → agents, agent → customer, or an internal note
+    :param text: text or caption
+    :param author_id: Telegram user id, ``None`` for the bot
+    :param content_type: aiogram's content type, e.g. ``"photo"``
+    :param file_id: Telegram file id of a media message
+    :param source_chat_id: chat of the original message
+    :param source_message_id: id of the original message
+    """
+    if source_chat_id is not None and source_message_id is not None:
+        seen = await get_message_by_source(session, source_chat_id, source_message_id)
+        if seen is not None:
+            return AddedMessage(seen, created=False)
+    moment = now()
+    message = TicketMessage(
+        ticket_id=ticket.id,
+        direction=direction,
+        author_id=author_id,
+        text=text,
+        content_type=content_type,
+        file_id=file_id,
+        source_chat_id=source_chat_id,
+        source_message_id=source_message_id,
+        delivered=direction is MessageDirection.INTERNAL,
+        created_at=moment,
+    )
+    try:
+        async with session.begin_nested():
+            session.add(message)
+    except IntegrityError:
+        if source_chat_id is None or source_message_id is None:
+            raise
+        seen = await get_message_by_source(session, source_chat_id, source_message_id)
+        if seen is None:
+            raise
+        return AddedMessage(seen, created=False)
+    if direction is MessageDirection.OUT and ticket.first_response_at is None:
+        ticket.first_response_at = moment
+    ticket.updated_at = moment
+    await session.flush()
+    return AddedMessage(message, created=True)
+
+
+async def get_message_by_source(
+    session: AsyncSession, chat_id: int, message_id: int
+) -> TicketMessage | None:
+    """The message stored for an original Telegram message."""
+    query = select(TicketMessage).where(
+        TicketMessage.source_chat_id == chat_id, TicketMessage.source_message_id == message_id
+    )
+    return await session.scalar(query.options(_WITH_TICKET))
+
+
+async def get_message_by_relay(
+    session: AsyncSession, chat_id: int, message_id: int
+) -> TicketMessage | None:
+    """The message whose relayed copy is ``message_id`` in ``chat_id``.
+
+    Used when someone replies to a copy: an agent to a customer's message in the topic,
+    or a customer to an agent's answer. Ticket and customer are loaded.
+    """
+    query = select(TicketMessage).where(
+        TicketMessage.relay_chat_id == chat_id, TicketMessage.relay_message_id == message_id
+    )
+    return await session.scalar(query.options(_WITH_TICKET))
+
+
+async def list_messages(session: AsyncSession, ticket: Ticket) -> Sequence[TicketMessage]:
+    """The ticket's conversation, oldest first."""
+    query = select(TicketMessage).where(TicketMessage.ticket_id == ticket.id)
+    return (await session.scalars(query.order_by(TicketMessage.id))).all()
+
+
+async def mark_delivered(
+    session: AsyncSession,
+    message: TicketMessage,
+    *,
+    relay_chat_id: int,
+    relay_message_id: int,
+    now: Clock = utc_now,
+) -> TicketMessage:
+    """Record where the message's copy was delivered."""
+    message.relay_chat_id = relay_chat_id
+    message.relay_message_id = relay_message_id
+    message.delivered = True
+    message.delivered_at = now()
+    await session.flush()
+    return message
+
+
+async def undelivered_messages(
+    session: AsyncSession, *, limit: int = 100
+) -> Sequence[TicketMessage]:
+    """Messages still to relay (e.g. after a restart), oldest first, with ticket and customer."""
+    query = (
+        select(TicketMessage)
+        .where(
+            TicketMessage.delivered.is_(False),
+            TicketMessage.direction != MessageDirection.INTERNAL,
+        )
+        .order_by(TicketMessage.id)
+        .limit(limit)
+        .options(_WITH_TICKET)
+    )
+    return (await session.scalars(query)).all()

@@ -60,8 +60,8 @@ def main() -> None:
         return 1 / (1 + np.exp(-(f @ np.array(c[:-1]) + c[-1])))
 
     print("\nanswer  clarify | per set: auto-answer rate, answer precision, offered, oos rejected")
-    for answer in (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8):
-        for clarify in (0.3, 0.4, 0.5):
+    for answer in (0.6, 0.65, 0.7, 0.75, 0.8):
+        for clarify in (0.4, 0.5, 0.6, 0.7):
             cells = []
             for name, (f, y1, y3, scope) in data.items():
                 p1 = sigmoid(top1, f)

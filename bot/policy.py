@@ -30,8 +30,8 @@ FEATURES = ("top", "margin", "ratio", "coverage", "agreement", "unknown", "terms
 class Calibration:
     """Logistic-model coefficients, in ``FEATURES`` order, then the intercept."""
 
-    top1: tuple[float, ...] = (1.402, 1.622, -2.934, 1.999, 0.728, -0.524, 0.917, -0.906)
-    top3: tuple[float, ...] = (2.575, 1.187, -1.679, 2.729, 0.583, -0.636, 1.111, -1.98)
+    top1: tuple[float, ...] = (0.51, 1.588, -2.43, 2.288, 0.739, -1.026, 0.934, -0.825)
+    top3: tuple[float, ...] = (1.802, 1.092, -1.613, 3.282, 0.516, -0.981, 1.038, -1.544)
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class Thresholds:
     """
 
     answer: float = 0.7
-    clarify: float = 0.5
+    clarify: float = 0.6
     choices: int = 3
     choice_ratio: float = 0.6
 

@@ -43,7 +43,7 @@ class Analyzer:
     def __init__(
         self,
         lemmatizer: Lemmatizer | None = None,
-        repair_known_words: bool = True,
+        repair_known_words: bool = False,
         max_inflected_lemmas: int = 5000,
     ) -> None:
         self.lemmatizer = lemmatizer or Lemmatizer()

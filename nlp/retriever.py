@@ -3,6 +3,8 @@
 Views (each in [0, 1]), weighted by ``Weights``:
 
 * ``word_article``: cosine of lemmas with the whole article (title twice, phrasings, tags, body);
+* ``pair_phrasing``: cosine of adjacent lemma pairs (``не_приходить``, ``личный_кабинет``) with
+  the best single phrasing: word order carries meaning that a bag of words loses;
 * ``char_phrasing``: cosine of lemma 3–5-grams with the article's best single phrasing (robust to
   derivations and leftover typos; a question usually paraphrases one phrasing, not the text);
 * ``cover_phrasing``: share of the query's idf mass found in the title, questions and tags;
@@ -26,7 +28,12 @@ from nlp.documents import Document, Hit, Ranking
 from nlp.ngrams import char_ngrams
 from nlp.vectors import TermMatrix
 
-VIEWS = ("word_article", "char_phrasing", "cover_phrasing", "cover_article")
+VIEWS = ("word_article", "pair_phrasing", "char_phrasing", "cover_phrasing", "cover_article")
+
+
+def word_pairs(terms: Sequence[str]) -> list[str]:
+    """Adjacent term pairs (``["не", "приходить", "смс"]`` → ``не_приходить``, ``приходить_смс``)."""
+    return [f"{a}_{b}" for a, b in zip(terms, terms[1:], strict=False)]
 
 
 @dataclass(frozen=True)
@@ -34,8 +41,9 @@ class Weights:
     """How much each view counts in the final score, and how the article bag is built."""
 
     word_article: float = 0.2
-    char_phrasing: float = 0.2
-    cover_phrasing: float = 0.3
+    pair_phrasing: float = 0.1
+    char_phrasing: float = 0.1
+    cover_phrasing: float = 0.2
     cover_article: float = 0.1
     title_repeat: int = 2
 
@@ -70,17 +78,23 @@ class Retriever:
         owner: list[int] = []
         field_terms: list[list[str]] = []
         article_terms: list[list[str]] = []
+        article_pairs: list[list[str]] = []
         for i, d in enumerate(docs):
             own = [terms(p) for p in d.phrasings]
             phrasing_terms.extend(own)
             owner.extend([i] * len(own))
             field = [t for p in own for t in p] + [t for tag in d.tags for t in terms(tag)]
             field_terms.append(field)
-            article_terms.append(own[0] * (self.weights.title_repeat - 1) + field + terms(d.body))
+            body = terms(d.body)
+            article_terms.append(own[0] * (self.weights.title_repeat - 1) + field + body)
+            article_pairs.append([pair for p in (*own, body) for pair in word_pairs(p)])
         self.owner_ = np.asarray(owner, dtype=np.int64)
         self.starts_ = np.flatnonzero(np.r_[True, self.owner_[1:] != self.owner_[:-1]])
         self.word_article_ = TermMatrix().fit(article_terms)
         self.word_fields_ = TermMatrix().fit(field_terms, idf_units=article_terms)
+        self.pair_phrasing_ = TermMatrix().fit(
+            [word_pairs(p) for p in phrasing_terms], idf_units=article_pairs
+        )
         article_grams = [char_ngrams(t) for t in field_terms]
         self.char_phrasing_ = TermMatrix().fit(
             [char_ngrams(t) for t in phrasing_terms], idf_units=article_grams
@@ -91,8 +105,10 @@ class Retriever:
         """Each view's score for every article (for diagnostics and calibration)."""
         terms = analysis.terms
         per_phrasing = self.char_phrasing_.scores(char_ngrams(terms))
+        pairs = self.pair_phrasing_.scores(word_pairs(terms))
         return {
             "word_article": self.word_article_.scores(terms),
+            "pair_phrasing": np.maximum.reduceat(pairs, self.starts_),
             "char_phrasing": np.maximum.reduceat(per_phrasing, self.starts_),
             "cover_phrasing": self.word_fields_.coverage(terms),
             "cover_article": self.word_article_.coverage(terms),

@@ -46,6 +46,11 @@ class Index:
         retriever.fit([as_document(a) for a in catalog])
         return cls(catalog=catalog, retriever=retriever)
 
+    def warm(self) -> Index:
+        """Build the parts made on first use (the typo repairer), e.g. before serving traffic."""
+        self.retriever.analyzer.warm()
+        return self
+
     def search(self, question: str, k: int = 10) -> Ranking:
         """The best ``k`` articles for ``question`` (hits name article ids)."""
         return self.retriever.search(question, k)

@@ -55,26 +55,39 @@ class Analyzer:
         words: list[str] = []
         for text in texts:
             words.extend(t.text for t in tokenize(normalise(text)) if not t.is_code)
-        lemma_counts = Counter(self.lemmatizer.lemma(w) for w in words)
-        self.lemmas_ = frozenset(lemma_counts)
-        # Typos are repaired towards any form of the KB's words, not only the forms it happens to
-        # use ("набрпть" → "набрать" although articles say "наберите"). Forms of the most
-        # frequent lemmas only, to bound build time and memory on large KBs.
-        forms = [
-            form
-            for lemma, _ in lemma_counts.most_common(self.max_inflected_lemmas)
-            for form in self.lemmatizer.forms(lemma)
-        ]
-        self.typos_ = TypoFixer().fit([*words, *forms])
-        self.scripts_ = ScriptRepair(is_known=self._is_word, keep=self._is_kb_latin)
-        self._cache: dict[str, tuple[str, ...]] = {}
+        self.vocabulary_: Counter[str] = Counter(words)
+        self._lemma_counts = Counter(self.lemmatizer.lemma(w) for w in self.vocabulary_)
+        self.lemmas_ = frozenset(self._lemma_counts)
+        self.scripts_ = ScriptRepair(is_known=self._is_word, keep=self.vocabulary_.__contains__)
+        self._typos: TypoFixer | None = None
+        return self
+
+    @property
+    def typos_(self) -> TypoFixer:
+        """The typo repairer, built on the first misspelt word (or by ``warm``).
+
+        Typos are repaired towards any form of the KB's words, not only the forms it happens to
+        use ("набрпть" → "набрать" although articles say "наберите"): forms of the most frequent
+        lemmas only, to bound build time and memory on large KBs. Building it is most of an
+        index's build time, and a start-up that answers a first, well-typed question need not
+        wait for it.
+        """
+        if self._typos is None:
+            forms = [
+                form
+                for lemma, _ in self._lemma_counts.most_common(self.max_inflected_lemmas)
+                for form in self.lemmatizer.forms(lemma)
+            ]
+            self._typos = TypoFixer().fit([*self.vocabulary_.elements(), *forms])
+        return self._typos
+
+    def warm(self) -> Analyzer:
+        """Build what is otherwise built on first use, so no query pays for it."""
+        _ = self.typos_
         return self
 
     def _is_word(self, word: str) -> bool:
-        return word in self.typos_ or self.lemmatizer.is_known(word)
-
-    def _is_kb_latin(self, word: str) -> bool:
-        return word in self.typos_
+        return word in self.vocabulary_ or self.lemmatizer.is_known(word)
 
     def terms_of_document(self, text: str) -> list[str]:
         """Terms of knowledge-base text: trusted spelling, so no repair, only lemmas and filters."""
@@ -101,7 +114,7 @@ class Analyzer:
         repairs: list[tuple[str, str]] = []
         for token in tokenize(text):
             word = token.text
-            if not token.is_code and word not in self.typos_:
+            if not token.is_code and word not in self.vocabulary_:
                 fixed = self._repair(word)
                 if fixed:
                     repairs.append((word, fixed))

@@ -68,7 +68,7 @@ class Retriever:
     def fit(self, documents: Sequence[Document]) -> Retriever:
         docs = list(documents)
         self.ids_ = [d.id for d in docs]
-        if not hasattr(self.analyzer, "typos_"):
+        if not hasattr(self.analyzer, "vocabulary_"):
             texts = [t for d in docs for t in (*d.phrasings, d.body, *d.tags, d.category)]
             self.analyzer.fit(texts)
         if not docs:

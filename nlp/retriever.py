@@ -32,7 +32,7 @@ VIEWS = ("word_article", "pair_phrasing", "char_phrasing", "cover_phrasing", "co
 
 
 def word_pairs(terms: Sequence[str]) -> list[str]:
-    """Adjacent term pairs (``["не", "приходить", "смс"]`` → ``не_приходить``, ``приходить_смс``)."""
+    """Adjacent term pairs: ``["не", "приходить", "смс"]`` → ``не_приходить``, ``приходить_смс``."""
     return [f"{a}_{b}" for a, b in zip(terms, terms[1:], strict=False)]
 
 

@@ -55,23 +55,23 @@ class TermMatrix:
         idf_units: Sequence[list[str]] | None = None,
     ) -> TermMatrix:
         self.n_units_ = len(units)
+        self.vocabulary_: dict[str, int] = {}
+        self.idf_: npt.NDArray[np.float32] = np.zeros(0, dtype=np.float32)
+        self.by_term_: sparse.csr_matrix = sparse.csr_matrix((0, len(units)), dtype=np.float32)
+        self.presence_: sparse.csr_matrix = self.by_term_
         learn_from = idf_units if idf_units is not None else units
         if not any(learn_from) or not any(units):
-            # Nothing to learn (e.g. no phrasing has two words): every query scores zero.
-            self.vocabulary_ = {}
-            self.idf_ = np.zeros(0, dtype=np.float32)
-            self.by_term_ = self.presence_ = sparse.csr_matrix((0, len(units)), dtype=np.float32)
-            return self
+            return self  # nothing to learn (no phrasing has two words): every query scores 0
         vectorizer = TfidfVectorizer(
             analyzer=_identity, sublinear_tf=True, norm="l2", dtype=np.float32
         )
         vectorizer.fit(learn_from)
-        self.vocabulary_: dict[str, int] = vectorizer.vocabulary_
-        self.idf_: npt.NDArray[np.float32] = vectorizer.idf_.astype(np.float32)
+        self.vocabulary_ = vectorizer.vocabulary_
+        self.idf_ = vectorizer.idf_.astype(np.float32)
         matrix = vectorizer.transform(units)
         # Terms as rows: a query reads only the rows of its own terms.
-        self.by_term_: sparse.csr_matrix = sparse.csr_matrix(matrix.T, dtype=np.float32)
-        self.presence_: sparse.csr_matrix = self.by_term_.copy()
+        self.by_term_ = sparse.csr_matrix(matrix.T, dtype=np.float32)
+        self.presence_ = self.by_term_.copy()
         self.presence_.data[:] = 1.0
         return self
 

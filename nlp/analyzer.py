@@ -113,7 +113,8 @@ class Analyzer:
         terms: list[str] = []
         repairs: list[tuple[str, str]] = []
         for token in tokenize(text):
-            word = token.text
+            # Slang first: "прила" is one edit from "пришла", but customers mean the app.
+            word = SLANG.get(token.text, token.text)
             if not token.is_code and word not in self.vocabulary_:
                 fixed = self._repair(word)
                 if fixed:

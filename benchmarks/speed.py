@@ -1,0 +1,320 @@
+"""Speed and memory on large synthetic knowledge bases, and the CLI's start-up time.
+
+Each (engine, size) pair runs in its own process, so that one engine's memory and caches never
+count for another: the parent calls ``python -m benchmarks.speed --engine ... --size ...`` and
+reads one JSON line back. In that process: the synthetic KB is made in memory (not timed), the
+pymorphy3 dictionaries are loaded (a serving process has them already), then the index is built
+(timed; RSS before and after), a few warm-up questions are asked, and then every measured
+question is timed alone, from raw text to the result: for ours that is analysis (normalising,
+script and typo repair, lemmas), retrieval *and* the answer/clarify/escalate decision.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import math
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+from benchmarks import synthetic
+from benchmarks.baselines import LemmaTfidf, SnowballBM25
+from benchmarks.datasets import SHARED
+from bot.evaluation import read_cases
+from bot.policy import decide
+from kb import load_folder
+from kb.article import Article, Catalog
+from kb.index import Index
+from nlp.lemmas import Lemmatizer
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = SHARED / "rutube_support/articles-zero"
+QUESTIONS = SHARED / "rutube_support/dev.tsv"
+NOISY_QUESTIONS = SHARED / "rutube_support/dev-noisy.tsv"
+WARMUP_QUESTIONS = SHARED / "klever/dev.tsv"  # another domain: warms code, not these words
+ENGINES = ("ours", "tfidf", "bm25")
+LABELS = {"ours": "ours", "tfidf": "TF-IDF lemmas", "bm25": "BM25 Snowball (rank_bm25)"}
+NOISY_SHARE = 2 / 7  # 499 clean + 201 noisy questions in a full run
+CLI_QUESTION = "как завершить поездку"
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What one run measures.
+
+    :param sizes: KB sizes, in articles
+    :param queries: measured questions per engine and size
+    :param bm25_queries: at most this many for rank_bm25, per size (it scores every article
+        in Python: ~0.5 s a question at 100k)
+    """
+
+    sizes: tuple[int, ...]
+    queries: int
+    warmup: int
+    bm25_queries: dict[int, int]
+    cli_repeat: int = 3
+
+
+FULL = Plan((1_000, 10_000, 100_000), 700, 50, {1_000: 300, 10_000: 100, 100_000: 50})
+QUICK = Plan((1_000, 10_000), 200, 30, {1_000: 100, 10_000: 50})
+
+
+@dataclass(frozen=True)
+class Check:
+    """A speed target beside the figure it is about."""
+
+    name: str
+    target: str
+    measured: str
+    ok: bool | None  # None: not measured in this run
+
+
+def questions(count: int) -> list[str]:
+    """``count`` real customer questions, about 2/7 of them from the noisy copy."""
+    clean = [c.question for c in read_cases(QUESTIONS)][: count - round(count * NOISY_SHARE)]
+    return clean + [c.question for c in read_cases(NOISY_QUESTIONS)][: count - len(clean)]
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    """Nearest-rank percentile: the smallest value with ``share`` of the values at or below it.
+
+    >>> percentile([5, 1, 4, 2, 3], 0.5), percentile(range(1, 101), 0.99)
+    (3, 99)
+    """
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def peak_rss() -> int:
+    """This process's resident-memory high-water mark, in bytes.
+
+    ``getrusage``'s ``ru_maxrss`` is no good in a child: Linux carries the parent's RSS at
+    ``exec`` into it, so every worker would report at least the parent's size. ``VmHWM`` belongs
+    to the process's own address space.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+
+
+def _build(engine: str) -> Callable[[Sequence[Article]], Callable[[str], object]]:
+    """The engine's ``articles -> answer(question)`` factory."""
+    if engine == "ours":
+
+        def ours(articles: Sequence[Article]) -> Callable[[str], object]:
+            index = Index.build(Catalog.of(articles), lemmatizer=Lemmatizer())
+            return lambda question: decide(index.search(question, k=10))
+
+        return ours
+    if engine == "tfidf":
+        return lambda articles: LemmaTfidf(Lemmatizer()).fit(articles).search
+    if engine == "bm25":
+        return lambda articles: SnowballBM25().fit(articles).search
+    raise ValueError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
+
+
+def measure(engine: str, size: int, queries: int, warmup: int) -> dict[str, Any]:
+    """Build ``engine`` on a ``size``-article KB and time ``queries`` questions, in this process.
+
+    RSS is read with psutil: ``rss_build_mb`` is after the build minus before it (what the build
+    left the process holding: the index, plus freed memory the allocator kept), ``rss_peak_mb``
+    the process's high-water mark (KB generation and queries included).
+    """
+    build = _build(engine)
+    articles = list(synthetic.articles(load_folder(SOURCES).catalog.articles, size))
+    asked = questions(queries)
+    warm = [c.question for c in read_cases(WARMUP_QUESTIONS)][:warmup]
+    Lemmatizer().lemma("проверка")  # the dictionaries load once per process, not per build
+    process = psutil.Process()
+    gc.collect()
+    before = process.memory_info().rss
+    start = time.perf_counter()
+    answer = build(articles)
+    build_s = time.perf_counter() - start
+    gc.collect()
+    after = process.memory_info().rss
+    for question in warm:
+        answer(question)
+    times = []
+    for question in asked:
+        start = time.perf_counter()
+        answer(question)
+        times.append((time.perf_counter() - start) * 1000)
+    peak = peak_rss()
+    return {
+        "engine": engine,
+        "size": size,
+        "queries": len(times),
+        "build_s": round(build_s, 3),
+        "p50_ms": round(percentile(times, 0.5), 3),
+        "p99_ms": round(percentile(times, 0.99), 3),
+        "mean_ms": round(statistics.fmean(times), 3),
+        "max_ms": round(max(times), 3),
+        "rss_before_mb": round(before / MB, 1),
+        "rss_build_mb": round((after - before) / MB, 1),
+        "rss_peak_mb": round(peak / MB, 1),
+    }
+
+
+def run_isolated(
+    engine: str, size: int, queries: int, warmup: int, timeout: float = 1800
+) -> dict[str, Any]:
+    """:func:`measure` in a fresh Python process; a failure is returned as ``error``."""
+    command = [sys.executable, "-m", "benchmarks.speed", "--engine", engine, "--size", str(size)]
+    command += ["--queries", str(queries), "--warmup", str(warmup)]
+    try:
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"engine": engine, "size": size, "error": f"timed out after {timeout:.0f} s"}
+    if done.returncode != 0:
+        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        return {"engine": engine, "size": size, "error": tail}
+    row: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return row
+
+
+def _wall(
+    command: Sequence[str], stdin: str | None, cwd: Path, timeout: float
+) -> tuple[float, str]:
+    start = time.perf_counter()
+    try:
+        done = subprocess.run(
+            command, cwd=cwd, input=stdin, capture_output=True, text=True, timeout=timeout
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return math.nan, str(error)
+    wall = time.perf_counter() - start
+    if done.returncode != 0:
+        return math.nan, (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]
+    return wall, ""
+
+
+def cli_startup(repeat: int = 3, timeout: float = 60) -> dict[str, Any]:
+    """Wall time of ``faqbot search``, of ``faqbot chat`` ended by ``/exit`` (to the prompt),
+    and of ``faqbot chat`` asked one question then ``/exit`` (to the first answer), on the demo KB.
+
+    Median of ``repeat`` runs each; a command that fails is reported with its last error line.
+    They run in a scratch folder, so nothing the CLI writes (a tickets database) lands in the
+    repository.
+    """
+    faqbot = str(Path(sys.executable).with_name("faqbot"))
+    articles = str(ROOT / "articles")
+    commands = {
+        "search": ([faqbot, "search", CLI_QUESTION, "--articles", articles], None),
+        "chat": ([faqbot, "chat", "--articles", articles], "/exit\n"),
+        "chat, first answer": (
+            [faqbot, "chat", "--articles", articles],
+            f"{CLI_QUESTION}\n/exit\n",
+        ),
+    }
+    out: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="faqbot-bench-") as scratch:
+        for name, (command, stdin) in commands.items():
+            runs = [_wall(command, stdin, Path(scratch), timeout) for _ in range(repeat)]
+            errors = [e for _, e in runs if e]
+            if errors:
+                out[name] = {"error": errors[0]}
+            else:
+                walls = [round(w, 3) for w, _ in runs]
+                out[name] = {"median_s": round(statistics.median(walls), 3), "runs_s": walls}
+    return out
+
+
+def run(plan: Plan, log: Callable[[str], None] = print) -> dict[str, Any]:
+    """Every engine at every size of ``plan`` (one process each, one after another), and the
+    CLI start-up."""
+    rows = []
+    for size in plan.sizes:
+        for engine in ENGINES:
+            count = plan.bm25_queries.get(size, plan.queries) if engine == "bm25" else plan.queries
+            row = run_isolated(engine, size, min(count, plan.queries), plan.warmup)
+            log(f"  {size:>7,} {engine:<6} {_summary(row)}")
+            rows.append(row)
+    return {"plan": asdict(plan), "rows": rows, "cli": cli_startup(plan.cli_repeat)}
+
+
+def _summary(row: dict[str, Any]) -> str:
+    if "error" in row:
+        return f"failed: {row['error']}"
+    return (
+        f"build {row['build_s']} s, p50 {row['p50_ms']} ms, p99 {row['p99_ms']} ms, "
+        f"index {row['rss_build_mb']} MB, peak {row['rss_peak_mb']} MB ({row['queries']} questions)"
+    )
+
+
+def _row(rows: Sequence[dict[str, Any]], engine: str, size: int) -> dict[str, Any] | None:
+    for row in rows:
+        if row["engine"] == engine and row["size"] == size and "error" not in row:
+            return row
+    return None
+
+
+def checks(results: Mapping[str, Any]) -> list[Check]:
+    """The issue's speed targets against this run's figures."""
+    rows = results["rows"]
+    out = []
+
+    def figure(
+        name: str, target: str, engine: str, size: int, key: str, limit: float, unit: str
+    ) -> None:
+        row = _row(rows, engine, size)
+        if row is None:
+            out.append(Check(name, target, "not measured", None))
+            return
+        value = float(row[key])
+        out.append(Check(name, target, f"{value:g} {unit}", value <= limit))
+
+    figure("10k: p50", "≤ 1 ms", "ours", 10_000, "p50_ms", 1.0, "ms")
+    figure("10k: p99", "≤ 2 ms", "ours", 10_000, "p99_ms", 2.0, "ms")
+    ours, plain = _row(rows, "ours", 10_000), _row(rows, "tfidf", 10_000)
+    for key in ("p50_ms", "p99_ms"):
+        name = f"10k: {key[:3]} vs plain TF-IDF"
+        if ours is None or plain is None:
+            out.append(Check(name, "≤ 2×", "not measured", None))
+        else:
+            ratio = float(ours[key]) / float(plain[key])
+            out.append(Check(name, "≤ 2×", f"{ratio:.1f}×", ratio <= 2.0))
+    figure("100k: p99", "≤ 10 ms", "ours", 100_000, "p99_ms", 10.0, "ms")
+    figure("10k: build", "≤ 5 s", "ours", 10_000, "build_s", 5.0, "s")
+    figure("10k: peak RSS", "≤ 300 MB", "ours", 10_000, "rss_peak_mb", 300.0, "MB")
+    cli = results.get("cli", {})
+    for name in ("search", "chat", "chat, first answer"):
+        entry = cli.get(name, {})
+        if "median_s" in entry:
+            value = float(entry["median_s"])
+            out.append(Check(f"CLI start-up: {name}", "≤ 2 s", f"{value:.2f} s", value <= 2.0))
+        else:
+            reason = str(entry.get("error", "not measured"))[:80]
+            out.append(Check(f"CLI start-up: {name}", "≤ 2 s", f"n/a ({reason})", None))
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """The worker: measure one engine at one size and print one JSON line."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.speed", description=main.__doc__)
+    parser.add_argument("--engine", choices=ENGINES, required=True)
+    parser.add_argument("--size", type=int, required=True)
+    parser.add_argument("--queries", type=int, default=FULL.queries)
+    parser.add_argument("--warmup", type=int, default=FULL.warmup)
+    args = parser.parse_args(argv)
+    print(json.dumps(measure(args.engine, args.size, args.queries, args.warmup)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,16 @@
+"""The examples in the benchmark modules' docstrings run and give what they show."""
+
+from __future__ import annotations
+
+import doctest
+from types import ModuleType
+
+import pytest
+
+from benchmarks import baselines, quality, report, speed, synthetic
+
+
+@pytest.mark.parametrize("module", [baselines, quality, report, speed, synthetic])
+def test_docstring_examples(module: ModuleType) -> None:
+    failed, tried = doctest.testmod(module)
+    assert tried and not failed

@@ -6,6 +6,7 @@ vocabulary → lemmas → filler and function words out.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,8 +16,10 @@ from nlp.scripts import ScriptRepair
 from nlp.slang import SLANG
 from nlp.stopwords import FILLER, is_stopword, strip_greetings
 from nlp.text import normalise
-from nlp.tokens import tokenize
+from nlp.tokens import tokenize, words_of
 from nlp.typos import TypoFixer
+
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -49,18 +52,42 @@ class Analyzer:
         self.lemmatizer = lemmatizer or Lemmatizer()
         self.repair_known_words = repair_known_words
         self.max_inflected_lemmas = max_inflected_lemmas
+        self._doc_terms: dict[str, str | None] = {}
 
     def fit(self, texts: Iterable[str]) -> Analyzer:
         """Learn the words and lemmas of the knowledge base from its texts."""
-        words: list[str] = []
+        self.fit_terms(texts)
+        return self
+
+    def fit_terms(self, texts: Iterable[str]) -> list[list[str]]:
+        """Learn the KB's words from ``texts`` and return each text's terms, in one pass."""
+        words: Counter[str] = Counter()
+        all_terms: list[list[str]] = []
         for text in texts:
-            words.extend(t.text for t in tokenize(normalise(text)) if not t.is_code)
-        self.vocabulary_: Counter[str] = Counter(words)
+            tokens = words_of(normalise(text))
+            words.update(tokens)
+            all_terms.append(self._document_terms(tokens))
+        self._learn(Counter({w: n for w, n in words.items() if not _DIGIT.search(w)}))
+        return all_terms
+
+    def _document_terms(self, tokens: list[str]) -> list[str]:
+        # KB text is long and repetitive: each distinct word is looked at once.
+        cache = self._doc_terms
+        terms = []
+        for token in tokens:
+            if token not in cache:
+                cache[token] = self._term(token, bool(_DIGIT.search(token)))
+            term = cache[token]
+            if term:
+                terms.append(term)
+        return terms
+
+    def _learn(self, words: Counter[str]) -> None:
+        self.vocabulary_: Counter[str] = words
         self._lemma_counts = Counter(self.lemmatizer.lemma(w) for w in self.vocabulary_)
         self.lemmas_ = frozenset(self._lemma_counts)
         self.scripts_ = ScriptRepair(is_known=self._is_word, keep=self.vocabulary_.__contains__)
         self._typos: TypoFixer | None = None
-        return self
 
     @property
     def typos_(self) -> TypoFixer:
@@ -91,12 +118,7 @@ class Analyzer:
 
     def terms_of_document(self, text: str) -> list[str]:
         """Terms of knowledge-base text: trusted spelling, so no repair, only lemmas and filters."""
-        terms = []
-        for token in tokenize(normalise(text)):
-            term = self._term(token.text, token.is_code)
-            if term:
-                terms.append(term)
-        return terms
+        return self._document_terms(words_of(normalise(text)))
 
     def _term(self, word: str, is_code: bool) -> str | None:
         if is_code:

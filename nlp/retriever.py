@@ -26,7 +26,7 @@ import numpy.typing as npt
 from nlp.analyzer import Analysis, Analyzer
 from nlp.documents import Document, Hit, Ranking
 from nlp.ngrams import char_ngrams
-from nlp.vectors import TermMatrix
+from nlp.vectors import TermMatrix, count_matrix, vocabulary_of
 
 VIEWS = ("word_article", "pair_phrasing", "char_phrasing", "cover_phrasing", "cover_article")
 
@@ -68,25 +68,29 @@ class Retriever:
     def fit(self, documents: Sequence[Document]) -> Retriever:
         docs = list(documents)
         self.ids_ = [d.id for d in docs]
-        if not hasattr(self.analyzer, "vocabulary_"):
-            texts = [t for d in docs for t in (*d.phrasings, d.body, *d.tags, d.category)]
-            self.analyzer.fit(texts)
+        fields = [(*d.phrasings, " ".join(d.tags), d.body, d.category) for d in docs]
+        texts = [text for field in fields for text in field]
+        if hasattr(self.analyzer, "vocabulary_"):
+            flat = [self.analyzer.terms_of_document(t) for t in texts]
+        else:
+            flat = self.analyzer.fit_terms(texts)
         if not docs:
             return self  # an empty KB answers nothing and escalates everything
-        terms = self.analyzer.terms_of_document
         phrasing_terms: list[list[str]] = []
         owner: list[int] = []
         field_terms: list[list[str]] = []
         article_terms: list[list[str]] = []
         article_pairs: list[list[str]] = []
-        for i, d in enumerate(docs):
-            own = [terms(p) for p in d.phrasings]
+        at = 0
+        for i, field in enumerate(fields):
+            n = len(field) - 3
+            own, tags, body = flat[at : at + n], flat[at + n], flat[at + n + 1]
+            at += len(field)
             phrasing_terms.extend(own)
-            owner.extend([i] * len(own))
-            field = [t for p in own for t in p] + [t for tag in d.tags for t in terms(tag)]
-            field_terms.append(field)
-            body = terms(d.body)
-            article_terms.append(own[0] * (self.weights.title_repeat - 1) + field + body)
+            owner.extend([i] * n)
+            fielded = [t for p in own for t in p] + tags
+            field_terms.append(fielded)
+            article_terms.append(own[0] * (self.weights.title_repeat - 1) + fielded + body)
             article_pairs.append([pair for p in (*own, body) for pair in word_pairs(p)])
         self.owner_ = np.asarray(owner, dtype=np.int64)
         self.starts_ = np.flatnonzero(np.r_[True, self.owner_[1:] != self.owner_[:-1]])
@@ -95,11 +99,23 @@ class Retriever:
         self.pair_phrasing_ = TermMatrix().fit(
             [word_pairs(p) for p in phrasing_terms], idf_units=article_pairs
         )
-        article_grams = [char_ngrams(t) for t in field_terms]
-        self.char_phrasing_ = TermMatrix().fit(
-            [char_ngrams(t) for t in phrasing_terms], idf_units=article_grams
-        )
+        self.char_phrasing_ = self._char_matrix(phrasing_terms, field_terms)
         return self
+
+    @staticmethod
+    def _char_matrix(units: list[list[str]], idf_units: list[list[str]]) -> TermMatrix:
+        """Character n-grams of units, built as (units × terms) · (terms × n-grams).
+
+        Each distinct term is cut into n-grams once; listing every unit's n-grams as strings
+        instead costs ~10× the time and memory on a large KB.
+        """
+        terms = vocabulary_of(idf_units)
+        grams_of = [char_ngrams([t]) for t in terms]
+        grams = vocabulary_of(grams_of)
+        term_grams = count_matrix(grams_of, grams)
+        counts = count_matrix(units, terms) @ term_grams
+        idf_counts = count_matrix(idf_units, terms) @ term_grams
+        return TermMatrix().fit_counts(counts.tocsr(), idf_counts.tocsr(), grams)
 
     def views(self, analysis: Analysis) -> dict[str, npt.NDArray[np.float32]]:
         """Each view's score for every article (for diagnostics and calibration)."""

@@ -21,9 +21,8 @@ LOOKALIKES: dict[str, str] = {
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-_SPACES = re.compile(r"\s+")
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _CYRILLIC = re.compile(r"[а-яё]")
+_WORD = re.compile(r"[^\W_]+")
 _LATIN = re.compile(r"[a-z]")
 
 
@@ -48,6 +47,13 @@ def normalise(raw: str) -> str:
     """
     text = unicodedata.normalize("NFKC", raw).translate(_INVISIBLE)
     text = text.lower().replace("ё", "е")
-    text = _URL.sub(" ", text)
-    text = _WORD.sub(lambda m: fold_lookalikes(m.group()), text)
-    return _SPACES.sub(" ", text).strip()
+    if "http" in text or "www." in text:
+        text = _URL.sub(" ", text)
+    chunks = text.split()
+    if _LATIN.search(text) and _CYRILLIC.search(text):
+        chunks = [_WORD.sub(_fold_match, c) if _LATIN.search(c) else c for c in chunks]
+    return " ".join(chunks)
+
+
+def _fold_match(match: re.Match[str]) -> str:
+    return fold_lookalikes(match.group())

@@ -1,7 +1,10 @@
-"""A TF-IDF term-by-unit matrix that scores a query by touching only the query's terms.
+"""TF-IDF matrices that score a query by touching only the query's own features.
 
-scikit-learn's ``TfidfVectorizer`` learns the vocabulary and the idf; a query is weighted here
-directly, because ``transform`` on one short query costs more than the whole search.
+The weighting is scikit-learn's ``TfidfVectorizer(sublinear_tf=True, smooth_idf=True,
+norm="l2")``, computed here with numpy/scipy (a test checks the two agree): importing
+scikit-learn costs about a second, most of the CLI's start-up budget, and ``transform`` on one
+short query costs more than the whole search. Features are kept as term-by-unit rows, so a query
+reads only the rows of its own features.
 """
 
 from __future__ import annotations
@@ -13,16 +16,13 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
-
-def _identity(features: list[str]) -> list[str]:
-    return features
+Floats = npt.NDArray[np.float32]
 
 
 def weighted_row_sum(
-    matrix: sparse.csr_matrix, rows: Sequence[int], weights: npt.NDArray[np.float32] | None = None
-) -> npt.NDArray[np.float32]:
+    matrix: sparse.csr_matrix, rows: Sequence[int], weights: Floats | None = None
+) -> Floats:
     """``weights @ matrix[rows]`` as a dense vector, without scipy's fancy-indexing overhead.
 
     A query touches a handful of rows; slicing the CSR arrays directly is several times faster
@@ -43,69 +43,97 @@ def weighted_row_sum(
     return np.bincount(indices[take], weights=values, minlength=matrix.shape[1]).astype(np.float32)
 
 
-class TermMatrix:
-    """Cosine similarity of a bag of features against many units (phrasings or articles).
+def count_matrix(units: Sequence[Sequence[str]], vocabulary: dict[str, int]) -> sparse.csr_matrix:
+    """Units × features counts; features missing from ``vocabulary`` are dropped."""
+    lengths = np.fromiter((len(u) for u in units), dtype=np.int64, count=len(units))
+    cols = np.fromiter(
+        (vocabulary.get(f, -1) for unit in units for f in unit),
+        dtype=np.int64,
+        count=int(lengths.sum()),
+    )
+    rows = np.repeat(np.arange(len(units), dtype=np.int64), lengths)
+    known = cols >= 0
+    data = np.ones(int(known.sum()), dtype=np.float32)
+    shape = (len(units), len(vocabulary))
+    matrix = sparse.csr_matrix((data, (rows[known], cols[known])), shape=shape)
+    matrix.sum_duplicates()
+    return matrix
 
-    :param idf_units: the units the idf is learned from (defaults to the scored units)
-    """
+
+def vocabulary_of(units: Sequence[Sequence[str]]) -> dict[str, int]:
+    """Feature → column, in sorted order (as scikit-learn numbers them)."""
+    return {f: i for i, f in enumerate(sorted({f for unit in units for f in unit}))}
+
+
+class TermMatrix:
+    """Cosine similarity of a bag of features against many units (phrasings or articles)."""
 
     def fit(
-        self,
-        units: Sequence[list[str]],
-        idf_units: Sequence[list[str]] | None = None,
+        self, units: Sequence[Sequence[str]], idf_units: Sequence[Sequence[str]] | None = None
     ) -> TermMatrix:
-        self.n_units_ = len(units)
-        self.vocabulary_: dict[str, int] = {}
-        self.idf_: npt.NDArray[np.float32] = np.zeros(0, dtype=np.float32)
-        self.by_term_: sparse.csr_matrix = sparse.csr_matrix((0, len(units)), dtype=np.float32)
-        self.presence_: sparse.csr_matrix = self.by_term_
+        """Learn the vocabulary and idf from ``idf_units`` (default: ``units``), weigh ``units``.
+
+        :param idf_units: where document frequencies come from, e.g. whole articles when the
+            scored units are their single phrasings
+        """
         learn_from = idf_units if idf_units is not None else units
-        if not any(learn_from) or not any(units):
-            return self  # nothing to learn (no phrasing has two words): every query scores 0
-        vectorizer = TfidfVectorizer(
-            analyzer=_identity, sublinear_tf=True, norm="l2", dtype=np.float32
-        )
-        vectorizer.fit(learn_from)
-        self.vocabulary_ = vectorizer.vocabulary_
-        self.idf_ = vectorizer.idf_.astype(np.float32)
-        matrix = vectorizer.transform(units)
-        # Terms as rows: a query reads only the rows of its own terms.
-        self.by_term_ = sparse.csr_matrix(matrix.T, dtype=np.float32)
+        vocabulary = vocabulary_of(learn_from)
+        idf_counts = count_matrix(learn_from, vocabulary) if idf_units is not None else None
+        counts = count_matrix(units, vocabulary)
+        return self.fit_counts(counts, counts if idf_counts is None else idf_counts, vocabulary)
+
+    def fit_counts(
+        self,
+        counts: sparse.csr_matrix,
+        idf_counts: sparse.csr_matrix,
+        vocabulary: dict[str, int],
+    ) -> TermMatrix:
+        """Weigh a units × features count matrix; idf from another (e.g. whole articles)."""
+        self.vocabulary_ = vocabulary
+        self.n_units_ = counts.shape[0]
+        documents = idf_counts.shape[0]
+        frequency = np.bincount(idf_counts.indices, minlength=len(vocabulary))
+        self.idf_: Floats = (np.log((1 + documents) / (1 + frequency)) + 1).astype(np.float32)
+        weighted = sparse.csr_matrix(counts, dtype=np.float32, copy=True)
+        weighted.data = np.log(weighted.data) + 1  # sublinear tf
+        weighted = weighted @ sparse.diags(self.idf_)
+        norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+        norms[norms == 0] = 1
+        weighted = sparse.diags(1 / norms) @ weighted
+        # Features as rows: a query reads only the rows of its own features.
+        self.by_term_ = sparse.csr_matrix(weighted.T, dtype=np.float32)
+        self.by_term_.eliminate_zeros()
         self.presence_ = self.by_term_.copy()
         self.presence_.data[:] = 1.0
         return self
 
-    def weigh(self, features: Sequence[str]) -> tuple[list[int], npt.NDArray[np.float32]]:
+    def weigh(self, features: Sequence[str]) -> tuple[list[int], Floats]:
         """The query's known feature ids and their l2-normalised tf-idf weights."""
         counts = Counter(f for f in features if f in self.vocabulary_)
         if not counts:
             return [], np.zeros(0, dtype=np.float32)
         ids = [self.vocabulary_[f] for f in counts]
-        weights = (
-            np.array([(1.0 + math.log(c)) for c in counts.values()], dtype=np.float32)
-            * self.idf_[ids]
-        )
+        weights = np.array([(1.0 + math.log(c)) for c in counts.values()], dtype=np.float32)
+        weights *= self.idf_[ids]
         weights /= np.linalg.norm(weights)
         return ids, weights
 
-    def coverage(self, features: Sequence[str]) -> npt.NDArray[np.float32]:
+    def coverage(self, features: Sequence[str]) -> Floats:
         """Share of the query's idf mass each unit contains (terms unknown to all count fully).
 
         Unlike the cosine, this does not punish long units: a long title that contains every word
         of a short question covers it completely.
         """
         distinct = set(features)
-        if not distinct:
-            return np.zeros(self.n_units_, dtype=np.float32)
         ids = [self.vocabulary_[f] for f in distinct if f in self.vocabulary_]
+        if not ids:
+            return np.zeros(self.n_units_, dtype=np.float32)
         unseen = len(distinct) - len(ids)
         idf = self.idf_[ids]
         total = float(idf.sum()) + unseen * float(self.idf_.max(initial=1.0))
-        if not ids:
-            return np.zeros(self.n_units_, dtype=np.float32)
         return weighted_row_sum(self.presence_, ids, idf / total)
 
-    def scores(self, features: Sequence[str]) -> npt.NDArray[np.float32]:
+    def scores(self, features: Sequence[str]) -> Floats:
         """Cosine of the query with every unit (0 where nothing is shared)."""
         ids, weights = self.weigh(features)
         if not ids:

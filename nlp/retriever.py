@@ -47,10 +47,14 @@ class Weights:
     cover_article: float = 0.1
     title_repeat: int = 2
 
-    def combine(self, views: dict[str, npt.NDArray[np.float32]]) -> npt.NDArray[np.float32]:
+    def combine(
+        self, views: dict[str, npt.NDArray[np.float32]], without: tuple[str, ...] = ()
+    ) -> npt.NDArray[np.float32]:
+        """The weighted sum of the views (all of them, or all but ``without``)."""
         total = np.zeros_like(views[VIEWS[0]])
         for name in VIEWS:
-            total += getattr(self, name) * views[name]
+            if name not in without:
+                total += getattr(self, name) * views[name]
         return total
 
 
@@ -59,11 +63,19 @@ class Retriever:
 
     :param analyzer: the text pipeline; fitted on the documents if not yet fitted
     :param weights: how the views are combined
+    :param candidates: on a KB larger than this, the character view (the costly one) scores
+        only the articles the word views rank highest; on smaller ones it scores them all
     """
 
-    def __init__(self, analyzer: Analyzer | None = None, weights: Weights | None = None) -> None:
+    def __init__(
+        self,
+        analyzer: Analyzer | None = None,
+        weights: Weights | None = None,
+        candidates: int = 50,
+    ) -> None:
         self.analyzer = analyzer or Analyzer()
         self.weights = weights or Weights()
+        self.candidates = candidates
 
     def fit(self, documents: Sequence[Document]) -> Retriever:
         docs = list(documents)
@@ -120,15 +132,44 @@ class Retriever:
     def views(self, analysis: Analysis) -> dict[str, npt.NDArray[np.float32]]:
         """Each view's score for every article (for diagnostics and calibration)."""
         terms = analysis.terms
-        per_phrasing = self.char_phrasing_.scores(char_ngrams(terms))
+        word_article, cover_article = self.word_article_.scores_and_coverage(terms)
         pairs = self.pair_phrasing_.scores(word_pairs(terms))
-        return {
-            "word_article": self.word_article_.scores(terms),
-            "pair_phrasing": np.maximum.reduceat(pairs, self.starts_),
-            "char_phrasing": np.maximum.reduceat(per_phrasing, self.starts_),
+        views = {
+            "word_article": word_article,
+            "pair_phrasing": (
+                np.maximum.reduceat(pairs, self.starts_)
+                if pairs.any()
+                else np.zeros(len(self.ids_), dtype=np.float32)
+            ),
             "cover_phrasing": self.word_fields_.coverage(terms),
-            "cover_article": self.word_article_.coverage(terms),
+            "cover_article": cover_article,
         }
+        grams = char_ngrams(terms)
+        if len(self.ids_) <= self.candidates:
+            per_phrasing = self.char_phrasing_.scores(grams)
+            views["char_phrasing"] = np.maximum.reduceat(per_phrasing, self.starts_)
+            return views
+        partial = self.weights.combine(views, without=("char_phrasing",))
+        if not partial.any():
+            per_phrasing = self.char_phrasing_.scores(grams)  # nothing to shortlist by
+            views["char_phrasing"] = np.maximum.reduceat(per_phrasing, self.starts_)
+            return views
+        shortlist = np.argpartition(-partial, self.candidates - 1)[: self.candidates]
+        views["char_phrasing"] = self._char_of(grams, shortlist)
+        return views
+
+    def _char_of(
+        self, grams: list[str], articles: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.float32]:
+        """The character view for some articles (0 for the rest): their best phrasing each."""
+        ends = np.r_[self.starts_[1:], len(self.owner_)]
+        counts = ends[articles] - self.starts_[articles]
+        offsets = np.cumsum(counts) - counts
+        units = np.arange(int(counts.sum())) + np.repeat(self.starts_[articles] - offsets, counts)
+        per_unit = self.char_phrasing_.scores_of(grams, units)
+        out = np.zeros(len(self.ids_), dtype=np.float32)
+        out[articles] = np.maximum.reduceat(per_unit, offsets)
+        return out
 
     def search(self, query: str, k: int = 10) -> Ranking:
         """The ``k`` best articles for ``query``, best first, with the evidence for a decision."""

@@ -100,6 +100,9 @@ class TermMatrix:
         norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
         norms[norms == 0] = 1
         weighted = sparse.diags(1 / norms) @ weighted
+        # Units as rows too, for scoring a few candidate units (``scores_of``).
+        self.by_unit_ = sparse.csr_matrix(weighted, dtype=np.float32)
+        self.by_unit_.eliminate_zeros()
         # Features as rows: a query reads only the rows of its own features.
         self.by_term_ = sparse.csr_matrix(weighted.T, dtype=np.float32)
         self.by_term_.eliminate_zeros()
@@ -132,6 +135,53 @@ class TermMatrix:
         idf = self.idf_[ids]
         total = float(idf.sum()) + unseen * float(self.idf_.max(initial=1.0))
         return weighted_row_sum(self.presence_, ids, idf / total)
+
+    def scores_of(self, features: Sequence[str], units: npt.NDArray[np.int64]) -> Floats:
+        """Cosine of the query with the given units only (cheaper than all when they are few)."""
+        ids, weights = self.weigh(features)
+        if not ids or not len(units):
+            return np.zeros(len(units), dtype=np.float32)
+        query = np.zeros(len(self.vocabulary_), dtype=np.float32)
+        query[ids] = weights
+        indptr, indices, data = self.by_unit_.indptr, self.by_unit_.indices, self.by_unit_.data
+        starts = indptr[units]
+        lengths = indptr[units + 1] - starts
+        total = int(lengths.sum())
+        if not total:
+            return np.zeros(len(units), dtype=np.float32)
+        offsets = np.cumsum(lengths) - lengths
+        take = np.arange(total) + np.repeat(starts - offsets, lengths)
+        products = data[take] * query[indices[take]]
+        sums = np.add.reduceat(products, np.minimum(offsets, total - 1))
+        sums[lengths == 0] = 0.0
+        return sums.astype(np.float32)
+
+    def scores_and_coverage(self, features: Sequence[str]) -> tuple[Floats, Floats]:
+        """``scores`` and ``coverage`` at once: one pass over the query's rows serves both."""
+        ids, weights = self.weigh(features)
+        if not ids:
+            zeros = np.zeros(self.n_units_, dtype=np.float32)
+            return zeros, zeros
+        distinct = len(set(features))
+        idf = self.idf_[ids]
+        total = float(idf.sum()) + (distinct - len(ids)) * float(self.idf_.max(initial=1.0))
+        indptr, indices, data = self.by_term_.indptr, self.by_term_.indices, self.by_term_.data
+        rows = np.asarray(ids, dtype=np.int64)
+        starts = indptr[rows]
+        lengths = indptr[rows + 1] - starts
+        count = int(lengths.sum())
+        if not count:
+            zeros = np.zeros(self.n_units_, dtype=np.float32)
+            return zeros, zeros
+        take = np.arange(count) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        columns = indices[take]
+        cosine = np.bincount(
+            columns, weights=data[take] * np.repeat(weights, lengths), minlength=self.n_units_
+        )
+        covered = np.bincount(
+            columns, weights=np.repeat(idf / total, lengths), minlength=self.n_units_
+        )
+        return cosine.astype(np.float32), covered.astype(np.float32)
 
     def scores(self, features: Sequence[str]) -> Floats:
         """Cosine of the query with every unit (0 where nothing is shared)."""

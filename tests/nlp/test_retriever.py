@@ -84,3 +84,12 @@ def test_agreement_and_coverage_are_reported(retriever: Retriever) -> None:
     ranking = retriever.search("как отменить заказ")
     assert ranking.agreement
     assert ranking.coverage == pytest.approx(1.0)
+
+
+def test_shortlisting_the_character_view_keeps_the_ranking() -> None:
+    exact = Retriever().fit(DOCS)
+    shortlisted = Retriever(candidates=2).fit(DOCS)
+    for question in ("как отменить заказ", "курер опаздывает", "не работает промокод"):
+        assert [h.doc_id for h in shortlisted.search(question).hits[:1]] == [
+            h.doc_id for h in exact.search(question).hits[:1]
+        ]

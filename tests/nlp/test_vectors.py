@@ -51,3 +51,18 @@ def test_nothing_to_learn_scores_zero() -> None:
     matrix = TermMatrix().fit([[], []])
     assert matrix.scores(["что-то"]).tolist() == [0.0, 0.0]
     assert matrix.coverage(["что-то"]).tolist() == [0.0, 0.0]
+
+
+def test_fused_pass_equals_separate_scores_and_coverage() -> None:
+    matrix = TermMatrix().fit(UNITS)
+    for query in (["заказ"], ["скидка", "курьер", "неизвестное"], ["неизвестное"]):
+        cosine, covered = matrix.scores_and_coverage(query)
+        np.testing.assert_allclose(cosine, matrix.scores(query), rtol=1e-6)
+        np.testing.assert_allclose(covered, matrix.coverage(query), rtol=1e-6)
+
+
+def test_scoring_a_few_units_equals_scoring_all() -> None:
+    matrix = TermMatrix().fit(UNITS)
+    units = np.array([3, 0, 2], dtype=np.int64)
+    query = ["заказ", "скидка"]
+    np.testing.assert_allclose(matrix.scores_of(query, units), matrix.scores(query)[units])

@@ -138,6 +138,11 @@ class Analyzer:
             # Slang first: "прила" is one edit from "пришла", but customers mean the app.
             word = SLANG.get(token.text, token.text)
             if not token.is_code and word not in self.vocabulary_:
+                rest = self._glued_negation(word)
+                if rest:
+                    repairs.append((word, f"не {rest}"))
+                    terms.append("не")
+                    word = rest
                 fixed = self._repair(word)
                 if fixed:
                     repairs.append((word, fixed))
@@ -146,6 +151,13 @@ class Analyzer:
             if term:
                 terms.append(term)
         return Analysis(text=text, terms=tuple(terms), repairs=tuple(repairs))
+
+    def _glued_negation(self, word: str) -> str | None:
+        """``немогу`` → ``могу``: "не" typed without its space before a verb (a common slip)."""
+        if len(word) < 5 or not word.startswith("не") or self.lemmatizer.is_known(word):
+            return None
+        rest = word[2:]
+        return rest if self._is_word(rest) else None
 
     def _repair(self, word: str) -> str | None:
         if not self.lemmatizer.is_known(word):

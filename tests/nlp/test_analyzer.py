@@ -54,3 +54,17 @@ def test_only_filler_leaves_no_terms(analyzer: Analyzer) -> None:
 @given(st.text(max_size=300))
 def test_analyze_never_raises(analyzer: Analyzer, raw: str) -> None:
     analyzer.analyze(raw)
+
+
+@pytest.mark.parametrize(
+    ("typed", "terms"),
+    [
+        ("немогу отменить заказ", ("не", "отменить", "заказ")),
+        ("неработает приложение", ("не", "работать", "приложение")),
+        ("невозможно отменить", ("невозможно", "отменить")),  # a real word stays whole
+    ],
+)
+def test_negation_typed_without_a_space_is_split(
+    analyzer: Analyzer, typed: str, terms: tuple[str, ...]
+) -> None:
+    assert analyzer.analyze(typed).terms == terms

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
-
-from aiogram.types import MessageEntity
+from typing import TYPE_CHECKING, Any
 
 from bot.rendering.markdown import Entity, utf16_offsets
+
+if TYPE_CHECKING:
+    from aiogram.types import MessageEntity
 
 __all__ = ["MAX_ENTITIES", "MAX_LENGTH", "Chunk", "entities_to_json", "split"]
 
@@ -169,5 +170,9 @@ def _to_aiogram(entity: Entity, *, offset: int, length: int) -> MessageEntity:
         for key, value in entity.to_dict().items()
         if key not in ("offset", "length", "user")
     }
+    # aiogram is imported here, not at the top: the terminal chat renders plain text and must not
+    # wait seconds for aiogram's import.
+    from aiogram.types import MessageEntity
+
     # A text_mention's user would need a full aiogram User; articles never produce one.
     return MessageEntity(offset=offset, length=length, **fields)

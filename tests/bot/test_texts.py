@@ -186,6 +186,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "message_added_to_ticket": {"number": 1042},
     "csat_question": {"number": 1042},
     "csat_thanks": {"score": 5},
+    "csat_comment": {},
+    "edited_message": {},
     "vote_thanks": {},
     "unsupported_content": {},
     "too_long": {"limit": 4000},
@@ -213,6 +215,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     },
 }
 PLAIN_SAMPLES: dict[str, dict[str, Any]] = {
+    "callback_outdated": {},
     "agents/topic_name": {
         "number": 1042,
         "subject": "Не приходит код из SMS",
@@ -257,8 +260,8 @@ def template_names(plain: bool) -> set[str]:
     suffix = ".txt.j2" if plain else ".j2"
     names = set()
     for name in make_environment().list_templates(extensions=["j2"]):
-        if name.endswith(".txt.j2") != plain or name.startswith("buttons."):
-            continue
+        if name.endswith(".txt.j2") != plain or name.startswith(("buttons.", "cli/")):
+            continue  # the terminal's texts have their samples in tests/cli/test_templates.py
         if not name.rsplit("/", 1)[-1].startswith("_"):
             names.add(name.removesuffix(suffix))
     return names

@@ -1,0 +1,43 @@
+"""``faqbot check``: the strict lint authors run before publishing articles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from bot.cli.common import BadInput, articles_option, debug_option, plural_en
+from kb import KnowledgeBaseNotFound, load_folder
+
+__all__ = ["check"]
+
+
+@click.command()
+@articles_option
+@debug_option
+def check(articles: Path) -> None:
+    """Check every article; list each problem as file:line: message.
+
+    Exits with 1 if any file has a problem (problems on stdout, a count on stderr),
+    with 0 and a one-line summary otherwise.
+    """
+    try:
+        result = load_folder(articles)
+    except KnowledgeBaseNotFound as error:
+        raise BadInput(str(error)) from None
+    if result.problems:
+        for problem in result.problems:
+            click.echo(str(problem))
+        n, files = len(result.problems), len({problem.path for problem in result.problems})
+        click.echo(
+            f"{n} {plural_en(n, 'problem', 'problems')} in {files} "
+            f"{plural_en(files, 'file', 'files')}",
+            err=True,
+        )
+        raise click.exceptions.Exit(1)
+    n = len(result.catalog)
+    if n == 0:
+        raise click.ClickException(
+            f"no articles in {articles}: articles are *.md files with YAML front matter"
+        )
+    click.echo(f"OK: {n} {plural_en(n, 'article', 'articles')}")

@@ -1,0 +1,109 @@
+"""Tickets from the terminal chat: the same database and rules as the Telegram bot.
+
+SQLAlchemy and Alembic load on the first hand-over only, so the chat starts fast; the
+database is migrated to the newest schema then, once per run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from bot.cli.common import one_line  # re-exported: bot/cli/run.py imports it from here
+
+if TYPE_CHECKING:
+    from bot.business_hours import BusinessHours
+    from bot.settings import Settings
+    from bot.tickets import Priority, SlaPolicy, TicketDraft
+
+__all__ = ["TERMINAL_CUSTOMER", "FiledTicket", "TicketDesk", "one_line"]
+
+TERMINAL_CUSTOMER = 0
+"""The terminal's customer id: Telegram user ids are positive, so it is nobody's in Telegram."""
+
+
+@dataclass(frozen=True)
+class FiledTicket:
+    """The ticket a hand-over ended in.
+
+    :param created: ``False`` when the customer's open ticket got the question instead (one
+        open ticket per customer, as in Telegram)
+    """
+
+    number: int
+    priority: Priority
+    first_response_due: datetime
+    created: bool
+
+
+class TicketDesk:
+    """Opens tickets for the terminal's customer; :meth:`close` it when the chat ends.
+
+    One event loop serves every hand-over of the chat. aiosqlite answers a failed connection
+    from its own thread a moment later; a loop closed by then (``asyncio.run`` per ticket)
+    turns that answer into a "RuntimeError: Event loop is closed" traceback on stderr.
+
+    :param database_url: an async SQLAlchemy URL (``sqlite+aiosqlite:///faqbot.sqlite3``)
+    :param policy: SLA targets
+    :param hours: business hours for the deadlines
+    """
+
+    def __init__(self, database_url: str, policy: SlaPolicy, hours: BusinessHours) -> None:
+        self.database_url = database_url
+        self.policy = policy
+        self.hours = hours
+        self._migrated = False
+        self._loop = asyncio.Runner()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> TicketDesk:
+        return cls(settings.database_url, settings.sla_policy(), settings.business_hours())
+
+    def file(self, draft: TicketDraft) -> FiledTicket:
+        """Open a ticket from ``draft``, or add it to the customer's open one."""
+        return self._loop.run(self._file(draft))
+
+    def close(self) -> None:
+        self._loop.close()
+
+    async def _file(self, draft: TicketDraft) -> FiledTicket:
+        from bot.db.migrate import upgrade
+        from bot.db.repo import add_message, open_ticket, upsert_customer
+        from bot.db.session import create_engine, create_sessionmaker
+        from bot.tickets import MessageDirection
+
+        engine = create_engine(self.database_url)
+        try:
+            if not self._migrated:
+                await upgrade(engine)
+                self._migrated = True
+            async with create_sessionmaker(engine)() as session, session.begin():
+                customer = await upsert_customer(
+                    session,
+                    telegram_id=TERMINAL_CUSTOMER,
+                    chat_id=TERMINAL_CUSTOMER,
+                    first_name=_user_name(),
+                )
+                opened = await open_ticket(
+                    session, customer, draft, policy=self.policy, hours=self.hours
+                )
+                ticket = opened.ticket
+                if not opened.created:
+                    await add_message(
+                        session, ticket, direction=MessageDirection.IN, text=draft.what_happened
+                    )
+            return FiledTicket(
+                ticket.number, ticket.priority, ticket.first_response_due, opened.created
+            )
+        finally:
+            await engine.dispose()
+
+
+def _user_name() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in this environment (some containers)
+        return ""

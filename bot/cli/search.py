@@ -1,0 +1,166 @@
+"""``faqbot search``: what the engine finds and decides for a question, for authors and scripts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from bot.cli.common import articles_option, build_index, debug_option, load_catalog, open_input
+
+if TYPE_CHECKING:
+    from bot.policy import Decision
+    from kb.index import Index
+    from nlp.documents import Ranking
+
+__all__ = ["search", "search_result"]
+
+#: Depth of every search, whatever is shown: the decision sees what ``faqbot eval`` and the
+#: chat see, so the three agree.
+DEPTH = 10
+#: JSON results list at least this many hits (when the KB has them).
+JSON_HITS = 5
+
+
+def search_result(index: Index, query: str, top: int = JSON_HITS) -> dict[str, Any]:
+    """The JSON object for one query: ``query``, ``decision``, ``confidence``, ``hits``.
+
+    ``hits`` lists ``max(top, 5)`` articles when the KB has that many: the retriever only
+    returns articles that share something with the query, so the rest follow with score 0.0,
+    in catalog order. A blank query is escalated with no hits, without searching.
+
+    :param top: hits wanted; at least :data:`JSON_HITS` are listed
+    """
+    if not query.strip():
+        return {"query": query, "decision": "escalate", "confidence": 0.0, "hits": []}
+    ranking, decision = _search(index, query, top)
+    return _as_json(index, query, ranking, decision, max(top, JSON_HITS))
+
+
+def _search(index: Index, query: str, top: int) -> tuple[Ranking, Decision]:
+    from bot.policy import decide
+
+    ranking = index.search(query, k=max(top, DEPTH))
+    return ranking, decide(ranking)
+
+
+def _as_json(
+    index: Index, query: str, ranking: Ranking, decision: Decision, shown: int
+) -> dict[str, Any]:
+    scores = {hit.doc_id: _score(hit.score) for hit in ranking.hits[:shown]}
+    for article in index.catalog:
+        if len(scores) >= shown:
+            break
+        scores.setdefault(article.id, 0.0)
+    return {
+        "query": query,
+        "decision": decision.kind,
+        "confidence": round(float(decision.confidence), 4),
+        "hits": [
+            {"id": doc_id, "title": index.catalog[doc_id].title, "score": score}
+            for doc_id, score in scores.items()
+        ],
+    }
+
+
+def _score(value: float) -> float:
+    return round(float(value), 4)
+
+
+@click.command()
+@click.argument("question", required=False)
+@articles_option
+@click.option(
+    "--top", type=click.IntRange(min=1), default=5, show_default=True, help="Hits to show."
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print one JSON object: query, decision, hits."
+)
+@click.option(
+    "--batch",
+    metavar="FILE",
+    help="Questions, one per line ('-' for stdin): one result per line, in order.",
+)
+@click.option("--jsonl", is_flag=True, help="Print one JSON object per line (with --batch).")
+@debug_option
+def search(
+    question: str | None, articles: Path, top: int, as_json: bool, batch: str | None, jsonl: bool
+) -> None:
+    """Show what the bot finds and decides for QUESTION.
+
+    Prints the decision (answer, clarify or escalate) with its confidence, the best articles
+    with their scores, and how the question was understood (normalised text, repaired words).
+
+    \b
+    faqbot search "как завершить поездку"
+    faqbot search --batch questions.txt --jsonl > results.jsonl
+    """
+    if question is not None and batch is not None:
+        raise click.UsageError("give either a QUESTION or --batch FILE, not both")
+    if question is None and batch is None:
+        raise click.UsageError("give a QUESTION, or --batch FILE with one question per line")
+    if batch is not None:
+        stream = open_input(batch)  # a missing file fails before the index is built
+        try:
+            index = build_index(load_catalog(articles))
+            _batch(index, stream, top, as_json=jsonl or as_json)
+        finally:
+            if batch != "-":
+                stream.close()
+        return
+    assert question is not None
+    index = build_index(load_catalog(articles))
+    if as_json or jsonl:
+        click.echo(json.dumps(search_result(index, question, top), ensure_ascii=False))
+        return
+    _explain(index, question, top)
+
+
+def _batch(index: Index, lines: Any, top: int, *, as_json: bool) -> None:
+    for line in lines:
+        query = line.rstrip("\r\n")
+        result = search_result(index, query, top)
+        if as_json:
+            click.echo(json.dumps(result, ensure_ascii=False))
+            continue
+        best = result["hits"][0]["id"] if result["hits"] else "-"
+        click.echo(f"{result['decision']:<9} {result['confidence']:.2f}  {best:<24} {query}")
+
+
+def _explain(index: Index, question: str, top: int) -> None:
+    from bot.policy import Answer, Clarify
+
+    if not question.strip():
+        click.echo("Decision    escalate (empty question)")
+        return
+    ranking, decision = _search(index, question, top)
+    analysis = ranking.analysis
+    offered: dict[str, str] = {}
+    if isinstance(decision, Answer):
+        offered[decision.hit.doc_id] = "answer"
+    elif isinstance(decision, Clarify):
+        offered.update((hit.doc_id, "choice") for hit in decision.hits)
+    rows = [
+        ("Question", question),
+        ("Understood", analysis.text or "(nothing)"),
+        ("Terms", ", ".join(analysis.terms) or "(none: only greetings and filler words)"),
+    ]
+    if analysis.repairs:
+        rows.append(
+            ("Repairs", ", ".join(f"{typed} → {fixed}" for typed, fixed in analysis.repairs))
+        )
+    rows.append(("Decision", f"{decision.kind}, confidence {decision.confidence:.2f}"))
+    for label, value in rows:
+        click.echo(f"{label:<11} {value}")
+    hits = ranking.hits[:top]
+    if not hits:
+        click.echo("\nNo article matched.")
+        return
+    width = max(len("id"), *(len(hit.doc_id) for hit in hits))
+    click.echo(f"\n  #  score   {'id':<{width}}  {'':<6}  title")
+    for number, hit in enumerate(hits, 1):
+        title = index.catalog[hit.doc_id].title
+        mark = offered.get(hit.doc_id, "")
+        click.echo(f"{number:>3}  {hit.score:.3f}   {hit.doc_id:<{width}}  {mark:<6}  {title}")

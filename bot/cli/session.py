@@ -1,0 +1,206 @@
+"""The terminal conversation behind ``faqbot chat``: read a line, let the dialogue decide, show."""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from pathlib import Path
+from typing import TYPE_CHECKING, assert_never
+
+import click
+
+from bot.cli.common import build_index, is_debug, load_catalog, one_line
+from bot.cli.terminal import Terminal
+from bot.texts import Texts
+
+# The engine (bot.dialogue, bot.policy, nlp) imports scikit-learn: it is imported in
+# _Engine's thread, and by the functions below once it is there, so the prompt comes at once.
+if TYPE_CHECKING:
+    from bot.cli.handover import TicketDesk
+    from bot.dialogue import Conversation, Dialogue, HandOver, Reply
+    from bot.policy import Decision
+    from bot.tickets import TicketDraft
+    from kb import Article, Catalog
+    from kb.index import Index
+    from nlp.documents import Ranking
+
+__all__ = ["talk"]
+
+EXIT = frozenset({"/выход", "/exit", "/quit", "/q"})
+HELP = frozenset({"/помощь", "/help", "/start"})
+#: Search depth: room for next-best offers after a 👎 (``faqbot eval`` searches as deep).
+DEPTH = 10
+
+
+def talk(articles: Path, database_url: str | None) -> None:
+    """Load the KB, greet, and talk until /выход, the end of input or Ctrl-C.
+
+    :param database_url: where tickets go; ``DATABASE_URL`` (settings) when ``None``
+    """
+    terminal = Terminal(Texts())
+    catalog = load_catalog(articles)
+    desk = _Desk(database_url)
+    engine = _Engine(catalog)
+    try:
+        terminal.say("welcome", count=len(catalog), folder=str(articles))
+        _Session(engine, terminal, desk).run()
+        terminal.say("goodbye")
+    except KeyboardInterrupt:
+        click.echo()
+        terminal.say("goodbye")
+    finally:
+        desk.close()
+        engine.close()
+
+
+class _Engine:
+    """The index and the dialogue, built in a thread while the customer reads and types.
+
+    Building takes a second or two (scikit-learn's import, the typo vocabulary); a person
+    needs longer to type a question, so the prompt comes at once and the first answer does not
+    wait. Input from a pipe waits for the build at its first line.
+
+    Leaving at once waits for the build (:meth:`close`): a daemon thread killed at exit in the
+    middle of C++ code (rapidfuzz, scikit-learn) aborts the process ("FATAL: exception not
+    rethrown"), and imports during the interpreter's shutdown fail.
+    """
+
+    def __init__(self, catalog: Catalog) -> None:
+        self._catalog = catalog
+        self._ready = threading.Event()
+        self._dialogue: Dialogue | None = None
+        self._index: Index | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._build, name="faqbot-engine")
+        self._thread.start()
+
+    def _build(self) -> None:
+        from bot.dialogue import Dialogue, HumanRequestDetector
+
+        try:
+            self._index = build_index(self._catalog).warm()
+            detector = HumanRequestDetector(self._index.retriever.analyzer.lemmatizer)
+            self._dialogue = Dialogue(self._catalog, detector)
+        except BaseException as error:  # re-raised in the main thread by ready()
+            self._error = error
+        finally:
+            self._ready.set()
+
+    def close(self) -> None:
+        """Wait for the build to end, used or not."""
+        self._thread.join()
+
+    def ready(self) -> tuple[Index, Dialogue]:
+        """Wait for the build; re-raise what it failed with."""
+        self._ready.wait()
+        if self._error is not None:
+            raise self._error
+        assert self._index is not None and self._dialogue is not None
+        return self._index, self._dialogue
+
+
+class _Session:
+    """One terminal conversation: read a line, let the dialogue decide, show the reply."""
+
+    def __init__(self, engine: _Engine, terminal: Terminal, desk: _Desk) -> None:
+        self.engine = engine
+        self.terminal = terminal
+        self.desk = desk
+
+    def run(self) -> None:
+        conversation: Conversation | None = None
+        while (line := self.terminal.read()) is not None:
+            text = line.strip()
+            if not text:
+                continue
+            if text.lower() in EXIT:
+                return
+            if text.lower() in HELP:
+                self.terminal.say("help")
+                continue
+            _, dialogue = self.engine.ready()
+            if conversation is None:
+                from bot.dialogue import Conversation
+
+                conversation = Conversation()
+            conversation, reply = dialogue.message(conversation, text, self._search)
+            self._show(reply, text)
+
+    def _search(self, question: str) -> tuple[Ranking, Decision]:
+        from bot.policy import decide
+
+        index, _ = self.engine.ready()
+        ranking = index.search(question, k=DEPTH)
+        return ranking, decide(ranking)
+
+    def _show(self, reply: Reply, said: str) -> None:
+        from bot.dialogue import HandOver, ShowAnswer, ShowChoices, Thanks
+
+        match reply:
+            case ShowAnswer(article=article):
+                self.terminal.say("answer", article=_plain_text(article))
+            case ShowChoices(articles=articles, retry=retry):
+                self.terminal.say("choices", options=[a.title for a in articles], retry=retry)
+            case Thanks():
+                self.terminal.say("thanks")
+            case HandOver():
+                self._hand_over(reply, said)
+            case _:
+                assert_never(reply)
+
+    def _hand_over(self, reply: HandOver, said: str) -> None:
+        from bot.cli.ticket_form import fill
+
+        self.terminal.say("hand_over", reason=reply.reason.value)
+        draft = fill(reply.draft, self.terminal, said)
+        if draft is not None:
+            self.desk.file(draft, self.terminal)
+
+
+def _plain_text(article: Article) -> str:
+    from bot.rendering import render_plain
+
+    return render_plain(article.body, title=article.title)
+
+
+class _Desk:
+    """Files tickets; settings, database and migrations are set up on the first hand-over."""
+
+    def __init__(self, database_url: str | None) -> None:
+        self.database_url = database_url
+        self._desk: TicketDesk | None = None
+        self._texts: Texts | None = None
+
+    def file(self, draft: TicketDraft, terminal: Terminal) -> None:
+        try:
+            if self._desk is None:
+                self._desk, self._texts = self._open()
+            ticket = self._desk.file(draft)
+        except Exception as error:  # the chat goes on without the ticket; say why on stderr
+            if is_debug():
+                traceback.print_exc()
+            click.echo(f"Error: the ticket was not saved: {one_line(error)}", err=True)
+            terminal.say("ticket_failed")
+            return
+        assert self._texts is not None
+        if ticket.created:
+            text = self._texts.plain(
+                "cli/ticket_created",
+                number=ticket.number,
+                priority=ticket.priority.label_ru.lower(),
+                due=ticket.first_response_due,
+            )
+        else:
+            text = self._texts.plain("cli/ticket_exists", number=ticket.number)
+        terminal.show(text)
+
+    def close(self) -> None:
+        if self._desk is not None:
+            self._desk.close()
+
+    def _open(self) -> tuple[TicketDesk, Texts]:
+        from bot.cli.handover import TicketDesk
+        from bot.settings import Settings
+
+        settings = Settings(database_url=self.database_url) if self.database_url else Settings()
+        return TicketDesk.from_settings(settings), Texts(tz=settings.business_timezone)

@@ -1,0 +1,40 @@
+"""The dialogue core (pure), shared by the terminal chat and the Telegram bot.
+
+:mod:`~bot.dialogue.conversation` says what to show next (answer, numbered choices, a
+hand-over with a ticket draft); :mod:`~bot.dialogue.human_request` recognises «позовите
+оператора»; :mod:`~bot.dialogue.words` reads «да», «нет» and numbers. No I/O anywhere.
+"""
+
+from bot.dialogue.conversation import (
+    Conversation,
+    Dialogue,
+    HandOver,
+    HandOverReason,
+    Reply,
+    Search,
+    ShowAnswer,
+    ShowChoices,
+    Stage,
+    Thanks,
+    Turn,
+)
+from bot.dialogue.human_request import HumanRequest, HumanRequestDetector
+from bot.dialogue.words import parse_choice, parse_vote
+
+__all__ = [
+    "Conversation",
+    "Dialogue",
+    "HandOver",
+    "HandOverReason",
+    "HumanRequest",
+    "HumanRequestDetector",
+    "Reply",
+    "Search",
+    "ShowAnswer",
+    "ShowChoices",
+    "Stage",
+    "Thanks",
+    "Turn",
+    "parse_choice",
+    "parse_vote",
+]

@@ -1,0 +1,300 @@
+"""What to show next in a conversation about one question: an answer, choices, or people.
+
+The caller searches and decides
+(:class:`kb.index.Index`, :func:`bot.policy.decide`); :class:`Dialogue` turns the decision and
+what the customer has already seen into a :data:`Reply`, and returns the next
+:class:`Conversation` beside it. Nothing here prints, sends or stores anything::
+
+    message(conversation, text, search) -> Turn(conversation, reply)
+        ask(conversation, question, ranking, decision)   a new question
+        choose(conversation, number)                     a numbered choice was picked
+        vote(conversation, helpful)                      👍 / 👎 on the article shown
+        hand_over(conversation, reason)                  the customer wants people
+
+    Reply = ShowAnswer | ShowChoices | Thanks | HandOver
+
+A 👎 offers the next-best candidates of the same question once, then a ticket. A
+:class:`HandOver` carries a :class:`~bot.tickets.TicketDraft` pre-filled with the question and
+the titles of every article offered for it (none of them helped, or there would be no hand-over).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from enum import Enum
+from typing import Any, Literal, NamedTuple, assert_never
+
+from bot.dialogue.human_request import HumanRequestDetector
+from bot.dialogue.words import parse_choice, parse_vote
+from bot.policy import Answer, Clarify, Decision, Escalate, Thresholds
+from bot.tickets import TicketDraft
+from kb.article import Article, Catalog
+from nlp.documents import Hit, Ranking
+
+__all__ = [
+    "Conversation",
+    "Dialogue",
+    "HandOver",
+    "HandOverReason",
+    "Reply",
+    "Search",
+    "ShowAnswer",
+    "ShowChoices",
+    "Stage",
+    "Thanks",
+    "Turn",
+]
+
+
+class Stage(Enum):
+    """What the conversation waits for."""
+
+    IDLE = "idle"  # a new question
+    FEEDBACK = "feedback"  # 👍 / 👎 on the article shown
+    CHOICE = "choice"  # a number from the list shown
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """Where the conversation about the current question stands.
+
+    :param question: the customer's question, as typed
+    :param candidates: its ranking, best first: the pool for next-best offers
+    :param shown: ids of every article offered for it, in order
+    :param choices: ids in the numbered list, while ``stage`` is ``CHOICE``
+    :param article: the id of the article waiting for a vote, while ``stage`` is ``FEEDBACK``
+    :param retried: whether next-best candidates were offered already
+    """
+
+    question: str = ""
+    candidates: tuple[Hit, ...] = ()
+    shown: tuple[str, ...] = ()
+    stage: Stage = Stage.IDLE
+    choices: tuple[str, ...] = ()
+    article: str | None = None
+    retried: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON values, for storage between messages (e.g. aiogram's FSM data)."""
+        return {
+            "question": self.question,
+            "candidates": [[hit.doc_id, hit.score] for hit in self.candidates],
+            "shown": list(self.shown),
+            "stage": self.stage.value,
+            "choices": list(self.choices),
+            "article": self.article,
+            "retried": self.retried,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Conversation:
+        """The conversation :meth:`as_dict` stored."""
+        return cls(
+            question=data["question"],
+            candidates=tuple(Hit(doc_id, score) for doc_id, score in data["candidates"]),
+            shown=tuple(data["shown"]),
+            stage=Stage(data["stage"]),
+            choices=tuple(data["choices"]),
+            article=data["article"],
+            retried=data["retried"],
+        )
+
+
+class HandOverReason(Enum):
+    NOT_FOUND = "not_found"  # the engine had nothing good enough
+    ASKED = "asked"  # the customer asked for a person
+    NOT_HELPED = "not_helped"  # what was offered did not help
+
+
+@dataclass(frozen=True)
+class ShowAnswer:
+    """Show ``article`` and ask whether it helped.
+
+    :param chosen: the customer picked it from a list (rather than the engine answering)
+    """
+
+    article: Article
+    chosen: bool = False
+    kind: Literal["answer"] = "answer"
+
+
+@dataclass(frozen=True)
+class ShowChoices:
+    """Show a numbered list of articles and an "other: talk to a person" option.
+
+    :param retry: these are next-best candidates after a 👎, not a first clarification
+    """
+
+    articles: tuple[Article, ...]
+    retry: bool = False
+    kind: Literal["choices"] = "choices"
+
+
+@dataclass(frozen=True)
+class Thanks:
+    """The article helped; the conversation about this question is over."""
+
+    kind: Literal["thanks"] = "thanks"
+
+
+@dataclass(frozen=True)
+class HandOver:
+    """Hand the question to people: start the ticket form with ``draft``.
+
+    ``draft.question`` is empty when the customer asked for a person before asking anything.
+    """
+
+    draft: TicketDraft
+    reason: HandOverReason
+    kind: Literal["hand_over"] = "hand_over"
+
+
+Reply = ShowAnswer | ShowChoices | Thanks | HandOver
+
+
+class Turn(NamedTuple):
+    conversation: Conversation
+    reply: Reply
+
+
+Search = Callable[[str], tuple[Ranking, Decision]]
+"""Searches a question and decides: ``index.search(q, k=10)`` then ``decide(ranking)``."""
+
+
+class Dialogue:
+    """The conversation rules over one catalog.
+
+    :param catalog: the articles that rankings name
+    :param detector: recognises "позовите оператора"; one over a fresh lemmatizer if omitted
+    :param thresholds: ``choices`` and ``choice_ratio`` bound the next-best offer after a 👎
+    """
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        detector: HumanRequestDetector | None = None,
+        thresholds: Thresholds | None = None,
+    ) -> None:
+        self.catalog = catalog
+        self.detector = detector or HumanRequestDetector()
+        self.thresholds = thresholds or Thresholds()
+
+    def message(self, conversation: Conversation, text: str, search: Search) -> Turn:
+        """A message typed by the customer, whatever the stage.
+
+        A request for a person wins; then a number while choices are shown, a yes/no while an
+        article waits for a vote; anything else is a new question, searched with ``search``.
+
+        :param text: the message; must not be blank (callers answer blanks themselves)
+        """
+        if not text.strip():
+            raise ValueError("a blank message has no question in it")
+        request = self.detector.detect(text)
+        if request is not None:
+            asked = conversation.question or ("" if request.bare else text.strip())
+            return self.hand_over(replace(conversation, question=asked), HandOverReason.ASKED)
+        if conversation.stage is Stage.CHOICE:
+            number = parse_choice(text, len(conversation.choices))
+            if number == 0:
+                return self.hand_over(conversation, HandOverReason.NOT_HELPED)
+            if number is not None:
+                return self.choose(conversation, number)
+        if conversation.stage is Stage.FEEDBACK:
+            helpful = parse_vote(text)
+            if helpful is not None:
+                return self.vote(conversation, helpful)
+        ranking, decision = search(text)
+        return self.ask(conversation, text.strip(), ranking, decision)
+
+    def ask(
+        self, conversation: Conversation, question: str, ranking: Ranking, decision: Decision
+    ) -> Turn:
+        """A new question: answer it, offer choices, or hand it over.
+
+        :param conversation: the conversation so far; a new question starts afresh
+        :param ranking: the question's ranking (10 hits give next-best offers room)
+        """
+        fresh = Conversation(question=question, candidates=ranking.hits)
+        match decision:
+            case Answer(hit=hit):
+                return self._answer(fresh, hit.doc_id, chosen=False)
+            case Clarify(hits=hits):
+                return self._offer(fresh, tuple(hit.doc_id for hit in hits), retry=False)
+            case Escalate():
+                return self.hand_over(fresh, HandOverReason.NOT_FOUND)
+            case _:
+                assert_never(decision)
+
+    def choose(self, conversation: Conversation, number: int) -> Turn:
+        """The customer picked ``number`` (1-based) from the list shown; 0 means "other".
+
+        :raises ValueError: no list is shown, or the number is not on it
+        """
+        if conversation.stage is not Stage.CHOICE:
+            raise ValueError(f"no choices are shown: the conversation is at {conversation.stage}")
+        if number == 0:
+            return self.hand_over(conversation, HandOverReason.NOT_HELPED)
+        if not 1 <= number <= len(conversation.choices):
+            raise ValueError(f"choice {number} is not in 1..{len(conversation.choices)}")
+        return self._answer(conversation, conversation.choices[number - 1], chosen=True)
+
+    def vote(self, conversation: Conversation, helpful: bool) -> Turn:
+        """👍 ends the conversation; 👎 offers the next-best candidates once, then people.
+
+        :raises ValueError: no article waits for a vote
+        """
+        if conversation.stage is not Stage.FEEDBACK:
+            raise ValueError(f"no vote is expected: the conversation is at {conversation.stage}")
+        if helpful:
+            return Turn(Conversation(), Thanks())
+        following = self._next_best(conversation)
+        if conversation.retried or not following:
+            return self.hand_over(conversation, HandOverReason.NOT_HELPED)
+        return self._offer(conversation, following, retry=True)
+
+    def hand_over(self, conversation: Conversation, reason: HandOverReason) -> Turn:
+        """Give the question to people; the draft lists every article already offered."""
+        tried = tuple(self._article(article_id).title for article_id in conversation.shown)
+        draft = TicketDraft.from_question(conversation.question, rejected_articles=tried)
+        return Turn(Conversation(), HandOver(draft, reason))
+
+    def _answer(self, conversation: Conversation, article_id: str, *, chosen: bool) -> Turn:
+        shown = _with(conversation.shown, (article_id,))
+        state = replace(
+            conversation, shown=shown, stage=Stage.FEEDBACK, choices=(), article=article_id
+        )
+        return Turn(state, ShowAnswer(self._article(article_id), chosen=chosen))
+
+    def _offer(self, conversation: Conversation, ids: tuple[str, ...], *, retry: bool) -> Turn:
+        state = replace(
+            conversation,
+            shown=_with(conversation.shown, ids),
+            stage=Stage.CHOICE,
+            choices=ids,
+            article=None,
+            retried=conversation.retried or retry,
+        )
+        return Turn(state, ShowChoices(tuple(self._article(i) for i in ids), retry=retry))
+
+    def _next_best(self, conversation: Conversation) -> tuple[str, ...]:
+        """Candidates not offered yet and close enough to the best one to be worth a look."""
+        if not conversation.candidates:
+            return ()
+        floor = self.thresholds.choice_ratio * conversation.candidates[0].score
+        following = [
+            hit.doc_id
+            for hit in conversation.candidates
+            if hit.doc_id not in conversation.shown and hit.score >= floor
+        ]
+        return tuple(following[: self.thresholds.choices])
+
+    def _article(self, article_id: str) -> Article:
+        article = self.catalog.get(article_id)
+        if article is None:
+            raise LookupError(f"article {article_id!r} is not in the catalog the dialogue knows")
+        return article
+
+
+def _with(seen: tuple[str, ...], more: tuple[str, ...]) -> tuple[str, ...]:
+    return seen + tuple(item for item in more if item not in seen)

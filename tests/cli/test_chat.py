@@ -1,0 +1,171 @@
+"""``faqbot chat`` driven through a pipe, as a person would type, tickets in a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from tests.cli.conftest import DEMO, ROOT, TITLES, Run
+
+
+def tickets(database: Path) -> list[dict[str, Any]]:
+    with sqlite3.connect(database) as connection:
+        connection.row_factory = sqlite3.Row
+        rows = connection.execute("SELECT * FROM tickets ORDER BY number").fetchall()
+    return [dict(row) for row in rows]
+
+
+def lines(*typed: str) -> str:
+    return "".join(f"{line}\n" for line in typed)
+
+
+def test_chat_answers_asks_for_feedback_and_thanks(faqbot: Run, kb: Path) -> None:
+    result = faqbot("chat", "--articles", str(kb), stdin=lines("Где мой заказ", "да", "/выход"))
+    assert result.code == 0, result.err
+    assert "База знаний: 6 статей" in result.out
+    answer = result.out.split("> Где мой заказ\n", 1)[1]
+    assert answer.startswith("Где мой заказ\n\nСтатус заказа виден в разделе Мои заказы.")
+    assert "**" not in answer  # Markdown rendered as plain text
+    assert "Помог ли ответ? (да/нет)" in answer
+    assert "> да\nСпасибо за отзыв!" in result.out
+    assert result.out.rstrip().endswith("> /выход\nДо свидания!")
+    assert result.err == ""
+
+
+def test_chat_offers_numbered_choices_and_shows_the_one_picked(faqbot: Run, kb: Path) -> None:
+    result = faqbot("chat", "--articles", str(kb), stdin=lines("заказ", "2"))
+    assert result.code == 0, result.err
+    offered = result.out.split("> заказ\n", 1)[1].split("> 2\n", 1)[0]
+    options = [line.strip() for line in offered.splitlines() if line.strip()[:2] in {"1.", "2."}]
+    assert len(options) == 2 and all(o[3:] in TITLES.values() for o in options)
+    assert "0. Другое — передать вопрос оператору" in offered
+    picked = options[1][3:]
+    assert result.out.split("> 2\n", 1)[1].startswith(picked + "\n\n")
+
+
+def test_chat_hands_over_what_it_cannot_answer_and_files_a_ticket(
+    faqbot: Run, kb: Path, tmp_path: Path
+) -> None:
+    typed = lines("погода на марсе", "Хочу знать погоду на Марсе", "1", "+7 900 123-45-67")
+    result = faqbot("chat", "--articles", str(kb), stdin=typed)
+    assert result.code == 0, result.err
+    assert "Передаю ваш вопрос оператору…" in result.out
+    assert "Заявка #1001 создана, приоритет: высокий." in result.out
+    assert result.err == ""
+    # The default database: DATABASE_URL's default, in the working directory.
+    [ticket] = tickets(tmp_path / "faqbot.sqlite3")
+    assert ticket["number"] == 1001
+    assert ticket["status"] == "new" and ticket["priority"] == "high"
+    assert ticket["question"] == "погода на марсе"
+    assert ticket["what_happened"] == "Хочу знать погоду на Марсе"
+    assert ticket["contact"] == "+7 900 123-45-67"
+    assert json.loads(ticket["tried"]) == []
+
+
+def test_thumbs_down_offers_next_best_then_a_ticket_with_what_was_tried(
+    faqbot: Run, kb: Path, tmp_path: Path
+) -> None:
+    database = tmp_path / "desk.sqlite3"
+    typed = lines("Как отменить заказ", "нет", "0", "", "", "")
+    result = faqbot(
+        "chat", "--articles", str(kb), "--database", f"sqlite:///{database}", stdin=typed
+    )
+    assert result.code == 0, result.err
+    after_no = result.out.split("> нет\n", 1)[1]
+    assert after_no.startswith("Тогда, может быть, подойдёт одно из этих:")
+    assert "1. Возврат денег за заказ" in after_no
+    assert "Жаль, что не помогло. Передаю ваш вопрос оператору…" in result.out
+    assert "Вы уже смотрели:" in result.out
+    [ticket] = tickets(database)
+    assert ticket["question"] == ticket["what_happened"] == "Как отменить заказ"
+    assert json.loads(ticket["tried"]) == ["Как отменить заказ", "Возврат денег за заказ"]
+    assert ticket["priority"] == "medium" and ticket["contact"] is None
+
+
+def test_asking_for_a_person_at_any_time_and_one_open_ticket(
+    faqbot: Run, kb: Path, tmp_path: Path
+) -> None:
+    database = tmp_path / "desk.sqlite3"
+    typed = lines(
+        "позавите сотрудника",
+        "Курьер привёз не тот заказ",
+        "",
+        "",
+        "соедините с живым человеком, пожалуйста",
+        "Ещё и холодный",
+    )  # then the input ends in the middle of the second form: it is sent as it is
+    result = faqbot(
+        "chat", "--articles", str(kb), "--database", f"sqlite+aiosqlite:///{database}", stdin=typed
+    )
+    assert result.code == 0, result.err
+    assert result.out.count("Хорошо. Передаю ваш вопрос оператору…") == 2
+    assert "Заявка #1001 создана, приоритет: средний." in result.out
+    assert "У вас уже есть открытая заявка #1001" in result.out
+    assert result.err == ""
+    [ticket] = tickets(database)
+    assert ticket["question"] == ticket["what_happened"] == "Курьер привёз не тот заказ"
+    with sqlite3.connect(database) as connection:
+        added = connection.execute("SELECT text, direction FROM ticket_messages").fetchall()
+        customers = connection.execute("SELECT telegram_id FROM customers").fetchall()
+    assert added == [("Ещё и холодный", "in")]
+    assert customers == [(0,)]
+
+
+def test_the_ticket_form_can_be_cancelled(faqbot: Run, kb: Path, tmp_path: Path) -> None:
+    result = faqbot("chat", "--articles", str(kb), stdin=lines("оператор", "/отмена", "/exit"))
+    assert result.code == 0, result.err
+    assert "Хорошо, заявку не отправляем." in result.out
+    assert "Заявка #" not in result.out
+    assert not (tmp_path / "faqbot.sqlite3").exists()
+
+
+def test_chat_on_the_demo_kb(faqbot: Run) -> None:
+    result = faqbot("chat", "--articles", str(DEMO), stdin=lines("как завершить поездку"))
+    assert result.code == 0, result.err
+    assert "База знаний: 44 статьи" in result.out
+    assert "Как завершить аренду" in result.out.split("> как завершить поездку\n", 1)[1]
+
+
+def test_bad_database_url_is_a_usage_error(faqbot: Run, kb: Path) -> None:
+    result = faqbot("chat", "--articles", str(kb), "--database", "desk.sqlite3")
+    assert result.code == 2 and "is not a database URL" in result.err
+
+
+def test_unusable_database_keeps_the_chat_going(faqbot: Run, kb: Path, tmp_path: Path) -> None:
+    (tmp_path / "folder").mkdir()
+    typed = lines("оператор", "Нужна помощь", "", "", "/выход")
+    result = faqbot(
+        "chat", "--articles", str(kb), "--database", f"sqlite:///{tmp_path / 'folder'}", stdin=typed
+    )
+    assert result.code == 0
+    assert "Не получилось сохранить заявку" in result.out
+    assert result.err.startswith("Error: the ticket was not saved: ")
+    assert result.err.count("\n") == 1
+    assert result.out.rstrip().endswith("До свидания!")
+
+
+def test_ctrl_c_ends_the_chat_cleanly(kb: Path, tmp_path: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "chat", "--articles", str(kb)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"},
+    )
+    assert process.stdout is not None
+    while "/выход" not in process.stdout.readline():  # the welcome's last line
+        pass
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 0
+    assert out.rstrip().endswith("До свидания!")
+    assert "Traceback" not in err and "Aborted" not in err

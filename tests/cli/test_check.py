@@ -1,0 +1,49 @@
+"""``faqbot check``: every problem as file:line: message, exit 1; a summary and 0 when clean."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tests.cli.conftest import DEMO, Run
+
+LOCATED = re.compile(r"^(?P<path>.+\.md):(?P<line>\d+): (?P<message>.+)$")
+
+
+def test_check_passes_a_clean_kb(faqbot: Run, kb: Path) -> None:
+    result = faqbot("check", "--articles", str(kb))
+    assert (result.code, result.out, result.err) == (0, "OK: 6 articles\n", "")
+
+
+def test_check_passes_the_demo_kb(faqbot: Run) -> None:
+    result = faqbot("check", "--articles", str(DEMO))
+    assert (result.code, result.out) == (0, "OK: 44 articles\n")
+
+
+def test_check_lists_every_problem_with_file_and_line(faqbot: Run, kb: Path) -> None:
+    (kb / "orders" / "no-title.md").write_text(
+        "---\nid: no-title\ncategory: Заказы\n---\nТекст без заголовка.\n", encoding="utf-8"
+    )
+    (kb / "payment" / "bad-yaml.md").write_text(
+        "---\ntitle: Оплата: картой\ntags: [a, b\n---\nТекст.\n", encoding="utf-8"
+    )
+    (kb / "promo" / "zz-again.md").write_text(
+        "---\nid: promo-code\ntitle: Другой промокод\n---\nТекст.\n", encoding="utf-8"
+    )
+    result = faqbot("check", "--articles", str(kb))
+    assert result.code == 1
+    assert result.lines, result.err
+    located = [LOCATED.match(line) for line in result.lines]
+    assert all(located), result.out
+    files = {Path(match["path"]).name for match in located if match}
+    assert files == {"no-title.md", "bad-yaml.md", "zz-again.md"}
+    duplicate = next(line for line in result.lines if "zz-again.md" in line)
+    assert ":2: " in duplicate and "'promo-code'" in duplicate and "promo-code.md:1" in duplicate
+    assert result.err.strip().endswith("in 3 files")
+
+
+def test_check_of_an_empty_folder_fails_in_one_line(faqbot: Run, tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = faqbot("check", "--articles", "empty")
+    assert result.code == 1
+    assert result.err.startswith("Error: no articles in empty") and result.err.count("\n") == 1

@@ -1,0 +1,107 @@
+"""``faqbot eval`` on a tiny KB whose figures are worked out by hand."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.cli.conftest import DEMO, Run
+
+# 5 in scope, 1 out of scope. Ranks of the right article: 1, 1, 1, 2 (a vague question the
+# engine clarifies with the right article second), none (an article the KB does not have).
+CASES = """\
+# question<TAB>expected<TAB>tag
+Где мой заказ\torder-status\ttitles
+Способы оплаты\tpayment-methods\ttitles
+промокод не работает\tpromo-code\tparaphrase
+как отменить или изменить заказ\tchange-address\tvague
+как записаться к врачу\tdoctor\tghost
+погода на марсе\t-\toos
+"""
+BY_HAND = {
+    "cases": 6,
+    "in_scope": 5,
+    "out_of_scope": 1,
+    "top1": 0.6,  # 3 of 5 first
+    "recall_at_3": 0.8,  # 4 of 5 in the first three
+    "mrr_at_10": 0.7,  # (1 + 1 + 1 + 1/2 + 0) / 5
+    "auto_answer_rate": 0.6,  # the three clear ones are answered
+    "auto_answer_precision": 1.0,  # ... rightly
+    "wrong_answer_rate": 0.0,
+    "clarify_rate": 0.1667,  # the vague one, 1 of 6
+    "clarify_contains_right": 1.0,
+    "right_article_offered": 0.8,  # 3 answered + 1 among the choices, of 5
+    "escalate_rate": 0.3333,  # the doctor and Mars, 2 of 6
+    "out_of_scope_rejection": 1.0,
+    "per_tag": {
+        "ghost": {"cases": 1, "accuracy": 0.0},
+        "oos": {"cases": 1, "accuracy": 1.0},
+        "paraphrase": {"cases": 1, "accuracy": 1.0},
+        "titles": {"cases": 2, "accuracy": 1.0},
+        "vague": {"cases": 1, "accuracy": 0.0},
+    },
+}
+
+
+@pytest.fixture
+def cases(tmp_path: Path) -> Path:
+    path = tmp_path / "cases.tsv"
+    path.write_text(CASES, encoding="utf-8")
+    return path
+
+
+def test_eval_prints_the_figures_in_an_aligned_table(faqbot: Run, kb: Path, cases: Path) -> None:
+    result = faqbot("eval", "--articles", str(kb), "--cases", str(cases))
+    assert result.code == 0, result.err
+    rows = {
+        "top-1": "60.0 %",
+        "recall@3": "80.0 %",
+        "MRR@10": "0.700",
+        "auto-answer rate": "60.0 %",
+        "auto-answer precision": "100.0 %",
+        "wrong-answer rate": "0.0 %",
+        "clarify rate": "16.7 %",
+        "right article in choices": "100.0 %",
+        "escalate rate": "33.3 %",
+        "out-of-scope rejection": "100.0 %",
+    }
+    ends = set()
+    for label, value in rows.items():
+        line = next(line for line in result.lines if line.strip().startswith(label + " "))
+        assert re.search(rf"\s{re.escape(value)}\s", line + " "), line
+        ends.add(line.index(value) + len(value))
+    assert len(ends) == 1  # the numbers line up
+    assert "(6: 5 in scope, 1 out of scope)" in result.out
+    assert "(6 articles)" in result.out
+    tags = {line.split()[0]: line.split()[-2] for line in result.lines[-5:]}
+    assert tags == {"ghost": "0.0", "oos": "100.0", "paraphrase": "100.0", "titles": "100.0",
+                    "vague": "0.0"}  # fmt: skip
+
+
+def test_eval_json_is_the_report_and_the_paths(faqbot: Run, kb: Path, cases: Path) -> None:
+    result = faqbot("eval", "--articles", str(kb), "--cases", str(cases), "--json")
+    assert result.code == 0, result.err
+    report = json.loads(result.out)
+    assert report == {**BY_HAND, "kb_path": str(kb), "cases_path": str(cases)}
+
+
+def test_eval_warns_about_expected_articles_the_kb_lacks(
+    faqbot: Run, kb: Path, cases: Path
+) -> None:
+    result = faqbot("eval", "--articles", str(kb), "--cases", str(cases), "--json")
+    assert result.code == 0
+    warning = result.err.strip()
+    assert warning.startswith("Warning: 1 case expects an article not in the knowledge base")
+    assert "doctor (line 6)" in warning and "\n" not in warning
+
+
+def test_eval_on_the_demo_kb(faqbot: Run, tmp_path: Path) -> None:
+    cases = tmp_path / "demo.tsv"
+    cases.write_text("как завершить аренду\tend-trip\nкто выиграл чемпионат мира\t-\n", "utf-8")
+    result = faqbot("eval", "--articles", str(DEMO), "--cases", str(cases), "--json")
+    assert result.code == 0, result.err
+    report = json.loads(result.out)
+    assert report["cases"] == 2 and report["top1"] == 1.0 and result.err == ""

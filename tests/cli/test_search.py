@@ -1,0 +1,113 @@
+"""``faqbot search``: the authors' view, ``--json``, and the ``--batch --jsonl`` contract."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.cli.conftest import DEMO, TITLES, Run
+
+KEYS = {"query", "decision", "confidence", "hits"}
+HIT_KEYS = {"id", "title", "score"}
+
+
+def assert_result(result: dict[str, object], query: str) -> None:
+    assert set(result) == KEYS
+    assert result["query"] == query
+    assert result["decision"] in {"answer", "clarify", "escalate"}
+    assert isinstance(result["confidence"], float) and 0.0 <= result["confidence"] <= 1.0
+    hits = result["hits"]
+    assert isinstance(hits, list)
+    for hit in hits:
+        assert set(hit) == HIT_KEYS
+        assert isinstance(hit["id"], str) and isinstance(hit["title"], str)
+        assert isinstance(hit["score"], float)
+    scores = [hit["score"] for hit in hits]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_search_shows_decision_hits_and_what_was_understood(faqbot: Run, kb: Path) -> None:
+    result = faqbot("search", "где мой зоказ", "--articles", str(kb))
+    assert result.code == 0, result.err
+    assert "Decision    answer, confidence" in result.out
+    assert "Repairs     зоказ → заказ" in result.out
+    assert "Terms" in result.out
+    first_hit = next(line for line in result.lines if line.strip().startswith("1 "))
+    assert "order-status" in first_hit and "answer" in first_hit and "Где мой заказ" in first_hit
+
+
+def test_search_top_limits_the_hits_shown(faqbot: Run, kb: Path) -> None:
+    result = faqbot("search", "Как отменить заказ", "--articles", str(kb), "--top", "2")
+    assert result.code == 0, result.err
+    rows = [line for line in result.lines if line[:3].strip().isdigit()]
+    assert [row.split()[0] for row in rows] == ["1", "2"]
+
+
+def test_search_json_is_one_object_with_the_batch_schema(faqbot: Run, kb: Path) -> None:
+    result = faqbot("search", "Как отменить заказ", "--articles", str(kb), "--json")
+    assert result.code == 0, result.err
+    assert len(result.lines) == 1
+    found = json.loads(result.out)
+    assert_result(found, "Как отменить заказ")
+    assert found["decision"] == "answer"
+    assert found["hits"][0] == {
+        "id": "cancel-order",
+        "title": "Как отменить заказ",
+        "score": found["hits"][0]["score"],
+    }
+    assert len(found["hits"]) >= 5
+
+
+def test_batch_jsonl_gives_one_object_per_line_in_order(faqbot: Run, kb: Path) -> None:
+    questions = ["Как отменить заказ", "", "Возврат денег за заказ", "   ", "погода на марсе"]
+    batch = kb.parent / "questions.txt"
+    batch.write_text("\n".join(questions) + "\n", encoding="utf-8")
+    result = faqbot("search", "--articles", str(kb), "--batch", str(batch), "--jsonl")
+    assert result.code == 0, result.err
+    assert len(result.lines) == len(questions)
+    found = [json.loads(line) for line in result.lines]
+    for query, item in zip(questions, found, strict=True):
+        assert_result(item, query)
+    assert [item["hits"][0]["id"] for item in (found[0], found[2])] == ["cancel-order", "refund"]
+    assert len(found[0]["hits"]) >= 5 and len(found[2]["hits"]) >= 5
+    for blank in (found[1], found[3]):
+        assert blank["decision"] == "escalate" and blank["hits"] == []
+        assert blank["confidence"] == 0.0
+    assert all(hit["title"] == TITLES[hit["id"]] for item in found for hit in item["hits"])
+
+
+def test_batch_reads_stdin_and_keeps_cyrillic_readable(faqbot: Run) -> None:
+    questions = ["как завершить поездку", "не приходит смс", "штраф", "машина не заводится"]
+    result = faqbot(
+        "search", "--articles", str(DEMO), "--batch", "-", "--jsonl", stdin="\n".join(questions)
+    )
+    assert result.code == 0, result.err
+    assert "\\u04" not in result.out  # ensure_ascii=False
+    found = [json.loads(line) for line in result.lines]
+    assert [item["query"] for item in found] == questions
+    for item in found:
+        assert_result(item, item["query"])
+        assert len(item["hits"]) >= 5
+
+
+def test_batch_without_jsonl_prints_a_line_per_question(faqbot: Run, kb: Path) -> None:
+    result = faqbot(
+        "search", "--articles", str(kb), "--batch", "-", stdin="Где мой заказ\nСпособы оплаты\n"
+    )
+    assert result.code == 0, result.err
+    assert len(result.lines) == 2
+    assert "order-status" in result.lines[0] and result.lines[0].startswith("answer")
+    assert "payment-methods" in result.lines[1]
+
+
+def test_search_uses_articles_dir_from_the_environment(faqbot: Run, kb: Path) -> None:
+    result = faqbot("search", "Способы оплаты", "--json", env={"ARTICLES_DIR": str(kb)})
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["hits"][0]["id"] == "payment-methods"
+
+
+def test_search_on_the_demo_kb_defaults_to_articles(faqbot: Run, tmp_path: Path) -> None:
+    (tmp_path / "articles").symlink_to(DEMO, target_is_directory=True)
+    result = faqbot("search", "как завершить поездку")
+    assert result.code == 0, result.err
+    assert "end-trip" in result.out and "Как завершить аренду" in result.out

@@ -1,0 +1,93 @@
+"""The terminal's texts, ``bot/templates/cli/*.txt.j2``: plain text, Russian plurals, no gaps."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from jinja2 import UndefinedError
+
+from bot.texts import Texts, make_environment
+
+NOW = datetime(2024, 11, 25, 9, 0, tzinfo=UTC)  # 12:00 in Moscow
+SAMPLES: dict[str, dict[str, Any]] = {
+    "welcome": {"count": 44, "folder": "articles"},
+    "help": {},
+    "answer": {"article": "Как завершить аренду\n\nНажмите «Завершить»."},
+    "choices": {"options": ["Как завершить аренду", "Зоны завершения"], "retry": False},
+    "thanks": {},
+    "hand_over": {"reason": "not_found"},
+    "form_what": {"question": "не могу завершить", "tried": ["Как завершить аренду"]},
+    "form_urgency": {},
+    "form_contact": {},
+    "form_retry": {},
+    "form_cancelled": {},
+    "ticket_created": {"number": 1001, "priority": "средний", "due": NOW},
+    "ticket_exists": {"number": 1001},
+    "ticket_failed": {},
+    "goodbye": {},
+}
+
+
+@pytest.fixture
+def texts() -> Texts:
+    return Texts(tz="Europe/Moscow", clock=lambda: NOW)
+
+
+def test_every_terminal_template_has_a_sample() -> None:
+    names = make_environment().list_templates(filter_func=lambda name: name.startswith("cli/"))
+    assert {name.removeprefix("cli/").removesuffix(".txt.j2") for name in names} == set(SAMPLES)
+    assert all(name.endswith(".txt.j2") for name in names)  # plain text: never escaped
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_template_renders_without_gaps(texts: Texts, name: str) -> None:
+    text = texts.plain(f"cli/{name}", **SAMPLES[name])
+    assert text and text == text.strip() and "\n\n\n" not in text
+
+
+@pytest.mark.parametrize(
+    ("name", "variable"),
+    [(name, variable) for name, context in sorted(SAMPLES.items()) for variable in context],
+)
+def test_template_refuses_a_missing_variable(texts: Texts, name: str, variable: str) -> None:
+    context = {key: value for key, value in SAMPLES[name].items() if key != variable}
+    with pytest.raises(UndefinedError):
+        texts.plain(f"cli/{name}", **context)
+
+
+def test_what_people_typed_is_shown_as_typed(texts: Texts) -> None:
+    text = texts.plain("cli/form_what", question="<3 & «Co»", tried=[])
+    assert "«<3 & «Co»»" in text
+
+
+@pytest.mark.parametrize(
+    ("count", "words"),
+    [(1, "1 статья"), (3, "3 статьи"), (5, "5 статей"), (11, "11 статей"), (21, "21 статья"),
+     (44, "44 статьи")],
+)  # fmt: skip
+def test_welcome_names_the_kb_size_in_russian(texts: Texts, count: int, words: str) -> None:
+    text = texts.plain("cli/welcome", count=count, folder="articles")
+    assert f"База знаний: {words} (articles)." in text
+
+
+@pytest.mark.parametrize(
+    ("reason", "opening"),
+    [
+        ("not_found", "Готового ответа на этот вопрос у меня нет."),
+        ("not_helped", "Жаль, что не помогло."),
+        ("asked", "Хорошо."),
+    ],
+)
+def test_hand_over_says_why(texts: Texts, reason: str, opening: str) -> None:
+    text = texts.plain("cli/hand_over", reason=reason)
+    assert text.startswith(f"{opening} Передаю ваш вопрос оператору…")
+
+
+def test_ticket_created_gives_number_priority_and_deadline(texts: Texts) -> None:
+    text = texts.plain("cli/ticket_created", **SAMPLES["ticket_created"])
+    assert (
+        text
+        == "✅ Заявка #1001 создана, приоритет: средний.\nОператор ответит до: сегодня в 12:00."
+    )

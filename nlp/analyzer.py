@@ -47,7 +47,7 @@ class Analyzer:
         self,
         lemmatizer: Lemmatizer | None = None,
         repair_known_words: bool = False,
-        max_inflected_lemmas: int = 5000,
+        max_inflected_lemmas: int = 2000,
     ) -> None:
         self.lemmatizer = lemmatizer or Lemmatizer()
         self.repair_known_words = repair_known_words

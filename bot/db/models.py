@@ -1,4 +1,4 @@
-"""The tables: customers, their tickets and messages, votes, attempts, canned replies.
+"""The tables: customers, their tickets and messages, votes, attempts, canned replies, FSM state.
 
 Portable types only, so the same schema runs on SQLite (tests, demo) and PostgreSQL.
 Every datetime column is :class:`~bot.db.types.UtcDateTime`: aware UTC in and out.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -43,6 +44,7 @@ __all__ = [
     "Base",
     "CannedReply",
     "Customer",
+    "FsmRecord",
     "Ticket",
     "TicketMessage",
     "Vote",
@@ -258,4 +260,22 @@ class CannedReply(Base):
     created_by: Mapped[int] = mapped_column(BigInteger)
     """The agent's Telegram user id."""
     created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class FsmRecord(Base):
+    """A conversation's aiogram FSM state and data, when no Redis is configured.
+
+    ``key`` is built by aiogram's key builder (bot, chat, user, thread, destiny); the ids
+    beside it are there for people looking at the table, e.g. to reset a customer's form.
+    """
+
+    __tablename__ = "fsm_states"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), unique=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    state: Mapped[str | None] = mapped_column(String(255))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime]

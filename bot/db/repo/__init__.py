@@ -17,7 +17,7 @@ from bot.db.repo.errors import (
     TicketAlreadyOpen,
     TooMuchContention,
 )
-from bot.db.repo.feedback import record_attempt, record_vote
+from bot.db.repo.feedback import get_attempt, record_attempt, record_vote
 from bot.db.repo.messages import (
     AddedMessage,
     add_message,
@@ -72,6 +72,7 @@ __all__ = [
     "count_by_status",
     "csat_summary",
     "delete_canned_reply",
+    "get_attempt",
     "get_canned_reply",
     "get_customer",
     "get_message_by_relay",

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import Attempt, AttemptDecision, Customer, Vote
 from bot.tickets import Clock, utc_now
 
-__all__ = ["record_attempt", "record_vote"]
+__all__ = ["get_attempt", "record_attempt", "record_vote"]
 
 
 async def record_vote(
@@ -64,3 +64,8 @@ async def record_attempt(
     session.add(attempt)
     await session.flush()
     return attempt
+
+
+async def get_attempt(session: AsyncSession, attempt_id: int) -> Attempt | None:
+    """An attempt by id: the question behind a button the customer pressed later."""
+    return await session.get(Attempt, attempt_id)

@@ -1,0 +1,203 @@
+"""The Telegram bot assembled: Bot, Dispatcher, routers, middlewares and FSM storage.
+
+``bot/__main__.py`` builds one from the settings and runs it; the tests build one against the
+Bot API emulator and a scratch database::
+
+    app = build_app(settings, answers=Answers(index), engine=engine)
+    await app.run_polling()          # or: server = await app.start_webhook(...)
+    await app.close()
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.fsm.storage.redis import RedisStorage
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.settings import Settings
+from bot.telegram.answers import Answers
+from bot.telegram.customers import Customers
+from bot.telegram.database import Database
+from bot.telegram.desk import Desk
+from bot.telegram.errors import errors_router
+from bot.telegram.middlewares import RateLimitMiddleware
+from bot.telegram.rate_limit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from bot.telegram.response_types import KeepResponseTypes
+from bot.telegram.routers import get_routers
+from bot.telegram.storage import SqlStorage
+from bot.telegram.webhook import WebhookServer, start_webhook_server
+from bot.texts import Texts
+from bot.tickets import Clock, utc_now
+
+__all__ = ["App", "build_app", "make_bot"]
+
+
+def make_bot(settings: Settings, *, session: BaseSession | None = None) -> Bot:
+    """A Bot for ``BOT_TOKEN`` at ``BOT_API_URL``, sending HTML by default.
+
+    :param session: an HTTP session to use instead of a new aiohttp one
+    :raises ValueError: ``BOT_TOKEN`` is not set
+    :raises aiogram.utils.token.TokenValidationError: the token is malformed
+    """
+    if settings.bot_token is None or not settings.bot_token.get_secret_value().strip():
+        raise ValueError(
+            "BOT_TOKEN is not set: create a bot with @BotFather and put its token there"
+        )
+    if session is None:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.bot_api_url))
+    return Bot(
+        settings.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+    )
+
+
+@dataclass
+class App:
+    """A bot ready to run: long polling, or a webhook server."""
+
+    bot: Bot
+    dispatcher: Dispatcher
+    database: Database
+    storage: BaseStorage
+    texts: Texts
+    answers: Answers
+    desk: Desk
+    redis: Redis | None = None
+    _webhook: WebhookServer | None = field(default=None, repr=False)
+
+    async def run_polling(self, **kwargs: Any) -> None:
+        """Long polling until :meth:`stop` (or a signal, if ``handle_signals=True`` is given).
+
+        Drops a webhook first: Telegram refuses getUpdates while one is set.
+        """
+        await self.bot.delete_webhook(drop_pending_updates=False)
+        options: dict[str, Any] = {"handle_signals": False, "close_bot_session": False}
+        options.update(kwargs)
+        await self.dispatcher.start_polling(
+            self.bot, allowed_updates=self.dispatcher.resolve_used_update_types(), **options
+        )
+
+    async def stop(self) -> None:
+        """Stop polling (if it runs) and the webhook server (if it runs)."""
+        with contextlib.suppress(RuntimeError):  # "polling is not started"
+            await self.dispatcher.stop_polling()
+        if self._webhook is not None:
+            await self._webhook.stop()
+            self._webhook = None
+
+    async def start_webhook(
+        self,
+        *,
+        secret: str,
+        host: str = "127.0.0.1",
+        port: int = 8080,
+        path: str = "/webhook",
+        public_url: str | None = None,
+    ) -> WebhookServer:
+        """Serve updates at ``http://host:port/path`` and tell Telegram to send them there.
+
+        :param secret: Telegram sends it in ``X-Telegram-Bot-Api-Secret-Token``; requests
+            without it are refused with 403
+        :param port: 0 picks a free port (tests)
+        :param public_url: the URL Telegram posts to (``WEBHOOK_URL``); the local address
+            when omitted
+        """
+        server = await start_webhook_server(
+            self.dispatcher, self.bot, secret=secret, host=host, port=port, path=path
+        )
+        self._webhook = server
+        await self.bot.set_webhook(
+            public_url or server.url,
+            secret_token=secret,
+            allowed_updates=self.dispatcher.resolve_used_update_types(),
+        )
+        return server
+
+    async def close(self) -> None:
+        """Stop, then release the HTTP session and the storage (the engine is the caller's)."""
+        await self.stop()
+        await self.dispatcher.storage.close()
+        await self.dispatcher.fsm.events_isolation.close()
+        await self.bot.session.close()
+
+
+def make_storage(
+    settings: Settings, database: Database, *, clock: Clock = utc_now, prefix: str = "faqbot"
+) -> tuple[BaseStorage, BaseEventIsolation, Redis | None]:
+    """FSM storage: Redis when ``REDIS_URL`` is set, else the SQL database (durable either way).
+
+    :param prefix: Redis key prefix (tests use their own)
+    """
+    if settings.redis_url:
+        redis = Redis.from_url(settings.redis_url)
+        storage = RedisStorage(
+            redis, key_builder=DefaultKeyBuilder(prefix=f"{prefix}:fsm", with_bot_id=True)
+        )
+        return storage, storage.create_isolation(), redis
+    return SqlStorage(database, now=clock), SimpleEventIsolation(), None
+
+
+def build_app(
+    settings: Settings,
+    *,
+    answers: Answers,
+    engine: AsyncEngine,
+    clock: Clock = utc_now,
+    bot: Bot | None = None,
+    session: BaseSession | None = None,
+    redis_prefix: str = "faqbot",
+    limiter: RateLimiter | None = None,
+) -> App:
+    """Wire the bot: routers with their services, rate limit, storage, error handler.
+
+    :param answers: the knowledge base, built once (the index takes a second)
+    :param engine: the database, migrated; the caller disposes of it
+    :param clock: "now" for tickets, deadlines and texts
+    :param bot: a Bot already made (and checked) with :func:`make_bot`
+    :param session: HTTP session for a new Bot (tests pass one that closes at once)
+    :param redis_prefix: prefix of the Redis keys, when ``REDIS_URL`` is set
+    :param limiter: flood protection; from ``RATE_LIMIT_PER_MINUTE`` (in Redis if set) if omitted
+    """
+    if bot is None:
+        bot = make_bot(settings, session=session)
+    elif bot.default.parse_mode != ParseMode.HTML:
+        # Every template is HTML; a bot sending them as plain text would show the tags.
+        raise ValueError("the bot must send HTML by default: build it with make_bot()")
+    bot.session.middleware(KeepResponseTypes())
+    database = Database(engine)
+    texts = Texts(tz=settings.business_timezone, clock=clock)
+    desk = Desk(settings.sla_policy(), settings.business_hours(), clock)
+    storage, isolation, redis = make_storage(settings, database, clock=clock, prefix=redis_prefix)
+    if limiter is None:
+        limiter = (
+            RedisRateLimiter(redis, settings.rate_limit_per_minute, prefix=f"{redis_prefix}:rate")
+            if redis is not None
+            else MemoryRateLimiter(settings.rate_limit_per_minute)
+        )
+    dispatcher = Dispatcher(
+        storage=storage,
+        events_isolation=isolation,
+        texts=texts,
+        answers=answers,
+        db=database,
+        customers=Customers(database, now=clock),
+        desk=desk,
+    )
+    flood = RateLimitMiddleware(limiter, texts)
+    for observer in (dispatcher.message, dispatcher.edited_message, dispatcher.callback_query):
+        observer.outer_middleware(flood)
+    dispatcher.include_routers(*get_routers(), errors_router())
+    return App(bot, dispatcher, database, storage, texts, answers, desk, redis)

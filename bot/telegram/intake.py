@@ -1,0 +1,166 @@
+"""Questions handed to people: the ticket form's start, filing the ticket, adding to an open one.
+
+A customer has at most one open ticket; anything they hand over while it is open is added to
+it as a message instead of starting another form.
+"""
+
+from __future__ import annotations
+
+from aiogram import Bot
+from aiogram.fsm.context import FSMContext
+from aiogram.types import Message, ReplyKeyboardRemove, User
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Customer, Ticket
+from bot.db.repo import AddedMessage, OpenedTicket, add_message, get_open_ticket, open_ticket
+from bot.dialogue import Conversation, HandOver
+from bot.telegram.callbacks import FormStep
+from bot.telegram.customers import Customers
+from bot.telegram.database import Database
+from bot.telegram.desk import Desk
+from bot.telegram.form import draft_from_data, draft_to_data, opening, prompt
+from bot.telegram.states import TicketForm, form_step
+from bot.texts import Texts
+from bot.tickets import MessageDirection, TicketDraft
+
+__all__ = [
+    "REMOVE_KEYBOARD",
+    "add_to_ticket",
+    "ask_again",
+    "attachment_of",
+    "file_ticket",
+    "hand_over",
+    "start_form",
+    "ticket_created_text",
+]
+
+
+def attachment_of(message: Message) -> tuple[str, str] | None:
+    """``(kind, file_id)`` of a media message, the largest size of a photo; else ``None``."""
+    if message.photo:
+        return "photo", message.photo[-1].file_id
+    for kind in ("document", "video", "voice", "audio", "video_note", "animation", "sticker"):
+        media = getattr(message, kind, None)
+        if media is not None:
+            return kind, media.file_id
+    return None
+
+
+async def add_to_ticket(
+    session: AsyncSession, ticket: Ticket, message: Message, *, desk: Desk
+) -> AddedMessage:
+    """Store a customer's message in their open ticket (once, however often it arrives)."""
+    attachment = attachment_of(message)
+    return await add_message(
+        session,
+        ticket,
+        direction=MessageDirection.IN,
+        text=message.text if message.text is not None else message.caption,
+        author_id=message.from_user.id if message.from_user else None,
+        content_type=attachment[0] if attachment else "text",
+        file_id=attachment[1] if attachment else None,
+        source_chat_id=message.chat.id,
+        source_message_id=message.message_id,
+        now=desk.clock,
+    )
+
+
+async def start_form(
+    hand_over: HandOver, *, bot: Bot, chat_id: int, state: FSMContext, texts: Texts
+) -> None:
+    """Ask the first question of the ticket form, with the draft the dialogue pre-filled."""
+    draft = hand_over.draft
+    await state.set_state(TicketForm.what)
+    await state.update_data(
+        draft=draft_to_data(draft), conversation=Conversation().as_dict(), attempt=0
+    )
+    question = prompt(FormStep.WHAT, draft, texts)
+    intro = opening(hand_over, texts)
+    text = f"{intro}\n\n{question.text}" if intro else question.text
+    await bot.send_message(chat_id, text, reply_markup=question.markup)
+
+
+async def hand_over(
+    reply: HandOver,
+    *,
+    bot: Bot,
+    user: User,
+    state: FSMContext,
+    texts: Texts,
+    db: Database,
+    customers: Customers,
+    desk: Desk,
+) -> None:
+    """Start the ticket form, or add the question to the ticket the customer has open."""
+    async with db.transaction() as session:
+        customer = await customers.of(session, user)
+        ticket = await get_open_ticket(session, customer)
+        if ticket is not None and reply.draft.question:
+            await add_message(
+                session,
+                ticket,
+                direction=MessageDirection.IN,
+                text=reply.draft.question,
+                author_id=user.id,
+                now=desk.clock,
+            )
+    if ticket is None:
+        await start_form(reply, bot=bot, chat_id=user.id, state=state, texts=texts)
+        return
+    await state.update_data(conversation=Conversation().as_dict(), attempt=0)
+    await bot.send_message(user.id, texts.render("message_added_to_ticket", number=ticket.number))
+
+
+async def ask_again(
+    *, bot: Bot, chat_id: int, state: FSMContext, raw_state: str | None, texts: Texts
+) -> bool:
+    """Repeat the form's current question; ``False`` if no form is being filled.
+
+    A form whose data is unreadable (saved by an older version) is dropped: the customer
+    starts again with a question rather than meeting an error at every message.
+    """
+    step = form_step(raw_state)
+    if step is None:
+        return False
+    try:
+        draft = draft_from_data((await state.get_data())["draft"])
+    except (KeyError, TypeError, ValueError):
+        await state.set_state(None)
+        return False
+    question = prompt(step, draft, texts)
+    await bot.send_message(chat_id, question.text, reply_markup=question.markup)
+    return True
+
+
+async def file_ticket(
+    session: AsyncSession, customer: Customer, draft: TicketDraft, *, desk: Desk
+) -> OpenedTicket:
+    """Open the ticket; if one is open already (opened meanwhile), add the draft to it."""
+    opened = await open_ticket(
+        session, customer, draft, policy=desk.policy, hours=desk.hours, now=desk.clock
+    )
+    if not opened.created:
+        await add_message(
+            session,
+            opened.ticket,
+            direction=MessageDirection.IN,
+            text=draft.what_happened,
+            author_id=customer.telegram_id,
+            now=desk.clock,
+        )
+    return opened
+
+
+def ticket_created_text(ticket: Ticket, *, desk: Desk, texts: Texts) -> str:
+    """«Заявка №…, приоритет …, ответим в течение …», saying when agents see it after hours."""
+    return texts.render(
+        "ticket_created",
+        number=ticket.number,
+        priority=ticket.priority.label_ru.lower(),
+        sla=desk.first_response(ticket.priority),
+        opens_at=desk.seen_at(ticket.priority, ticket.created_at),
+    )
+
+
+REMOVE_KEYBOARD = ReplyKeyboardRemove()
+"""Sent with the message that ends the form: the contact step's reply keyboard goes away."""

@@ -1,0 +1,49 @@
+"""Cross-cutting work around every customer update: flood protection.
+
+The database and the texts reach handlers through the dispatcher's data (``db``, ``texts``):
+handlers open short transactions themselves (:class:`bot.telegram.database.Database`) and
+commit before they call Telegram, which a session held for the whole update would not allow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, User
+
+from bot.telegram.rate_limit import RateLimiter
+from bot.texts import Texts
+
+__all__ = ["RateLimitMiddleware"]
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class RateLimitMiddleware(BaseMiddleware):
+    """Drops a customer's updates over the per-minute limit; says so once per minute.
+
+    Only private chats count: the agents' group is not a customer.
+
+    :param limiter: counts the updates
+    :param texts: for the "slow down" message
+    """
+
+    def __init__(self, limiter: RateLimiter, texts: Texts) -> None:
+        self.limiter = limiter
+        self.texts = texts
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user: User | None = data.get("event_from_user")
+        chat: Chat | None = data.get("event_chat")
+        if user is None or chat is None or chat.type != "private":
+            return await handler(event, data)
+        verdict = await self.limiter.hit(user.id)
+        if verdict.allowed:
+            return await handler(event, data)
+        if isinstance(event, CallbackQuery):
+            await event.answer()
+        elif isinstance(event, Message) and verdict.warn:
+            await event.answer(self.texts.render("rate_limited", retry_after=verdict.retry_after))
+        return None

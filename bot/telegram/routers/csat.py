@@ -1,0 +1,147 @@
+"""The customer's rating of a resolved ticket (1-5 buttons), then an optional comment."""
+
+from __future__ import annotations
+
+import contextlib
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message, User
+
+from bot.db.models import Ticket
+from bot.db.repo import get_ticket_by_number, set_csat
+from bot.telegram.callbacks import CsatScore, CsatSkip
+from bot.telegram.customers import Customers
+from bot.telegram.database import Database
+from bot.telegram.desk import Desk
+from bot.telegram.filters import HasText, PrivateChat
+from bot.telegram.keyboards import csat_skip_keyboard
+from bot.telegram.states import CsatForm
+from bot.texts import Texts
+
+__all__ = ["get_router"]
+
+COMMENT_LIMIT = 4096
+
+
+def get_router() -> Router:
+    router = Router(name="csat")
+    router.message.filter(PrivateChat())
+    router.callback_query.filter(PrivateChat())
+    router.callback_query.register(score_button, CsatScore.filter(F.score.in_(range(1, 6))))
+    router.callback_query.register(skip_button, CsatSkip.filter())
+    router.message.register(comment, StateFilter(CsatForm.comment), HasText())
+    router.message.register(not_a_comment, StateFilter(CsatForm.comment))
+    return router
+
+
+async def _rate(
+    db: Database,
+    customers: Customers,
+    desk: Desk,
+    user: User,
+    number: int,
+    score: int,
+    comment: str | None = None,
+) -> Ticket | None:
+    """Store the rating of the customer's ticket ``number``; ``None`` if it is not theirs."""
+    async with db.transaction() as session:
+        customer = await customers.of(session, user)
+        ticket = await get_ticket_by_number(session, number)
+        if ticket is None or ticket.customer_id != customer.id:
+            return None
+        await set_csat(session, ticket, score, comment, now=desk.clock)
+        return ticket
+
+
+async def score_button(
+    query: CallbackQuery,
+    callback_data: CsatScore,
+    bot: Bot,
+    state: FSMContext,
+    raw_state: str | None,
+    texts: Texts,
+    db: Database,
+    customers: Customers,
+    desk: Desk,
+) -> None:
+    ticket = await _rate(
+        db, customers, desk, query.from_user, callback_data.number, callback_data.score
+    )
+    if ticket is None:
+        await query.answer(texts.plain("callback_outdated"))
+        return
+    await query.answer()
+    if isinstance(query.message, Message):
+        with contextlib.suppress(TelegramBadRequest):  # pressed twice: the buttons are gone
+            await bot.edit_message_reply_markup(
+                chat_id=query.message.chat.id, message_id=query.message.message_id
+            )
+    thanks = texts.render("csat_thanks", score=callback_data.score)
+    if raw_state is not None and raw_state != CsatForm.comment.state:
+        # A ticket form is being filled in: thank, and leave the form where it is.
+        await bot.send_message(query.from_user.id, thanks)
+        return
+    await state.set_state(CsatForm.comment)
+    await state.update_data(csat={"number": callback_data.number, "score": callback_data.score})
+    await bot.send_message(
+        query.from_user.id,
+        f"{thanks}\n\n{texts.render('csat_comment')}",
+        reply_markup=csat_skip_keyboard(texts, callback_data.number),
+    )
+
+
+async def skip_button(
+    query: CallbackQuery,
+    bot: Bot,
+    state: FSMContext,
+    raw_state: str | None,
+    texts: Texts,
+) -> None:
+    if raw_state != CsatForm.comment.state:
+        await query.answer(texts.plain("callback_outdated"))
+        return
+    await query.answer()
+    await state.set_state(None)
+    if isinstance(query.message, Message):
+        with contextlib.suppress(TelegramBadRequest):
+            await bot.edit_message_reply_markup(
+                chat_id=query.message.chat.id, message_id=query.message.message_id
+            )
+
+
+async def comment(
+    message: Message,
+    state: FSMContext,
+    texts: Texts,
+    db: Database,
+    customers: Customers,
+    desk: Desk,
+) -> None:
+    text = (message.text or "").strip()
+    if not text or message.from_user is None:
+        await message.answer(texts.render("csat_comment"))
+        return
+    rating = (await state.get_data()).get("csat") or {}
+    await state.set_state(None)
+    if isinstance(rating, dict) and {"number", "score"} <= rating.keys():
+        await _rate(
+            db,
+            customers,
+            desk,
+            message.from_user,
+            rating["number"],
+            rating["score"],
+            text[:COMMENT_LIMIT],
+        )
+    await message.answer(texts.render("vote_thanks"))
+
+
+async def not_a_comment(message: Message, texts: Texts, state: FSMContext) -> None:
+    """A sticker or a photo where a comment was invited: invite again (or skip with /cancel)."""
+    rating = (await state.get_data()).get("csat") or {}
+    number = rating.get("number") if isinstance(rating, dict) else None
+    markup = csat_skip_keyboard(texts, number) if isinstance(number, int) else None
+    await message.answer(texts.render("csat_comment"), reply_markup=markup)

@@ -1,0 +1,64 @@
+"""/start and /help: what the bot can do, and a few articles to begin with."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Router
+from aiogram.filters import Command, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import Message
+
+from bot.telegram.answers import Answers
+from bot.telegram.filters import PrivateChat
+from bot.telegram.intake import ask_again
+from bot.telegram.keyboards import menu_keyboard
+from bot.telegram.states import CsatForm
+from bot.texts import Texts
+
+__all__ = ["get_router"]
+
+
+def get_router() -> Router:
+    router = Router(name="start")
+    router.message.filter(PrivateChat())
+    router.message.register(greet, CommandStart())
+    router.message.register(explain, Command("help"))
+    return router
+
+
+async def greet(
+    message: Message,
+    bot: Bot,
+    state: FSMContext,
+    raw_state: str | None,
+    texts: Texts,
+    answers: Answers,
+) -> None:
+    name = message.from_user.first_name if message.from_user else None
+    await _reply(message, bot, state, raw_state, texts, texts.render("start", name=name), answers)
+
+
+async def explain(
+    message: Message,
+    bot: Bot,
+    state: FSMContext,
+    raw_state: str | None,
+    texts: Texts,
+    answers: Answers,
+) -> None:
+    await _reply(message, bot, state, raw_state, texts, texts.render("help"), answers)
+
+
+async def _reply(
+    message: Message,
+    bot: Bot,
+    state: FSMContext,
+    raw_state: str | None,
+    texts: Texts,
+    text: str,
+    answers: Answers,
+) -> None:
+    if raw_state == CsatForm.comment.state:
+        await state.set_state(None)  # the comment was optional; the customer moved on
+    await message.answer(text, reply_markup=menu_keyboard(texts, answers.menu))
+    # A half-filled ticket form resumes where it stopped.
+    await ask_again(bot=bot, chat_id=message.chat.id, state=state, raw_state=raw_state, texts=texts)

@@ -1,0 +1,269 @@
+"""The ticket form: one question per state, every one skippable where it makes sense, «Отмена»
+and /cancel from anywhere, then the ticket with its priority and SLA.
+
+Anything the current question cannot take (a sticker, a button of an earlier question, text
+where a choice is asked) is answered by asking the current question again. Photos and
+documents are kept as attachments at any question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+
+from bot.dialogue import Conversation
+from bot.telegram.callbacks import FormAction, FormChoice, FormStep
+from bot.telegram.customers import Customers
+from bot.telegram.database import Database
+from bot.telegram.desk import Desk
+from bot.telegram.filters import HasContact, HasFile, HasText, PrivateChat
+from bot.telegram.form import answer, choose, draft_from_data, draft_to_data, next_step, prompt
+from bot.telegram.intake import (
+    REMOVE_KEYBOARD,
+    attachment_of,
+    file_ticket,
+    ticket_created_text,
+)
+from bot.telegram.keyboards import label
+from bot.telegram.states import CsatForm, TicketForm, form_state, form_step
+from bot.texts import Texts
+from bot.tickets import TicketDraft
+
+__all__ = ["MESSAGE_LIMIT", "get_router"]
+
+MESSAGE_LIMIT = 4096
+"""Telegram's own limit for a message; anything longer did not come from a Telegram client."""
+
+
+def get_router() -> Router:
+    router = Router(name="ticket_form")
+    router.message.filter(PrivateChat())
+    router.callback_query.filter(PrivateChat())
+    router.message.register(cancel_command, Command("cancel"))
+    router.callback_query.register(cancel_button, FormAction.filter(F.action == "cancel"))
+    router.callback_query.register(send_button, FormAction.filter(F.action == "send"))
+    router.callback_query.register(skip_button, FormAction.filter())
+    router.callback_query.register(choice_button, FormChoice.filter())
+    in_form = StateFilter(TicketForm)
+    router.message.register(contact_shared, StateFilter(TicketForm.contact), HasContact())
+    router.message.register(text_answer, in_form, HasText())
+    router.message.register(file_answer, in_form, HasFile())
+    router.message.register(other_answer, in_form)
+    return router
+
+
+async def _draft(state: FSMContext) -> TicketDraft | None:
+    try:
+        return draft_from_data((await state.get_data())["draft"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+async def _ask(bot: Bot, chat_id: int, step: FormStep, draft: TicketDraft, texts: Texts) -> None:
+    question = prompt(step, draft, texts)
+    await bot.send_message(chat_id, question.text, reply_markup=question.markup)
+
+
+async def _advance(
+    bot: Bot, chat_id: int, state: FSMContext, step: FormStep, draft: TicketDraft, texts: Texts
+) -> None:
+    following = next_step(step)
+    await state.set_state(form_state(following))
+    await state.update_data(draft=draft_to_data(draft))
+    await _ask(bot, chat_id, following, draft, texts)
+
+
+async def _keep(
+    bot: Bot, chat_id: int, state: FSMContext, step: FormStep, draft: TicketDraft, texts: Texts
+) -> None:
+    """Store the draft and ask the same question again."""
+    await state.update_data(draft=draft_to_data(draft))
+    await _ask(bot, chat_id, step, draft, texts)
+
+
+async def _end(state: FSMContext) -> None:
+    data = await state.get_data()
+    data.pop("draft", None)
+    data.update(conversation=Conversation().as_dict(), attempt=0)
+    await state.set_state(None)
+    await state.set_data(data)
+
+
+async def _cancel(
+    bot: Bot, chat_id: int, state: FSMContext, raw_state: str | None, texts: Texts
+) -> None:
+    if raw_state == CsatForm.comment.state:
+        await state.set_state(None)
+    else:
+        await _end(state)
+    await bot.send_message(chat_id, texts.render("form_cancelled"), reply_markup=REMOVE_KEYBOARD)
+
+
+async def cancel_command(
+    message: Message, bot: Bot, state: FSMContext, raw_state: str | None, texts: Texts
+) -> None:
+    await _cancel(bot, message.chat.id, state, raw_state, texts)
+
+
+async def cancel_button(
+    query: CallbackQuery, bot: Bot, state: FSMContext, raw_state: str | None, texts: Texts
+) -> None:
+    if form_step(raw_state) is None:
+        await query.answer(texts.plain("callback_outdated"))
+        return
+    await query.answer()
+    await _cancel(bot, query.from_user.id, state, raw_state, texts)
+
+
+async def _current(
+    query: CallbackQuery, step: FormStep, state: FSMContext, raw_state: str | None, texts: Texts
+) -> TicketDraft | None:
+    """The draft if the button belongs to the question being asked; else say it is stale."""
+    draft = await _draft(state) if form_step(raw_state) is step else None
+    if draft is None:
+        await query.answer(texts.plain("callback_outdated"))
+        return None
+    await query.answer()
+    return draft
+
+
+async def skip_button(
+    query: CallbackQuery,
+    callback_data: FormAction,
+    bot: Bot,
+    state: FSMContext,
+    raw_state: str | None,
+    texts: Texts,
+) -> None:
+    draft = await _current(query, callback_data.step, state, raw_state, texts)
+    if draft is not None:
+        await _advance(bot, query.from_user.id, state, callback_data.step, draft, texts)
+
+
+async def choice_button(
+    query: CallbackQuery,
+    callback_data: FormChoice,
+    bot: Bot,
+    state: FSMContext,
+    raw_state: str | None,
+    texts: Texts,
+) -> None:
+    draft = await _current(query, callback_data.step, state, raw_state, texts)
+    if draft is not None:
+        draft = choose(draft, callback_data.step, callback_data.level)
+        await _advance(bot, query.from_user.id, state, callback_data.step, draft, texts)
+
+
+async def send_button(
+    query: CallbackQuery,
+    bot: Bot,
+    state: FSMContext,
+    raw_state: str | None,
+    texts: Texts,
+    db: Database,
+    customers: Customers,
+    desk: Desk,
+) -> None:
+    draft = await _current(query, FormStep.CONFIRM, state, raw_state, texts)
+    if draft is None:
+        return
+    async with db.transaction() as session:
+        customer = await customers.of(session, query.from_user)
+        opened = await file_ticket(session, customer, draft, desk=desk)
+    await _end(state)
+    ticket = opened.ticket
+    text = (
+        ticket_created_text(ticket, desk=desk, texts=texts)
+        if opened.created
+        else texts.render("message_added_to_ticket", number=ticket.number)
+    )
+    await bot.send_message(query.from_user.id, text, reply_markup=REMOVE_KEYBOARD)
+
+
+async def text_answer(
+    message: Message, bot: Bot, state: FSMContext, raw_state: str | None, texts: Texts
+) -> None:
+    step, draft = form_step(raw_state), await _draft(state)
+    if step is None or draft is None:
+        await _cancel_broken(message, bot, state, texts)
+        return
+    text = (message.text or "").strip()
+    if text.casefold() == label(texts, "cancel").casefold():
+        await _cancel(bot, message.chat.id, state, raw_state, texts)
+        return
+    if len(text) > MESSAGE_LIMIT:
+        await message.answer(texts.render("too_long", limit=MESSAGE_LIMIT))
+        return
+    if text.casefold() == label(texts, "skip").casefold() and step is FormStep.CONTACT:
+        await _advance(bot, message.chat.id, state, step, draft, texts)
+        return
+    updated = answer(draft, step, text) if text else None
+    if updated is None:
+        await _ask(bot, message.chat.id, step, draft, texts)
+        return
+    await _advance(bot, message.chat.id, state, step, updated, texts)
+
+
+async def contact_shared(
+    message: Message, bot: Bot, state: FSMContext, raw_state: str | None, texts: Texts
+) -> None:
+    draft = await _draft(state)
+    if draft is None or message.contact is None:
+        await _cancel_broken(message, bot, state, texts)
+        return
+    contact = message.contact
+    name = " ".join(part for part in (contact.first_name, contact.last_name) if part)
+    shown = f"{contact.phone_number} ({name})" if name else contact.phone_number
+    await _advance(
+        bot, message.chat.id, state, FormStep.CONTACT, replace(draft, contact=shown), texts
+    )
+
+
+async def file_answer(
+    message: Message, bot: Bot, state: FSMContext, raw_state: str | None, texts: Texts
+) -> None:
+    step, draft = form_step(raw_state), await _draft(state)
+    attachment = attachment_of(message)
+    if step is None or draft is None or attachment is None:
+        await _cancel_broken(message, bot, state, texts)
+        return
+    draft = replace(draft, attachments=(*draft.attachments, attachment))
+    caption = (message.caption or "").strip()
+    if step is FormStep.ERROR:
+        # A screenshot answers "what error do you see"; its caption is the error's text.
+        await _advance(
+            bot,
+            message.chat.id,
+            state,
+            step,
+            replace(draft, error_text=caption or draft.error_text),
+            texts,
+        )
+        return
+    updated = answer(draft, step, caption) if caption else None
+    if updated is not None:
+        await _advance(bot, message.chat.id, state, step, updated, texts)
+    else:
+        await _keep(bot, message.chat.id, state, step, draft, texts)
+
+
+async def other_answer(
+    message: Message, bot: Bot, state: FSMContext, raw_state: str | None, texts: Texts
+) -> None:
+    step, draft = form_step(raw_state), await _draft(state)
+    if step is None or draft is None:
+        await _cancel_broken(message, bot, state, texts)
+        return
+    await _ask(bot, message.chat.id, step, draft, texts)
+
+
+async def _cancel_broken(message: Message, bot: Bot, state: FSMContext, texts: Texts) -> None:
+    """A form state without a readable draft (left by an older version): start afresh."""
+    await _end(state)
+    await bot.send_message(
+        message.chat.id, texts.render("form_cancelled"), reply_markup=REMOVE_KEYBOARD
+    )

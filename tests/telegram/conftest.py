@@ -1,0 +1,185 @@
+"""End-to-end fixtures: the bot over real HTTP against the Bot API emulator and a real database.
+
+``bot`` runs the whole application (``build_app``, long polling in a task) on the ``database``
+fixture, so every test that uses it runs on SQLite and on PostgreSQL. The knowledge base is the
+demo one in ``articles/``, indexed once per session. The clock stands still on a working
+Wednesday, so SLA texts do not depend on when the tests run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+
+from bot.settings import Settings
+from bot.telegram import Answers, App, build_app
+from kb import load_folder
+from kb.index import Index
+from tests.bot.db.fixtures import ScratchDatabase
+from tests.telegram_emulator import FakeUser, TelegramEmulator
+from tests.telegram_emulator.fixtures import LocalSession
+from tests.telegram_emulator.fixtures import telegram as telegram_fixture  # noqa: F401
+from tests.telegram_emulator.state import JSON
+
+ARTICLES = Path(__file__).resolve().parents[2] / "articles"
+WORKING_HOURS = datetime(2025, 1, 15, 9, 0, tzinfo=UTC)  # Wednesday, 12:00 in Moscow
+NIGHT = datetime(2025, 1, 15, 20, 0, tzinfo=UTC)  # Wednesday, 23:00 in Moscow
+
+
+@pytest.fixture(scope="session")
+def answers() -> Answers:
+    """The demo knowledge base, searchable; built once (about a second)."""
+    result = load_folder(ARTICLES)
+    assert not result.problems, result.problems
+    return Answers(Index.build(result.catalog)).warm_up()
+
+
+@dataclass
+class Clock:
+    """A clock that stands still until a test moves it."""
+
+    now: datetime = WORKING_HOURS
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+def make_settings(
+    telegram: TelegramEmulator, database: ScratchDatabase, **overrides: Any
+) -> Settings:
+    values: dict[str, Any] = {
+        "bot_token": telegram.token,
+        "bot_api_url": telegram.base_url,
+        "database_url": database.url,
+        "redis_url": None,
+        "rate_limit_per_minute": 1000,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)
+
+
+@contextlib.asynccontextmanager
+async def running(
+    telegram: TelegramEmulator,
+    database: ScratchDatabase,
+    answers: Answers,
+    clock: Callable[[], datetime],
+    **settings: Any,
+) -> AsyncIterator[App]:
+    """The bot polling the emulator until the block ends; then stopped and closed."""
+    redis_prefix = settings.pop("redis_prefix", "faqbot")
+    limiter = settings.pop("limiter", None)
+    app = build_app(
+        make_settings(telegram, database, **settings),
+        answers=answers,
+        engine=database.engine,
+        clock=clock,
+        session=LocalSession(api=_api(telegram)),
+        redis_prefix=redis_prefix,
+        limiter=limiter,
+    )
+    task = asyncio.create_task(app.run_polling())
+    try:
+        await telegram.wait_until_polling()
+        yield app
+    finally:
+        await app.stop()
+        await task
+        await app.close()
+
+
+def _api(telegram: TelegramEmulator) -> Any:
+    from aiogram.client.telegram import TelegramAPIServer
+
+    return TelegramAPIServer.from_base(telegram.base_url)
+
+
+@dataclass
+class Chat:
+    """One customer talking to the running bot: what they do, and what the bot answers."""
+
+    telegram: TelegramEmulator
+    user: FakeUser
+    sent: list[JSON] = field(default_factory=list)
+
+    async def say(self, text: str) -> JSON:
+        """Send ``text``; the bot's next message in this chat."""
+        self.sent.append(self.telegram.send_text(self.user, self.user.private_chat, text))
+        return await self.reply()
+
+    async def reply(self, timeout: float = 5.0) -> JSON:
+        return await self.telegram.next_bot_message(self.user.private_chat, timeout=timeout)
+
+    async def press(
+        self, message: JSON, *, text: str | None = None, data: str | None = None
+    ) -> JSON:
+        """Press a button of ``message``; the bot's next message."""
+        self.click(message, text=text, data=data)
+        return await self.reply()
+
+    def click(self, message: JSON, *, text: str | None = None, data: str | None = None) -> JSON:
+        return self.telegram.press_button(message, data, text=text)
+
+    async def callback_answer(self, query: JSON) -> JSON:
+        call = await self.telegram.wait_for(
+            "answerCallbackQuery", lambda c: c.params.get("callback_query_id") == query["id"]
+        )
+        return call.params
+
+
+def buttons(message: JSON) -> list[str]:
+    """The texts of a message's inline buttons, row by row."""
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+    return [button["text"] for row in rows for button in row]
+
+
+@pytest_asyncio.fixture
+async def bot(
+    telegram: TelegramEmulator,
+    database: ScratchDatabase,
+    answers: Answers,
+    clock: Clock,
+) -> AsyncIterator[App]:
+    """The bot, polling the emulator, on SQLite and on PostgreSQL."""
+    async with running(telegram, database, answers, clock) as app:
+        yield app
+
+
+@pytest.fixture
+def anna(telegram: TelegramEmulator) -> Chat:
+    return Chat(telegram, telegram.new_user("Анна"))
+
+
+async def rows(database: ScratchDatabase, model: type[Any]) -> list[Any]:
+    """Every row of a table, in id order."""
+    from sqlalchemy import select
+
+    async with database.sessions() as session:
+        return list(
+            (await session.scalars(select(model).order_by(*model.__mapper__.primary_key))).all()
+        )
+
+
+def sent_params(telegram: TelegramEmulator, message: JSON) -> JSON:
+    """The parameters of the Bot API call that created ``message``."""
+    for call in telegram.calls:
+        if (
+            call.message is not None
+            and call.message["message_id"] == message["message_id"]
+            and (call.message["chat"]["id"] == message["chat"]["id"])
+        ):
+            return call.params
+    raise LookupError(f"no call created message {message['message_id']}")

@@ -1,0 +1,133 @@
+"""``faqbot run`` as a process: start-up failures are one line and a non-zero exit; a good
+configuration serves customers until SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.__main__ import StartupError, serve
+from bot.settings import Settings
+from tests.telegram.conftest import ARTICLES, Chat
+from tests.telegram_emulator import TelegramEmulator
+
+FAQBOT = str(Path(sys.executable).with_name("faqbot"))
+START_UP_S = 60  # imports, migrations and the index: a few seconds, more on a busy machine
+
+
+def _environment(telegram: TelegramEmulator, tmp_path: Path, **values: str) -> dict[str, str]:
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "BOT_TOKEN": telegram.token,
+        "BOT_API_URL": telegram.base_url,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}",
+        "ARTICLES_DIR": str(ARTICLES),
+    }
+    env.update(values)
+    return {key: value for key, value in env.items() if value}
+
+
+async def _run(env: dict[str, str], cwd: Path) -> tuple[int, str, str]:
+    process = await asyncio.create_subprocess_exec(
+        FAQBOT,
+        "run",
+        cwd=cwd,  # no .env there
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    stdout, stderr = await asyncio.wait_for(process.communicate(), START_UP_S)
+    assert process.returncode is not None
+    return process.returncode, stdout.decode(), stderr.decode()
+
+
+@pytest.mark.parametrize(
+    ("values", "line"),
+    [
+        (
+            {"BOT_TOKEN": "123456:not-the-token"},
+            "Error: Telegram rejected BOT_TOKEN (401 Unauthorized at {api}): "
+            "check the token from @BotFather",
+        ),
+        (
+            {"DATABASE_URL": "postgresql+asyncpg://postgres@127.0.0.1:1/test"},
+            "Error: database postgresql+asyncpg://postgres@127.0.0.1:1/test is unavailable: ",
+        ),
+    ],
+    ids=["rejected-token", "database-down"],
+)
+async def test_a_failed_start_up_check_is_one_line_and_exit_1(
+    telegram: TelegramEmulator, tmp_path: Path, values: dict[str, str], line: str
+) -> None:
+    code, stdout, stderr = await _run(_environment(telegram, tmp_path, **values), tmp_path)
+    assert code == 1
+    assert stdout == ""
+    [shown] = stderr.strip().splitlines()
+    assert shown.startswith(line.format(api=telegram.base_url))
+
+
+# The same checks in this process: a process costs seconds of imports each.
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"bot_token": None}, "BOT_TOKEN is not set: create a bot with @BotFather"),
+        ({"bot_token": "  "}, "BOT_TOKEN is not set"),
+        ({"bot_token": "no colon"}, "BOT_TOKEN is malformed: it looks like 123456789:AA..."),
+        ({"webhook_url": "https://bot.example/telegram"}, "webhook mode needs WEBHOOK_SECRET"),
+        (
+            {"bot_api_url": "http://127.0.0.1:1"},
+            "the Bot API at http://127.0.0.1:1 does not answer",
+        ),
+        ({"articles_dir": "/nonexistent/articles"}, "/nonexistent/articles"),
+    ],
+    ids=["no-token", "blank-token", "malformed-token", "webhook-no-secret", "api-down", "no-kb"],
+)
+async def test_start_up_checks_name_the_setting_to_fix(
+    telegram: TelegramEmulator, tmp_path: Path, values: dict[str, Any], message: str
+) -> None:
+    settings = Settings(
+        _env_file=None,
+        **{
+            "bot_token": telegram.token,
+            "bot_api_url": telegram.base_url,
+            "database_url": f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}",
+            **values,
+        },
+    )
+    with pytest.raises(StartupError) as raised:
+        await serve(settings, webhook=False)
+    assert message in str(raised.value)
+    assert "\n" not in str(raised.value)
+
+
+async def test_run_serves_customers_until_sigterm(
+    telegram: TelegramEmulator, tmp_path: Path
+) -> None:
+    process = await asyncio.create_subprocess_exec(
+        FAQBOT,
+        "run",
+        cwd=tmp_path,
+        env=_environment(telegram, tmp_path),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await telegram.wait_until_polling(timeout=START_UP_S)
+        chat = Chat(telegram, telegram.new_user("Анна"))
+        answer = await chat.say("не приходит код из смс")
+        assert answer["text"].startswith("Не приходит код для входа")
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), START_UP_S)
+    assert process.returncode == 0, stderr.decode()
+    log = stderr.decode()
+    assert "bot @faq_test_bot" in log and "44 articles" in log
+    assert (tmp_path / "bot.sqlite3").exists()

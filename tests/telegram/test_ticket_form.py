@@ -1,0 +1,242 @@
+"""The ticket form over HTTP: every step, skips, a screenshot, the contact button, priority,
+SLA in the confirmation, cancelling, stale buttons, and a restart in the middle."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.db.models import Ticket
+from bot.telegram import Answers, App
+from bot.tickets import Impact, Priority, TicketStatus, Urgency
+from tests.bot.db.fixtures import ScratchDatabase
+from tests.telegram.conftest import NIGHT, Chat, Clock, buttons, rows, running, sent_params
+from tests.telegram_emulator import TelegramEmulator
+from tests.telegram_emulator.state import JSON
+
+
+async def _start_form(chat: Chat, question: str = "как завершить поездку") -> JSON:
+    answer = await chat.say(question)
+    return await chat.press(answer, text="Связаться с оператором")
+
+
+async def test_full_form_files_a_ticket_with_priority_and_sla(
+    bot: App, anna: Chat, telegram: TelegramEmulator, database: ScratchDatabase
+) -> None:
+    form = await _start_form(anna)
+    assert "Вопрос 1 из 9" in form["text"]
+    when = await anna.say("Машина не закрывается, висит «Завершение»")
+    assert "Вопрос 2 из 9" in when["text"] and "Когда это началось?" in when["text"]
+    error = await anna.say("сегодня в 14:00")
+    assert "Какую ошибку вы видите?" in error["text"]
+    telegram.send_photo(anna.user, anna.user.private_chat, caption="Ошибка 502")
+    tried = await anna.reply()
+    assert "Вы уже смотрели:" in tried["text"] and "• Как завершить аренду" in tried["text"]
+    device = await anna.press(tried, text="Оставить как есть")
+    assert "На каком устройстве" in device["text"]
+    order = await anna.say("iPhone 13, iOS 17.2")
+    contact = await anna.press(order, text="Пропустить")
+    keyboard = sent_params(telegram, contact)["reply_markup"]
+    assert keyboard["keyboard"][0][0]["request_contact"] is True
+    telegram.send_contact(anna.user, anna.user.private_chat, phone_number="+79001234567")
+    urgency = await anna.reply()
+    assert buttons(urgency) == [
+        "🔴 Срочно, прямо сейчас",
+        "🟡 Желательно сегодня",
+        "🟢 Не срочно",
+        "Отмена",
+    ]
+    impact = await anna.press(urgency, text="🔴 Срочно, прямо сейчас")
+    confirm = await anna.press(impact, text="Совсем не могу пользоваться")
+    text = confirm["text"]
+    assert text.startswith("Проверьте заявку")
+    for shown in (
+        "как завершить поездку",
+        "сегодня в 14:00",
+        "Ошибка 502",
+        "iPhone 13, iOS 17.2",
+        "+79001234567",
+        "Вложения: 1 файл",
+    ):
+        assert shown in text
+    assert "Номер заказа" not in text  # skipped
+    assert buttons(confirm) == ["Отправить", "Отмена"]
+    created = await anna.press(confirm, text="Отправить")
+    assert created["text"].startswith("✅ Заявка №1001 создана, приоритет: критический.")
+    assert "Ответим в течение 30 минут." in created["text"]
+    assert sent_params(telegram, created)["reply_markup"] == {"remove_keyboard": True}
+
+    [ticket] = await rows(database, Ticket)
+    assert ticket.number == 1001 and ticket.status is TicketStatus.NEW
+    assert (ticket.urgency, ticket.impact, ticket.priority) == (
+        Urgency.BLOCKING,
+        Impact.EVERYONE,
+        Priority.CRITICAL,
+    )
+    assert ticket.question == "как завершить поездку"
+    assert ticket.what_happened == (
+        "как завершить поездку\n\nМашина не закрывается, висит «Завершение»"
+    )
+    assert ticket.when_happened == "сегодня в 14:00"
+    assert ticket.error_text == "Ошибка 502"
+    assert ticket.attachments == [["photo", ticket.attachments[0][1]]]
+    assert ticket.attachments[0][1].startswith("photo-")
+    assert ticket.tried == ["Как завершить аренду"]
+    assert ticket.device == "iPhone 13, iOS 17.2"
+    assert ticket.order_number is None
+    assert ticket.contact is not None and ticket.contact.startswith("+79001234567")
+
+
+async def _skip_to_urgency(chat: Chat, form: JSON) -> JSON:
+    step = await chat.press(form, text="Оставить как есть")  # what
+    for _ in range(4):  # when, error, tried, device
+        step = await chat.press(step, text=buttons(step)[0])
+    step = await chat.press(step, text="Пропустить")  # order
+    return await chat.say("Пропустить")  # contact: a reply-keyboard button sends text
+
+
+async def test_every_text_step_can_be_skipped(
+    bot: App, anna: Chat, database: ScratchDatabase
+) -> None:
+    urgency = await _skip_to_urgency(anna, await _start_form(anna))
+    impact = await anna.press(urgency, text="🟢 Не срочно")
+    confirm = await anna.press(impact, text="Неудобно, но терпимо")
+    created = await anna.press(confirm, text="Отправить")
+    assert "приоритет: низкий" in created["text"]
+    assert "Ответим в течение 8 часов." in created["text"]
+    [ticket] = await rows(database, Ticket)
+    assert ticket.priority is Priority.LOW
+    assert (ticket.when_happened, ticket.error_text, ticket.device, ticket.contact) == (
+        None,
+        None,
+        None,
+        None,
+    )
+
+
+async def test_after_hours_the_confirmation_says_when_an_agent_sees_it(
+    bot: App, anna: Chat, clock: Clock
+) -> None:
+    clock.now = NIGHT
+    urgency = await _skip_to_urgency(anna, await _start_form(anna))
+    impact = await anna.press(urgency, text="🟡 Желательно сегодня")
+    confirm = await anna.press(impact, text="Неудобно, но терпимо")
+    created = await anna.press(confirm, text="Отправить")
+    assert "приоритет: средний" in created["text"]
+    assert (
+        "Сейчас нерабочее время: оператор увидит её завтра в 09:00 "
+        "и ответит в течение 4 часов." in created["text"]
+    )
+
+
+@pytest.mark.parametrize("how", ["button", "command", "text"])
+async def test_cancel_drops_the_form(
+    bot: App, anna: Chat, database: ScratchDatabase, how: str
+) -> None:
+    form = await _start_form(anna)
+    step = await anna.press(form, text="Оставить как есть")
+    if how == "button":
+        cancelled = await anna.press(step, text="Отмена")
+    else:
+        cancelled = await anna.say("/cancel" if how == "command" else "Отмена")
+    assert cancelled["text"].startswith("Хорошо, заявку не отправляем.")
+    assert await rows(database, Ticket) == []
+    # Back to questions: the next message is searched, not taken as a form answer.
+    answer = await anna.say("не приходит код из смс")
+    assert answer["text"].startswith("Не приходит код для входа")
+
+
+async def test_a_button_of_an_earlier_step_does_not_skip_the_current_one(
+    bot: App, anna: Chat
+) -> None:
+    form = await _start_form(anna)
+    when = await anna.press(form, text="Оставить как есть")
+    await anna.press(when, text="Пропустить")  # now at "error"
+    query = anna.click(when, text="Пропустить")  # "when" again, from the old message
+    answer = await anna.callback_answer(query)
+    assert answer["text"] == "Эта кнопка уже не действует. Напишите, пожалуйста, вопрос ещё раз."
+    tried = await anna.say("Ошибка 42")  # still the "error" step
+    assert "Что вы уже пробовали?" in tried["text"]
+
+
+async def test_a_sticker_in_the_form_repeats_the_question(
+    bot: App, anna: Chat, telegram: TelegramEmulator
+) -> None:
+    form = await _start_form(anna)
+    when = await anna.press(form, text="Оставить как есть")
+    telegram.send_sticker(anna.user, anna.user.private_chat)
+    again = await anna.reply()
+    assert again["text"] == when["text"]
+
+
+async def test_a_document_at_any_step_is_kept(
+    bot: App, anna: Chat, telegram: TelegramEmulator, database: ScratchDatabase
+) -> None:
+    form = await _start_form(anna)
+    await anna.press(form, text="Оставить как есть")
+    telegram.send_document(anna.user, anna.user.private_chat, file_name="receipt.pdf")
+    again = await anna.reply()  # "when" asked again: a file is no answer to it
+    assert "Когда это началось?" in again["text"]
+    urgency = await _skip_rest_to_urgency(anna, again)
+    impact = await anna.press(urgency, text="🟢 Не срочно")
+    confirm = await anna.press(impact, text="Неудобно, но терпимо")
+    assert "Вложения: 1 файл" in confirm["text"]
+    await anna.press(confirm, text="Отправить")
+    [ticket] = await rows(database, Ticket)
+    assert [kind for kind, _ in ticket.attachments] == ["document"]
+
+
+async def _skip_rest_to_urgency(chat: Chat, when: JSON) -> JSON:
+    step = when
+    for _ in range(5):  # when, error, tried, device, order
+        step = await chat.press(step, text=buttons(step)[0])
+    return await chat.say("Пропустить")
+
+
+async def test_restart_in_the_middle_of_the_form_loses_nothing(
+    telegram: TelegramEmulator, database: ScratchDatabase, answers: Answers, clock: Clock
+) -> None:
+    chat = Chat(telegram, telegram.new_user("Ирина"))
+    async with running(telegram, database, answers, clock):
+        form = await _start_form(chat, "поцарапал машину")
+        await chat.say("Царапина на двери")
+        await chat.say("вчера вечером")
+        tried = await chat.say("Повреждение не отмечено")
+    # A new process: new Bot, Dispatcher and storage objects over the same database.
+    async with running(telegram, database, answers, clock):
+        device = await chat.press(tried, text="Оставить как есть")
+        assert "На каком устройстве" in device["text"]
+        await chat.say("Android 14")  # device; the order number is asked next
+        await chat.say("A-1234")  # order number; the contact is asked next
+        urgency = await chat.say("Пропустить")
+        impact = await chat.press(urgency, text="🟡 Желательно сегодня")
+        confirm = await chat.press(impact, text="Не получается сделать что-то важное")
+        created = await chat.press(confirm, text="Отправить")
+    assert "Заявка №1001 создана" in created["text"] and "приоритет: средний" in created["text"]
+    assert form["message_id"] < created["message_id"]
+    [ticket] = await rows(database, Ticket)
+    assert ticket.what_happened == "поцарапал машину\n\nЦарапина на двери"
+    assert ticket.when_happened == "вчера вечером"
+    assert ticket.error_text == "Повреждение не отмечено"
+    assert ticket.device == "Android 14" and ticket.order_number == "A-1234"
+    assert ticket.priority is Priority.MEDIUM
+
+
+async def test_handing_over_with_a_ticket_open_adds_to_it(
+    bot: App, anna: Chat, database: ScratchDatabase
+) -> None:
+    urgency = await _skip_to_urgency(anna, await _start_form(anna))
+    impact = await anna.press(urgency, text="🟢 Не срочно")
+    confirm = await anna.press(impact, text="Неудобно, но терпимо")
+    await anna.press(confirm, text="Отправить")
+    added = await anna.say("и ещё: приложение зависает")
+    assert added["text"] == "Добавили к заявке №1001, оператор увидит."
+    assert len(await rows(database, Ticket)) == 1
+
+
+async def test_a_huge_answer_is_refused_and_the_question_stays(bot: App, anna: Chat) -> None:
+    form = await _start_form(anna)
+    await anna.press(form, text="Оставить как есть")
+    refused = await anna.say("очень долго " * 1000)
+    assert refused["text"] == "Сообщение слишком длинное. Пожалуйста, уложитесь в 4096 символов."
+    error = await anna.say("вчера")  # still the "when" question
+    assert "Какую ошибку вы видите?" in error["text"]

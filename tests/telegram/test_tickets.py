@@ -1,0 +1,146 @@
+"""The customer's side of a ticket over HTTP: /status, /close, messages while it is open, CSAT."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.db.models import Ticket, TicketMessage
+from bot.db.repo import get_ticket_by_number, resolve
+from bot.telegram import App, ask_csat
+from bot.tickets import MessageDirection, TicketStatus
+from tests.bot.db.fixtures import ScratchDatabase
+from tests.telegram.conftest import Chat, Clock, buttons, rows
+from tests.telegram_emulator import TelegramEmulator
+
+
+async def _file_ticket(chat: Chat, question: str = "рецепт борща") -> None:
+    step = await chat.say(question)
+    step = await chat.press(step, text="Оставить как есть")
+    for _ in range(5):
+        step = await chat.press(step, text=buttons(step)[0])
+    step = await chat.say("Пропустить")
+    step = await chat.press(step, text="🔴 Срочно, прямо сейчас")
+    step = await chat.press(step, text="Неудобно, но терпимо")
+    created = await chat.press(step, text="Отправить")
+    assert "создана" in created["text"]
+
+
+async def test_status_without_tickets(bot: App, anna: Chat) -> None:
+    reply = await anna.say("/status")
+    assert reply["text"].startswith("У вас нет открытых заявок.")
+
+
+async def test_status_lists_the_open_ticket_with_priority_age_and_deadline(
+    bot: App, anna: Chat, clock: Clock
+) -> None:
+    await _file_ticket(anna)
+    clock.now += timedelta(minutes=25)
+    status = await anna.say("/status")
+    text = status["text"]
+    assert text.startswith("У вас 1 заявка:")
+    assert "№1001 · новая" in text and "рецепт борща" in text
+    assert "Приоритет: высокий, создана 25 минут назад" in text
+    assert "Ответим: сегодня в 13:00" in text  # an hour after 12:00 Moscow time
+    assert buttons(status) == ["Закрыть заявку №1001"]
+
+
+async def test_my_tickets_button_shows_the_status(bot: App, anna: Chat) -> None:
+    await _file_ticket(anna)
+    menu = await anna.say("/start")
+    status = await anna.press(menu, text="Мои заявки")
+    assert status["text"].startswith("У вас 1 заявка:")
+
+
+async def test_close_command_closes_the_open_ticket(
+    bot: App, anna: Chat, database: ScratchDatabase
+) -> None:
+    await _file_ticket(anna)
+    closed = await anna.say("/close")
+    assert closed["text"].startswith("Заявка №1001 закрыта.")
+    [ticket] = await rows(database, Ticket)
+    assert ticket.status is TicketStatus.CLOSED and ticket.closed_at is not None
+    assert (await anna.say("/close"))["text"].startswith("У вас нет открытых заявок.")
+
+
+async def test_close_button_in_status(bot: App, anna: Chat, database: ScratchDatabase) -> None:
+    await _file_ticket(anna)
+    status = await anna.say("/status")
+    closed = await anna.press(status, text="Закрыть заявку №1001")
+    assert closed["text"].startswith("Заявка №1001 закрыта.")
+    [ticket] = await rows(database, Ticket)
+    assert ticket.status is TicketStatus.CLOSED
+
+
+async def test_messages_while_a_ticket_is_open_go_to_it(
+    bot: App, anna: Chat, telegram: TelegramEmulator, database: ScratchDatabase
+) -> None:
+    await _file_ticket(anna)
+    added = await anna.say("Машину уже эвакуировали?")
+    assert added["text"] == "Добавили к заявке №1001, оператор увидит."
+    telegram.send_photo(anna.user, anna.user.private_chat, caption="вот фото")
+    await anna.reply()
+    telegram.send_voice(anna.user, anna.user.private_chat)
+    await anna.reply()
+    messages = await rows(database, TicketMessage)
+    assert [(m.direction, m.content_type, m.text) for m in messages] == [
+        (MessageDirection.IN, "text", "Машину уже эвакуировали?"),
+        (MessageDirection.IN, "photo", "вот фото"),
+        (MessageDirection.IN, "voice", None),
+    ]
+    assert all(m.source_chat_id == anna.user.id for m in messages)
+    assert messages[1].file_id is not None and messages[2].file_id is not None
+    assert len(await rows(database, Ticket)) == 1
+
+
+async def test_csat_score_and_comment_are_stored(
+    bot: App, anna: Chat, database: ScratchDatabase, clock: Clock
+) -> None:
+    await _file_ticket(anna)
+    async with database.sessions() as session, session.begin():
+        ticket = await get_ticket_by_number(session, 1001)
+        assert ticket is not None
+        await resolve(session, ticket, now=clock)
+    await ask_csat(bot.bot, bot.texts, chat_id=anna.user.id, number=1001)
+    question = await anna.reply()
+    assert question["text"].startswith("Заявка №1001 закрыта. Оцените")
+    assert buttons(question) == ["1 ⭐", "2 ⭐", "3 ⭐", "4 ⭐", "5 ⭐"]
+    invite = await anna.press(question, text="4 ⭐")
+    assert invite["text"].startswith("Спасибо за оценку!")
+    assert "что нам стоит улучшить" in invite["text"]
+    thanks = await anna.say("Быстро, но пришлось ждать ответа")
+    assert thanks["text"].startswith("Спасибо за отзыв!")
+    [stored] = await rows(database, Ticket)
+    assert (stored.csat_score, stored.csat_comment) == (4, "Быстро, но пришлось ждать ответа")
+    # The conversation goes on: the next message is a question again.
+    answer = await anna.say("не приходит код из смс")
+    assert answer["text"].startswith("Не приходит код для входа")
+
+
+async def test_csat_comment_can_be_skipped(
+    bot: App, anna: Chat, telegram: TelegramEmulator, database: ScratchDatabase
+) -> None:
+    await _file_ticket(anna)
+    await ask_csat(bot.bot, bot.texts, chat_id=anna.user.id, number=1001)
+    question = await anna.reply()
+    invite = await anna.press(question, text="2 ⭐")
+    assert invite["text"].startswith("Спасибо за честную оценку.")
+    query = anna.click(invite, text="Пропустить")
+    await anna.callback_answer(query)
+    await telegram.wait_for("editMessageReplyMarkup")
+    [stored] = await rows(database, Ticket)
+    assert (stored.csat_score, stored.csat_comment) == (2, None)
+
+
+async def test_csat_of_someone_elses_ticket_is_refused(
+    bot: App, anna: Chat, telegram: TelegramEmulator, database: ScratchDatabase
+) -> None:
+    await _file_ticket(anna)
+    boris = Chat(telegram, telegram.new_user("Борис"))
+    await boris.say("/start")
+    await ask_csat(bot.bot, bot.texts, chat_id=boris.user.id, number=1001)
+    question = await boris.reply()
+    query = boris.click(question, text="1 ⭐")
+    answer = await boris.callback_answer(query)
+    assert answer["text"].startswith("Эта кнопка уже не действует")
+    [stored] = await rows(database, Ticket)
+    assert stored.csat_score is None

@@ -32,8 +32,11 @@ class Signal:
     async def wait(self, timeout: float) -> None:
         """Return when fired or after ``timeout`` seconds, whichever comes first."""
         event = self._event
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation that
+        # arrives in the same tick as the wake-up, and stop() then waits forever for its task.
         try:
-            await asyncio.wait_for(event.wait(), timeout)
+            async with asyncio.timeout(timeout):
+                await event.wait()
         except TimeoutError:
             pass
 

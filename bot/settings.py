@@ -109,7 +109,7 @@ class Settings(BaseSettings):
     bot_api_url: str = "https://api.telegram.org"
     database_url: str = "sqlite+aiosqlite:///faqbot.sqlite3"
     redis_url: str | None = None
-    """FSM storage and rate limits; in-memory when absent."""
+    """Dialogue state in Redis (aiogram RedisStorage); without it, state is kept in the database."""
     articles_dir: Path = Path("articles")
     agents_chat_id: int | None = None
     """The agents' forum supergroup."""

@@ -1,4 +1,5 @@
-"""The tables: customers, their tickets and messages, votes, attempts, canned replies, FSM state.
+"""The tables: customers, tickets and their messages, votes, attempts, canned replies, FSM state,
+agents, SLA notices and suggested phrasings.
 
 Portable types only, so the same schema runs on SQLite (tests, demo) and PostgreSQL.
 Every datetime column is :class:`~bot.db.types.UtcDateTime`: aware UTC in and out.
@@ -39,12 +40,18 @@ from bot.tickets import (
 )
 
 __all__ = [
+    "Agent",
+    "AgentRole",
     "Attempt",
     "AttemptDecision",
     "Base",
     "CannedReply",
     "Customer",
     "FsmRecord",
+    "PhrasingSuggestion",
+    "SlaNotice",
+    "SlaNoticeKind",
+    "SuggestionStatus",
     "Ticket",
     "TicketMessage",
     "Vote",
@@ -163,6 +170,15 @@ class Ticket(Base):
     csat_score: Mapped[int | None] = mapped_column(SmallInteger)
     csat_comment: Mapped[str | None] = mapped_column(Text)
 
+    card_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    """The ticket card, first message of the topic (edited as the ticket changes)."""
+    topic_claimed_at: Mapped[datetime | None]
+    """Set by the process creating the topic, so that concurrent workers create one."""
+    first_response_by: Mapped[int | None] = mapped_column(BigInteger)
+    """The agent (Telegram user id) who answered first."""
+    resolved_article_id: Mapped[str | None] = mapped_column(String(255))
+    """The knowledge-base article the agents answered with (``/kb``), for learned phrasings."""
+
     customer: Mapped[Customer] = relationship(back_populates="tickets", lazy="raise")
     messages: Mapped[list[TicketMessage]] = relationship(
         back_populates="ticket",
@@ -210,6 +226,23 @@ class TicketMessage(Base):
     delivered: Mapped[bool] = mapped_column(Boolean, default=False)
     delivered_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+
+    dedupe_key: Mapped[str | None] = mapped_column(String(128), unique=True)
+    """Identifies messages without a source message of their own (an edit, a button's
+    answer), so that a redelivered update stores one row."""
+    reply_to_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    """The message in the source chat this one replies to (kept as a reply when relayed)."""
+    edit_of_id: Mapped[int | None] = mapped_column(ForeignKey("ticket_messages.id"))
+    """For an edit: the message that was edited."""
+    article_id: Mapped[str | None] = mapped_column(String(255))
+    """An outgoing knowledge-base article, rendered as the bot renders it when delivered."""
+    attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
+    """Delivery attempts so far."""
+    claimed_at: Mapped[datetime | None]
+    """When a worker started delivering it; a claim older than a minute is taken over."""
+    failed: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Given up (e.g. the customer blocked the bot); never retried."""
+    error: Mapped[str | None] = mapped_column(Text)
 
     ticket: Mapped[Ticket] = relationship(back_populates="messages", lazy="raise")
 
@@ -279,3 +312,94 @@ class FsmRecord(Base):
     state: Mapped[str | None] = mapped_column(String(255))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime]
+
+
+class AgentRole(Enum):
+    """What a member of the agents' chat may do: leads also manage canned replies and
+    phrasings, and get SLA breach notices."""
+
+    AGENT = "agent"
+    LEAD = "lead"
+
+
+class Agent(Base):
+    """A support agent as the desk last saw them in the agents' chat.
+
+    Telegram does not resolve ``@username`` for bots, so ``/assign @name`` looks here.
+    """
+
+    __tablename__ = "agents"
+    __table_args__ = (_one_of("role", AgentRole),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    telegram_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    first_name: Mapped[str] = mapped_column(String(255), default="")
+    last_name: Mapped[str | None] = mapped_column(String(255))
+    username: Mapped[str | None] = mapped_column(String(64), index=True)
+    role: Mapped[AgentRole] = mapped_column(enum_column_type(AgentRole))
+    seen_at: Mapped[datetime]
+
+
+class SlaNoticeKind(Enum):
+    """Which SLA message a ticket got: a reminder before a deadline, or its breach."""
+
+    FIRST_RESPONSE_SOON = "first_response_soon"
+    FIRST_RESPONSE_BREACHED = "first_response_breached"
+    RESOLUTION_SOON = "resolution_soon"
+    RESOLUTION_BREACHED = "resolution_breached"
+
+
+class SlaNotice(Base):
+    """One SLA reminder or breach notice, stored before it is sent.
+
+    Unique per ticket, kind and deadline: a restart, or two workers, send it once; a new
+    deadline (the priority changed) earns a new notice.
+    """
+
+    __tablename__ = "sla_notices"
+    __table_args__ = (
+        _one_of("kind", SlaNoticeKind),
+        UniqueConstraint("ticket_id", "kind", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[SlaNoticeKind] = mapped_column(enum_column_type(SlaNoticeKind, 32))
+    due_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+    delivered_at: Mapped[datetime | None]
+
+
+class SuggestionStatus(Enum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class PhrasingSuggestion(Base):
+    """A customer's wording proposed as a new phrasing (``questions:``) of an article.
+
+    ``wording_key`` is the wording's content lemmas (see :func:`kb.suggestions.wording_key`),
+    unique per article: the same question in other words is suggested once.
+    """
+
+    __tablename__ = "phrasing_suggestions"
+    __table_args__ = (
+        _one_of("status", SuggestionStatus),
+        UniqueConstraint("article_id", "wording_key"),
+        Index("ix_phrasing_suggestions_status_created_at", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    article_id: Mapped[str] = mapped_column(String(255))
+    question: Mapped[str] = mapped_column(Text)
+    wording_key: Mapped[str] = mapped_column(String(500))
+    source: Mapped[str] = mapped_column(String(64))
+    """Where it came from, for people: ``ticket #1042``, ``vote``, ``resolved.tsv:12``."""
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="SET NULL"))
+    status: Mapped[SuggestionStatus] = mapped_column(enum_column_type(SuggestionStatus))
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    """The suggestion's message in the agents' chat, edited once decided."""
+    created_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[int | None] = mapped_column(BigInteger)

@@ -8,6 +8,7 @@ from kb.loader import (
     KnowledgeBaseError,
     KnowledgeBaseNotFound,
     LoadResult,
+    keep_last_good,
     load_folder,
     parse_article,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "LoadResult",
     "Problem",
     "fingerprint",
+    "keep_last_good",
     "load_folder",
     "parse_article",
 ]

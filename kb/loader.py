@@ -29,6 +29,7 @@ __all__ = [
     "KnowledgeBaseNotFound",
     "LoadResult",
     "article_paths",
+    "keep_last_good",
     "load_folder",
     "parse_article",
 ]
@@ -116,6 +117,35 @@ def load_folder(path: str | os.PathLike[str]) -> LoadResult:
         articles[article.id] = article
     problems.sort(key=lambda problem: (problem.path.parts, problem.line))
     return LoadResult(Catalog.of(list(articles.values())), tuple(problems))
+
+
+def keep_last_good(result: LoadResult, served: Catalog) -> LoadResult:
+    """``result`` with the served version of every article whose file now has problems.
+
+    The hot reloader's policy: a broken edit of one file keeps that file's last good version
+    in service, while the other files' edits go live. A file that is gone is gone, and a new
+    file with problems has no last good version. An article kept this way gives up its id to
+    a loaded one that now uses it (the problem names both files). The problems are kept, to be
+    reported; articles stay in path order.
+
+    :param result: what :func:`load_folder` found now
+    :param served: the catalog being served, loaded from the same folder
+
+    >>> from pathlib import Path
+    >>> old = Article(id="a", title="A", body="old", path=Path("kb/a.md"))
+    >>> broken = LoadResult(Catalog(), (Problem(Path("kb/a.md"), 2, "bad YAML"),))
+    >>> [a.body for a in keep_last_good(broken, Catalog.of([old])).catalog]
+    ['old']
+    """
+    broken = {problem.path for problem in result.problems}
+    articles = list(result.catalog)
+    ids = {article.id for article in articles}
+    for article in served:
+        if article.path in broken and article.id not in ids:
+            articles.append(article)
+            ids.add(article.id)
+    articles.sort(key=lambda article: article.path.parts if article.path else ())
+    return LoadResult(Catalog.of(articles), result.problems)
 
 
 def article_paths(folder: Path) -> list[Path]:

@@ -54,6 +54,8 @@ def run(webhook: bool, articles: Path | None) -> None:
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     # Alembic reports every migration step at INFO; the bot's own log is enough.
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # watchfiles says "1 change detected" at INFO; the reloader's own line says what changed.
+    logging.getLogger("watchfiles").setLevel(logging.WARNING)
     try:
         asyncio.run(serve(settings, webhook=webhook))
     except StartupError as error:

@@ -1,13 +1,20 @@
 """The knowledge base as the bot serves it: search and decide, articles by button key, rendering.
 
-Built once at start-up from an :class:`~kb.index.Index`; read-only afterwards, so handlers
-share it (``Dispatcher(answers=...)``).
+Handlers share one :class:`Answers` (``Dispatcher(answers=...)``). It serves one
+:class:`Version` of the knowledge base at a time, and a hot reload
+(:mod:`bot.telegram.reload`) swaps in the next one with a single attribute assignment: index,
+dialogue, button keys, menu and rendered chunks always come from the same version. Each update
+gets a :meth:`~Answers.pinned` view (:class:`~bot.telegram.middlewares.PinAnswersMiddleware`),
+so a handler that searches, awaits the database and then asks the dialogue sees one version
+from its first line to its last, even when a reload lands in between.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from bot.dialogue import Dialogue, HumanRequestDetector
 from bot.policy import Decision, Thresholds, decide
@@ -16,7 +23,7 @@ from kb.article import Article
 from kb.index import Index
 from nlp.documents import Ranking
 
-__all__ = ["DEPTH", "Answers", "article_key"]
+__all__ = ["DEPTH", "Answers", "Version", "article_key"]
 
 DEPTH = 10
 """Hits per search: room for the next-best offer after a 👎 (as in ``faqbot chat``)."""
@@ -35,8 +42,26 @@ def article_key(article_id: str) -> str:
     return hashlib.blake2b(article_id.encode("utf-8"), digest_size=6).hexdigest()
 
 
+@dataclass(frozen=True)
+class Version:
+    """Everything the bot derives from one knowledge-base version; replaced whole, never edited.
+
+    :param index: the searchable catalog
+    :param dialogue: the conversation rules over that catalog
+    :param by_key: articles by :func:`article_key`, for buttons
+    :param menu: what /start offers
+    :param chunks: rendered articles, filled on first use (a cache, not state)
+    """
+
+    index: Index
+    dialogue: Dialogue
+    by_key: Mapping[str, Article]
+    menu: tuple[Article, ...]
+    chunks: dict[str, list[Chunk]] = field(default_factory=dict, repr=False, compare=False)
+
+
 class Answers:
-    """Search, the dialogue rules, and the articles of one knowledge-base version.
+    """Search, the dialogue rules, and the articles of the knowledge-base version being served.
 
     :param index: the searchable catalog
     :param thresholds: where answer, clarify and escalate begin
@@ -46,39 +71,101 @@ class Answers:
     def __init__(
         self, index: Index, thresholds: Thresholds | None = None, *, menu_size: int = 6
     ) -> None:
-        self.index = index
         self.thresholds = thresholds or Thresholds()
-        detector = HumanRequestDetector(index.retriever.analyzer.lemmatizer)
-        self.dialogue = Dialogue(index.catalog, detector, self.thresholds)
-        self._by_key = {article_key(a.id): a for a in index.catalog}
-        self._chunks: dict[str, list[Chunk]] = {}
-        self.menu = _one_per_category(index.catalog, menu_size)
+        self._menu_size = menu_size
+        # The detector knows no article: it outlives reloads, and its caches stay warm.
+        self._detector = HumanRequestDetector(index.retriever.analyzer.lemmatizer)
+        self._pinned = False
+        self._version = self.prepare(index)
+
+    @property
+    def version(self) -> Version:
+        """The version served now; read it once and keep it for a consistent view."""
+        return self._version
+
+    @property
+    def index(self) -> Index:
+        return self._version.index
+
+    @property
+    def dialogue(self) -> Dialogue:
+        return self._version.dialogue
+
+    @property
+    def menu(self) -> tuple[Article, ...]:
+        return self._version.menu
+
+    def prepare(self, index: Index, *, warm: bool = False) -> Version:
+        """Derive a :class:`Version` from ``index`` without serving it yet.
+
+        Safe in a worker thread while the event loop serves the current version, as long as
+        ``index`` is not shared with it (the reloader builds each index with its own
+        lemmatizer).
+
+        :param warm: run a few searches on the new index, so that the first customer after
+            the swap does not build its typo repairer
+        """
+        if warm:
+            index.warm()
+            for question in _WARM_UP:
+                index.search(question, k=DEPTH)
+        catalog = index.catalog
+        return Version(
+            index=index,
+            dialogue=Dialogue(catalog, self._detector, self.thresholds),
+            by_key={article_key(a.id): a for a in catalog},
+            menu=_one_per_category(catalog, self._menu_size),
+        )
+
+    def replace(self, version: Version | Index) -> Version:
+        """Serve ``version`` from now on; returns the one it replaces.
+
+        One attribute assignment: a search sees the old version or the new one, never half of
+        each. Call it on the event loop's thread, between updates' steps, not from a worker.
+
+        :raises RuntimeError: this is a pinned view, which never changes
+        """
+        if self._pinned:
+            raise RuntimeError(
+                "a pinned view of the answers cannot be replaced: use the shared one"
+            )
+        if isinstance(version, Index):
+            version = self.prepare(version)
+        previous, self._version = self._version, version
+        return previous
+
+    def pinned(self) -> Answers:
+        """A view of the version served now, for one update: later reloads do not change it."""
+        view = copy.copy(self)
+        view._pinned = True
+        return view
 
     def warm_up(self) -> Answers:
         """Run a few searches so that the first customer does not wait for lazy loading."""
         for question in _WARM_UP:
             self.search(question)
-            self.dialogue.detector.detect(question)
+            self._detector.detect(question)
         return self
 
     def search(self, question: str) -> tuple[Ranking, Decision]:
         """The ranking of ``question`` and the policy's decision on it."""
-        ranking = self.index.search(question, k=DEPTH)
+        ranking = self._version.index.search(question, k=DEPTH)
         return ranking, decide(ranking, self.thresholds)
 
     def by_key(self, key: str) -> Article | None:
         """The article a button names, ``None`` if it is gone from the knowledge base."""
-        return self._by_key.get(key)
+        return self._version.by_key.get(key)
 
     def get(self, article_id: str) -> Article | None:
-        return self.index.catalog.get(article_id)
+        return self._version.index.catalog.get(article_id)
 
     def chunks(self, article: Article) -> list[Chunk]:
-        """The article as Telegram messages (text and entities), rendered once."""
-        chunks = self._chunks.get(article.id)
+        """The article as Telegram messages (text and entities), rendered once per version."""
+        cache = self._version.chunks
+        chunks = cache.get(article.id)
         if chunks is None:
             chunks = render_article(article.body, article.title) or [Chunk(article.title)]
-            self._chunks[article.id] = chunks
+            cache[article.id] = chunks
         return chunks
 
 

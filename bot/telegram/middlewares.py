@@ -1,4 +1,4 @@
-"""Cross-cutting work around every customer update: flood protection.
+"""Cross-cutting work around every update: flood protection, one knowledge-base version.
 
 The database and the texts reach handlers through the dispatcher's data (``db``, ``texts``):
 handlers open short transactions themselves (:class:`bot.telegram.database.Database`) and
@@ -13,10 +13,11 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, User
 
+from bot.telegram.answers import Answers
 from bot.telegram.rate_limit import RateLimiter
 from bot.texts import Texts
 
-__all__ = ["RateLimitMiddleware"]
+__all__ = ["PinAnswersMiddleware", "RateLimitMiddleware"]
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
@@ -47,3 +48,18 @@ class RateLimitMiddleware(BaseMiddleware):
         elif isinstance(event, Message) and verdict.warn:
             await event.answer(self.texts.render("rate_limited", retry_after=verdict.retry_after))
         return None
+
+
+class PinAnswersMiddleware(BaseMiddleware):
+    """Hands each update's handlers :meth:`Answers.pinned`: one knowledge-base version for the
+    whole update, even if a hot reload swaps the shared ``answers`` while a handler awaits.
+
+    Register it on ``dispatcher.update`` as an outer middleware: the dispatcher's ``answers``
+    is in ``data`` there, and what it puts back reaches every router, the error handler too.
+    """
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        answers = data.get("answers")
+        if isinstance(answers, Answers):
+            data["answers"] = answers.pinned()
+        return await handler(event, data)

@@ -12,6 +12,7 @@ from kb import (
     KnowledgeBaseError,
     KnowledgeBaseNotFound,
     LoadResult,
+    keep_last_good,
     load_folder,
     parse_article,
 )
@@ -275,3 +276,69 @@ def test_parse_article_turns_front_matter_errors_into_problems() -> None:
     assert str(caught.value) == (
         "x.md:1: front matter is not closed: add a '---' line after the fields"
     )
+
+
+# keep_last_good: the hot reloader's policy for broken edits.
+
+
+def ids_and_bodies(result: LoadResult) -> dict[str, str]:
+    return {a.id: a.body.strip() for a in result.catalog}
+
+
+def test_broken_file_keeps_its_last_good_version_while_others_go_live(kb: Path) -> None:
+    write(kb, "a.md", article("A", "old a"))
+    write(kb, "b.md", article("B", "old b"))
+    served = load_folder(kb).catalog
+    write(kb, "a.md", "---\ntitle: [A\n---\nnew a\n")
+    write(kb, "b.md", article("B", "new b"))
+
+    kept = keep_last_good(load_folder(kb), served)
+
+    assert ids_and_bodies(kept) == {"a": "old a", "b": "new b"}
+    assert [(p.path, p.line) for p in kept.problems] == [(kb / "a.md", 2)]
+
+
+def test_deleted_file_is_gone_and_new_broken_file_stays_out(kb: Path) -> None:
+    write(kb, "a.md", article("A", "a"))
+    write(kb, "b.md", article("B", "b"))
+    served = load_folder(kb).catalog
+    (kb / "a.md").unlink()
+    write(kb, "c.md", "---\ntitle: ''\n---\nc\n")
+
+    kept = keep_last_good(load_folder(kb), served)
+
+    assert ids_and_bodies(kept) == {"b": "b"}
+    assert {p.path.name for p in kept.problems} == {"c.md"}
+
+
+def test_kept_article_gives_up_its_id_to_a_loaded_one(kb: Path) -> None:
+    write(kb, "a.md", article("A", "a", id="x"))
+    write(kb, "b.md", article("B", "b", id="y"))
+    served = load_folder(kb).catalog
+    write(kb, "a.md", article("A", "a", id="y"))  # now b.md, unchanged, is the duplicate
+
+    kept = keep_last_good(load_folder(kb), served)
+
+    assert ids_and_bodies(kept) == {"y": "a"}
+    [problem] = kept.problems
+    assert problem.path == kb / "b.md" and "duplicate id 'y'" in problem.message
+
+
+def test_kept_articles_stay_in_path_order(kb: Path) -> None:
+    for name in ("a", "b", "c"):
+        write(kb, f"{name}.md", article(name.upper(), name))
+    served = load_folder(kb).catalog
+    write(kb, "a.md", "not an article")
+
+    kept = keep_last_good(load_folder(kb), served)
+
+    assert [a.id for a in kept.catalog] == ["a", "b", "c"]
+
+
+def test_loader_doctests_pass() -> None:
+    import doctest
+
+    import kb.loader
+
+    failed, tried = doctest.testmod(kb.loader)
+    assert tried and not failed

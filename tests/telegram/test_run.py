@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import signal
 import sys
 from pathlib import Path
@@ -107,27 +108,52 @@ async def test_start_up_checks_name_the_setting_to_fix(
     assert "\n" not in str(raised.value)
 
 
-async def test_run_serves_customers_until_sigterm(
+async def _log_until(process: asyncio.subprocess.Process, text: str, log: list[str]) -> None:
+    """Read the bot's log into ``log`` until a line has ``text``."""
+    assert process.stderr is not None
+    while text not in (log[-1] if log else ""):
+        line = await process.stderr.readline()
+        assert line, f"the bot stopped before logging {text!r}:\n{''.join(log)}"
+        log.append(line.decode())
+
+
+async def test_run_serves_customers_and_article_edits_until_sigterm(
     telegram: TelegramEmulator, tmp_path: Path
 ) -> None:
+    articles = tmp_path / "articles"
+    shutil.copytree(ARTICLES, articles)
     process = await asyncio.create_subprocess_exec(
         FAQBOT,
         "run",
         cwd=tmp_path,
-        env=_environment(telegram, tmp_path),
+        env=_environment(telegram, tmp_path, ARTICLES_DIR=str(articles)),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
+    log: list[str] = []
     try:
         await telegram.wait_until_polling(timeout=START_UP_S)
         chat = Chat(telegram, telegram.new_user("Анна"))
         answer = await chat.say("не приходит код из смс")
         assert answer["text"].startswith("Не приходит код для входа")
+
+        # RELOAD_ARTICLES is on by default: an edit is served without a restart.
+        await asyncio.wait_for(_log_until(process, "for article edits", log), START_UP_S)
+        login = articles / "app" / "login-code.md"
+        login.write_text(
+            login.read_text(encoding="utf-8").replace('код для входа"', 'СМС-код"'),
+            encoding="utf-8",
+        )
+        await asyncio.wait_for(_log_until(process, "reloaded 44 articles", log), START_UP_S)
+        answer = await chat.say("не приходит код из смс")
+        assert answer["text"].startswith("Не приходит СМС-код")
     finally:
         if process.returncode is None:
             process.send_signal(signal.SIGTERM)
         _, stderr = await asyncio.wait_for(process.communicate(), START_UP_S)
-    assert process.returncode == 0, stderr.decode()
-    log = stderr.decode()
-    assert "bot @faq_test_bot" in log and "44 articles" in log
+    log.append(stderr.decode())
+    assert process.returncode == 0, "".join(log)
+    text = "".join(log)
+    assert "bot @faq_test_bot" in text and "44 articles" in text
+    assert "changed login-code" in text and "change detected" not in text
     assert (tmp_path / "bot.sqlite3").exists()

@@ -1,0 +1,63 @@
+"""``/articles``: every article of the knowledge base with its numbers, sortable by a column."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+from bot.web.outcomes import ArticleUsage
+from bot.web.pages import PERIODS, render, services, window
+from bot.web.views.usage import load_usage
+from kb.article import Article
+
+__all__ = ["COLUMNS", "Row", "sort_rows", "table"]
+
+COLUMNS = ("title", "category", "matches", "answers", "helpful", "unhelpful", "tickets_after")
+"""What ``?sort=`` takes; numbers sort largest first unless ``?order=asc``."""
+_TEXT = frozenset({"title", "category"})
+DEFAULT_SORT = "matches"
+
+
+@dataclass(frozen=True)
+class Row:
+    article: Article
+    usage: ArticleUsage
+
+
+def sort_rows(rows: list[Row], column: str, descending: bool) -> list[Row]:
+    """Rows by ``column``, ties by title; an unknown column sorts by matches."""
+    if column not in COLUMNS:
+        column = DEFAULT_SORT
+
+    def key(row: Row) -> Any:
+        if column in _TEXT:
+            return getattr(row.article, column).casefold()
+        return getattr(row.usage, column)
+
+    by_title = sorted(rows, key=lambda row: row.article.title.casefold())
+    return sorted(by_title, key=key, reverse=descending)
+
+
+async def table(request: web.Request) -> web.StreamResponse:
+    app, period = services(request), window(request)
+    column = request.query.get("sort", DEFAULT_SORT)
+    if column not in COLUMNS:
+        column = DEFAULT_SORT
+    order = request.query.get("order", "asc" if column in _TEXT else "desc")
+    descending = order != "asc"
+    usage = await load_usage(app.db, period)
+    catalog = app.answers.index.catalog
+    rows = [Row(article, usage.get(article.id, ArticleUsage())) for article in catalog]
+    return render(
+        request,
+        "articles",
+        rows=sort_rows(rows, column, descending),
+        sort=column,
+        descending=descending,
+        text_columns=sorted(_TEXT),
+        days=period.days,
+        periods=PERIODS,
+        gone=sorted(set(usage) - {article.id for article in catalog}),
+    )

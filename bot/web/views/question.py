@@ -1,0 +1,34 @@
+"""``/try?q=``: what the bot would do with a question: the decision and the best articles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from bot.policy import Answer, Clarify
+from bot.telegram.routers.question import QUESTION_LIMIT
+from bot.web.pages import render, services
+
+__all__ = ["try_question"]
+
+
+async def try_question(request: web.Request) -> web.StreamResponse:
+    answers = services(request).answers.pinned()
+    text = request.query.get("q", "").strip()
+    context: dict[str, Any] = {"question": text, "too_long": len(text) > QUESTION_LIMIT}
+    if text and len(text) <= QUESTION_LIMIT:
+        ranking, decision = answers.search(text)
+        offered: set[str] = set()
+        if isinstance(decision, Answer):
+            offered.add(decision.hit.doc_id)
+        elif isinstance(decision, Clarify):
+            offered.update(hit.doc_id for hit in decision.hits)
+        context.update(
+            decision=decision.kind,
+            confidence=decision.confidence,
+            wants_person=answers.dialogue.detector.detect(text) is not None,
+            hits=[(hit, answers.get(hit.doc_id), hit.doc_id in offered) for hit in ranking.hits],
+            analysis=ranking.analysis,
+        )
+    return render(request, "try", **context)

@@ -1,0 +1,273 @@
+"""SLA reminders and breach notices in the agents' chat: stored first, sent once.
+
+Every ``interval`` seconds the watch asks :func:`bot.agents.sla.due_notices` what each ticket
+near or past a deadline is due, and stores those notices (unique per ticket, kind and
+deadline: a restart, or a second worker, stores nothing new). Then it sends what is stored
+and not yet sent: a reminder or a breach notice in the ticket's topic and, for a breach, a
+word to the leads in General with a link to the topic.
+
+A notice is marked sent just before it is sent (the marking is the worker's claim, so two
+workers cannot both send it) and unmarked if Telegram refuses, to be tried at the next
+check. A process that dies between the two loses that notice rather than sending it twice.
+A ticket without a topic yet keeps its notices until the topic exists; a notice that lost
+its point while it waited (answered, resolved, deadline moved or passed) is dropped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.agents.roles import AgentRole, Roster
+from bot.agents.sla import Notice, NoticeKind, TicketDeadlines, due_notices, still_due
+from bot.db.models import Agent, Ticket
+from bot.db.repo import (
+    get_agent,
+    list_agents,
+    mark_notice_delivered,
+    notice_candidates,
+    release_notice,
+    store_notice,
+    undelivered_notices,
+)
+from bot.telegram.agents.links import topic_link
+from bot.telegram.database import Database
+from bot.telegram.desk import Desk
+from bot.texts import Texts
+from bot.tickets import Clock
+
+__all__ = ["SlaWatch"]
+
+logger = logging.getLogger(__name__)
+
+_BATCH = 100
+
+
+@dataclass(frozen=True)
+class _Outgoing:
+    """A notice to send, with what its messages say (read before talking to Telegram)."""
+
+    notice_id: int
+    notice: Notice
+    number: int
+    subject: str
+    topic_id: int
+    assignee: str | None
+
+
+class SlaWatch:
+    """Watches the SLA deadlines of open tickets; one per process.
+
+    :param chat_id: the agents' chat
+    :param roster: the allow-list; its leads (or, without one, agents recorded as leads)
+        are mentioned in breach notices
+    :param remind_before: how long before a deadline the topic is reminded
+    :param interval: seconds between checks
+    :param clock: "now"; the desk's clock when omitted
+    """
+
+    def __init__(
+        self,
+        bot: Bot,
+        db: Database,
+        texts: Texts,
+        desk: Desk,
+        chat_id: int,
+        roster: Roster,
+        *,
+        remind_before: timedelta = timedelta(minutes=15),
+        interval: float = 30.0,
+        clock: Clock | None = None,
+    ) -> None:
+        self.bot = bot
+        self.db = db
+        self.texts = texts
+        self.desk = desk
+        self.chat_id = chat_id
+        self.roster = roster
+        self.remind_before = remind_before
+        self.interval = interval
+        self.clock = clock if clock is not None else desk.clock
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._task: asyncio.Task[None] | None = None
+        # Parts of a notice sent before its other part failed, so a retry in this process
+        # does not repeat them.
+        self._sent_parts: set[tuple[int, str]] = set()
+
+    # --- the worker -----------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._task is None or self._task.done():
+            self._stopping = False
+            self._wake.clear()
+            self._task = asyncio.create_task(self._run(), name="sla-watch")
+
+    async def stop(self) -> None:
+        """Finish the check in flight, then stop."""
+        self._stopping = True
+        self._wake.set()
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            try:
+                await self.tick()
+            except Exception:  # keep watching whatever one check did
+                logger.exception("SLA check failed; next one in %.0f s", self.interval)
+            if self._stopping:
+                break
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.interval)
+
+    # --- one check ------------------------------------------------------------------------
+
+    async def tick(self) -> int:
+        """Store the notices due now, then send every stored one that can be sent.
+
+        :returns: how many notices were sent
+        """
+        now = self.clock()
+        await self._plan(now)
+        return await self._deliver(now)
+
+    async def _plan(self, now: datetime) -> None:
+        async with self.db.transaction() as session:
+            tickets = await notice_candidates(
+                session, now=now, remind_before=self.remind_before, limit=_BATCH
+            )
+            for ticket in tickets:
+                for notice in due_notices(_deadlines(ticket), now, self.remind_before):
+                    stored = await store_notice(
+                        session, ticket, notice.kind, notice.due_at, now=self.clock
+                    )
+                    if stored.created:
+                        logger.info("ticket #%s: %s stored", ticket.number, notice.kind.value)
+
+    async def _deliver(self, now: datetime) -> int:
+        async with self.db.transaction() as session:
+            outgoing = await self._outgoing(session, now)
+            leads = (
+                await self._leads(session) if any(o.notice.kind.breached for o in outgoing) else []
+            )
+        sent = 0
+        for item in outgoing:
+            async with self.db.transaction() as session:
+                if not await mark_notice_delivered(session, item.notice_id, now=self.clock):
+                    continue  # another worker sends it
+            try:
+                await self._send(item, leads, now)
+            except Exception as error:
+                async with self.db.transaction() as session:
+                    await release_notice(session, item.notice_id)
+                if not isinstance(error, TelegramAPIError):
+                    raise
+                logger.error(
+                    "ticket #%s: %s not sent, retrying at the next check: %s",
+                    item.number,
+                    item.notice.kind.value,
+                    error,
+                )
+                if isinstance(error, TelegramRetryAfter):
+                    break  # flood control: the rest waits for the next check
+                continue
+            self._sent_parts.discard((item.notice_id, "topic"))
+            self._sent_parts.discard((item.notice_id, "leads"))
+            sent += 1
+        return sent
+
+    async def _outgoing(self, session: AsyncSession, now: datetime) -> list[_Outgoing]:
+        """Stored notices to send now; those that lost their point are settled unsent."""
+        outgoing = []
+        for pending in await undelivered_notices(session, limit=_BATCH):
+            ticket = pending.ticket
+            notice = Notice(NoticeKind(pending.notice.kind.value), pending.notice.due_at)
+            if not still_due(notice, _deadlines(ticket), now, self.remind_before):
+                await mark_notice_delivered(session, pending.notice.id, now=self.clock)
+                logger.info(
+                    "ticket #%s: %s dropped, no longer due", ticket.number, notice.kind.value
+                )
+                continue
+            if ticket.topic_id is None:
+                continue  # sent once the ticket has its topic
+            outgoing.append(
+                _Outgoing(
+                    notice_id=pending.notice.id,
+                    notice=notice,
+                    number=ticket.number,
+                    subject=ticket.what_happened or ticket.question,
+                    topic_id=ticket.topic_id,
+                    assignee=await _assignee(session, ticket),
+                )
+            )
+        return outgoing
+
+    async def _leads(self, session: AsyncSession) -> list[dict[str, Any]]:
+        """Whom a breach notice mentions: the listed leads, or, with no list, the agents
+        recorded as leads (the chat's administrators, as the gate saw them)."""
+        agents = {agent.telegram_id: agent for agent in await list_agents(session)}
+        if self.roster.open:
+            ids = [uid for uid, agent in agents.items() if agent.role is AgentRole.LEAD]
+        else:
+            ids = list(self.roster.leads)
+        return [{"id": uid, "name": _name(agents[uid]) if uid in agents else None} for uid in ids]
+
+    async def _send(self, item: _Outgoing, leads: list[dict[str, Any]], now: datetime) -> None:
+        kind = item.notice.kind
+        target = kind.target.value
+        due = item.notice.due_at
+        if (item.notice_id, "topic") not in self._sent_parts:
+            if kind.breached:
+                text = self.texts.render("agents/sla_breached", target=target, due=due, now=now)
+            else:
+                text = self.texts.render(
+                    "agents/sla_reminder", target=target, due=due, left=due - now, now=now
+                )
+            await self.bot.send_message(self.chat_id, text, message_thread_id=item.topic_id)
+            self._sent_parts.add((item.notice_id, "topic"))
+        if kind.breached and (item.notice_id, "leads") not in self._sent_parts:
+            text = self.texts.render(
+                "agents/sla_lead_notice",
+                number=item.number,
+                subject=item.subject,
+                target=target,
+                due=due,
+                link=topic_link(self.chat_id, item.topic_id),
+                assignee=item.assignee,
+                leads=leads,
+                now=now,
+            )
+            await self.bot.send_message(self.chat_id, text)
+            self._sent_parts.add((item.notice_id, "leads"))
+
+
+def _deadlines(ticket: Ticket) -> TicketDeadlines:
+    return TicketDeadlines(
+        is_open=ticket.status.is_open,
+        first_response_at=ticket.first_response_at,
+        first_response_due=ticket.first_response_due,
+        resolution_due=ticket.resolution_due,
+    )
+
+
+async def _assignee(session: AsyncSession, ticket: Ticket) -> str | None:
+    if ticket.assignee_id is None:
+        return None
+    agent = await get_agent(session, ticket.assignee_id)
+    return _name(agent) if agent is not None else str(ticket.assignee_id)
+
+
+def _name(agent: Agent) -> str:
+    full = " ".join(part for part in (agent.first_name, agent.last_name) if part)
+    return full or (f"@{agent.username}" if agent.username else str(agent.telegram_id))

@@ -9,6 +9,7 @@ does not, a knowledge base with no article. ``faqbot run`` is the same thing
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 import signal
@@ -28,12 +29,16 @@ from bot.policy import Thresholds
 from bot.settings import Settings, mask_password
 from bot.telegram.answers import Answers
 from bot.telegram.app import App, build_app, make_bot
+from bot.telegram.reload import OnProblems, OnReloaded, Reloaded, Reloader
 
 __all__ = ["StartupError", "main", "serve"]
 
 logger = logging.getLogger("bot")
 
 DEFAULT_WEBHOOK_PATH = "/webhook"
+REFREEZE_AFTER_S = 60.0
+"""After a hot reload, when to reclaim the replaced index: updates that began before the swap
+keep it until they end."""
 
 
 class StartupError(Exception):
@@ -53,6 +58,7 @@ async def serve(settings: Settings, *, webhook: bool = False) -> None:
     bot = _bot(settings)
     engine: AsyncEngine | None = None
     app: App | None = None
+    reloading: asyncio.Task[None] | None = None
     try:
         me = await _check_token(bot, settings)
         engine = create_engine(settings.database_url)
@@ -66,6 +72,11 @@ async def serve(settings: Settings, *, webhook: bool = False) -> None:
         await upgrade(engine)
         answers = _answers(settings)
         app = build_app(settings, answers=answers, engine=engine, bot=bot)
+        if settings.reload_articles:
+            desk = app.agents_chat
+            reloading = _watch_articles(
+                settings, answers, on_problems=desk.report_problems if desk else None
+            )
         # What start-up built lives as long as the process (the index, aiogram's and
         # pydantic's models: about 300 000 objects). Frozen, a full garbage collection no
         # longer walks it: 170 ms pauses, every few seconds under load, become a few ms.
@@ -77,6 +88,10 @@ async def serve(settings: Settings, *, webhook: bool = False) -> None:
             logger.info("long polling %s", settings.bot_api_url)
             await app.run_polling(handle_signals=True)
     finally:
+        if reloading is not None:
+            reloading.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await reloading
         if app is not None:
             await app.close()
         else:
@@ -140,6 +155,44 @@ def _answers(settings: Settings) -> Answers:
     thresholds = _thresholds(settings.thresholds_path)
     logger.info("%d articles from %s", len(result.catalog), settings.articles_dir)
     return Answers(Index.build(result.catalog), thresholds).warm_up()
+
+
+def _watch_articles(
+    settings: Settings, answers: Answers, *, on_problems: OnProblems | None = None
+) -> asyncio.Task[None]:
+    """Hot reload in the background: edits of ``ARTICLES_DIR`` are served without a restart.
+
+    :param on_problems: who else hears of a broken edit (the reloader logs it anyway); the
+        agents' desk passes the leads' notification here
+    """
+    reloader = Reloader(
+        settings.articles_dir, answers, on_problems=on_problems, on_reloaded=_refreezing()
+    )
+    return asyncio.create_task(reloader.run(), name="reload articles")
+
+
+def _refreezing(delay: float = REFREEZE_AFTER_S) -> OnReloaded:
+    """After a reload, let the collector reclaim the replaced index, then freeze again.
+
+    ``gc.freeze()`` in :func:`serve` put the start-up index where collections never look,
+    and an index holds reference cycles (its analyzer), so a replaced one would stay for good.
+    ``delay`` seconds after the last reload: unfreeze, collect, freeze what is live (one
+    pause like the start-up one, per burst of reloads).
+    """
+    pending: asyncio.TimerHandle | None = None
+
+    def refreeze() -> None:
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+
+    async def reloaded(_: Reloaded) -> None:
+        nonlocal pending
+        if pending is not None:
+            pending.cancel()
+        pending = asyncio.get_running_loop().call_later(delay, refreeze)
+
+    return reloaded
 
 
 def _thresholds(path: Path | None) -> Thresholds | None:

@@ -27,6 +27,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.agents.roles import AgentRole, Roster
 from bot.business_hours import BusinessHours
 from bot.tickets import Priority, SlaPolicy
 
@@ -141,6 +142,25 @@ class Settings(BaseSettings):
     rate_limit_per_minute: PositiveInt = 20
     agent_signature: bool = False
     """Sign agents' replies to customers with the agent's first name."""
+    agents: Annotated[dict[int, AgentRole], NoDecode] = Field(default_factory=dict)
+    """The desk's allow-list, ``"111:lead,222:agent,333"`` (a bare id is an agent); empty:
+    every member of the agents' chat is an agent and its administrators are leads."""
+    sla_reminder_minutes: PositiveInt = 15
+    """Remind the ticket's topic this long before a deadline."""
+    sla_check_seconds: PositiveFloat = 30
+    """How often the SLA deadlines are checked."""
+    relay_retry_seconds: PositiveFloat = 5
+    """How soon a message that could not be relayed is tried again."""
+    auto_approve: bool = False
+    """Write suggested phrasings into the articles without a lead's approval."""
+    reload_articles: bool = True
+    """Watch ``articles_dir`` and serve edits without a restart; a broken file keeps its last
+    good version."""
+
+    web_token: SecretStr | None = None
+    """The login token of ``faqbot web``; the page refuses to start without one."""
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=8081, ge=1, le=65535)
 
     @field_validator("database_url")
     @classmethod
@@ -154,6 +174,17 @@ class Settings(BaseSettings):
         if value is not None and not _WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
             raise ValueError("WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
         return value
+
+    @field_validator("agents", mode="before")
+    @classmethod
+    def _agent_list(cls, value: Any) -> Any:
+        if not isinstance(value, str) or value.strip().startswith("{"):
+            return json.loads(value) if isinstance(value, str) else value
+        listed: dict[str, str] = {}
+        for item in _split_list(value):
+            user, _, role = str(item).partition(":")
+            listed[user.strip()] = role.strip() or AgentRole.AGENT.value
+        return listed
 
     @field_validator("business_days", "holidays", mode="before")
     @classmethod
@@ -208,6 +239,10 @@ class Settings(BaseSettings):
             },
             resolution={p: timedelta(hours=h) for p, h in self.sla_resolution_hours.items()},
         )
+
+    def roster(self) -> Roster:
+        """Who may use the agents' desk."""
+        return Roster(dict(self.agents))
 
     def business_hours(self) -> BusinessHours:
         """The desk's working hours as the ticket domain wants them."""

@@ -15,13 +15,15 @@ from bot.cli.chat import chat
 from bot.cli.check import check
 from bot.cli.common import Group, debug_option
 from bot.cli.evaluate import eval_command
+from bot.cli.gaps import gaps
 from bot.cli.learn import learn
 from bot.cli.run import run
 from bot.cli.search import search
+from bot.cli.web import web
 
 __all__ = ["COMMANDS", "cli", "main"]
 
-COMMANDS: tuple[click.Command, ...] = (chat, search, eval_command, check, run, learn)
+COMMANDS: tuple[click.Command, ...] = (chat, search, eval_command, check, run, learn, gaps, web)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -35,6 +37,8 @@ def cli() -> None:
     faqbot eval --cases dev.tsv              quality on labelled questions
     faqbot check                             lint the articles
     faqbot run                               serve customers in Telegram
+    faqbot gaps --since 30d                  what the knowledge base is missing
+    faqbot web                               the authors' page: gaps, articles, phrasings
     """
 
 

@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from bot.agents.roles import AgentRole
 from bot.db.types import Id, UtcDateTime, enum_column_type
 from bot.tickets import (
     OPEN_STATUSES,
@@ -312,14 +313,6 @@ class FsmRecord(Base):
     state: Mapped[str | None] = mapped_column(String(255))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime]
-
-
-class AgentRole(Enum):
-    """What a member of the agents' chat may do: leads also manage canned replies and
-    phrasings, and get SLA breach notices."""
-
-    AGENT = "agent"
-    LEAD = "lead"
 
 
 class Agent(Base):

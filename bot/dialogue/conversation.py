@@ -255,7 +255,12 @@ class Dialogue:
 
     def hand_over(self, conversation: Conversation, reason: HandOverReason) -> Turn:
         """Give the question to people; the draft lists every article already offered."""
-        tried = tuple(self._article(article_id).title for article_id in conversation.shown)
+        # An article removed by a hot reload since it was shown is simply left out.
+        tried = tuple(
+            article.title
+            for article in map(self.catalog.get, conversation.shown)
+            if article is not None
+        )
         draft = TicketDraft.from_question(conversation.question, rejected_articles=tried)
         return Turn(Conversation(), HandOver(draft, reason))
 
@@ -285,7 +290,9 @@ class Dialogue:
         following = [
             hit.doc_id
             for hit in conversation.candidates
-            if hit.doc_id not in conversation.shown and hit.score >= floor
+            if hit.doc_id not in conversation.shown
+            and hit.score >= floor
+            and hit.doc_id in self.catalog  # not removed by a reload since the search
         ]
         return tuple(following[: self.thresholds.choices])
 

@@ -9,6 +9,7 @@ from bot.telegram.app import App, build_app, make_bot
 from bot.telegram.csat import ask_csat
 from bot.telegram.database import Database
 from bot.telegram.desk import Desk
+from bot.telegram.reload import Reloaded, Reloader
 from bot.telegram.storage import SqlStorage
 from bot.telegram.webhook import SecretRequestHandler
 
@@ -17,6 +18,8 @@ __all__ = [
     "App",
     "Database",
     "Desk",
+    "Reloaded",
+    "Reloader",
     "SecretRequestHandler",
     "SqlStorage",
     "article_key",

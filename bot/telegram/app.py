@@ -26,13 +26,16 @@ from aiogram.fsm.storage.redis import RedisStorage
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.learning import Learning
 from bot.settings import Settings
+from bot.telegram.agents import AgentsChat, build_agents_chat
+from bot.telegram.agents import get_router as get_agents_router
 from bot.telegram.answers import Answers
 from bot.telegram.customers import Customers
 from bot.telegram.database import Database
 from bot.telegram.desk import Desk
 from bot.telegram.errors import errors_router
-from bot.telegram.middlewares import RateLimitMiddleware
+from bot.telegram.middlewares import PinAnswersMiddleware, RateLimitMiddleware
 from bot.telegram.rate_limit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from bot.telegram.response_types import KeepResponseTypes
 from bot.telegram.routers import get_routers
@@ -76,6 +79,7 @@ class App:
     answers: Answers
     desk: Desk
     redis: Redis | None = None
+    agents_chat: AgentsChat | None = None
     _webhook: WebhookServer | None = field(default=None, repr=False)
 
     async def run_polling(self, **kwargs: Any) -> None:
@@ -84,19 +88,27 @@ class App:
         Drops a webhook first: Telegram refuses getUpdates while one is set.
         """
         await self.bot.delete_webhook(drop_pending_updates=False)
+        self._start_workers()
         options: dict[str, Any] = {"handle_signals": False, "close_bot_session": False}
         options.update(kwargs)
         await self.dispatcher.start_polling(
             self.bot, allowed_updates=self.dispatcher.resolve_used_update_types(), **options
         )
 
+    def _start_workers(self) -> None:
+        if self.agents_chat is not None:
+            self.agents_chat.start()
+
     async def stop(self) -> None:
-        """Stop polling (if it runs) and the webhook server (if it runs)."""
+        """Stop polling (if it runs), the webhook server (if it runs) and the desk's workers
+        (each finishes the delivery in flight)."""
         with contextlib.suppress(RuntimeError):  # "polling is not started"
             await self.dispatcher.stop_polling()
         if self._webhook is not None:
             await self._webhook.stop()
             self._webhook = None
+        if self.agents_chat is not None:
+            await self.agents_chat.stop()
 
     async def start_webhook(
         self,
@@ -119,6 +131,7 @@ class App:
             self.dispatcher, self.bot, secret=secret, host=host, port=port, path=path
         )
         self._webhook = server
+        self._start_workers()
         await self.bot.set_webhook(
             public_url or server.url,
             secret_token=secret,
@@ -163,7 +176,8 @@ def build_app(
 ) -> App:
     """Wire the bot: routers with their services, rate limit, storage, error handler.
 
-    :param answers: the knowledge base, built once (the index takes a second)
+    :param answers: the knowledge base, built once (the index takes a second); a hot reload
+        swaps its version in place (:mod:`bot.telegram.reload`)
     :param engine: the database, migrated; the caller disposes of it
     :param clock: "now" for tickets, deadlines and texts
     :param bot: a Bot already made (and checked) with :func:`make_bot`
@@ -187,6 +201,17 @@ def build_app(
             if redis is not None
             else MemoryRateLimiter(settings.rate_limit_per_minute)
         )
+    learning = Learning(database, answers, auto_approve=settings.auto_approve, clock=clock)
+    agents_chat = build_agents_chat(
+        settings,
+        bot=bot,
+        db=database,
+        texts=texts,
+        answers=answers,
+        learning=learning,
+        desk=desk,
+        clock=clock,
+    )
     dispatcher = Dispatcher(
         storage=storage,
         events_isolation=isolation,
@@ -195,9 +220,17 @@ def build_app(
         db=database,
         customers=Customers(database, now=clock),
         desk=desk,
+        agents_chat=agents_chat,
+        gate=agents_chat.gate if agents_chat is not None else None,
+        learning=learning,
     )
+    # Before anything else: one knowledge-base version per update, whatever a reload does.
+    dispatcher.update.outer_middleware(PinAnswersMiddleware())
     flood = RateLimitMiddleware(limiter, texts)
     for observer in (dispatcher.message, dispatcher.edited_message, dispatcher.callback_query):
         observer.outer_middleware(flood)
+    if agents_chat is not None:
+        # First: nothing said in the agents' chat reaches the customers' routers.
+        dispatcher.include_router(get_agents_router(agents_chat.chat_id))
     dispatcher.include_routers(*get_routers(), errors_router())
-    return App(bot, dispatcher, database, storage, texts, answers, desk, redis)
+    return App(bot, dispatcher, database, storage, texts, answers, desk, redis, agents_chat)

@@ -17,12 +17,29 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
 from contextvars import ContextVar
+from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
 
-from bot.db.session import create_sessionmaker
+from bot.db.models import Ticket, TicketMessage
 
 __all__ = ["Database"]
+
+_TICKET_WRITE = "ticket_write"
+
+
+class _WatchedSession(Session):
+    """Notes in ``info`` whether a flush added a ticket or a ticket message."""
+
+
+@event.listens_for(_WatchedSession, "before_flush")
+def _note_ticket_writes(session: Session, _context: Any, _instances: Any) -> None:
+    if not session.info.get(_TICKET_WRITE) and any(
+        isinstance(row, (TicketMessage, Ticket)) for row in session.new
+    ):
+        session.info[_TICKET_WRITE] = True
 
 
 class Database:
@@ -33,7 +50,11 @@ class Database:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
-        self.sessions = create_sessionmaker(engine)
+        # Keep loaded values after commit: handlers read them afterwards.
+        self.sessions = async_sessionmaker(
+            engine, expire_on_commit=False, sync_session_class=_WatchedSession
+        )
+        self._ticket_listeners: list[Callable[[], None]] = []
         self._turn: asyncio.Lock | None = (
             asyncio.Lock() if engine.dialect.name == "sqlite" else None
         )
@@ -59,6 +80,14 @@ class Database:
                     self._open.reset(token)
         for callback in committed:
             callback()
+        if session.sync_session.info.pop(_TICKET_WRITE, False):
+            for listener in self._ticket_listeners:
+                listener()
+
+    def on_ticket_write(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` after every commit that stored a new ticket or ticket message
+        (the relay wakes up: there is a topic to create or a message to deliver)."""
+        self._ticket_listeners.append(listener)
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` once the open transaction commits (at once if none is open).

@@ -12,7 +12,14 @@ from aiogram.types import Message, ReplyKeyboardRemove, User
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Customer, Ticket
-from bot.db.repo import AddedMessage, OpenedTicket, add_message, get_open_ticket, open_ticket
+from bot.db.repo import (
+    AddedMessage,
+    OpenedTicket,
+    add_message,
+    get_open_ticket,
+    open_ticket,
+    set_status,
+)
 from bot.dialogue import Conversation, HandOver
 from bot.telegram.callbacks import FormStep
 from bot.telegram.customers import Customers
@@ -21,15 +28,17 @@ from bot.telegram.desk import Desk
 from bot.telegram.form import draft_from_data, draft_to_data, opening, prompt
 from bot.telegram.states import TicketForm, form_step
 from bot.texts import Texts
-from bot.tickets import MessageDirection, TicketDraft
+from bot.tickets import MessageDirection, TicketDraft, TicketStatus
 
 __all__ = [
     "REMOVE_KEYBOARD",
     "add_to_ticket",
+    "agent_engaged",
     "ask_again",
     "attachment_of",
     "file_ticket",
     "hand_over",
+    "replied_to",
     "start_form",
     "ticket_created_text",
 ]
@@ -46,11 +55,30 @@ def attachment_of(message: Message) -> tuple[str, str] | None:
     return None
 
 
+def replied_to(message: Message) -> int | None:
+    """The id of the message ``message`` replies to, if it really is a reply.
+
+    In a forum topic every message "replies" to the topic's first message; that is not a
+    reply anyone wrote.
+    """
+    reply = message.reply_to_message
+    if reply is None:
+        return None
+    if message.is_topic_message and reply.message_id == message.message_thread_id:
+        return None
+    return reply.message_id
+
+
 async def add_to_ticket(
     session: AsyncSession, ticket: Ticket, message: Message, *, desk: Desk
 ) -> AddedMessage:
-    """Store a customer's message in their open ticket (once, however often it arrives)."""
+    """Store a customer's message in their open ticket (once, however often it arrives).
+
+    A ticket waiting for the customer goes back to work: they answered.
+    """
     attachment = attachment_of(message)
+    if ticket.status is TicketStatus.WAITING_CUSTOMER:
+        await set_status(session, ticket, TicketStatus.IN_PROGRESS, now=desk.clock)
     return await add_message(
         session,
         ticket,
@@ -61,8 +89,14 @@ async def add_to_ticket(
         file_id=attachment[1] if attachment else None,
         source_chat_id=message.chat.id,
         source_message_id=message.message_id,
+        reply_to_message_id=replied_to(message),
         now=desk.clock,
     )
+
+
+def agent_engaged(ticket: Ticket) -> bool:
+    """An agent has the ticket (took it or answered): the bot stays out of the conversation."""
+    return ticket.assignee_id is not None or ticket.first_response_at is not None
 
 
 async def start_form(

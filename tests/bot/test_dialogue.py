@@ -325,3 +325,14 @@ def test_a_bare_request_says_nothing_else(
 ) -> None:
     request = detector.detect(text)
     assert request is not None and request.bare is bare
+
+
+def test_articles_removed_by_a_reload_are_left_out_of_the_hand_over(dialogue: Dialogue) -> None:
+    from bot.dialogue import Conversation, HandOver, Stage
+
+    gone = Hit("gone", 0.9)
+    conversation = Conversation(
+        question="вопрос", candidates=(gone,), shown=("gone",), stage=Stage.FEEDBACK, article="gone"
+    )
+    turn = dialogue.vote(conversation, helpful=False)
+    assert isinstance(turn.reply, HandOver) and turn.reply.draft.tried == ()

@@ -203,6 +203,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "assignee": "Ольга",
         "created": NOW - timedelta(minutes=3),
         "due": NOW + timedelta(hours=2),
+        "resolution_due": NOW + timedelta(hours=8),
+        "article": "Не приходит SMS",
         "customer_name": "Анна",
         "customer_username": "anna",
         "customer_id": 123456,
@@ -213,9 +215,90 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "votes": [{"title": "Не приходит SMS", "helped": False}],
         "attachments": 1,
     },
+    "agents/sla_reminder": {
+        "target": "first_response",
+        "due": NOW + timedelta(minutes=15),
+        "left": timedelta(minutes=15),
+    },
+    "agents/sla_breached": {"target": "resolution", "due": NOW - timedelta(minutes=5)},
+    "agents/sla_lead_notice": {
+        "number": 1042,
+        "subject": "Не приходит код из SMS",
+        "target": "first_response",
+        "due": NOW - timedelta(minutes=5),
+        "link": "https://t.me/c/1234567890/42",
+        "assignee": "Ольга",
+        "leads": [{"id": 7, "name": "Ирина"}, {"id": 8, "name": None}],
+    },
+    "agents/stats": {
+        "period": "week",
+        "opened": 12,
+        "finished": 9,
+        "questions": 40,
+        "self_served": 31,
+        "first_response": timedelta(minutes=25),
+        "breaches_first": 2,
+        "breaches_resolution": 1,
+        "csat_average": 4.5,
+        "csat_count": 6,
+        "agents": [
+            {
+                "name": "Ольга",
+                "taken": 7,
+                "resolved": 5,
+                "first_response": timedelta(minutes=12),
+                "csat_average": 4.8,
+            },
+            {
+                "name": "Пётр",
+                "taken": 0,
+                "resolved": 1,
+                "first_response": None,
+                "csat_average": None,
+            },
+        ],
+    },
 }
+SAMPLES.update(
+    {
+        "agent_signature": {"name": "Ольга"},
+        "ticket_reopened": {"number": 1042},
+        "agents/customer_edited": {"text": "Не приходит код"},
+        "agents/customer_said": {"text": "Не приходит код"},
+        "agents/not_delivered": {"reason": "клиент заблокировал бота"},
+        "agents/refused": {"lead_only": False},
+        "agents/command_error": {"error": "укажите линию поддержки: 1, 2 или 3"},
+        "agents/ticket_changed": {
+            "change": "priority",
+            "agent": "Ольга (@olga)",
+            "value": "высокий",
+            "due": NOW + timedelta(hours=8),
+        },
+        "agents/topic_closed": {"number": 1042},
+        "agents/kb_problems": {
+            "problems": ["articles/promo.md:3: front matter is not valid YAML"],
+            "leads": [{"id": 42, "name": "Ольга"}],
+        },
+        "agents/help": {},
+        "agents/kb_results": {"query": "сброс пароля", "found": 3},
+        "agents/kb_sent": {"title": "Как сбросить пароль", "agent": "Ольга"},
+        "agents/canned_list": {"count": 2, "in_topic": True},
+        "agents/canned_saved": {"title": "Приветствие", "removed": False},
+        "agents/canned_sent": {"title": "Приветствие", "agent": "Ольга"},
+        "agents/suggestion": {
+            "title": "Как сбросить пароль",
+            "article_id": "password-reset",
+            "question": "не могу войти забыл пароль",
+            "source": "заявка №1042",
+            "decision": "failed",
+            "by": "Ольга",
+            "detail": "articles/password.md:3: front matter is not valid YAML",
+        },
+    }
+)
 PLAIN_SAMPLES: dict[str, dict[str, Any]] = {
     "callback_outdated": {},
+    "callback_refused": {"lead_only": True},
     "agents/topic_name": {
         "number": 1042,
         "subject": "Не приходит код из SMS",
@@ -260,8 +343,13 @@ def template_names(plain: bool) -> set[str]:
     suffix = ".txt.j2" if plain else ".j2"
     names = set()
     for name in make_environment().list_templates(extensions=["j2"]):
-        if name.endswith(".txt.j2") != plain or name.startswith(("buttons.", "cli/")):
-            continue  # the terminal's texts have their samples in tests/cli/test_templates.py
+        if name.endswith(".txt.j2") != plain or name.startswith(
+            ("buttons.", "cli/", "web/", "reports/")
+        ):
+            # The terminal's texts have their samples in tests/cli/test_templates.py; the web
+            # pages are browser HTML, rendered by tests/web/; the reports (Markdown and HTML)
+            # by tests/reports/.
+            continue
         if not name.rsplit("/", 1)[-1].startswith("_"):
             names.add(name.removesuffix(suffix))
     return names

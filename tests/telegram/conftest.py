@@ -183,3 +183,8 @@ def sent_params(telegram: TelegramEmulator, message: JSON) -> JSON:
         ):
             return call.params
     raise LookupError(f"no call created message {message['message_id']}")
+
+
+# The desk's fixtures (agents' supergroup, the bot with a desk); imported last, since they
+# build on the ones above.
+from tests.telegram.desk_fixtures import agents, desk_bot  # noqa: E402, F401

@@ -200,6 +200,10 @@ class TelegramEmulator(UserActivity):
         error = ApiError(error_code, description, retry_after=retry_after)
         self._failures.setdefault(name, []).extend([error] * times)
 
+    def clear_failures(self) -> None:
+        """Forget the failures still queued by :meth:`fail_next`: the outage is over."""
+        self._failures.clear()
+
     def flood_wait(self, method: str, retry_after: int = 1, *, times: int = 1) -> None:
         """Answer the next calls of ``method`` with 429 Too Many Requests, as Telegram's flood
         control does; aiogram raises TelegramRetryAfter with ``retry_after``."""

@@ -1,8 +1,20 @@
 """The queries the bot runs, as small typed functions over an ``AsyncSession``.
 
+:mod:`bot.db.repo.analytics` (the gap report's loader) is imported on its own: it brings the
+report's records, and the bot should not pay for them at start-up.
+
 They flush and never commit: whoever opened the session (one per update) commits.
 """
 
+from bot.db.repo.agents import find_agent, get_agent, list_agents, upsert_agent
+from bot.db.repo.article_stats import (
+    AskedQuestion,
+    TicketOpening,
+    VoteTally,
+    list_questions,
+    list_ticket_openings,
+    tally_votes,
+)
 from bot.db.repo.canned import (
     add_canned_reply,
     delete_canned_reply,
@@ -17,23 +29,40 @@ from bot.db.repo.errors import (
     TicketAlreadyOpen,
     TooMuchContention,
 )
-from bot.db.repo.feedback import get_attempt, record_attempt, record_vote
+from bot.db.repo.feedback import get_attempt, list_votes, record_attempt, record_vote
 from bot.db.repo.messages import (
     AddedMessage,
     add_message,
+    claim_message,
     get_message_by_relay,
     get_message_by_source,
     list_messages,
     mark_delivered,
+    release_message,
     undelivered_messages,
 )
+from bot.db.repo.notices import (
+    PendingNotice,
+    StoredNotice,
+    mark_notice_delivered,
+    notice_candidates,
+    release_notice,
+    store_notice,
+    undelivered_notices,
+)
 from bot.db.repo.stats import (
+    SELF_SERVICE_WINDOW,
+    AgentStats,
     CsatSummary,
+    SelfService,
     SlaBreaches,
     count_breaches,
     count_by_status,
+    count_finished,
     csat_summary,
     median_first_response,
+    per_agent,
+    self_service,
 )
 from bot.db.repo.suggestions import (
     StoredSuggestion,
@@ -46,6 +75,7 @@ from bot.db.repo.suggestions import (
 from bot.db.repo.tickets import (
     OpenedTicket,
     assign,
+    claim_topic,
     close,
     get_open_ticket,
     get_ticket,
@@ -56,11 +86,14 @@ from bot.db.repo.tickets import (
     open_ticket,
     reopen,
     resolve,
+    set_card,
     set_csat,
     set_line,
     set_priority,
+    set_resolved_article,
     set_status,
     set_topic,
+    tickets_without_topic,
 )
 
 __all__ = [
@@ -76,12 +109,16 @@ __all__ = [
     "add_canned_reply",
     "add_message",
     "assign",
+    "claim_message",
+    "claim_topic",
     "close",
     "count_breaches",
     "count_by_status",
     "csat_summary",
     "decide_suggestion",
     "delete_canned_reply",
+    "find_agent",
+    "get_agent",
     "get_attempt",
     "get_canned_reply",
     "get_customer",
@@ -92,7 +129,9 @@ __all__ = [
     "get_ticket",
     "get_ticket_by_number",
     "get_ticket_by_topic",
+    "list_agents",
     "list_canned_replies",
+    "list_votes",
     "list_messages",
     "list_overdue",
     "list_suggestions",
@@ -102,16 +141,40 @@ __all__ = [
     "open_ticket",
     "record_attempt",
     "record_vote",
+    "release_message",
     "reopen",
     "resolve",
+    "set_card",
     "set_csat",
     "set_line",
     "set_priority",
+    "set_resolved_article",
     "set_status",
     "set_suggestion_message",
     "set_topic",
     "store_suggestion",
+    "tickets_without_topic",
     "undelivered_messages",
     "update_canned_reply",
+    "upsert_agent",
     "upsert_customer",
+    "AskedQuestion",
+    "TicketOpening",
+    "VoteTally",
+    "list_questions",
+    "list_ticket_openings",
+    "tally_votes",
+    "SELF_SERVICE_WINDOW",
+    "AgentStats",
+    "PendingNotice",
+    "SelfService",
+    "StoredNotice",
+    "count_finished",
+    "mark_notice_delivered",
+    "notice_candidates",
+    "per_agent",
+    "release_notice",
+    "self_service",
+    "store_notice",
+    "undelivered_notices",
 ]

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Attempt, AttemptDecision, Customer, Vote
 from bot.tickets import Clock, utc_now
 
-__all__ = ["get_attempt", "record_attempt", "record_vote"]
+__all__ = ["get_attempt", "list_votes", "record_attempt", "record_vote"]
 
 
 async def record_vote(
@@ -69,3 +71,15 @@ async def record_attempt(
 async def get_attempt(session: AsyncSession, attempt_id: int) -> Attempt | None:
     """An attempt by id: the question behind a button the customer pressed later."""
     return await session.get(Attempt, attempt_id)
+
+
+async def list_votes(
+    session: AsyncSession, customer_id: int, *, since: datetime, until: datetime
+) -> Sequence[Vote]:
+    """The customer's votes in ``[since, until)``, oldest first (shown on the ticket card)."""
+    query = (
+        select(Vote)
+        .where(Vote.customer_id == customer_id, Vote.created_at >= since, Vote.created_at < until)
+        .order_by(Vote.created_at, Vote.id)
+    )
+    return (await session.scalars(query)).all()

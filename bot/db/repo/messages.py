@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from bot.db.models import Ticket, TicketMessage
 from bot.tickets import Clock, MessageDirection, utc_now
@@ -16,6 +17,8 @@ from bot.tickets import Clock, MessageDirection, utc_now
 __all__ = [
     "AddedMessage",
     "add_message",
+    "claim_message",
+    "release_message",
     "get_message_by_relay",
     "get_message_by_source",
     "list_messages",
@@ -45,6 +48,10 @@ async def add_message(
     file_id: str | None = None,
     source_chat_id: int | None = None,
     source_message_id: int | None = None,
+    dedupe_key: str | None = None,
+    reply_to_message_id: int | None = None,
+    edit_of: TicketMessage | None = None,
+    article_id: str | None = None,
     now: Clock = utc_now,
 ) -> AddedMessage:
     """Store a message of the ticket once per Telegram message.
@@ -60,11 +67,15 @@ async def add_message(
     :param file_id: Telegram file id of a media message
     :param source_chat_id: chat of the original message
     :param source_message_id: id of the original message
+    :param dedupe_key: identifies a message with no source of its own (an edit, a button's
+        answer): the same key twice stores one row
+    :param reply_to_message_id: the message of the source chat it replies to
+    :param edit_of: the stored message this one edits
+    :param article_id: an article to send, rendered as the bot renders it
     """
-    if source_chat_id is not None and source_message_id is not None:
-        seen = await get_message_by_source(session, source_chat_id, source_message_id)
-        if seen is not None:
-            return AddedMessage(seen, created=False)
+    seen = await _seen(session, source_chat_id, source_message_id, dedupe_key)
+    if seen is not None:
+        return AddedMessage(seen, created=False)
     moment = now()
     message = TicketMessage(
         ticket_id=ticket.id,
@@ -75,6 +86,10 @@ async def add_message(
         file_id=file_id,
         source_chat_id=source_chat_id,
         source_message_id=source_message_id,
+        dedupe_key=dedupe_key,
+        reply_to_message_id=reply_to_message_id,
+        edit_of_id=edit_of.id if edit_of is not None else None,
+        article_id=article_id,
         delivered=direction is MessageDirection.INTERNAL,
         created_at=moment,
     )
@@ -82,17 +97,30 @@ async def add_message(
         async with session.begin_nested():
             session.add(message)
     except IntegrityError:
-        if source_chat_id is None or source_message_id is None:
-            raise
-        seen = await get_message_by_source(session, source_chat_id, source_message_id)
+        seen = await _seen(session, source_chat_id, source_message_id, dedupe_key)
         if seen is None:
             raise
         return AddedMessage(seen, created=False)
     if direction is MessageDirection.OUT and ticket.first_response_at is None:
         ticket.first_response_at = moment
+        ticket.first_response_by = author_id
     ticket.updated_at = moment
     await session.flush()
     return AddedMessage(message, created=True)
+
+
+async def _seen(
+    session: AsyncSession,
+    source_chat_id: int | None,
+    source_message_id: int | None,
+    dedupe_key: str | None,
+) -> TicketMessage | None:
+    if source_chat_id is not None and source_message_id is not None:
+        return await get_message_by_source(session, source_chat_id, source_message_id)
+    if dedupe_key is not None:
+        query = select(TicketMessage).where(TicketMessage.dedupe_key == dedupe_key)
+        return await session.scalar(query.options(_WITH_TICKET))
+    return None
 
 
 async def get_message_by_source(
@@ -150,6 +178,7 @@ async def undelivered_messages(
         select(TicketMessage)
         .where(
             TicketMessage.delivered.is_(False),
+            TicketMessage.failed.is_(False),
             TicketMessage.direction != MessageDirection.INTERNAL,
         )
         .order_by(TicketMessage.id)
@@ -157,3 +186,56 @@ async def undelivered_messages(
         .options(_WITH_TICKET)
     )
     return (await session.scalars(query)).all()
+
+
+async def claim_message(
+    session: AsyncSession,
+    message: TicketMessage,
+    *,
+    now: Clock = utc_now,
+    stale_after: float = 60.0,
+) -> bool:
+    """Take a message for delivery; ``False`` if it is delivered, failed, being delivered, or
+    an earlier message of its ticket going the same way is still on its way.
+
+    The last rule keeps a ticket's conversation in order whatever the number of workers. A
+    claim older than ``stale_after`` seconds belongs to a worker that died mid-delivery and
+    is taken over. One UPDATE, so two workers cannot both win.
+    """
+    moment = now()
+    stale = moment - timedelta(seconds=stale_after)
+    earlier = aliased(TicketMessage)
+    waiting_before = (
+        select(earlier.id)
+        .where(
+            earlier.ticket_id == message.ticket_id,
+            earlier.direction == message.direction,
+            earlier.id < message.id,
+            earlier.delivered.is_(False),
+            earlier.failed.is_(False),
+        )
+        .exists()
+    )
+    result = await session.execute(
+        update(TicketMessage)
+        .where(
+            TicketMessage.id == message.id,
+            TicketMessage.delivered.is_(False),
+            TicketMessage.failed.is_(False),
+            or_(TicketMessage.claimed_at.is_(None), TicketMessage.claimed_at < stale),
+            ~waiting_before,
+        )
+        .values(claimed_at=moment, attempts=TicketMessage.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def release_message(
+    session: AsyncSession, message: TicketMessage, *, error: str, give_up: bool = False
+) -> None:
+    """Delivery failed: keep it for a retry (or give up), with the error for people."""
+    message.claimed_at = None
+    message.error = error[:2000]
+    message.failed = give_up
+    await session.flush()

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -33,6 +33,7 @@ from bot.tickets import (
 __all__ = [
     "OpenedTicket",
     "assign",
+    "claim_topic",
     "close",
     "get_open_ticket",
     "get_ticket",
@@ -45,9 +46,12 @@ __all__ = [
     "resolve",
     "set_csat",
     "set_line",
+    "set_card",
     "set_priority",
+    "set_resolved_article",
     "set_status",
     "set_topic",
+    "tickets_without_topic",
 ]
 
 # Each retry means another transaction committed a ticket in between, so this bounds the
@@ -333,5 +337,56 @@ async def set_csat(
     ticket.csat_score = score
     ticket.csat_comment = comment
     ticket.updated_at = now()
+    await session.flush()
+    return ticket
+
+
+async def tickets_without_topic(session: AsyncSession, *, limit: int = 50) -> Sequence[Ticket]:
+    """Open tickets the agents' chat has no topic for yet, oldest first, customer loaded."""
+    query = (
+        select(Ticket)
+        .where(Ticket.status.in_(OPEN_STATUSES), Ticket.topic_id.is_(None))
+        .order_by(Ticket.id)
+        .limit(limit)
+        .options(selectinload(Ticket.customer))
+    )
+    return (await session.scalars(query)).all()
+
+
+async def claim_topic(
+    session: AsyncSession, ticket_id: int, *, now: Clock = utc_now, stale_after: float = 60.0
+) -> bool:
+    """Take the job of creating the ticket's topic; ``False`` if it has one or another worker
+    is creating it. A claim older than ``stale_after`` seconds is taken over."""
+    moment = now()
+    stale = moment - timedelta(seconds=stale_after)
+    result = await session.execute(
+        update(Ticket)
+        .where(
+            Ticket.id == ticket_id,
+            Ticket.topic_id.is_(None),
+            or_(Ticket.topic_claimed_at.is_(None), Ticket.topic_claimed_at < stale),
+        )
+        .values(topic_claimed_at=moment)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def set_card(
+    session: AsyncSession, ticket: Ticket, *, topic_id: int, card_message_id: int | None
+) -> Ticket:
+    """Remember the ticket's topic and its card message."""
+    ticket.topic_id = topic_id
+    ticket.card_message_id = card_message_id
+    await session.flush()
+    return ticket
+
+
+async def set_resolved_article(
+    session: AsyncSession, ticket: Ticket, article_id: str | None
+) -> Ticket:
+    """The article the agents answered with (for learned phrasings)."""
+    ticket.resolved_article_id = article_id
     await session.flush()
     return ticket

@@ -9,12 +9,11 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 
-from bot.db.repo import get_open_ticket
 from bot.telegram.customers import Customers
 from bot.telegram.database import Database
 from bot.telegram.desk import Desk
 from bot.telegram.filters import PrivateChat
-from bot.telegram.intake import add_to_ticket
+from bot.telegram.ticket_chat import deliver_to_ticket, store_edit
 from bot.texts import Texts
 
 __all__ = ["get_router"]
@@ -38,17 +37,32 @@ async def anything_else(
         return
     async with db.transaction() as session:
         customer = await customers.of(session, message.from_user)
-        ticket = await get_open_ticket(session, customer)
-        if ticket is not None:
-            await add_to_ticket(session, ticket, message, desk=desk)
-    if ticket is not None:
-        await message.answer(texts.render("message_added_to_ticket", number=ticket.number))
-    else:
+        delivery = await deliver_to_ticket(session, customer, message, desk=desk)
+    if delivery.ticket is None:
         await message.answer(texts.render("unsupported_content"))
+    elif delivery.acknowledge:
+        await message.answer(texts.render("message_added_to_ticket", number=delivery.ticket.number))
 
 
-async def edited(message: Message, texts: Texts) -> None:
-    await message.answer(texts.render("edited_message"))
+async def edited(
+    message: Message, texts: Texts, db: Database, customers: Customers, desk: Desk
+) -> None:
+    """An edit of a message in an open ticket goes to the agents; others are not re-read."""
+    if message.from_user is None:
+        return
+    async with db.transaction() as session:
+        customer = await customers.of(session, message.from_user)
+        ticket = await store_edit(session, customer, message, desk=desk)
+    if ticket is None:
+        await message.answer(texts.render("edited_message"))
+
+
+AGENT_COMMANDS = ("take", "assign", "priority", "line", "reopen", "kb", "canned", "note", "stats")
+"""The desk's commands: a customer typing one gets a refusal, not a search."""
+
+
+async def agent_command(message: Message, texts: Texts) -> None:
+    await message.answer(texts.render("agents/refused", lead_only=False))
 
 
 async def unknown_button(query: CallbackQuery, texts: Texts) -> None:

@@ -15,9 +15,12 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Attempt, Customer
+from bot.db.models import Attempt, AttemptDecision, Customer
 from bot.db.repo import get_attempt, record_vote
 from bot.dialogue import Conversation, HandOver, Stage, Turn
+from bot.learning import Learning
+from bot.telegram.agents.chat import AgentsChat
+from bot.telegram.agents.suggestions import offer
 from bot.telegram.answers import Answers
 from bot.telegram.callbacks import AskAgent, Pick, Vote
 from bot.telegram.conversation import Position, load, save, send_reply
@@ -68,6 +71,8 @@ async def vote(
     db: Database,
     customers: Customers,
     desk: Desk,
+    learning: Learning,
+    agents_chat: AgentsChat | None,
 ) -> None:
     article = answers.by_key(callback_data.article)
     if article is None:
@@ -84,8 +89,8 @@ async def vote(
     async with db.transaction() as session:
         customer = await customers.of(session, query.from_user)
         question = conversation.question
+        stored = await _attempt_of(session, callback_data.attempt, customer)
         if not current:
-            stored = await _attempt_of(session, callback_data.attempt, customer)
             question = stored.query_text if stored is not None else article.title
         await record_vote(
             session,
@@ -97,6 +102,10 @@ async def vote(
         )
     await query.answer()
     await _drop_keyboard(bot, query)
+    if callback_data.helpful and stored is not None and stored.decision is AttemptDecision.CLARIFY:
+        # The bot was unsure and the customer found the answer in its list: their words
+        # are worth teaching the article.
+        await _suggest(learning, agents_chat, texts, db, article.id, stored.query_text)
     if raw_state is not None:
         return  # a form is being filled in: the vote is noted, the form goes on
     if not current:
@@ -115,6 +124,19 @@ async def vote(
     await _carry_on(
         turn, callback_data.attempt, query, bot, state, texts, answers, db, customers, desk
     )
+
+
+async def _suggest(
+    learning: Learning,
+    agents_chat: AgentsChat | None,
+    texts: Texts,
+    db: Database,
+    article_id: str,
+    question: str,
+) -> None:
+    suggested = await learning.suggest(article_id, question, source="выбор клиента 👍")
+    if suggested is not None and suggested.created and agents_chat is not None:
+        await offer(agents_chat, texts, db, suggested.suggestion)
 
 
 async def pick(

@@ -12,7 +12,7 @@ from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import AttemptDecision, Customer
-from bot.db.repo import get_open_ticket, record_attempt, record_vote
+from bot.db.repo import record_attempt, record_vote
 from bot.dialogue import HandOver, Turn
 from bot.policy import Answer, Clarify, Decision, Escalate
 from bot.telegram.answers import Answers
@@ -21,7 +21,8 @@ from bot.telegram.customers import Customers
 from bot.telegram.database import Database
 from bot.telegram.desk import Desk
 from bot.telegram.filters import HasText, PrivateChat
-from bot.telegram.intake import add_to_ticket, start_form
+from bot.telegram.intake import start_form
+from bot.telegram.ticket_chat import deliver_to_ticket
 from bot.texts import Texts
 from nlp.documents import Ranking
 
@@ -102,10 +103,9 @@ async def ask(
     attempt = position.attempt
     async with db.transaction() as session:
         customer = await customers.of(session, message.from_user)
-        ticket = await get_open_ticket(session, customer)
-        if ticket is not None:
-            await add_to_ticket(session, ticket, message, desk=desk)
-        elif turn is not None:
+        delivery = await deliver_to_ticket(session, customer, message, desk=desk)
+        ticket = delivery.ticket
+        if ticket is None and turn is not None:
             if searched:
                 attempt = await _record_attempt(session, customer, text, *searched[-1], desk)
             helpful = vote_in(position.conversation, turn.reply)
@@ -122,7 +122,8 @@ async def ask(
                 # Stored with the attempt: one commit for both.
                 await save(state, Position(turn.conversation, attempt))
     if ticket is not None:
-        await message.answer(texts.render("message_added_to_ticket", number=ticket.number))
+        if delivery.acknowledge:
+            await message.answer(texts.render("message_added_to_ticket", number=ticket.number))
         return
     if turn is None:
         await message.answer(texts.render("too_long", limit=QUESTION_LIMIT))

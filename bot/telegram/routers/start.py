@@ -11,6 +11,7 @@ from bot.telegram.answers import Answers
 from bot.telegram.filters import PrivateChat
 from bot.telegram.intake import ask_again
 from bot.telegram.keyboards import menu_keyboard
+from bot.telegram.routers.fallback import AGENT_COMMANDS, agent_command
 from bot.telegram.states import CsatForm
 from bot.texts import Texts
 
@@ -22,6 +23,7 @@ def get_router() -> Router:
     router.message.filter(PrivateChat())
     router.message.register(greet, CommandStart())
     router.message.register(explain, Command("help"))
+    router.message.register(agent_command, Command(*AGENT_COMMANDS))
     return router
 
 

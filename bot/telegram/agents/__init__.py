@@ -1,0 +1,100 @@
+"""The agents' desk in Telegram: a forum topic per ticket, the relay, commands, SLA, stats.
+
+``build_agents_chat`` makes the :class:`AgentsChat` that ``build_app`` passes to handlers;
+``get_router`` handles everything that happens in the agents' chat.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from aiogram import Bot, Router
+
+from bot.learning import Learning
+from bot.settings import Settings
+from bot.telegram.agents import conversation, stats, suggestions, ticket_commands, toolbox
+from bot.telegram.agents.access import Gate
+from bot.telegram.agents.callbacks import SuggestionDecision
+from bot.telegram.agents.chat import AgentsChat, topic_link
+from bot.telegram.agents.filters import InAgentsChat
+from bot.telegram.agents.relay import Relay
+from bot.telegram.agents.sla_watch import SlaWatch
+from bot.telegram.agents.topics import Topics
+from bot.telegram.answers import Answers
+from bot.telegram.database import Database
+from bot.telegram.desk import Desk
+from bot.texts import Texts
+from bot.tickets import Clock, utc_now
+
+__all__ = ["AgentsChat", "build_agents_chat", "get_router", "topic_link"]
+
+
+def build_agents_chat(
+    settings: Settings,
+    *,
+    bot: Bot,
+    db: Database,
+    texts: Texts,
+    answers: Answers,
+    learning: Learning,
+    desk: Desk,
+    clock: Clock = utc_now,
+) -> AgentsChat | None:
+    """The desk for ``AGENTS_CHAT_ID``; ``None`` when it is not set."""
+    chat_id = settings.agents_chat_id
+    if chat_id is None:
+        return None
+    topics = Topics(bot, db, texts, answers, chat_id, clock=clock)
+    relay = Relay(
+        bot,
+        db,
+        texts,
+        answers,
+        topics,
+        chat_id,
+        signature=settings.agent_signature,
+        clock=clock,
+        retry_seconds=settings.relay_retry_seconds,
+    )
+    db.on_ticket_write(relay.kick)
+    gate = Gate(bot, db, settings.roster(), chat_id, clock=clock)
+    sla = SlaWatch(
+        bot,
+        db,
+        texts,
+        desk,
+        chat_id,
+        settings.roster(),
+        remind_before=timedelta(minutes=settings.sla_reminder_minutes),
+        interval=settings.sla_check_seconds,
+        clock=clock,
+    )
+    return AgentsChat(bot, chat_id, topics, relay, gate, learning, texts, sla)
+
+
+def get_router(chat_id: int) -> Router:
+    """Every update of the agents' chat; nothing from it reaches the customers' routers."""
+    router = Router(name="agents")
+    inside = InAgentsChat(chat_id)
+    router.message.filter(inside)
+    router.edited_message.filter(inside)
+    router.callback_query.filter(inside)
+    router.callback_query.register(suggestions.decide, SuggestionDecision.filter())
+    # Whatever is left in the agents' chat (General chatter, edits) is not for the bot.
+    # A sub-router of its own, last: a router's own handlers run before its sub-routers'.
+    rest = Router(name="agents.rest")
+    rest.message.register(_ignore)
+    rest.edited_message.register(_ignore)
+    rest.callback_query.register(_ignore)
+    router.include_routers(
+        stats.get_router(chat_id),
+        ticket_commands.get_router(),
+        toolbox.get_router(),
+        conversation.get_router(),
+        rest,
+    )
+    return router
+
+
+async def _ignore(*_: object) -> None:
+    return None

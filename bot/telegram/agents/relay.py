@@ -1,0 +1,395 @@
+"""The relay between customers and the agents' topics: stored first, delivered after.
+
+Every message of a ticket is a row before it is anything else (:func:`bot.db.repo.add_message`,
+in the handler's transaction). This worker delivers the rows in order: a customer's message
+is copied into the ticket's topic, an agent's message (or an article sent with ``/kb``, or a
+canned reply) goes to the customer from the bot, the agent's identity hidden. Each delivery
+claims its row first (one UPDATE; two workers cannot both win), sends, then marks the row
+delivered with the copy's id, which later replies are threaded by.
+
+A failed delivery stays undelivered and is tried again after ``retry_seconds``, and on
+start-up: a restart loses nothing. A worker that dies between Telegram's answer and the
+"delivered" mark leaves a claim; after ``stale_after`` seconds another worker takes it over
+and sends again: the one window where a message can arrive twice. Stopping gracefully
+finishes the delivery in flight first, so a restart does not open that window.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+)
+from aiogram.types import ReplyParameters
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import TicketMessage
+from bot.db.repo import (
+    claim_message,
+    get_agent,
+    get_message_by_relay,
+    get_message_by_source,
+    get_ticket,
+    mark_delivered,
+    release_message,
+    tickets_without_topic,
+    undelivered_messages,
+)
+from bot.telegram.agents.topics import Topics
+from bot.telegram.answers import Answers
+from bot.telegram.database import Database
+from bot.texts import Texts
+from bot.tickets import Clock, MessageDirection, utc_now
+
+__all__ = ["Relay"]
+
+logger = logging.getLogger(__name__)
+
+_BATCH = 100
+
+
+class Relay:
+    """Delivers stored ticket messages, one worker per process.
+
+    :param chat_id: the agents' chat
+    :param signature: sign agents' replies with their first name (``AGENT_SIGNATURE``)
+    :param retry_seconds: how soon failed deliveries are tried again
+    :param stale_after: seconds after which another worker's claim is taken over
+    """
+
+    def __init__(
+        self,
+        bot: Bot,
+        db: Database,
+        texts: Texts,
+        answers: Answers,
+        topics: Topics,
+        chat_id: int,
+        *,
+        signature: bool = False,
+        clock: Clock = utc_now,
+        retry_seconds: float = 5.0,
+        stale_after: float = 60.0,
+    ) -> None:
+        self.bot = bot
+        self.db = db
+        self.texts = texts
+        self.answers = answers
+        self.topics = topics
+        self.chat_id = chat_id
+        self.signature = signature
+        self.clock = clock
+        self.retry_seconds = retry_seconds
+        self.stale_after = stale_after
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._task: asyncio.Task[None] | None = None
+
+    # --- the worker -----------------------------------------------------------------------
+
+    def kick(self) -> None:
+        """Something was stored: deliver it now rather than at the next retry."""
+        self._wake.set()
+
+    def start(self) -> None:
+        if self._task is None or self._task.done():
+            self._stopping = False
+            self._task = asyncio.create_task(self._run(), name="relay")
+
+    async def stop(self) -> None:
+        """Finish the delivery in flight, then stop."""
+        self._stopping = True
+        self._wake.set()
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            self._wake.clear()
+            try:
+                await self.pump()
+            except Exception:  # keep relaying whatever one delivery did
+                logger.exception("relay round failed; retrying in %.0f s", self.retry_seconds)
+            if self._stopping:
+                break
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.retry_seconds)
+
+    async def pump(self) -> int:
+        """One round: topics for new tickets, then every undelivered message, oldest first.
+
+        :returns: how many messages were delivered
+        """
+        async with self.db.transaction() as session:
+            waiting = [ticket.id for ticket in await tickets_without_topic(session)]
+        for ticket_id in waiting:
+            if self._stopping:
+                return 0
+            try:
+                await self.topics.ensure(ticket_id)
+            except TelegramAPIError as error:
+                logger.error("ticket %s: no topic yet: %s", ticket_id, error)
+        delivered = 0
+        skipped: set[int] = set()
+        while not self._stopping:
+            async with self.db.transaction() as session:
+                batch = [
+                    message.id
+                    for message in await undelivered_messages(session, limit=_BATCH)
+                    if message.id not in skipped
+                ]
+            if not batch:
+                break
+            for message_id in batch:
+                if self._stopping:
+                    break
+                outcome = await self._deliver(message_id)
+                if outcome is True:
+                    delivered += 1
+                else:
+                    skipped.add(message_id)
+                    if outcome is None:  # Telegram is unreachable: try the rest later
+                        return delivered
+        return delivered
+
+    # --- one message ----------------------------------------------------------------------
+
+    async def _deliver(self, message_id: int) -> bool | None:
+        """``True`` delivered, ``False`` not now (or never), ``None`` Telegram unreachable."""
+        async with self.db.transaction() as session:
+            message = await session.get(TicketMessage, message_id)
+            if message is None or not await claim_message(
+                session, message, now=self.clock, stale_after=self.stale_after
+            ):
+                return False
+            await session.refresh(message)
+            ticket = await get_ticket(session, message.ticket_id)
+            assert ticket is not None
+            if message.direction is MessageDirection.IN and ticket.topic_id is None:
+                # Waits for its topic, unless the ticket was settled without one.
+                give_up = not ticket.status.is_open
+                await release_message(
+                    session, message, error="the ticket has no topic yet", give_up=give_up
+                )
+                return False
+            plan = await self._plan(session, message, ticket.topic_id, ticket.customer.chat_id)
+        try:
+            sent_id = await plan.send()
+        except TelegramRetryAfter as error:
+            await self._release(message_id, f"flood control, retry after {error.retry_after} s")
+            await asyncio.sleep(min(error.retry_after, 60))
+            return False
+        except (TelegramNetworkError, TelegramForbiddenError, TelegramBadRequest) as error:
+            permanent = isinstance(error, TelegramForbiddenError) and plan.to_customer
+            await self._release(message_id, str(error), give_up=permanent)
+            if permanent:
+                await self._tell_agents(plan.topic_id, "клиент заблокировал бота")
+            if isinstance(error, TelegramNetworkError):
+                return None
+            return False
+        except TelegramAPIError as error:
+            await self._release(message_id, str(error))
+            return False
+        async with self.db.transaction() as session:
+            stored = await session.get(TicketMessage, message_id)
+            assert stored is not None
+            await mark_delivered(
+                session,
+                stored,
+                relay_chat_id=plan.chat_id,
+                relay_message_id=sent_id,
+                now=self.clock,
+            )
+        return True
+
+    async def _release(self, message_id: int, error: str, *, give_up: bool = False) -> None:
+        logger.warning("message %s not relayed: %s", message_id, error)
+        async with self.db.transaction() as session:
+            stored = await session.get(TicketMessage, message_id)
+            if stored is not None:
+                await release_message(session, stored, error=error, give_up=give_up)
+
+    async def _tell_agents(self, topic_id: int | None, reason: str) -> None:
+        if topic_id is None:
+            return
+        with contextlib.suppress(TelegramAPIError):
+            await self.bot.send_message(
+                self.chat_id,
+                self.texts.render("agents/not_delivered", reason=reason),
+                message_thread_id=topic_id,
+            )
+
+    async def _plan(
+        self, session: AsyncSession, message: TicketMessage, topic_id: int | None, customer: int
+    ) -> _Delivery:
+        """What to send where, decided inside the claim's transaction."""
+        to_customer = message.direction is MessageDirection.OUT
+        chat_id = customer if to_customer else self.chat_id
+        reply_to = await _counterpart(session, message, chat_id)
+        edited: int | None = None
+        if message.edit_of_id is not None:
+            original = await session.get(TicketMessage, message.edit_of_id)
+            edited = original.relay_message_id if original is not None else None
+        signature = None
+        if to_customer and self.signature and message.author_id is not None:
+            agent = await get_agent(session, message.author_id)
+            if agent is not None and agent.first_name:
+                signature = self.texts.render("agent_signature", name=agent.first_name)
+        return _Delivery(
+            relay=self,
+            message_id=message.id,
+            to_customer=to_customer,
+            chat_id=chat_id,
+            topic_id=topic_id,
+            thread=None if to_customer else topic_id,
+            reply_to=edited if edited is not None else reply_to,
+            text=message.text,
+            is_edit=message.edit_of_id is not None,
+            content_type=message.content_type,
+            source=(message.source_chat_id, message.source_message_id)
+            if message.source_chat_id is not None and message.source_message_id is not None
+            else None,
+            article_id=message.article_id,
+            signature=signature,
+        )
+
+
+async def _counterpart(session: AsyncSession, message: TicketMessage, chat_id: int) -> int | None:
+    """The message in ``chat_id`` that ``message`` should reply to, if it is a reply.
+
+    A reply to a copy the bot made (an agent answering a customer's message in the topic)
+    becomes a reply to its original; a reply to an original that was relayed (a customer
+    answering the bot's copy of an agent's message... or an agent replying to a colleague's
+    relayed answer) becomes a reply to its copy.
+    """
+    if message.reply_to_message_id is None or message.source_chat_id is None:
+        return None
+    copy = await get_message_by_relay(session, message.source_chat_id, message.reply_to_message_id)
+    if copy is not None and copy.source_chat_id == chat_id:
+        return copy.source_message_id
+    original = await get_message_by_source(
+        session, message.source_chat_id, message.reply_to_message_id
+    )
+    if original is not None and original.relay_chat_id == chat_id:
+        return original.relay_message_id
+    return None
+
+
+class _Delivery:
+    """One message's way out: copy, text or article, to the topic or the customer."""
+
+    def __init__(
+        self,
+        *,
+        relay: Relay,
+        message_id: int,
+        to_customer: bool,
+        chat_id: int,
+        topic_id: int | None,
+        thread: int | None,
+        reply_to: int | None,
+        text: str | None,
+        is_edit: bool,
+        content_type: str,
+        source: tuple[int, int] | None,
+        article_id: str | None,
+        signature: str | None,
+    ) -> None:
+        self.relay = relay
+        self.message_id = message_id
+        self.to_customer = to_customer
+        self.chat_id = chat_id
+        self.topic_id = topic_id
+        self.thread = thread
+        self.reply_to = reply_to
+        self.text = text
+        self.is_edit = is_edit
+        self.content_type = content_type
+        self.source = source
+        self.article_id = article_id
+        self.signature = signature
+
+    @property
+    def _reply(self) -> ReplyParameters | None:
+        if self.reply_to is None:
+            return None
+        return ReplyParameters(message_id=self.reply_to, allow_sending_without_reply=True)
+
+    async def send(self) -> int:
+        bot, texts = self.relay.bot, self.relay.texts
+        if self.article_id is not None:
+            return await self._send_article()
+        if self.is_edit:
+            text = texts.render("agents/customer_edited", text=self.text or "")
+            return await self._send_text(text)
+        if self.to_customer and self.content_type == "text" and self.text is not None:
+            # Stored as the agent's HTML (entities kept), so it can carry the signature.
+            text = self.text if self.source is not None else _escape(self.text)
+            if self.signature:
+                text = f"{text}\n\n{self.signature}"
+            return await self._send_text(text)
+        if self.source is not None:
+            try:
+                copied = await bot.copy_message(
+                    self.chat_id,
+                    from_chat_id=self.source[0],
+                    message_id=self.source[1],
+                    message_thread_id=self.thread,
+                    reply_parameters=self._reply,
+                    caption=self._caption(),
+                )
+                return copied.message_id
+            except TelegramBadRequest:
+                if not self.text:
+                    raise  # nothing to fall back on: the original is gone
+        text = self.text or ""
+        if not self.to_customer:
+            text = texts.render("agents/customer_said", text=text)
+        return await self._send_text(text)
+
+    def _caption(self) -> str | None:
+        if not (self.to_customer and self.signature):
+            return None  # the original caption, entities and all
+        caption = self.text or ""
+        return f"{caption}\n\n{self.signature}" if caption else self.signature
+
+    async def _send_text(self, text: str) -> int:
+        sent = await self.relay.bot.send_message(
+            self.chat_id, text, message_thread_id=self.thread, reply_parameters=self._reply
+        )
+        return sent.message_id
+
+    async def _send_article(self) -> int:
+        """The article as the bot itself would answer with it: rendered chunks, in order."""
+        article = self.relay.answers.get(self.article_id or "")
+        if article is None:
+            raise TelegramBadRequest(
+                method=None,  # type: ignore[arg-type]
+                message=f"the article {self.article_id!r} is no longer in the knowledge base",
+            )
+        first: int | None = None
+        for chunk in self.relay.answers.chunks(article):
+            sent = await self.relay.bot.send_message(
+                self.chat_id,
+                **chunk.as_kwargs(),
+                reply_parameters=self._reply if first is None else None,
+            )
+            first = first if first is not None else sent.message_id
+        assert first is not None
+        return first
+
+
+def _escape(text: str) -> str:
+    from html import escape
+
+    return escape(text, quote=False)

@@ -1,0 +1,257 @@
+"""The agent's ready answers: ``/kb`` (an article, found by the bot's own engine) and
+``/canned`` (saved replies; leads manage them with ``/canned add`` and ``/canned del``).
+
+A pressed button stores the answer as the agent's message to the customer (keyed by the
+button press, so a double tap sends it once) and the relay delivers it. An article sent this
+way is the ticket's answer, which the knowledge base learns from when the ticket is resolved.
+"""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from bot.db.models import CannedReply
+from bot.db.repo import (
+    CannedReplyTitleTaken,
+    add_canned_reply,
+    add_message,
+    delete_canned_reply,
+    get_canned_reply,
+    get_ticket_by_number,
+    list_canned_replies,
+    set_resolved_article,
+)
+from bot.telegram.agents.callbacks import CannedPick, KbPick
+from bot.telegram.agents.chat import AgentsChat
+from bot.telegram.agents.context import admit, at_ticket, display_name
+from bot.telegram.answers import Answers, article_key
+from bot.telegram.database import Database
+from bot.telegram.desk import Desk
+from bot.texts import Texts
+from bot.tickets import MessageDirection
+
+__all__ = ["get_router"]
+
+KB_HITS = 5
+CANNED_TITLE_LIMIT = 100
+
+
+def get_router() -> Router:
+    router = Router(name="agents.toolbox")
+    router.message.register(kb_search, Command("kb"))
+    router.message.register(canned, Command("canned"))
+    router.callback_query.register(kb_pick, KbPick.filter())
+    router.callback_query.register(canned_pick, CannedPick.filter())
+    return router
+
+
+def _error(texts: Texts, error: str) -> str:
+    return texts.render("agents/command_error", error=error)
+
+
+async def kb_search(
+    message: Message,
+    command: CommandObject,
+    agents_chat: AgentsChat,
+    answers: Answers,
+    db: Database,
+    texts: Texts,
+) -> None:
+    here = await at_ticket(message, agents_chat, db, texts)
+    if here is None:
+        return
+    query = (command.args or "").strip()
+    if not query:
+        await message.reply(_error(texts, "Что искать? /kb как сбросить пароль"))
+        return
+    ranking, _ = answers.search(query)
+    hits = [hit for hit in ranking.hits[:KB_HITS] if answers.get(hit.doc_id) is not None]
+    rows = []
+    for hit in hits:
+        article = answers.get(hit.doc_id)
+        assert article is not None
+        label = texts.button("desk_article", title=article.title, score=round(hit.score * 100))
+        data = KbPick(number=here.ticket.number, article=article_key(article.id)).pack()
+        rows.append([InlineKeyboardButton(text=label, callback_data=data)])
+    await message.answer(
+        texts.render("agents/kb_results", query=query, found=len(rows)),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=rows) if rows else None,
+    )
+
+
+async def kb_pick(
+    query: CallbackQuery,
+    callback_data: KbPick,
+    agents_chat: AgentsChat,
+    answers: Answers,
+    db: Database,
+    desk: Desk,
+    texts: Texts,
+) -> None:
+    if await agents_chat.gate.admit(query.from_user) is None:
+        await query.answer(texts.plain("callback_refused", lead_only=False), show_alert=True)
+        return
+    article = answers.by_key(callback_data.article)
+    async with db.transaction() as session:
+        ticket = await get_ticket_by_number(session, callback_data.number)
+        if article is None or ticket is None or not ticket.status.is_open:
+            ticket = None
+        else:
+            stored = await add_message(
+                session,
+                ticket,
+                direction=MessageDirection.OUT,
+                text=article.title,
+                author_id=query.from_user.id,
+                dedupe_key=f"cb:{query.id}",
+                article_id=article.id,
+                now=desk.clock,
+            )
+            await set_resolved_article(session, ticket, article.id)
+    if ticket is None or article is None:
+        await query.answer(texts.plain("callback_outdated"), show_alert=True)
+        return
+    await query.answer()
+    if stored.created:
+        await agents_chat.post(
+            texts.render(
+                "agents/kb_sent", title=article.title, agent=display_name(query.from_user)
+            ),
+            topic_id=ticket.topic_id,
+        )
+        await agents_chat.refresh(ticket.id)
+
+
+async def canned(
+    message: Message,
+    command: CommandObject,
+    agents_chat: AgentsChat,
+    db: Database,
+    desk: Desk,
+    texts: Texts,
+) -> None:
+    args = (command.args or "").strip()
+    verb, _, rest = args.partition(" ")
+    if verb.casefold() in {"add", "del", "delete", "добавить", "удалить"}:
+        await _manage(message, verb.casefold(), rest.strip(), agents_chat, db, desk, texts)
+        return
+    if await admit(message, agents_chat, texts) is None:
+        return
+    async with db.transaction() as session:
+        replies = list(await list_canned_replies(session))
+        ticket = await _ticket_of_topic(session, message) if message.is_topic_message else None
+    rows = []
+    if ticket is not None and ticket.status.is_open:
+        rows = [
+            [
+                InlineKeyboardButton(
+                    text=texts.button("desk_canned", title=reply.title),
+                    callback_data=CannedPick(number=ticket.number, reply=reply.id).pack(),
+                )
+            ]
+            for reply in replies
+        ]
+    text = texts.render("agents/canned_list", count=len(replies), in_topic=bool(rows))
+    if replies and not rows:
+        text += "\n" + "\n".join(f"• {_escape(reply.title)}" for reply in replies)
+    await message.answer(
+        text, reply_markup=InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+    )
+
+
+def _escape(text: str) -> str:
+    from html import escape
+
+    return escape(text, quote=False)
+
+
+async def _ticket_of_topic(session: object, message: Message) -> object:
+    from bot.db.repo import get_ticket_by_topic
+
+    assert message.message_thread_id is not None
+    return await get_ticket_by_topic(session, message.message_thread_id)  # type: ignore[arg-type]
+
+
+async def _manage(
+    message: Message,
+    verb: str,
+    rest: str,
+    agents_chat: AgentsChat,
+    db: Database,
+    desk: Desk,
+    texts: Texts,
+) -> None:
+    """``/canned add Название | текст`` and ``/canned del Название``, leads only."""
+    if await admit(message, agents_chat, texts, lead_only=True) is None:
+        return
+    assert message.from_user is not None
+    if verb in {"add", "добавить"}:
+        title, bar, body = rest.partition("|")
+        title, body = title.strip(), body.strip()
+        if not bar or not title or not body:
+            await message.reply(_error(texts, "Формат: /canned add Название | текст ответа"))
+            return
+        if len(title) > CANNED_TITLE_LIMIT:
+            await message.reply(_error(texts, f"Название длиннее {CANNED_TITLE_LIMIT} символов."))
+            return
+        try:
+            async with db.transaction() as session:
+                await add_canned_reply(
+                    session, title=title, text=body, created_by=message.from_user.id, now=desk.clock
+                )
+        except CannedReplyTitleTaken:
+            await message.reply(_error(texts, f"Ответ «{title}» уже есть: удалите его сначала."))
+            return
+        await message.reply(texts.render("agents/canned_saved", title=title, removed=False))
+        return
+    async with db.transaction() as session:
+        found: CannedReply | None = None
+        for reply in await list_canned_replies(session):
+            if reply.title.casefold() == rest.casefold():
+                found = reply
+        if found is not None:
+            await delete_canned_reply(session, found)
+    if found is None:
+        await message.reply(_error(texts, f"Нет готового ответа «{rest}»."))
+        return
+    await message.reply(texts.render("agents/canned_saved", title=found.title, removed=True))
+
+
+async def canned_pick(
+    query: CallbackQuery,
+    callback_data: CannedPick,
+    agents_chat: AgentsChat,
+    db: Database,
+    desk: Desk,
+    texts: Texts,
+) -> None:
+    if await agents_chat.gate.admit(query.from_user) is None:
+        await query.answer(texts.plain("callback_refused", lead_only=False), show_alert=True)
+        return
+    async with db.transaction() as session:
+        ticket = await get_ticket_by_number(session, callback_data.number)
+        reply = await get_canned_reply(session, callback_data.reply)
+        stored = None
+        if ticket is not None and reply is not None and ticket.status.is_open:
+            stored = await add_message(
+                session,
+                ticket,
+                direction=MessageDirection.OUT,
+                text=reply.text,
+                author_id=query.from_user.id,
+                dedupe_key=f"cb:{query.id}",
+                now=desk.clock,
+            )
+    if stored is None or ticket is None or reply is None:
+        await query.answer(texts.plain("callback_outdated"), show_alert=True)
+        return
+    await query.answer()
+    if stored.created:
+        await agents_chat.post(
+            texts.render(
+                "agents/canned_sent", title=reply.title, agent=display_name(query.from_user)
+            ),
+            topic_id=ticket.topic_id,
+        )

@@ -292,3 +292,35 @@ async def test_sla_reminder_and_breach_follow_the_clock(
         stats = await agents.next(topic)
     assert "Заявок открыто: 1 · решено или закрыто: 0" in stats["text"]
     assert "Нарушения SLA: первый ответ — 1, решение — 0" in stats["text"]
+
+
+async def test_canned_replies_are_managed_by_leads_and_sent_with_one_tap(
+    telegram: TelegramEmulator,
+    database: ScratchDatabase,
+    answers: Answers,
+    clock: Clock,
+    agents: Desk,
+    anna: Chat,
+) -> None:
+    lead = telegram.new_user("Ольга")
+    agent = telegram.new_user("Борис")
+    async with running(
+        telegram,
+        database,
+        answers,
+        clock,
+        agents_chat_id=agents.chat.id,
+        agents=f"{lead.id}:lead,{agent.id}:agent",
+    ):
+        await file_ticket(anna)
+        await agents.next(topic=None)
+        topic = agents.topic_of(1001)
+        agents.say(agent, topic, "/canned add Привет | Здравствуйте! <Мы> на связи & рады помочь.")
+        assert (await agents.next(topic))["text"].startswith("⛔")
+        agents.say(lead, topic, "/canned add Привет | Здравствуйте! <Мы> на связи & рады помочь.")
+        assert "сохранён" in (await agents.next(topic))["text"]
+        agents.say(agent, topic, "/canned")
+        offered = await agents.next(topic)
+        assert buttons(offered) == ["💬 Привет"]
+        telegram.press_button(offered, text="💬 Привет", user=agent)
+        assert (await anna.reply())["text"] == "Здравствуйте! <Мы> на связи & рады помочь."

@@ -96,7 +96,8 @@ async def assign_to(
     here = await at_ticket(message, agents_chat, db, texts)
     if here is None or message.from_user is None:
         return
-    target = message.reply_to_message.from_user if _real_reply(message) else None
+    reply = message.reply_to_message
+    target = reply.from_user if reply is not None and _real_reply(message) else None
     async with db.transaction() as session:
         if target is not None and not target.is_bot:
             agent_id, name = target.id, target.first_name

@@ -20,6 +20,7 @@ from bot.db.repo import (
     delete_canned_reply,
     get_canned_reply,
     get_ticket_by_number,
+    get_ticket_by_topic,
     list_canned_replies,
     set_resolved_article,
 )
@@ -141,7 +142,11 @@ async def canned(
         return
     async with db.transaction() as session:
         replies = list(await list_canned_replies(session))
-        ticket = await _ticket_of_topic(session, message) if message.is_topic_message else None
+        ticket = (
+            await get_ticket_by_topic(session, message.message_thread_id)
+            if message.is_topic_message and message.message_thread_id is not None
+            else None
+        )
     rows = []
     if ticket is not None and ticket.status.is_open:
         rows = [
@@ -165,13 +170,6 @@ def _escape(text: str) -> str:
     from html import escape
 
     return escape(text, quote=False)
-
-
-async def _ticket_of_topic(session: object, message: Message) -> object:
-    from bot.db.repo import get_ticket_by_topic
-
-    assert message.message_thread_id is not None
-    return await get_ticket_by_topic(session, message.message_thread_id)  # type: ignore[arg-type]
 
 
 async def _manage(

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.business_hours import BusinessHours
 from bot.db import repo
 from bot.db.models import AttemptDecision, Customer
+from bot.db.repo.analytics import load_activity
 from bot.reports import Outcome, Period, build_report
 from bot.tickets import SlaPolicy, TicketDraft
 from kb.index import Index
@@ -116,7 +117,7 @@ async def test_report_from_the_bots_database(database: ScratchDatabase, index: I
     async with database.sessions() as session:
         await seed(session)
     async with database.sessions() as session:
-        activity = await repo.load_activity(session, since=PERIOD.since, until=PERIOD.until)
+        activity = await load_activity(session, since=PERIOD.since, until=PERIOD.until)
     assert len(activity.attempts) == 3 + 2 + 3 + 2
     assert activity.attempts[0].outcome is Outcome.ESCALATE
     assert activity.attempts[0].created_at == NOW - timedelta(days=25)

@@ -34,6 +34,7 @@ from bot.telegram.answers import Answers
 from bot.telegram.customers import Customers
 from bot.telegram.database import Database
 from bot.telegram.desk import Desk
+from bot.telegram.drain import drain
 from bot.telegram.errors import errors_router
 from bot.telegram.middlewares import PinAnswersMiddleware, RateLimitMiddleware
 from bot.telegram.rate_limit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
@@ -89,6 +90,9 @@ class App:
         """
         await self.bot.delete_webhook(drop_pending_updates=False)
         self._start_workers()
+        # No tasks_concurrency_limit: aiogram 3.31 makes each update's coroutine before it
+        # waits for the semaphore, and a stop during that wait leaves it never awaited. A
+        # stop finishes every update in hand instead (see stop()).
         options: dict[str, Any] = {"handle_signals": False, "close_bot_session": False}
         options.update(kwargs)
         await self.dispatcher.start_polling(
@@ -104,6 +108,9 @@ class App:
         (each finishes the delivery in flight)."""
         with contextlib.suppress(RuntimeError):  # "polling is not started"
             await self.dispatcher.stop_polling()
+        # Updates fetched are confirmed to Telegram: handle them before anything closes.
+        # aiogram keeps its handler tasks in this set and has no public way to wait for them.
+        await drain(self.dispatcher._handle_update_tasks)
         if self._webhook is not None:
             await self._webhook.stop()
             self._webhook = None

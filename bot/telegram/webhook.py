@@ -14,6 +14,8 @@ from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
+from bot.telegram.drain import drain
+
 __all__ = ["SecretRequestHandler", "WebhookServer", "start_webhook_server"]
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -37,8 +39,15 @@ class WebhookServer:
 
     runner: web.AppRunner
     url: str
+    site: web.TCPSite | None = None
+    handler: SimpleRequestHandler | None = None
 
     async def stop(self) -> None:
+        """Stop taking requests, finish the updates already answered with 200, shut down."""
+        if self.site is not None:
+            await self.site.stop()
+        if self.handler is not None:
+            await drain(self.handler._background_feed_update_tasks)
         await self.runner.cleanup()
 
 
@@ -70,4 +79,4 @@ async def start_webhook_server(
     site = web.TCPSite(runner, host, port)
     await site.start()
     bound_host, bound_port = runner.addresses[0][:2]
-    return WebhookServer(runner, f"http://{bound_host}:{bound_port}{path}")
+    return WebhookServer(runner, f"http://{bound_host}:{bound_port}{path}", site, handler)

@@ -171,3 +171,34 @@ async def test_someone_not_on_the_allow_list_is_refused(
         for m in telegram.sent_messages(anna.user.private_chat)
         if "Привет, это я" in m.get("text", "")
     ]
+
+
+async def test_a_stop_finishes_the_updates_already_fetched(
+    telegram: TelegramEmulator,
+    database: ScratchDatabase,
+    answers: Answers,
+    clock: Clock,
+    agents: Desk,
+    anna: Chat,
+) -> None:
+    # Telegram counts an update as handed over once the next getUpdates confirms it: a bot
+    # stopping with updates in hand must store them before it goes.
+    async with running(telegram, database, answers, clock, agents_chat_id=agents.chat.id) as app:
+        await file_ticket(anna)
+        for i in range(200):
+            telegram.send_text(anna.user, anna.user.private_chat, f"сообщение {i}")
+
+        async def fetched() -> bool:
+            return telegram.queue.pending_count == 0
+
+        await eventually(fetched)
+        dispatcher = app.dispatcher
+    # What a process exit does to whatever is left.
+    left = [task for task in dispatcher._handle_update_tasks if not task.done()]
+    for task in left:
+        task.cancel()
+    assert left == []
+    stored = [
+        m for m in await rows(database, TicketMessage) if m.text and m.text.startswith("сообщение ")
+    ]
+    assert len(stored) == 200

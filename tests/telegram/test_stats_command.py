@@ -54,6 +54,7 @@ async def seed(db: Database, agent: int) -> None:
                 query_text="вопрос",
                 decision=AttemptDecision.ANSWER,
                 confidence=0.9,
+                chosen_article_id="end-trip",
                 now=lambda moment=moment: moment,
             )
         desk = Desk()

@@ -38,6 +38,7 @@ from bot.db.repo.messages import (
     get_message_by_source,
     list_messages,
     mark_delivered,
+    mark_relayed,
     release_message,
     undelivered_messages,
 )
@@ -137,6 +138,7 @@ __all__ = [
     "list_suggestions",
     "list_tickets",
     "mark_delivered",
+    "mark_relayed",
     "median_first_response",
     "open_ticket",
     "record_attempt",

@@ -23,6 +23,7 @@ __all__ = [
     "get_message_by_source",
     "list_messages",
     "mark_delivered",
+    "mark_relayed",
     "undelivered_messages",
 ]
 
@@ -170,6 +171,28 @@ async def mark_delivered(
     return message
 
 
+async def mark_relayed(
+    session: AsyncSession,
+    message_id: int,
+    *,
+    relay_chat_id: int,
+    relay_message_id: int,
+    now: Clock = utc_now,
+) -> None:
+    """:func:`mark_delivered` by id, in one UPDATE (the relay has no use for the row)."""
+    await session.execute(
+        update(TicketMessage)
+        .where(TicketMessage.id == message_id)
+        .values(
+            relay_chat_id=relay_chat_id,
+            relay_message_id=relay_message_id,
+            delivered=True,
+            delivered_at=now(),
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
 async def undelivered_messages(
     session: AsyncSession, *, limit: int = 100
 ) -> Sequence[TicketMessage]:
@@ -234,8 +257,14 @@ async def claim_message(
 async def release_message(
     session: AsyncSession, message: TicketMessage, *, error: str, give_up: bool = False
 ) -> None:
-    """Delivery failed: keep it for a retry (or give up), with the error for people."""
-    message.claimed_at = None
-    message.error = error[:2000]
-    message.failed = give_up
-    await session.flush()
+    """Delivery failed: keep it for a retry (or give up), with the error for people.
+
+    An UPDATE rather than attribute changes: the claim was set by an UPDATE too, so the
+    loaded row may still say "unclaimed" and an assignment of ``None`` would change nothing.
+    """
+    await session.execute(
+        update(TicketMessage)
+        .where(TicketMessage.id == message.id)
+        .values(claimed_at=None, error=error[:2000], failed=give_up)
+        .execution_options(synchronize_session=False)
+    )

@@ -150,13 +150,15 @@ class SelfService:
 
 async def self_service(session: AsyncSession, *, since: datetime, until: datetime) -> SelfService:
     """Questions customers asked in ``[since, until)`` (the terminal demo's are not counted),
-    and how many of them no ticket from the same customer followed within 24 hours.
+    and how many of them the bot answered with an article that no ticket from the same
+    customer followed within 24 hours: the same rule as the web page's
+    (:func:`bot.web.outcomes.is_self_served`).
 
     Computed in Python: adding an interval to a column differs per backend.
     """
     asked = (
         await session.execute(
-            select(Attempt.customer_id, Attempt.created_at).where(
+            select(Attempt.customer_id, Attempt.created_at, Attempt.chosen_article_id).where(
                 Attempt.customer_id.is_not(None),
                 Attempt.created_at >= since,
                 Attempt.created_at < until,
@@ -174,12 +176,15 @@ async def self_service(session: AsyncSession, *, since: datetime, until: datetim
         opened[customer].append(created)
     for times in opened.values():
         times.sort()
-    followed = 0
-    for asker, moment in asked:
+    served = 0
+    for asker, moment, article in asked:
+        if article is None:
+            continue  # the bot did not answer it: clarified or handed over
         times = opened.get(asker, []) if asker is not None else []
         first_after = bisect.bisect_left(times, moment)
-        followed += first_after < len(times) and times[first_after] < moment + SELF_SERVICE_WINDOW
-    return SelfService(questions=len(asked), self_served=len(asked) - followed)
+        followed = first_after < len(times) and times[first_after] < moment + SELF_SERVICE_WINDOW
+        served += not followed
+    return SelfService(questions=len(asked), self_served=served)
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ from bot.db.repo import (
     get_message_by_relay,
     get_message_by_source,
     get_ticket,
-    mark_delivered,
+    mark_relayed,
     release_message,
     tickets_without_topic,
     undelivered_messages,
@@ -172,7 +172,6 @@ class Relay:
                 session, message, now=self.clock, stale_after=self.stale_after
             ):
                 return False
-            await session.refresh(message)
             ticket = await get_ticket(session, message.ticket_id)
             assert ticket is not None
             if message.direction is MessageDirection.IN and ticket.topic_id is None:
@@ -201,11 +200,9 @@ class Relay:
             await self._release(message_id, str(error))
             return False
         async with self.db.transaction() as session:
-            stored = await session.get(TicketMessage, message_id)
-            assert stored is not None
-            await mark_delivered(
+            await mark_relayed(
                 session,
-                stored,
+                message_id,
                 relay_chat_id=plan.chat_id,
                 relay_message_id=sent_id,
                 now=self.clock,

@@ -39,6 +39,7 @@ class Desk:
             query_text="вопрос",
             decision=AttemptDecision.ANSWER,
             confidence=0.9,
+            chosen_article_id="end-trip",
             now=now,
         )
 
@@ -122,6 +123,19 @@ async def test_self_service_counts_questions_no_ticket_followed(desk: Desk) -> N
     served = await repo.self_service(desk.session, **PERIOD)
     assert served == repo.SelfService(questions=5, self_served=3)
     assert served.rate == 0.6
+
+
+async def test_a_question_the_bot_did_not_answer_is_not_self_served(desk: Desk) -> None:
+    await repo.record_attempt(
+        desk.session,
+        customer=desk.customers["G"],
+        query_text="рецепт борща",
+        decision=AttemptDecision.ESCALATE,
+        confidence=0.1,
+        now=lambda: PERIOD["since"] + timedelta(minutes=1),
+    )
+    served = await repo.self_service(desk.session, **PERIOD)
+    assert served == repo.SelfService(questions=6, self_served=3)
 
 
 async def test_self_service_of_a_quiet_period(desk: Desk) -> None:

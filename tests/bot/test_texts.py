@@ -282,7 +282,7 @@ SAMPLES.update(
         "agents/help": {},
         "agents/kb_results": {"query": "сброс пароля", "found": 3},
         "agents/kb_sent": {"title": "Как сбросить пароль", "agent": "Ольга"},
-        "agents/canned_list": {"count": 2, "in_topic": True},
+        "agents/canned_list": {"titles": ["Приветствие", "Q&A <3"], "in_topic": False},
         "agents/canned_saved": {"title": "Приветствие", "removed": False},
         "agents/canned_sent": {"title": "Приветствие", "agent": "Ольга"},
         "agents/suggestion": {

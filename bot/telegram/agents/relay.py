@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from html import escape
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -331,7 +332,7 @@ class _Delivery:
             return await self._send_text(text)
         if self.to_customer and self.content_type == "text" and self.text is not None:
             # Stored as the agent's HTML (entities kept), so it can carry the signature.
-            text = self.text if self.source is not None else _escape(self.text)
+            text = self.text if self.source is not None else escape(self.text, quote=False)
             if self.signature:
                 text = f"{text}\n\n{self.signature}"
             return await self._send_text(text)
@@ -384,9 +385,3 @@ class _Delivery:
             first = first if first is not None else sent.message_id
         assert first is not None
         return first
-
-
-def _escape(text: str) -> str:
-    from html import escape
-
-    return escape(text, quote=False)

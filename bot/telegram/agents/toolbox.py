@@ -158,18 +158,12 @@ async def canned(
             ]
             for reply in replies
         ]
-    text = texts.render("agents/canned_list", count=len(replies), in_topic=bool(rows))
-    if replies and not rows:
-        text += "\n" + "\n".join(f"• {_escape(reply.title)}" for reply in replies)
+    text = texts.render(
+        "agents/canned_list", titles=[reply.title for reply in replies], in_topic=bool(rows)
+    )
     await message.answer(
         text, reply_markup=InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
     )
-
-
-def _escape(text: str) -> str:
-    from html import escape
-
-    return escape(text, quote=False)
 
 
 async def _manage(

@@ -62,7 +62,8 @@ from bot.db.migrate import upgrade
 from bot.db.models import Customer, Ticket, TicketMessage
 from bot.db.session import create_engine
 from bot.settings import Settings
-from bot.telegram import Answers, App, build_app
+from bot.serving import Answers, Database, Services
+from bot.telegram import App, build_app
 from bot.tickets import MessageDirection
 from kb import load_folder
 from kb.index import Index
@@ -371,9 +372,8 @@ class BotProcess:
     def __init__(self, scratch: Scratch, settings: Settings, answers: Answers, api: Any) -> None:
         self.tasks: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
         self.engine = scratch.engine()
-        self.app: App = build_app(
-            settings, answers=answers, engine=self.engine, session=LocalSession(api=api)
-        )
+        services = Services.from_settings(settings, database=Database(self.engine), answers=answers)
+        self.app: App = build_app(settings, services, session=LocalSession(api=api))
         token = _OWNER.set(self)
         try:
             self.polling = asyncio.create_task(self.app.run_polling())

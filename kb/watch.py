@@ -4,7 +4,7 @@
 deletes or renames an article, and also on a regular beat with nothing to report, so that the
 caller can compare :func:`~kb.fingerprint.fingerprint` for changes that file-system events do
 not carry (network shares, some container mounts) or that came before the watch began. It
-decides nothing: reloading is the caller's business (``bot/telegram/reload.py``).
+decides nothing: reloading is the caller's business (``bot/serving/reload.py``).
 """
 
 from __future__ import annotations

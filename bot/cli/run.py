@@ -41,9 +41,9 @@ def run(webhook: bool, articles: Path | None) -> None:
 
     from pydantic import ValidationError
 
-    from bot.__main__ import StartupError, serve
     from bot.cli.handover import one_line
     from bot.settings import Settings
+    from bot.startup import StartupError, serve_bot
 
     try:
         settings = Settings()
@@ -57,7 +57,7 @@ def run(webhook: bool, articles: Path | None) -> None:
     # watchfiles says "1 change detected" at INFO; the reloader's own line says what changed.
     logging.getLogger("watchfiles").setLevel(logging.WARNING)
     try:
-        asyncio.run(serve(settings, webhook=webhook))
+        asyncio.run(serve_bot(settings, webhook=webhook))
     except StartupError as error:
         raise click.ClickException(str(error)) from None
     except KeyboardInterrupt:

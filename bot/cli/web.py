@@ -64,15 +64,16 @@ def web(host: str | None, port: int | None, articles: Path | None) -> None:
         # Said before the slow imports below (aiogram, scikit-learn): at once.
         raise click.ClickException(NO_TOKEN)
 
-    from bot.__main__ import StartupError
-    from bot.web.server import serve
+    from bot.startup import StartupError, serve_web
 
     if articles is not None:
         settings = settings.model_copy(update={"articles_dir": articles})
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
-        asyncio.run(serve(settings, host=host or settings.web_host, port=port or settings.web_port))
+        asyncio.run(
+            serve_web(settings, host=host or settings.web_host, port=port or settings.web_port)
+        )
     except StartupError as error:
         raise click.ClickException(str(error)) from None
     except KeyboardInterrupt:

@@ -1,9 +1,9 @@
 """The Telegram bot assembled: Bot, Dispatcher, routers, middlewares and FSM storage.
 
-``bot/__main__.py`` builds one from the settings and runs it; the tests build one against the
-Bot API emulator and a scratch database::
+:mod:`bot.startup` builds the services from the settings and hands them here; the tests do
+the same against the Bot API emulator and a scratch database::
 
-    app = build_app(settings, answers=Answers(index), engine=engine)
+    app = build_app(settings, services)
     await app.run_polling()          # or: server = await app.start_webhook(...)
     await app.close()
 """
@@ -24,25 +24,20 @@ from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKey
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.fsm.storage.redis import RedisStorage
 from redis.asyncio import Redis
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.learning import Learning
+from bot.serving import Answers, Database, Services
+from bot.serving.rate_limit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from bot.settings import Settings
 from bot.telegram.agents import AgentsChat, build_agents_chat
 from bot.telegram.agents import get_router as get_agents_router
-from bot.telegram.answers import Answers
 from bot.telegram.customers import Customers
-from bot.telegram.database import Database
-from bot.telegram.desk import Desk
 from bot.telegram.drain import drain
 from bot.telegram.errors import errors_router
 from bot.telegram.middlewares import PinAnswersMiddleware, RateLimitMiddleware
-from bot.telegram.rate_limit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from bot.telegram.response_types import KeepResponseTypes
 from bot.telegram.routers import get_routers
 from bot.telegram.storage import SqlStorage
 from bot.telegram.webhook import WebhookServer, start_webhook_server
-from bot.texts import Texts
 from bot.tickets import Clock, utc_now
 
 __all__ = ["App", "build_app", "make_bot"]
@@ -74,14 +69,15 @@ class App:
 
     bot: Bot
     dispatcher: Dispatcher
-    database: Database
+    services: Services
     storage: BaseStorage
-    texts: Texts
-    answers: Answers
-    desk: Desk
     redis: Redis | None = None
     agents_chat: AgentsChat | None = None
     _webhook: WebhookServer | None = field(default=None, repr=False)
+
+    @property
+    def answers(self) -> Answers:
+        return self.services.answers
 
     async def run_polling(self, **kwargs: Any) -> None:
         """Long polling until :meth:`stop` (or a signal, if ``handle_signals=True`` is given).
@@ -172,21 +168,17 @@ def make_storage(
 
 def build_app(
     settings: Settings,
+    services: Services,
     *,
-    answers: Answers,
-    engine: AsyncEngine,
-    clock: Clock = utc_now,
     bot: Bot | None = None,
     session: BaseSession | None = None,
     redis_prefix: str = "faqbot",
     limiter: RateLimiter | None = None,
 ) -> App:
-    """Wire the bot: routers with their services, rate limit, storage, error handler.
+    """Wire the bot over ``services``: routers, rate limit, storage, error handler.
 
-    :param answers: the knowledge base, built once (the index takes a second); a hot reload
-        swaps its version in place (:mod:`bot.telegram.reload`)
-    :param engine: the database, migrated; the caller disposes of it
-    :param clock: "now" for tickets, deadlines and texts
+    :param services: built once by :func:`bot.startup.build_services`; a hot reload swaps
+        the served knowledge-base version in place (:mod:`bot.serving.reload`)
     :param bot: a Bot already made (and checked) with :func:`make_bot`
     :param session: HTTP session for a new Bot (tests pass one that closes at once)
     :param redis_prefix: prefix of the Redis keys, when ``REDIS_URL`` is set
@@ -198,46 +190,37 @@ def build_app(
         # Every template is HTML; a bot sending them as plain text would show the tags.
         raise ValueError("the bot must send HTML by default: build it with make_bot()")
     bot.session.middleware(KeepResponseTypes())
-    database = Database(engine)
-    texts = Texts(tz=settings.business_timezone, clock=clock)
-    desk = Desk(settings.sla_policy(), settings.business_hours(), clock)
-    storage, isolation, redis = make_storage(settings, database, clock=clock, prefix=redis_prefix)
+    clock = services.clock
+    storage, isolation, redis = make_storage(
+        settings, services.database, clock=clock, prefix=redis_prefix
+    )
     if limiter is None:
         limiter = (
             RedisRateLimiter(redis, settings.rate_limit_per_minute, prefix=f"{redis_prefix}:rate")
             if redis is not None
             else MemoryRateLimiter(settings.rate_limit_per_minute)
         )
-    learning = Learning(database, answers, auto_approve=settings.auto_approve, clock=clock)
-    agents_chat = build_agents_chat(
-        settings,
-        bot=bot,
-        db=database,
-        texts=texts,
-        answers=answers,
-        learning=learning,
-        desk=desk,
-        clock=clock,
-    )
+    agents_chat = build_agents_chat(settings, bot=bot, services=services)
     dispatcher = Dispatcher(
         storage=storage,
         events_isolation=isolation,
-        texts=texts,
-        answers=answers,
-        db=database,
-        customers=Customers(database, now=clock),
-        desk=desk,
+        services=services,
+        texts=services.texts,
+        answers=services.answers,
+        db=services.database,
+        customers=Customers(services.database, now=clock),
+        desk=services.levels,
         agents_chat=agents_chat,
         gate=agents_chat.gate if agents_chat is not None else None,
-        learning=learning,
+        learning=services.learning,
     )
     # Before anything else: one knowledge-base version per update, whatever a reload does.
     dispatcher.update.outer_middleware(PinAnswersMiddleware())
-    flood = RateLimitMiddleware(limiter, texts)
+    flood = RateLimitMiddleware(limiter, services.texts)
     for observer in (dispatcher.message, dispatcher.edited_message, dispatcher.callback_query):
         observer.outer_middleware(flood)
     if agents_chat is not None:
         # First: nothing said in the agents' chat reaches the customers' routers.
         dispatcher.include_router(get_agents_router(agents_chat.chat_id))
     dispatcher.include_routers(*get_routers(), errors_router())
-    return App(bot, dispatcher, database, storage, texts, answers, desk, redis, agents_chat)
+    return App(bot, dispatcher, services, storage, redis, agents_chat)

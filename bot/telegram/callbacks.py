@@ -2,7 +2,7 @@
 
 ``attempt`` is the id of the stored question a button belongs to (0: none, e.g. an article
 picked from the /start menu), so a button pressed on an old message still knows its question.
-``article`` is :func:`bot.telegram.answers.article_key`, short whatever the article id is.
+``article`` is :func:`bot.serving.answers.article_key`, short whatever the article id is.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from bot.dialogue import (
     Stage,
     Thanks,
 )
-from bot.telegram.answers import Answers
+from bot.serving.answers import Answers
 from bot.telegram.keyboards import answer_keyboard, choices_keyboard
 from bot.texts import Texts
 

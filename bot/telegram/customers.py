@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Customer
 from bot.db.repo import upsert_customer
-from bot.telegram.database import Database
+from bot.serving.database import Database
 from bot.tickets import Clock, utc_now
 
 __all__ = ["Customers"]

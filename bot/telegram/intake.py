@@ -21,10 +21,10 @@ from bot.db.repo import (
     set_status,
 )
 from bot.dialogue import Conversation, HandOver
+from bot.serving.database import Database
+from bot.serving.service_levels import ServiceLevels
 from bot.telegram.callbacks import FormStep
 from bot.telegram.customers import Customers
-from bot.telegram.database import Database
-from bot.telegram.desk import Desk
 from bot.telegram.form import draft_from_data, draft_to_data, opening, prompt
 from bot.telegram.states import TicketForm, form_step
 from bot.texts import Texts
@@ -70,7 +70,7 @@ def replied_to(message: Message) -> int | None:
 
 
 async def add_to_ticket(
-    session: AsyncSession, ticket: Ticket, message: Message, *, desk: Desk
+    session: AsyncSession, ticket: Ticket, message: Message, *, desk: ServiceLevels
 ) -> AddedMessage:
     """Store a customer's message in their open ticket (once, however often it arrives).
 
@@ -123,7 +123,7 @@ async def hand_over(
     texts: Texts,
     db: Database,
     customers: Customers,
-    desk: Desk,
+    desk: ServiceLevels,
 ) -> None:
     """Start the ticket form, or add the question to the ticket the customer has open."""
     async with db.transaction() as session:
@@ -167,7 +167,7 @@ async def ask_again(
 
 
 async def file_ticket(
-    session: AsyncSession, customer: Customer, draft: TicketDraft, *, desk: Desk
+    session: AsyncSession, customer: Customer, draft: TicketDraft, *, desk: ServiceLevels
 ) -> OpenedTicket:
     """Open the ticket; if one is open already (opened meanwhile), add the draft to it."""
     opened = await open_ticket(
@@ -185,7 +185,7 @@ async def file_ticket(
     return opened
 
 
-def ticket_created_text(ticket: Ticket, *, desk: Desk, texts: Texts) -> str:
+def ticket_created_text(ticket: Ticket, *, desk: ServiceLevels, texts: Texts) -> str:
     """«Заявка №…, приоритет …, ответим в течение …», saying when agents see it after hours."""
     return texts.render(
         "ticket_created",

@@ -14,7 +14,7 @@ from aiogram.types import (
 )
 
 from bot.dialogue import HandOverReason
-from bot.telegram.answers import article_key
+from bot.serving.answers import article_key
 from bot.telegram.callbacks import (
     AskAgent,
     CloseTicket,

@@ -1,20 +1,21 @@
 """Cross-cutting work around every update: flood protection, one knowledge-base version.
 
 The database and the texts reach handlers through the dispatcher's data (``db``, ``texts``):
-handlers open short transactions themselves (:class:`bot.telegram.database.Database`) and
+handlers open short transactions themselves (:class:`bot.serving.database.Database`) and
 commit before they call Telegram, which a session held for the whole update would not allow.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, User
 
-from bot.telegram.answers import Answers
-from bot.telegram.rate_limit import RateLimiter
+from bot.serving import Answers, Services
+from bot.serving.rate_limit import RateLimiter
 from bot.texts import Texts
 
 __all__ = ["PinAnswersMiddleware", "RateLimitMiddleware"]
@@ -54,12 +55,17 @@ class PinAnswersMiddleware(BaseMiddleware):
     """Hands each update's handlers :meth:`Answers.pinned`: one knowledge-base version for the
     whole update, even if a hot reload swaps the shared ``answers`` while a handler awaits.
 
-    Register it on ``dispatcher.update`` as an outer middleware: the dispatcher's ``answers``
-    is in ``data`` there, and what it puts back reaches every router, the error handler too.
+    Register it on ``dispatcher.update`` as an outer middleware: the dispatcher's ``services``
+    are in ``data`` there, and what it puts back reaches every router, the error handler too.
     """
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        answers = data.get("answers")
-        if isinstance(answers, Answers):
-            data["answers"] = answers.pinned()
+        services = data.get("services")
+        if isinstance(services, Services):
+            data["services"] = services = dataclasses.replace(
+                services, answers=services.answers.pinned()
+            )
+            data["answers"] = services.answers
+        elif isinstance(data.get("answers"), Answers):
+            data["answers"] = data["answers"].pinned()
         return await handler(event, data)

@@ -5,7 +5,7 @@ so a half-filled ticket form survives a restart. Data must be JSON, as with aiog
 ``RedisStorage``. A row whose state is cleared and whose data is empty is deleted.
 
 Every change is written at once (inside the handler's transaction, if one is open: see
-:class:`~bot.telegram.database.Database`); reads are served from memory after the first one. aiogram
+:class:`~bot.serving.database.Database`); reads are served from memory after the first one. aiogram
 reads the state of every update and handlers read the data again, and on SQLite each read is
 a transaction of its own (a few milliseconds); the copy in memory is exact as long as this
 process is the only writer, which one bot process polling Telegram is. Several processes
@@ -31,7 +31,7 @@ from aiogram.fsm.storage.base import (
 from sqlalchemy import delete, select, update
 
 from bot.db.models import FsmRecord
-from bot.telegram.database import Database
+from bot.serving.database import Database
 from bot.tickets import Clock, utc_now
 
 __all__ = ["SqlStorage"]

@@ -19,7 +19,7 @@ from bot.db.repo import (
     get_open_ticket,
     reopen,
 )
-from bot.telegram.desk import Desk
+from bot.serving.service_levels import ServiceLevels
 from bot.telegram.intake import add_to_ticket, agent_engaged
 from bot.tickets import MessageDirection, TicketError, TicketStatus
 
@@ -40,7 +40,7 @@ class TicketDelivery:
 
 
 async def deliver_to_ticket(
-    session: AsyncSession, customer: Customer, message: Message, *, desk: Desk
+    session: AsyncSession, customer: Customer, message: Message, *, desk: ServiceLevels
 ) -> TicketDelivery:
     """Add ``message`` to the customer's open ticket, or reopen the resolved ticket it
     replies to; ``TicketDelivery(None)`` if it is not for a ticket (the bot answers it)."""
@@ -66,7 +66,7 @@ async def deliver_to_ticket(
 
 
 async def store_edit(
-    session: AsyncSession, customer: Customer, message: Message, *, desk: Desk
+    session: AsyncSession, customer: Customer, message: Message, *, desk: ServiceLevels
 ) -> Ticket | None:
     """Relay the customer's edit of a message already in their open ticket."""
     ticket = await get_open_ticket(session, customer)

@@ -1,6 +1,6 @@
 """The web page for knowledge-base authors and leads: ``faqbot web`` (see :mod:`bot.web.app`)."""
 
-from bot.web.app import SERVICES, Services, build_app
-from bot.web.server import reload_after_write, serve
+from bot.web.app import build_app
+from bot.web.site import SITE, Site
 
-__all__ = ["SERVICES", "Services", "build_app", "reload_after_write", "serve"]
+__all__ = ["SITE", "Site", "build_app"]

@@ -10,8 +10,8 @@ from markupsafe import Markup
 
 from bot.db.repo.analytics import load_activity
 from bot.reports import Activity, GapReport, GapSettings, Period, build_report, render_gaps_html
-from bot.telegram.answers import Answers
-from bot.telegram.database import Database
+from bot.serving.answers import Answers
+from bot.serving.database import Database
 
 __all__ = ["GapSource", "Overview"]
 

@@ -8,18 +8,14 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.web.app import SERVICES, Services
 from bot.web.auth import SESSION_KEY
+from bot.web.site import site
 
-__all__ = ["PERIODS", "Window", "render", "services", "window"]
+__all__ = ["PERIODS", "Window", "render", "window"]
 
 PERIODS = (7, 30, 90, 365)
 """The periods offered, in days."""
 DEFAULT_DAYS = 30
-
-
-def services(request: web.Request) -> Services:
-    return request.app[SERVICES]
 
 
 def render(
@@ -31,7 +27,7 @@ def render(
     current menu item).
     """
     session = request.get(SESSION_KEY)
-    page = services(request).texts.render(
+    page = site(request).texts.render(
         f"web/{template}.html",
         csrf=session.csrf if session is not None else "",
         notices=session.pop_notices() if session is not None else [],
@@ -59,5 +55,5 @@ def window(request: web.Request) -> Window:
         days = DEFAULT_DAYS
     if days not in PERIODS:
         days = DEFAULT_DAYS
-    until = services(request).clock()
+    until = site(request).clock()
     return Window(days, until - timedelta(days=days), until)

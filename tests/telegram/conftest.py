@@ -18,9 +18,13 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.serving import Answers, Database, Services
 from bot.settings import Settings
-from bot.telegram import Answers, App, build_app
+from bot.telegram import App, build_app
+from bot.tickets import Clock as ClockFunction
+from bot.tickets import utc_now
 from kb import load_folder
 from kb.index import Index
 from tests.bot.db.fixtures import ScratchDatabase
@@ -71,6 +75,16 @@ def make_settings(
     return Settings(_env_file=None, **values)
 
 
+def with_services(
+    settings: Settings, engine: AsyncEngine, answers: Answers, clock: ClockFunction = utc_now
+) -> tuple[Settings, Services]:
+    """``settings`` and the services over them, as :mod:`bot.startup` builds them."""
+    services = Services.from_settings(
+        settings, database=Database(engine), answers=answers, clock=clock
+    )
+    return settings, services
+
+
 @contextlib.asynccontextmanager
 async def running(
     telegram: TelegramEmulator,
@@ -83,10 +97,9 @@ async def running(
     redis_prefix = settings.pop("redis_prefix", "faqbot")
     limiter = settings.pop("limiter", None)
     app = build_app(
-        make_settings(telegram, database, **settings),
-        answers=answers,
-        engine=database.engine,
-        clock=clock,
+        *with_services(
+            make_settings(telegram, database, **settings), database.engine, answers, clock
+        ),
         session=LocalSession(api=_api(telegram)),
         redis_prefix=redis_prefix,
         limiter=limiter,

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest_asyncio
 
-from bot.telegram import Answers, App
+from bot.serving import Answers
+from bot.telegram import App
 from tests.bot.db.fixtures import ScratchDatabase
 from tests.telegram.conftest import Chat, Clock, buttons, running
 from tests.telegram_emulator import FakeChat, FakeUser, TelegramEmulator

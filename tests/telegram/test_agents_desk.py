@@ -9,7 +9,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.db.models import Ticket, TicketMessage
-from bot.telegram import Answers, App
+from bot.serving import Answers
+from bot.telegram import App
 from bot.tickets import MessageDirection, TicketStatus
 from kb import load_folder
 from kb.index import Index

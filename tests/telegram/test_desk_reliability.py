@@ -7,10 +7,11 @@ import asyncio
 from sqlalchemy import select
 
 from bot.db.models import Ticket, TicketMessage
-from bot.telegram import Answers, App, build_app
+from bot.serving import Answers
+from bot.telegram import App, build_app
 from bot.tickets import MessageDirection
 from tests.bot.db.fixtures import ScratchDatabase
-from tests.telegram.conftest import Chat, Clock, make_settings, rows, running
+from tests.telegram.conftest import Chat, Clock, make_settings, rows, running, with_services
 from tests.telegram.desk_fixtures import Desk, eventually, file_ticket
 from tests.telegram_emulator import TelegramEmulator
 from tests.telegram_emulator.fixtures import LocalSession
@@ -33,10 +34,7 @@ def _second_process(
         telegram, database, agents_chat_id=desk.chat.id, relay_retry_seconds=0.2
     )
     return build_app(
-        settings,
-        answers=answers,
-        engine=database.engine,
-        clock=clock,
+        *with_services(settings, database.engine, answers, clock),
         session=LocalSession(api=TelegramAPIServer.from_base(telegram.base_url)),
     )
 

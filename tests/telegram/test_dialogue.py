@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.db.models import Attempt, AttemptDecision, Vote
-from bot.telegram import Answers, App
+from bot.serving import Answers
+from bot.telegram import App
 from kb import load_folder
 from kb.index import Index
 from tests.bot.db.fixtures import ScratchDatabase

@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from bot.telegram import Answers
+from bot.serving import Answers
+from bot.serving.reload import Reloaded, Reloader
 from bot.telegram.middlewares import PinAnswersMiddleware
-from bot.telegram.reload import Reloaded, Reloader
 from kb import load_folder
 from kb.index import Index
 from tests.bot.db.fixtures import ScratchDatabase

@@ -9,8 +9,9 @@ import logging
 import pytest
 from sqlalchemy import text
 
-from bot.telegram import Answers, App
-from bot.telegram.rate_limit import MemoryRateLimiter
+from bot.serving import Answers
+from bot.serving.rate_limit import MemoryRateLimiter
+from bot.telegram import App
 from tests.bot.db.fixtures import ScratchDatabase
 from tests.telegram.conftest import Chat, Clock, running
 from tests.telegram_emulator import TelegramEmulator

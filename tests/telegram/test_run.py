@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from bot.__main__ import StartupError, serve
 from bot.settings import Settings
+from bot.startup import StartupError, serve_bot
 from tests.telegram.conftest import ARTICLES, Chat
 from tests.telegram_emulator import TelegramEmulator
 
@@ -103,7 +103,7 @@ async def test_start_up_checks_name_the_setting_to_fix(
         },
     )
     with pytest.raises(StartupError) as raised:
-        await serve(settings, webhook=False)
+        await serve_bot(settings, webhook=False)
     assert message in str(raised.value)
     assert "\n" not in str(raised.value)
 

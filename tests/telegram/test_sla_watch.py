@@ -22,10 +22,10 @@ from sqlalchemy import select
 from bot.agents.roles import AgentRole, Roster
 from bot.db import repo
 from bot.db.models import SlaNotice, Ticket
+from bot.serving.database import Database
+from bot.serving.service_levels import ServiceLevels
 from bot.telegram.agents.chat import topic_link
 from bot.telegram.agents.sla_watch import SlaWatch
-from bot.telegram.database import Database
-from bot.telegram.desk import Desk
 from bot.texts import Texts
 from bot.tickets import Priority, TicketDraft
 from tests.bot.db.fixtures import ScratchDatabase
@@ -46,7 +46,7 @@ class Scene:
     bot: Bot
     db: Database
     texts: Texts
-    desk: Desk
+    desk: ServiceLevels
     clock: Clock
     chat: FakeChat
     lead: FakeUser
@@ -121,7 +121,7 @@ async def scene(
             bot,
             db,
             Texts(tz="Europe/Moscow", clock=clock),
-            Desk(clock=clock),
+            ServiceLevels(clock=clock),
             clock,
             telegram.new_supergroup("Агенты", is_forum=True),
             lead,

@@ -15,10 +15,10 @@ from aiogram.enums import ParseMode
 from bot.agents.roles import AgentRole, Roster
 from bot.db import repo
 from bot.db.models import AttemptDecision
+from bot.serving.database import Database
+from bot.serving.service_levels import ServiceLevels
 from bot.telegram.agents.access import Gate
 from bot.telegram.agents.stats import get_router
-from bot.telegram.database import Database
-from bot.telegram.desk import Desk
 from bot.texts import Texts
 from bot.tickets import MessageDirection, TicketDraft
 from tests.bot.db.fixtures import ScratchDatabase
@@ -57,7 +57,7 @@ async def seed(db: Database, agent: int) -> None:
                 chosen_article_id="end-trip",
                 now=lambda moment=moment: moment,
             )
-        desk = Desk()
+        desk = ServiceLevels()
         opened = await repo.open_ticket(
             session,
             anna,
@@ -94,7 +94,7 @@ async def room(
     dp = Dispatcher(
         db=db,
         texts=Texts(tz="Europe/Moscow", clock=clock),
-        desk=Desk(clock=clock),
+        desk=ServiceLevels(clock=clock),
         gate=Gate(bot, db, Roster({agent.id: AgentRole.AGENT}), chat.id, clock=clock),
     )
     dp.include_router(get_router(chat.id))

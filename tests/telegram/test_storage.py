@@ -12,7 +12,8 @@ from aiogram.fsm.storage.redis import RedisStorage
 from redis.asyncio import Redis
 
 from bot.db.models import FsmRecord, Ticket
-from bot.telegram import Answers, Database, SqlStorage
+from bot.serving import Answers, Database
+from bot.telegram import SqlStorage
 from bot.telegram.states import TicketForm
 from tests.bot.db.fixtures import ScratchDatabase
 from tests.telegram.conftest import Chat, Clock, buttons, rows, running

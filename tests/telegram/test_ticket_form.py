@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from bot.db.models import Ticket
-from bot.telegram import Answers, App
+from bot.serving import Answers
+from bot.telegram import App
 from bot.tickets import Impact, Priority, TicketStatus, Urgency
 from tests.bot.db.fixtures import ScratchDatabase
 from tests.telegram.conftest import NIGHT, Chat, Clock, buttons, rows, running, sent_params

@@ -100,7 +100,7 @@ async def test_csat_score_and_comment_are_stored(
         ticket = await get_ticket_by_number(session, 1001)
         assert ticket is not None
         await resolve(session, ticket, now=clock)
-    await ask_csat(bot.bot, bot.texts, chat_id=anna.user.id, number=1001)
+    await ask_csat(bot.bot, bot.services.texts, chat_id=anna.user.id, number=1001)
     question = await anna.reply()
     assert question["text"].startswith("Заявка №1001 закрыта. Оцените")
     assert buttons(question) == ["1 ⭐", "2 ⭐", "3 ⭐", "4 ⭐", "5 ⭐"]
@@ -120,7 +120,7 @@ async def test_csat_comment_can_be_skipped(
     bot: App, anna: Chat, telegram: TelegramEmulator, database: ScratchDatabase
 ) -> None:
     await _file_ticket(anna)
-    await ask_csat(bot.bot, bot.texts, chat_id=anna.user.id, number=1001)
+    await ask_csat(bot.bot, bot.services.texts, chat_id=anna.user.id, number=1001)
     question = await anna.reply()
     invite = await anna.press(question, text="2 ⭐")
     assert invite["text"].startswith("Спасибо за честную оценку.")
@@ -137,7 +137,7 @@ async def test_csat_of_someone_elses_ticket_is_refused(
     await _file_ticket(anna)
     boris = Chat(telegram, telegram.new_user("Борис"))
     await boris.say("/start")
-    await ask_csat(bot.bot, bot.texts, chat_id=boris.user.id, number=1001)
+    await ask_csat(bot.bot, bot.services.texts, chat_id=boris.user.id, number=1001)
     question = await boris.reply()
     query = boris.click(question, text="1 ⭐")
     answer = await boris.callback_answer(query)

@@ -6,9 +6,10 @@ import aiohttp
 import pytest
 from aiogram.client.telegram import TelegramAPIServer
 
-from bot.telegram import Answers, build_app
+from bot.serving import Answers
+from bot.telegram import build_app
 from tests.bot.db.fixtures import ScratchDatabase
-from tests.telegram.conftest import Chat, Clock, make_settings
+from tests.telegram.conftest import Chat, Clock, make_settings, with_services
 from tests.telegram_emulator import TelegramEmulator
 from tests.telegram_emulator.fixtures import LocalSession
 
@@ -20,10 +21,7 @@ async def test_webhook_serves_customers_and_refuses_requests_without_the_secret(
     telegram: TelegramEmulator, database: ScratchDatabase, answers: Answers, clock: Clock
 ) -> None:
     app = build_app(
-        make_settings(telegram, database),
-        answers=answers,
-        engine=database.engine,
-        clock=clock,
+        *with_services(make_settings(telegram, database), database.engine, answers, clock),
         session=LocalSession(api=TelegramAPIServer.from_base(telegram.base_url)),
     )
     try:
@@ -69,10 +67,9 @@ async def test_webhook_without_a_secret_does_not_start(
     secret: str,
 ) -> None:
     app = build_app(
-        make_settings(telegram, sqlite_database),
-        answers=answers,
-        engine=sqlite_database.engine,
-        clock=clock,
+        *with_services(
+            make_settings(telegram, sqlite_database), sqlite_database.engine, answers, clock
+        ),
         session=LocalSession(api=TelegramAPIServer.from_base(telegram.base_url)),
     )
     try:
@@ -93,9 +90,9 @@ async def test_a_bot_without_html_by_default_is_refused(
     try:
         with pytest.raises(ValueError, match="HTML"):
             build_app(
-                make_settings(telegram, sqlite_database),
-                answers=answers,
-                engine=sqlite_database.engine,
+                *with_services(
+                    make_settings(telegram, sqlite_database), sqlite_database.engine, answers
+                ),
                 bot=plain,
             )
     finally:

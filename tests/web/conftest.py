@@ -1,7 +1,7 @@
 """The authors' web page over a real database and a copy of the demo articles.
 
 ``web`` runs :func:`bot.web.build_app` in an aiohttp test server, wired the way ``faqbot web``
-wires it (a :class:`~bot.telegram.reload.Reloader` behind ``Learning(on_written=...)``), on
+wires it (a :class:`~bot.serving.reload.Reloader` behind ``Learning(on_written=...)``), on
 the ``database`` fixture: every test that uses it runs on SQLite and on PostgreSQL. The clock
 stands still; :func:`seed` stores a few days of questions, votes, tickets and suggestions.
 """
@@ -22,13 +22,14 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.db.models import AttemptDecision, Customer
 from bot.db.repo import open_ticket, record_attempt, record_vote, upsert_customer
-from bot.learning import Learning
+from bot.serving.answers import Answers
+from bot.serving.database import Database
+from bot.serving.learning import Learning
+from bot.serving.reload import Reloader
+from bot.serving.services import Services
 from bot.settings import Settings
-from bot.telegram.answers import Answers
-from bot.telegram.database import Database
-from bot.telegram.reload import Reloader
 from bot.tickets import TicketDraft
-from bot.web import build_app, reload_after_write
+from bot.web import build_app
 from kb import load_folder
 from kb.index import Index
 from tests.bot.db.fixtures import ScratchDatabase
@@ -70,18 +71,15 @@ async def serving(
     database: ScratchDatabase, folder: Path, answers: Answers
 ) -> AsyncIterator[web.Application]:
     """The web application as ``faqbot web`` builds it (not started)."""
-    db = Database(database.engine)
     reloader = Reloader(folder, answers)
-    learning = Learning(db, answers, on_written=reload_after_write(reloader), clock=lambda: NOW)
-    yield build_app(
-        token=TOKEN,
-        db=db,
+    services = Services.from_settings(
+        Settings(_env_file=None, business_timezone="Europe/Moscow"),
+        database=Database(database.engine),
         answers=answers,
-        learning=learning,
-        tz="Europe/Moscow",
         clock=lambda: NOW,
-        login_delay=0,
+        on_written=reloader.reload,
     )
+    yield build_app(token=TOKEN, services=services, login_delay=0)
 
 
 @contextlib.asynccontextmanager

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from bot.telegram.answers import Answers
+from bot.serving.answers import Answers
 from tests.bot.db.fixtures import ScratchDatabase
 from tests.web.conftest import TOKEN, seed, serving
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from yarl import URL
 
 from bot.db.models import PhrasingSuggestion, SuggestionStatus
-from bot.telegram.answers import Answers
+from bot.serving.answers import Answers
 from bot.web.auth import SESSION_COOKIE
 from tests.bot.db.fixtures import ScratchDatabase
 from tests.web.conftest import CSRF, HOSTILE, TOKEN, client_for, log_in, seed

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from aiogram import Bot, Router
 
-from bot.learning import Learning
+from bot.serving import Services
 from bot.settings import Settings
 from bot.telegram.agents import conversation, stats, suggestions, ticket_commands, toolbox
 from bot.telegram.agents.access import Gate
@@ -20,30 +20,16 @@ from bot.telegram.agents.filters import InAgentsChat
 from bot.telegram.agents.relay import Relay
 from bot.telegram.agents.sla_watch import SlaWatch
 from bot.telegram.agents.topics import Topics
-from bot.telegram.answers import Answers
-from bot.telegram.database import Database
-from bot.telegram.desk import Desk
-from bot.texts import Texts
-from bot.tickets import Clock, utc_now
 
 __all__ = ["AgentsChat", "build_agents_chat", "get_router", "topic_link"]
 
 
-def build_agents_chat(
-    settings: Settings,
-    *,
-    bot: Bot,
-    db: Database,
-    texts: Texts,
-    answers: Answers,
-    learning: Learning,
-    desk: Desk,
-    clock: Clock = utc_now,
-) -> AgentsChat | None:
+def build_agents_chat(settings: Settings, *, bot: Bot, services: Services) -> AgentsChat | None:
     """The desk for ``AGENTS_CHAT_ID``; ``None`` when it is not set."""
     chat_id = settings.agents_chat_id
     if chat_id is None:
         return None
+    db, texts, answers, clock = services.database, services.texts, services.answers, services.clock
     topics = Topics(bot, db, texts, answers, chat_id, clock=clock)
     relay = Relay(
         bot,
@@ -62,14 +48,14 @@ def build_agents_chat(
         bot,
         db,
         texts,
-        desk,
+        services.levels,
         chat_id,
         settings.roster(),
         remind_before=timedelta(minutes=settings.sla_reminder_minutes),
         interval=settings.sla_check_seconds,
         clock=clock,
     )
-    return AgentsChat(bot, chat_id, topics, relay, gate, learning, texts, sla)
+    return AgentsChat(bot, chat_id, topics, relay, gate, services.learning, texts, sla)
 
 
 def get_router(chat_id: int) -> Router:

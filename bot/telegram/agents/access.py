@@ -16,7 +16,7 @@ from aiogram.types import User
 
 from bot.agents.roles import AgentRole, Roster
 from bot.db.repo import upsert_agent
-from bot.telegram.database import Database
+from bot.serving.database import Database
 from bot.tickets import Clock, utc_now
 
 __all__ = ["Gate"]

@@ -18,7 +18,7 @@ class KbPick(CallbackData, prefix="kb"):
     """An article offered by ``/kb``, to send to the ticket's customer."""
 
     number: int
-    article: str  # bot.telegram.answers.article_key
+    article: str  # bot.serving.answers.article_key
 
 
 class CannedPick(CallbackData, prefix="canned"):

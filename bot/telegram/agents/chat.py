@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 
-from bot.learning import Learning
+from bot.serving.learning import Learning
 from bot.telegram.agents.access import Gate
 from bot.telegram.agents.links import topic_link
 from bot.telegram.agents.relay import Relay

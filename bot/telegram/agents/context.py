@@ -9,8 +9,8 @@ from aiogram.types import Message, User
 from bot.agents.roles import AgentRole
 from bot.db.models import Ticket
 from bot.db.repo import get_ticket_by_topic
+from bot.serving.database import Database
 from bot.telegram.agents.chat import AgentsChat
-from bot.telegram.database import Database
 from bot.texts import Texts
 
 __all__ = ["AtTicket", "admit", "at_ticket", "display_name"]

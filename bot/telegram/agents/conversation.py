@@ -11,12 +11,12 @@ from aiogram import Router
 from aiogram.types import Message
 
 from bot.db.repo import add_message, assign, get_ticket, set_status
+from bot.serving.database import Database
+from bot.serving.service_levels import ServiceLevels
 from bot.telegram.agents.chat import AgentsChat
 from bot.telegram.agents.context import at_ticket
 from bot.telegram.agents.filters import InTopic
 from bot.telegram.agents.ticket_commands import store_note
-from bot.telegram.database import Database
-from bot.telegram.desk import Desk
 from bot.telegram.intake import attachment_of, replied_to
 from bot.texts import Texts
 from bot.tickets import MessageDirection, TicketStatus
@@ -50,7 +50,7 @@ def _is_service(message: Message) -> bool:
 
 
 async def agent_message(
-    message: Message, agents_chat: AgentsChat, db: Database, desk: Desk, texts: Texts
+    message: Message, agents_chat: AgentsChat, db: Database, desk: ServiceLevels, texts: Texts
 ) -> None:
     if message.from_user is None or message.from_user.is_bot or _is_service(message):
         return

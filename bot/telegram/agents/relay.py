@@ -44,9 +44,9 @@ from bot.db.repo import (
     tickets_without_topic,
     undelivered_messages,
 )
+from bot.serving.answers import Answers
+from bot.serving.database import Database
 from bot.telegram.agents.topics import Topics
-from bot.telegram.answers import Answers
-from bot.telegram.database import Database
 from bot.texts import Texts
 from bot.tickets import Clock, MessageDirection, utc_now
 

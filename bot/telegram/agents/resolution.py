@@ -11,11 +11,11 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 
 from bot.db.repo import get_ticket, resolve
+from bot.serving.database import Database
+from bot.serving.service_levels import ServiceLevels
 from bot.telegram.agents.chat import AgentsChat
 from bot.telegram.agents.suggestions import offer
 from bot.telegram.csat import ask_csat
-from bot.telegram.database import Database
-from bot.telegram.desk import Desk
 from bot.texts import Texts
 from bot.tickets import TicketError, TicketStatus
 
@@ -30,7 +30,7 @@ async def resolve_ticket(
     agent: str,
     bot: Bot,
     db: Database,
-    desk: Desk,
+    desk: ServiceLevels,
     texts: Texts,
     agents_chat: AgentsChat,
 ) -> bool:

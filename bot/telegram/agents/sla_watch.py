@@ -38,9 +38,9 @@ from bot.db.repo import (
     store_notice,
     undelivered_notices,
 )
+from bot.serving.database import Database
+from bot.serving.service_levels import ServiceLevels
 from bot.telegram.agents.links import topic_link
-from bot.telegram.database import Database
-from bot.telegram.desk import Desk
 from bot.texts import Texts
 from bot.tickets import Clock
 
@@ -79,7 +79,7 @@ class SlaWatch:
         bot: Bot,
         db: Database,
         texts: Texts,
-        desk: Desk,
+        desk: ServiceLevels,
         chat_id: int,
         roster: Roster,
         *,

@@ -29,10 +29,10 @@ from bot.db.repo import (
     per_agent,
     self_service,
 )
+from bot.serving.database import Database
+from bot.serving.service_levels import ServiceLevels
 from bot.telegram.agents.access import Gate
 from bot.telegram.agents.filters import InAgentsChat
-from bot.telegram.database import Database
-from bot.telegram.desk import Desk
 from bot.texts import Texts
 
 __all__ = ["get_router", "stats_context"]
@@ -53,7 +53,7 @@ def get_router(chat_id: int) -> Router:
 
 
 async def show_stats(
-    message: Message, command: CommandObject, gate: Gate, db: Database, texts: Texts, desk: Desk
+    message: Message, command: CommandObject, gate: Gate, db: Database, texts: Texts, desk: ServiceLevels
 ) -> None:
     """Reply with the period's numbers, in the topic (or General) the command came from."""
     if await gate.admit(message.from_user) is None:
@@ -71,7 +71,7 @@ async def show_stats(
 
 
 async def stats_context(
-    session: AsyncSession, period: StatsPeriod, *, now: datetime, desk: Desk
+    session: AsyncSession, period: StatsPeriod, *, now: datetime, desk: ServiceLevels
 ) -> dict[str, Any]:
     """What ``agents/stats.j2`` shows for the calendar period containing ``now``.
 

@@ -15,10 +15,10 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from bot.agents.roles import AgentRole
 from bot.db.models import PhrasingSuggestion, SuggestionStatus
 from bot.db.repo import get_suggestion, set_suggestion_message
-from bot.learning import Approval
+from bot.serving.database import Database
+from bot.serving.learning import Approval
 from bot.telegram.agents.callbacks import SuggestionDecision
 from bot.telegram.agents.chat import AgentsChat
-from bot.telegram.database import Database
 from bot.texts import Texts
 
 __all__ = ["decide", "offer"]

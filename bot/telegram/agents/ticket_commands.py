@@ -26,12 +26,12 @@ from bot.db.repo import (
     set_priority,
     set_status,
 )
+from bot.serving.database import Database
+from bot.serving.service_levels import ServiceLevels
 from bot.telegram.agents.callbacks import DeskAction
 from bot.telegram.agents.chat import AgentsChat
 from bot.telegram.agents.context import admit, at_ticket, display_name
 from bot.telegram.agents.resolution import resolve_ticket
-from bot.telegram.database import Database
-from bot.telegram.desk import Desk
 from bot.texts import Texts
 from bot.tickets import MessageDirection, TicketError, TicketStatus
 
@@ -61,7 +61,7 @@ async def _error(message: Message, texts: Texts, error: str) -> None:
     await message.reply(texts.render("agents/command_error", error=error))
 
 
-async def _take(ticket_id: int, agent_id: int, db: Database, desk: Desk) -> Ticket | None:
+async def _take(ticket_id: int, agent_id: int, db: Database, desk: ServiceLevels) -> Ticket | None:
     async with db.transaction() as session:
         ticket = await get_ticket(session, ticket_id)
         if ticket is None or not ticket.status.is_open:
@@ -73,7 +73,7 @@ async def _take(ticket_id: int, agent_id: int, db: Database, desk: Desk) -> Tick
 
 
 async def take(
-    message: Message, agents_chat: AgentsChat, db: Database, desk: Desk, texts: Texts
+    message: Message, agents_chat: AgentsChat, db: Database, desk: ServiceLevels, texts: Texts
 ) -> None:
     here = await at_ticket(message, agents_chat, db, texts)
     if here is None or message.from_user is None:
@@ -90,7 +90,7 @@ async def assign_to(
     command: CommandObject,
     agents_chat: AgentsChat,
     db: Database,
-    desk: Desk,
+    desk: ServiceLevels,
     texts: Texts,
 ) -> None:
     here = await at_ticket(message, agents_chat, db, texts)
@@ -142,7 +142,7 @@ async def priority(
     command: CommandObject,
     agents_chat: AgentsChat,
     db: Database,
-    desk: Desk,
+    desk: ServiceLevels,
     texts: Texts,
 ) -> None:
     here = await at_ticket(message, agents_chat, db, texts)
@@ -176,7 +176,7 @@ async def line(
     command: CommandObject,
     agents_chat: AgentsChat,
     db: Database,
-    desk: Desk,
+    desk: ServiceLevels,
     texts: Texts,
 ) -> None:
     here = await at_ticket(message, agents_chat, db, texts)
@@ -202,7 +202,7 @@ async def status(
     bot: Bot,
     agents_chat: AgentsChat,
     db: Database,
-    desk: Desk,
+    desk: ServiceLevels,
     texts: Texts,
 ) -> None:
     here = await at_ticket(message, agents_chat, db, texts)
@@ -242,7 +242,7 @@ async def status(
 
 
 async def close(
-    message: Message, bot: Bot, agents_chat: AgentsChat, db: Database, desk: Desk, texts: Texts
+    message: Message, bot: Bot, agents_chat: AgentsChat, db: Database, desk: ServiceLevels, texts: Texts
 ) -> None:
     here = await at_ticket(message, agents_chat, db, texts)
     if here is None or message.from_user is None:
@@ -260,7 +260,7 @@ async def close(
 
 
 async def reopen(
-    message: Message, bot: Bot, agents_chat: AgentsChat, db: Database, desk: Desk, texts: Texts
+    message: Message, bot: Bot, agents_chat: AgentsChat, db: Database, desk: ServiceLevels, texts: Texts
 ) -> None:
     here = await at_ticket(message, agents_chat, db, texts)
     if here is None or message.from_user is None:
@@ -291,7 +291,7 @@ async def note(
     command: CommandObject,
     agents_chat: AgentsChat,
     db: Database,
-    desk: Desk,
+    desk: ServiceLevels,
     texts: Texts,
 ) -> None:
     here = await at_ticket(message, agents_chat, db, texts)
@@ -302,7 +302,7 @@ async def note(
 
 
 async def store_note(
-    message: Message, ticket: Ticket, text: str, *, db: Database, desk: Desk
+    message: Message, ticket: Ticket, text: str, *, db: Database, desk: ServiceLevels
 ) -> None:
     """Keep an agents' note in the ticket's history; it is never relayed."""
     async with db.transaction() as session:
@@ -329,7 +329,7 @@ async def card_button(
     bot: Bot,
     agents_chat: AgentsChat,
     db: Database,
-    desk: Desk,
+    desk: ServiceLevels,
     texts: Texts,
 ) -> None:
     """«Взять себе» / «Закрыть» on the ticket card."""

@@ -24,12 +24,12 @@ from bot.db.repo import (
     list_canned_replies,
     set_resolved_article,
 )
+from bot.serving.answers import Answers, article_key
+from bot.serving.database import Database
+from bot.serving.service_levels import ServiceLevels
 from bot.telegram.agents.callbacks import CannedPick, KbPick
 from bot.telegram.agents.chat import AgentsChat
 from bot.telegram.agents.context import admit, at_ticket, display_name
-from bot.telegram.answers import Answers, article_key
-from bot.telegram.database import Database
-from bot.telegram.desk import Desk
 from bot.texts import Texts
 from bot.tickets import MessageDirection
 
@@ -88,7 +88,7 @@ async def kb_pick(
     agents_chat: AgentsChat,
     answers: Answers,
     db: Database,
-    desk: Desk,
+    desk: ServiceLevels,
     texts: Texts,
 ) -> None:
     if await agents_chat.gate.admit(query.from_user) is None:
@@ -130,7 +130,7 @@ async def canned(
     command: CommandObject,
     agents_chat: AgentsChat,
     db: Database,
-    desk: Desk,
+    desk: ServiceLevels,
     texts: Texts,
 ) -> None:
     args = (command.args or "").strip()
@@ -172,7 +172,7 @@ async def _manage(
     rest: str,
     agents_chat: AgentsChat,
     db: Database,
-    desk: Desk,
+    desk: ServiceLevels,
     texts: Texts,
 ) -> None:
     """``/canned add Название | текст`` and ``/canned del Название``, leads only."""
@@ -216,7 +216,7 @@ async def canned_pick(
     callback_data: CannedPick,
     agents_chat: AgentsChat,
     db: Database,
-    desk: Desk,
+    desk: ServiceLevels,
     texts: Texts,
 ) -> None:
     if await agents_chat.gate.admit(query.from_user) is None:

@@ -21,9 +21,9 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.agents.labels import line_label, priority_icon
 from bot.db.models import Ticket
 from bot.db.repo import claim_topic, get_agent, get_ticket, list_votes, set_card
+from bot.serving.answers import Answers
+from bot.serving.database import Database
 from bot.telegram.agents.callbacks import DeskAction
-from bot.telegram.answers import Answers
-from bot.telegram.database import Database
 from bot.telegram.form import IMPACT_OF, URGENCY_OF
 from bot.texts import Texts
 from bot.tickets import Clock, utc_now

@@ -12,10 +12,10 @@ from aiogram.types import CallbackQuery, Message, User
 
 from bot.db.models import Ticket
 from bot.db.repo import get_ticket_by_number, set_csat
+from bot.serving.database import Database
+from bot.serving.service_levels import ServiceLevels
 from bot.telegram.callbacks import CsatScore, CsatSkip
 from bot.telegram.customers import Customers
-from bot.telegram.database import Database
-from bot.telegram.desk import Desk
 from bot.telegram.filters import HasText, PrivateChat
 from bot.telegram.keyboards import csat_skip_keyboard
 from bot.telegram.states import CsatForm
@@ -40,7 +40,7 @@ def get_router() -> Router:
 async def _rate(
     db: Database,
     customers: Customers,
-    desk: Desk,
+    desk: ServiceLevels,
     user: User,
     number: int,
     score: int,
@@ -65,7 +65,7 @@ async def score_button(
     texts: Texts,
     db: Database,
     customers: Customers,
-    desk: Desk,
+    desk: ServiceLevels,
 ) -> None:
     ticket = await _rate(
         db, customers, desk, query.from_user, callback_data.number, callback_data.score
@@ -118,7 +118,7 @@ async def comment(
     texts: Texts,
     db: Database,
     customers: Customers,
-    desk: Desk,
+    desk: ServiceLevels,
 ) -> None:
     text = (message.text or "").strip()
     if not text or message.from_user is None:

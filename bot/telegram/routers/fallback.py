@@ -9,9 +9,9 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 
+from bot.serving.database import Database
+from bot.serving.service_levels import ServiceLevels
 from bot.telegram.customers import Customers
-from bot.telegram.database import Database
-from bot.telegram.desk import Desk
 from bot.telegram.filters import PrivateChat
 from bot.telegram.ticket_chat import deliver_to_ticket, store_edit
 from bot.texts import Texts
@@ -31,7 +31,7 @@ def get_router() -> Router:
 
 
 async def anything_else(
-    message: Message, texts: Texts, db: Database, customers: Customers, desk: Desk
+    message: Message, texts: Texts, db: Database, customers: Customers, desk: ServiceLevels
 ) -> None:
     if message.from_user is None:
         return
@@ -45,7 +45,7 @@ async def anything_else(
 
 
 async def edited(
-    message: Message, texts: Texts, db: Database, customers: Customers, desk: Desk
+    message: Message, texts: Texts, db: Database, customers: Customers, desk: ServiceLevels
 ) -> None:
     """An edit of a message in an open ticket goes to the agents; others are not re-read."""
     if message.from_user is None:

@@ -18,15 +18,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import Attempt, AttemptDecision, Customer
 from bot.db.repo import get_attempt, record_vote
 from bot.dialogue import Conversation, HandOver, Stage, Turn
-from bot.learning import Learning
+from bot.serving.answers import Answers
+from bot.serving.database import Database
+from bot.serving.learning import Learning
+from bot.serving.service_levels import ServiceLevels
 from bot.telegram.agents.chat import AgentsChat
 from bot.telegram.agents.suggestions import offer
-from bot.telegram.answers import Answers
 from bot.telegram.callbacks import AskAgent, Pick, Vote
 from bot.telegram.conversation import Position, load, save, send_reply
 from bot.telegram.customers import Customers
-from bot.telegram.database import Database
-from bot.telegram.desk import Desk
 from bot.telegram.filters import PrivateChat
 from bot.telegram.intake import ask_again, hand_over
 from bot.texts import Texts
@@ -70,7 +70,7 @@ async def vote(
     answers: Answers,
     db: Database,
     customers: Customers,
-    desk: Desk,
+    desk: ServiceLevels,
     learning: Learning,
     agents_chat: AgentsChat | None,
 ) -> None:
@@ -149,7 +149,7 @@ async def pick(
     answers: Answers,
     db: Database,
     customers: Customers,
-    desk: Desk,
+    desk: ServiceLevels,
 ) -> None:
     article = answers.by_key(callback_data.article)
     if article is None or raw_state is not None:
@@ -191,7 +191,7 @@ async def ask_agent(
     answers: Answers,
     db: Database,
     customers: Customers,
-    desk: Desk,
+    desk: ServiceLevels,
 ) -> None:
     await query.answer()
     if raw_state is not None:  # already on the way to people: show where the form stands
@@ -224,7 +224,7 @@ async def _carry_on(
     answers: Answers,
     db: Database,
     customers: Customers,
-    desk: Desk,
+    desk: ServiceLevels,
 ) -> None:
     conversation, reply = turn
     if isinstance(reply, HandOver):

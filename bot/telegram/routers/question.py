@@ -15,22 +15,19 @@ from bot.db.models import AttemptDecision, Customer
 from bot.db.repo import record_attempt, record_vote
 from bot.dialogue import HandOver, Turn
 from bot.policy import Answer, Clarify, Decision, Escalate
-from bot.telegram.answers import Answers
+from bot.serving.answers import QUESTION_LIMIT, Answers
+from bot.serving.database import Database
+from bot.serving.service_levels import ServiceLevels
 from bot.telegram.conversation import Position, load, save, send_reply, vote_in
 from bot.telegram.customers import Customers
-from bot.telegram.database import Database
-from bot.telegram.desk import Desk
 from bot.telegram.filters import HasText, PrivateChat
 from bot.telegram.intake import start_form
 from bot.telegram.ticket_chat import deliver_to_ticket
 from bot.texts import Texts
 from nlp.documents import Ranking
 
-__all__ = ["QUESTION_LIMIT", "get_router"]
+__all__ = ["get_router"]
 
-QUESTION_LIMIT = 1000
-"""Longer texts are not searched: search time grows with the text (about 45 ms for 1000
-characters of unknown words), and nobody asks a question that long. A ticket takes them."""
 _STORED_TOP = 5
 
 
@@ -59,7 +56,7 @@ async def _record_attempt(
     text: str,
     ranking: Ranking,
     decision: Decision,
-    desk: Desk,
+    desk: ServiceLevels,
 ) -> int:
     stored = await record_attempt(
         session,
@@ -82,7 +79,7 @@ async def ask(
     answers: Answers,
     db: Database,
     customers: Customers,
-    desk: Desk,
+    desk: ServiceLevels,
 ) -> None:
     text = (message.text or "").strip()
     if message.from_user is None:

@@ -7,7 +7,7 @@ from aiogram.filters import Command, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
-from bot.telegram.answers import Answers
+from bot.serving.answers import Answers
 from bot.telegram.filters import PrivateChat
 from bot.telegram.intake import ask_again
 from bot.telegram.keyboards import menu_keyboard

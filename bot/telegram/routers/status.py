@@ -10,10 +10,10 @@ from aiogram.types import CallbackQuery, Message, User
 
 from bot.db.models import Ticket
 from bot.db.repo import close, get_open_ticket, list_tickets
+from bot.serving.database import Database
+from bot.serving.service_levels import ServiceLevels
 from bot.telegram.callbacks import CloseTicket, MyTickets
 from bot.telegram.customers import Customers
-from bot.telegram.database import Database
-from bot.telegram.desk import Desk
 from bot.telegram.filters import PrivateChat
 from bot.telegram.keyboards import close_keyboard
 from bot.texts import Texts
@@ -33,7 +33,7 @@ def get_router() -> Router:
     return router
 
 
-def _row(ticket: Ticket, desk: Desk) -> dict[str, Any]:
+def _row(ticket: Ticket, desk: ServiceLevels) -> dict[str, Any]:
     waiting_for_us = ticket.first_response_at is None and ticket.status in (
         TicketStatus.NEW,
         TicketStatus.IN_PROGRESS,
@@ -49,7 +49,7 @@ def _row(ticket: Ticket, desk: Desk) -> dict[str, Any]:
 
 
 async def _status(
-    bot: Bot, user: User, db: Database, customers: Customers, desk: Desk, texts: Texts
+    bot: Bot, user: User, db: Database, customers: Customers, desk: ServiceLevels, texts: Texts
 ) -> None:
     async with db.transaction() as session:
         customer = await customers.of(session, user)
@@ -65,14 +65,14 @@ async def _status(
 
 
 async def show_status(
-    message: Message, bot: Bot, db: Database, customers: Customers, desk: Desk, texts: Texts
+    message: Message, bot: Bot, db: Database, customers: Customers, desk: ServiceLevels, texts: Texts
 ) -> None:
     if message.from_user is not None:
         await _status(bot, message.from_user, db, customers, desk, texts)
 
 
 async def show_status_button(
-    query: CallbackQuery, bot: Bot, db: Database, customers: Customers, desk: Desk, texts: Texts
+    query: CallbackQuery, bot: Bot, db: Database, customers: Customers, desk: ServiceLevels, texts: Texts
 ) -> None:
     await query.answer()
     await _status(bot, query.from_user, db, customers, desk, texts)
@@ -84,7 +84,7 @@ async def _close(
     number: int | None,
     db: Database,
     customers: Customers,
-    desk: Desk,
+    desk: ServiceLevels,
     texts: Texts,
 ) -> None:
     """Close the customer's open ticket (``number``: only if it is that one)."""
@@ -104,7 +104,7 @@ async def _close(
 
 
 async def close_command(
-    message: Message, bot: Bot, db: Database, customers: Customers, desk: Desk, texts: Texts
+    message: Message, bot: Bot, db: Database, customers: Customers, desk: ServiceLevels, texts: Texts
 ) -> None:
     if message.from_user is not None:
         await _close(bot, message.from_user, None, db, customers, desk, texts)
@@ -116,7 +116,7 @@ async def close_button(
     bot: Bot,
     db: Database,
     customers: Customers,
-    desk: Desk,
+    desk: ServiceLevels,
     texts: Texts,
 ) -> None:
     await query.answer()

@@ -16,10 +16,10 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.dialogue import Conversation
+from bot.serving.database import Database
+from bot.serving.service_levels import ServiceLevels
 from bot.telegram.callbacks import FormAction, FormChoice, FormStep
 from bot.telegram.customers import Customers
-from bot.telegram.database import Database
-from bot.telegram.desk import Desk
 from bot.telegram.filters import HasContact, HasFile, HasText, PrivateChat
 from bot.telegram.form import answer, choose, draft_from_data, draft_to_data, next_step, prompt
 from bot.telegram.intake import (
@@ -166,7 +166,7 @@ async def send_button(
     texts: Texts,
     db: Database,
     customers: Customers,
-    desk: Desk,
+    desk: ServiceLevels,
 ) -> None:
     draft = await _current(query, FormStep.CONFIRM, state, raw_state, texts)
     if draft is None:

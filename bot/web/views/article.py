@@ -9,14 +9,15 @@ from bot.db.models import SuggestionStatus
 from bot.db.repo import list_suggestions
 from bot.rendering.preview import to_html
 from bot.web.outcomes import ArticleUsage
-from bot.web.pages import PERIODS, render, services, window
+from bot.web.pages import PERIODS, render, window
+from bot.web.site import site
 from bot.web.views.usage import load_usage
 
 __all__ = ["show"]
 
 
 async def show(request: web.Request) -> web.StreamResponse:
-    app, period = services(request), window(request)
+    app, period = site(request), window(request)
     answers = app.answers.pinned()  # one knowledge-base version for the whole page
     article_id = request.match_info["article_id"]
     article = answers.get(article_id)

@@ -8,7 +8,8 @@ from typing import Any
 from aiohttp import web
 
 from bot.web.outcomes import ArticleUsage
-from bot.web.pages import PERIODS, render, services, window
+from bot.web.pages import PERIODS, render, window
+from bot.web.site import site
 from bot.web.views.usage import load_usage
 from kb.article import Article
 
@@ -41,7 +42,7 @@ def sort_rows(rows: list[Row], column: str, descending: bool) -> list[Row]:
 
 
 async def table(request: web.Request) -> web.StreamResponse:
-    app, period = services(request), window(request)
+    app, period = site(request), window(request)
     column = request.query.get("sort", DEFAULT_SORT)
     if column not in COLUMNS:
         column = DEFAULT_SORT

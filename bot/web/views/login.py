@@ -15,7 +15,8 @@ from bot.web.auth import (
     safe_next,
     start_session,
 )
-from bot.web.pages import render, services
+from bot.web.pages import render
+from bot.web.site import site
 
 __all__ = ["form", "logout", "submit"]
 
@@ -36,7 +37,7 @@ def _page(request: web.Request, *, next_path: str, wrong: bool) -> web.Response:
 
 async def form(request: web.Request) -> web.StreamResponse:
     next_path = safe_next(request.query.get("next"))
-    if services(request).sessions.get(request.cookies.get(SESSION_COOKIE)) is not None:
+    if site(request).sessions.get(request.cookies.get(SESSION_COOKIE)) is not None:
         raise web.HTTPSeeOther(next_path)
     return _page(request, next_path=next_path, wrong=False)
 
@@ -46,9 +47,9 @@ async def submit(request: web.Request) -> web.StreamResponse:
     token, csrf, next_path = (str(data.get(name, "")) for name in ("token", "csrf", "next"))
     if not check_login_csrf(request, csrf):
         raise web.HTTPForbidden(text="the login form has expired: open /login again\n")
-    sessions = services(request).sessions
+    sessions = site(request).sessions
     if not sessions.token_matches(token):
-        await asyncio.sleep(services(request).login_delay)
+        await asyncio.sleep(site(request).login_delay)
         return _page(request, next_path=safe_next(next_path), wrong=True)
     response = web.Response(status=303, headers={"Location": safe_next(next_path)})
     start_session(sessions, request, response)
@@ -57,5 +58,5 @@ async def submit(request: web.Request) -> web.StreamResponse:
 
 async def logout(request: web.Request) -> web.StreamResponse:
     response = web.Response(status=303, headers={"Location": "/login"})
-    end_session(services(request).sessions, request, response)
+    end_session(site(request).sessions, request, response)
     return response

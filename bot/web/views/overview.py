@@ -8,13 +8,14 @@ from aiohttp import web
 
 from bot.web.chart import rate_chart
 from bot.web.outcomes import Tickets, daily_self_service
-from bot.web.pages import PERIODS, render, services, window
+from bot.web.pages import PERIODS, render, window
+from bot.web.site import site
 
 __all__ = ["show"]
 
 
 async def show(request: web.Request) -> web.StreamResponse:
-    app, period = services(request), window(request)
+    app, period = site(request), window(request)
     # Whole local days, today the last of them: the chart's days and the report's period agree.
     last = period.until.astimezone(app.tz).date()
     first = last - timedelta(days=period.days - 1)

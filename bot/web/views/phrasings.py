@@ -6,9 +6,10 @@ from aiohttp import web
 
 from bot.db.models import SuggestionStatus
 from bot.db.repo import list_suggestions
-from bot.learning import Decided
+from bot.serving.learning import Decided
 from bot.web.auth import SESSION_KEY
-from bot.web.pages import render, services
+from bot.web.pages import render
+from bot.web.site import site
 
 __all__ = ["approve", "pending", "reject"]
 
@@ -16,7 +17,7 @@ LIMIT = 500
 
 
 async def pending(request: web.Request) -> web.StreamResponse:
-    app = services(request)
+    app = site(request)
     async with app.db.transaction() as session:
         suggestions = await list_suggestions(session, status=SuggestionStatus.PENDING, limit=LIMIT)
     catalog = app.answers.index.catalog
@@ -27,13 +28,13 @@ async def pending(request: web.Request) -> web.StreamResponse:
 
 
 async def approve(request: web.Request) -> web.StreamResponse:
-    learning = services(request).learning
+    learning = site(request).learning
     decided = await learning.approve(int(request.match_info["suggestion_id"]), by=None)
     return await _done(request, decided)
 
 
 async def reject(request: web.Request) -> web.StreamResponse:
-    learning = services(request).learning
+    learning = site(request).learning
     decided = await learning.reject(int(request.match_info["suggestion_id"]), by=None)
     return await _done(request, decided)
 
@@ -41,7 +42,7 @@ async def reject(request: web.Request) -> web.StreamResponse:
 async def _done(request: web.Request, decided: Decided) -> web.StreamResponse:
     """Remember what happened for the next page, and go back where the button was."""
     suggestion = decided.suggestion
-    article = services(request).answers.get(suggestion.article_id) if suggestion else None
+    article = site(request).answers.get(suggestion.article_id) if suggestion else None
     request[SESSION_KEY].notify(
         "decided",
         outcome=decided.outcome.value,

@@ -7,14 +7,15 @@ from typing import Any
 from aiohttp import web
 
 from bot.policy import Answer, Clarify
-from bot.telegram.routers.question import QUESTION_LIMIT
-from bot.web.pages import render, services
+from bot.serving.answers import QUESTION_LIMIT
+from bot.web.pages import render
+from bot.web.site import site
 
 __all__ = ["try_question"]
 
 
 async def try_question(request: web.Request) -> web.StreamResponse:
-    answers = services(request).answers.pinned()
+    answers = site(request).answers.pinned()
     text = request.query.get("q", "").strip()
     context: dict[str, Any] = {"question": text, "too_long": len(text) > QUESTION_LIMIT}
     if text and len(text) <= QUESTION_LIMIT:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.db.repo import list_questions, list_ticket_openings, tally_votes
-from bot.telegram.database import Database
+from bot.serving.database import Database
 from bot.web.outcomes import ArticleUsage, Tickets, article_usage
 from bot.web.pages import Window
 

@@ -8,11 +8,11 @@ from datetime import datetime, timedelta
 from bot.business_hours import BusinessHours
 from bot.tickets import Clock, Priority, SlaPolicy, SlaTarget, utc_now
 
-__all__ = ["Desk"]
+__all__ = ["ServiceLevels"]
 
 
 @dataclass(frozen=True)
-class Desk:
+class ServiceLevels:
     """SLA targets and business hours, with the clock that stamps tickets.
 
     :param policy: first-response and resolution targets per priority

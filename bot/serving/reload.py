@@ -10,7 +10,7 @@ The running bot keeps serving while authors edit ``articles/``::
 After each batch of changes (:func:`kb.watch.watch_articles`) the folder's
 :func:`~kb.fingerprint.fingerprint` is compared with the last one seen; only a real change
 loads the folder and builds an index, in a worker thread (about a second on the demo KB), so
-the event loop goes on answering. The new :class:`~bot.telegram.answers.Version` replaces the
+the event loop goes on answering. The new :class:`~bot.serving.answers.Version` replaces the
 old one in a single assignment (:meth:`Answers.replace`).
 
 Broken edits, the policy: **a broken file keeps its last good version in service**, file by
@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from bot.telegram.answers import Answers, Version
+from bot.serving.answers import Answers, Version
 from kb.article import Catalog
 from kb.fingerprint import fingerprint
 from kb.index import Index

@@ -2,7 +2,7 @@
 
 Handlers share one :class:`Answers` (``Dispatcher(answers=...)``). It serves one
 :class:`Version` of the knowledge base at a time, and a hot reload
-(:mod:`bot.telegram.reload`) swaps in the next one with a single attribute assignment: index,
+(:mod:`bot.serving.reload`) swaps in the next one with a single attribute assignment: index,
 dialogue, button keys, menu and rendered chunks always come from the same version. Each update
 gets a :meth:`~Answers.pinned` view (:class:`~bot.telegram.middlewares.PinAnswersMiddleware`),
 so a handler that searches, awaits the database and then asks the dialogue sees one version
@@ -23,7 +23,12 @@ from kb.article import Article
 from kb.index import Index
 from nlp.documents import Ranking
 
-__all__ = ["DEPTH", "Answers", "Version", "article_key"]
+__all__ = ["DEPTH", "QUESTION_LIMIT", "Answers", "Version", "article_key"]
+
+QUESTION_LIMIT = 1000
+"""Longer texts are not searched: search time grows with the text (about 45 ms for 1000
+characters of unknown words), and nobody asks a question that long. A ticket takes them.
+The bot and the web page's "try a question" share it."""
 
 DEPTH = 10
 """Hits per search: room for the next-best offer after a 👎 (as in ``faqbot chat``)."""

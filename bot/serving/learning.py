@@ -14,19 +14,14 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING
 
 from bot.db.models import PhrasingSuggestion, SuggestionStatus
 from bot.db.repo import decide_suggestion, get_suggestion, store_suggestion
+from bot.serving.answers import Answers
+from bot.serving.database import Database
 from bot.tickets import Clock, utc_now
 from kb.phrasings import PhrasingError, add_question
 from kb.suggestions import Suggestion, review, wording_key
-
-if TYPE_CHECKING:
-    # Annotations only: importing bot.telegram here would import the whole bot, whose agents'
-    # desk imports this module back (a cycle when this module is imported first).
-    from bot.telegram.answers import Answers
-    from bot.telegram.database import Database
 
 __all__ = ["Approval", "Decided", "Learning", "Suggested"]
 
@@ -78,7 +73,7 @@ class Learning:
         answers: Answers,
         *,
         auto_approve: bool = False,
-        on_written: Callable[[], Awaitable[None]] | None = None,
+        on_written: Callable[[], Awaitable[object]] | None = None,
         clock: Clock = utc_now,
     ) -> None:
         self.db = db

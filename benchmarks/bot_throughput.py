@@ -4,7 +4,7 @@
 
 The bot runs as it does in production, in a process of its own (``python -m bot``, long
 polling, the demo KB, its own database); this process plays Telegram (the emulator from
-``tests/telegram_emulator``) and the customers. Two runs per database, SQLite and PostgreSQL:
+``bot/emulator``) and the customers. Two runs per database, SQLite and PostgreSQL:
 
 * **closed loop**: ``--customers`` customers each ask ``--questions`` questions, one after
   another, each as soon as the previous one is answered: how many updates per second the bot
@@ -39,8 +39,8 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.telegram_emulator import FakeUser, TelegramEmulator
-from tests.telegram_emulator.recorder import Call, CallLog
+from bot.emulator import FakeUser, TelegramEmulator
+from bot.emulator.recorder import Call, CallLog
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = ROOT / "articles"

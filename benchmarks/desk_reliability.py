@@ -4,12 +4,12 @@
         [--restarts 3] [--replies 10] [--backend sqlite|postgresql|both] [--write-readme]
 
 The whole bot runs in this process as the tests run it (``build_app``, long polling) against
-the Bot API emulator (``tests/telegram_emulator``, a real HTTP server), with a forum
+the Bot API emulator (``bot/emulator``, a real HTTP server), with a forum
 supergroup as the agents' chat (``AGENTS_CHAT_ID``), on a fresh database: an SQLite file in
 a temporary folder, or a scratch schema on PostgreSQL at 127.0.0.1:5432/test, dropped after.
 
 1. **Tickets**: ``--customers`` customers file a ticket each through the form, all at once
-   (``tests/telegram/desk_fixtures.file_ticket``); the relay opens a topic per ticket.
+   (``bot/emulator/driver.file_ticket``); the relay opens a topic per ticket.
 2. **Burst**: each customer sends ``--messages`` messages as fast as the emulator queues them,
    all customers together. Counted by text: stored (rows), delivered (copies in the topic),
    lost (stored, never copied before the phase ends), not stored (sent, no row), duplicated
@@ -61,16 +61,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from bot.db.migrate import upgrade
 from bot.db.models import Customer, Ticket, TicketMessage
 from bot.db.session import create_engine
+from bot.emulator import FakeChat, FakeUser, TelegramEmulator
+from bot.emulator.client import LocalSession, make_bot
+from bot.emulator.driver import Chat, file_ticket
+from bot.emulator.recorder import Call, CallLog
 from bot.settings import Settings
 from bot.telegram import Answers, App, build_app
 from bot.tickets import MessageDirection
 from kb import load_folder
 from kb.index import Index
-from tests.telegram.conftest import Chat
-from tests.telegram.desk_fixtures import file_ticket
-from tests.telegram_emulator import FakeChat, FakeUser, TelegramEmulator
-from tests.telegram_emulator.fixtures import LocalSession, make_bot
-from tests.telegram_emulator.recorder import Call, CallLog
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"

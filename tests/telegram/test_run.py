@@ -14,9 +14,10 @@ from typing import Any
 import pytest
 
 from bot.__main__ import StartupError, serve
+from bot.emulator import TelegramEmulator
+from bot.emulator.driver import Chat
 from bot.settings import Settings
-from tests.telegram.conftest import ARTICLES, Chat
-from tests.telegram_emulator import TelegramEmulator
+from tests.telegram.conftest import ARTICLES
 
 FAQBOT = str(Path(sys.executable).with_name("faqbot"))
 START_UP_S = 60  # imports, migrations and the index: a few seconds, more on a busy machine

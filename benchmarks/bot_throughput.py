@@ -39,6 +39,7 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks.measure import PERCENTILES, hardware, percentile
 from bot.emulator import FakeUser, TelegramEmulator
 from bot.emulator.recorder import Call, CallLog
 
@@ -123,13 +124,6 @@ class Result:
     @property
     def per_second(self) -> float:
         return (self.updates - self.lost) / self.seconds if self.seconds else 0.0
-
-
-def _percentile(values: Sequence[float], share: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 class Telegram:
@@ -312,7 +306,7 @@ def table(results: Sequence[Result]) -> str:
     for r in results:
 
         def pair(values: list[float]) -> str:
-            return f"{_percentile(values, 0.5):.1f} / {_percentile(values, 0.99):.1f}"
+            return f"{percentile(values, 0.5):.1f} / {percentile(values, 0.99):.1f}"
 
         lines.append(
             f"| {r.backend} | {r.mode} | {r.updates} | {r.lost} | {r.per_second:.0f} "
@@ -322,14 +316,8 @@ def table(results: Sequence[Result]) -> str:
 
 
 def machine() -> str:
-    cpus = os.cpu_count() or 0
-    model = ""
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    return f"{cpus} CPUs {model}, Python {sys.version.split()[0]}"
+    hw = hardware(ROOT)
+    return f"{hw['cores']} CPUs {hw['cpu']}, Python {hw['python']}, commit {hw['commit']}"
 
 
 async def main_async(args: argparse.Namespace) -> None:
@@ -340,7 +328,7 @@ async def main_async(args: argparse.Namespace) -> None:
             continue
         results.extend(await run_backend(backend, args))
     print(table(results))
-    print(f"\n{machine()}; {time.strftime('%Y-%m-%d')}")
+    print(f"\n{machine()}; {time.strftime('%Y-%m-%d')}; {PERCENTILES}")
 
 
 async def _postgres_up() -> bool:

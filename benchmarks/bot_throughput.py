@@ -33,19 +33,18 @@ import signal
 import sys
 import tempfile
 import time
-import uuid
 from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks.databases import empty_database, postgres_up
 from benchmarks.measure import PERCENTILES, hardware, percentile
 from bot.emulator import FakeUser, TelegramEmulator
 from bot.emulator.recorder import Call, CallLog
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = ROOT / "articles"
-POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432/test"
 START_UP_S = 120.0
 DRAIN_S = 30.0
 
@@ -181,30 +180,6 @@ class Telegram:
 
 
 @contextlib.asynccontextmanager
-async def database(backend: str, folder: Path) -> AsyncIterator[str]:
-    """A fresh, empty database URL for the bot (it migrates it at start-up)."""
-    if backend == "sqlite":
-        yield f"sqlite+aiosqlite:///{folder / 'bench.sqlite3'}"
-        return
-    import asyncpg
-
-    name = f"faqbot_bench_{uuid.uuid4().hex[:8]}"
-    connection = await asyncpg.connect(POSTGRES_SERVER)
-    try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-    try:
-        yield f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        connection = await asyncpg.connect(POSTGRES_SERVER)
-        try:
-            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await connection.close()
-
-
-@contextlib.asynccontextmanager
 async def bot_process(telegram: Telegram, url: str, log: Path) -> AsyncIterator[None]:
     """``python -m bot`` against the emulator, until the block ends (then SIGTERM)."""
     env = {
@@ -267,7 +242,7 @@ async def run_backend(backend: str, args: argparse.Namespace) -> list[Result]:
     results = []
     with tempfile.TemporaryDirectory(prefix="faqbot-bench-") as tmp:
         folder = Path(tmp)
-        async with database(backend, folder) as url:
+        async with empty_database(backend, folder) as url:
             telegram = Telegram()
             async with telegram.emulator:
                 log = folder / "bot.log"
@@ -323,22 +298,12 @@ def machine() -> str:
 async def main_async(args: argparse.Namespace) -> None:
     results: list[Result] = []
     for backend in args.backends:
-        if backend == "postgresql" and not await _postgres_up():
+        if backend == "postgresql" and not await postgres_up():
             print("postgresql: not running at 127.0.0.1:5432, skipped", file=sys.stderr)
             continue
         results.extend(await run_backend(backend, args))
     print(table(results))
     print(f"\n{machine()}; {time.strftime('%Y-%m-%d')}; {PERCENTILES}")
-
-
-async def _postgres_up() -> bool:
-    try:
-        _, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", 5432), 2)
-    except (OSError, TimeoutError):
-        return False
-    writer.close()
-    await writer.wait_closed()
-    return True
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -18,7 +18,7 @@ to the moment the bot's reply arrives; *bot* from the moment the bot fetched the
 Telegram's queue. *handler* is aiogram's own log line ("Update id=... is handled. Duration N
 ms"): from the start of the update's processing to its end, reply sent. Questions are ones
 the demo KB answers or clarifies (one message each), so every update gets exactly one reply;
-*lost* counts updates without a reply.
+*lost* counts updates without a reply. Percentiles are nearest-rank (``benchmarks/measure.py``).
 """
 
 from __future__ import annotations
@@ -26,26 +26,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import os
 import random
-import re
-import signal
 import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks.bot_process import bot_process, handled_durations
 from benchmarks.databases import empty_database, postgres_up
 from benchmarks.measure import PERCENTILES, hardware, percentile
 from bot.emulator import FakeUser, TelegramEmulator
 from bot.emulator.recorder import Call, CallLog
 
 ROOT = Path(__file__).resolve().parents[1]
-ARTICLES = ROOT / "articles"
-START_UP_S = 120.0
 DRAIN_S = 30.0
 
 # Answered or clarified by the demo KB: one reply message each.
@@ -63,7 +59,6 @@ QUESTIONS = (
     "заправка",
     "документы",
 )
-_HANDLED = re.compile(r"Update id=(\d+) is handled\. Duration (\d+) ms")
 
 
 class TimedCallLog(CallLog):
@@ -179,37 +174,6 @@ class Telegram:
         return result
 
 
-@contextlib.asynccontextmanager
-async def bot_process(telegram: Telegram, url: str, log: Path) -> AsyncIterator[None]:
-    """``python -m bot`` against the emulator, until the block ends (then SIGTERM)."""
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": os.environ.get("HOME", str(log.parent)),
-        "BOT_TOKEN": telegram.emulator.token,
-        "BOT_API_URL": telegram.emulator.base_url,
-        "DATABASE_URL": url,
-        "ARTICLES_DIR": str(ARTICLES),
-        "RATE_LIMIT_PER_MINUTE": "1000000",
-    }
-    with log.open("wb") as output:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", cwd=log.parent, env=env, stdout=output, stderr=output
-        )
-        try:
-            await telegram.emulator.wait_until_polling(timeout=START_UP_S)
-            yield
-        finally:
-            if process.returncode is None:
-                process.send_signal(signal.SIGTERM)
-            await asyncio.wait_for(process.wait(), 30)
-
-
-def handled_durations(log: Path) -> dict[int, int]:
-    """aiogram's "Update id=N is handled. Duration D ms" lines from the bot's log."""
-    text = log.read_text(encoding="utf-8", errors="replace")
-    return {int(update): int(ms) for update, ms in _HANDLED.findall(text)}
-
-
 async def closed_loop(telegram: Telegram, customers: int, questions: int, seed: int) -> None:
     rng = random.Random(seed)
     users = [telegram.emulator.new_user(f"Клиент {n}") for n in range(customers)]
@@ -246,7 +210,7 @@ async def run_backend(backend: str, args: argparse.Namespace) -> list[Result]:
             telegram = Telegram()
             async with telegram.emulator:
                 log = folder / "bot.log"
-                async with bot_process(telegram, url, log):
+                async with bot_process(telegram.emulator, url, log):
                     warm = telegram.emulator.new_user("Разогрев")
                     for question in QUESTIONS:
                         telegram.ask(warm, question)

@@ -1,9 +1,9 @@
 """The one README writer: a benchmark's figures go between its pair of markers, nothing else moves.
 
 Each benchmark owns one section of the top-level README, named by its markers
-(``<!-- benchmarks:start -->`` ... ``<!-- benchmarks:end -->``,
-``<!-- desk-reliability:start -->`` ...). ``replace_section`` is pure: it swaps what lies
-between the two markers and leaves every other byte alone; ``write_readme`` is its file wrapper.
+(``<!-- benchmarks:start -->`` ... ``<!-- benchmarks:end -->``, likewise ``bot-throughput``
+and ``desk-reliability``). ``replace_section`` is pure: it swaps what lies between the two
+markers and leaves every other byte alone; ``write_readme`` is its file wrapper.
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ class Section:
 
 BENCHMARKS = Section("benchmarks", "Benchmarks")
 """Answer quality and speed: ``python -m benchmarks``."""
+BOT_THROUGHPUT = Section("bot-throughput", "Bot throughput")
+"""Updates/s and latency, the bot as its own process: ``python -m benchmarks.bot_throughput``."""
 DESK_RELIABILITY = Section("desk-reliability", "Agents' desk reliability")
 """The desk under a burst and restarts: ``python -m benchmarks.desk_reliability``."""
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from bot.emulator import TelegramEmulator
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ARTICLES = ROOT / "articles"
 START_UP_S = 120.0
 _HANDLED = re.compile(r"Update id=(\d+) is handled\. Duration (\d+) ms")

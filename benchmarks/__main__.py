@@ -17,6 +17,8 @@ from datetime import date
 from typing import Any
 
 from benchmarks import quality, report, speed
+from benchmarks.measure import hardware
+from benchmarks.readme import BENCHMARKS, write_readme
 
 RESULTS = speed.ROOT / "benchmarks" / "results" / "latest.json"
 README = speed.ROOT / "README.md"
@@ -42,7 +44,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     results: dict[str, Any] = {
         "date": date.today().isoformat(),
         "quick": args.quick,
-        "hardware": report.hardware(speed.ROOT),
+        "hardware": hardware(speed.ROOT),
     }
 
     print("Answer quality on the dev sets...", flush=True)
@@ -65,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"Raw figures: {RESULTS.relative_to(speed.ROOT)}")
     if args.write_readme:
-        report.write_readme(README, report.section(results))
+        write_readme(README, report.section(results), BENCHMARKS)
         print(f"Tables written into {README.relative_to(speed.ROOT)}.")
 
 

@@ -1,73 +1,18 @@
-"""Benchmark results as Markdown tables, and the README section they live in.
+"""Answer quality and speed as Markdown tables: the README section of ``python -m benchmarks``.
 
-``replace_section`` is pure: it swaps what lies between the two markers and leaves every other
-byte of the README alone; ``write_readme`` is its file wrapper.
+Written into the README by :mod:`benchmarks.readme`, the writer every benchmark shares.
 """
 
 from __future__ import annotations
 
-import os
-import platform
-import subprocess
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
+from benchmarks.measure import PERCENTILES
 from benchmarks.quality import ANSWERED, CLEAN, NOISE_TARGET, NOISY
 from benchmarks.speed import LABELS, checks
 
-START = "<!-- benchmarks:start -->"
-END = "<!-- benchmarks:end -->"
 ENGINE_NAMES = {"ours": "ours", "bm25": "BM25 Snowball", "tfidf": "TF-IDF lemmas"}
-
-
-class MarkersError(ValueError):
-    """The README has one marker without the other, or them in the wrong order."""
-
-    def __init__(self, path: str) -> None:
-        super().__init__(path)
-        self.path = path
-
-    def __str__(self) -> str:
-        return (
-            f"{self.path}: found only one of {START} / {END}, or the end before the start; "
-            "put both back (start first) or remove both to let the section be appended"
-        )
-
-
-def hardware(root: Path | None = None) -> dict[str, str | int | None]:
-    """The CPU model, core count, Python version, OS and the commit the figures are about."""
-    cpu = None
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    commit = None
-    try:
-        cwd = root or Path(__file__).resolve().parents[1]
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=cwd, capture_output=True, text=True
-        )
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=cwd,
-            capture_output=True,
-            text=True,
-        )
-        if head.returncode == 0:
-            commit = head.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
-    except OSError:
-        pass
-    return {
-        "cpu": cpu or platform.processor() or "unknown CPU",
-        "cores": os.cpu_count(),
-        "python": platform.python_version(),
-        "system": f"{platform.system()} {platform.release()}",
-        "commit": commit,
-    }
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
@@ -262,7 +207,7 @@ def speed_tables(speed: Mapping[str, Any]) -> str:
             "real RUTUBE ones (about 2/7 from the noisy copy), each timed alone from raw text to "
             "the result after a warm-up, one process per engine and size. Ours includes "
             "analysis, typo repair and the decision. rank_bm25 scores every article in Python, "
-            f"so it is asked fewer questions (KB size → questions: {caps}).\n",
+            f"so it is asked fewer questions (KB size → questions: {caps}); {PERCENTILES}.\n",
             speed_table(speed),
             "",
             targets_table(speed),
@@ -283,44 +228,3 @@ def section(results: Mapping[str, Any]) -> str:
     if "speed" in results:
         parts += ["", speed_tables(results["speed"])]
     return "\n".join(parts)
-
-
-def replace_section(readme: str, body: str) -> str:
-    """``readme`` with ``body`` between the markers; appends a "## Benchmarks" section with the
-    markers when it has none. Nothing outside the markers changes.
-
-    >>> replace_section("# x\\n<!-- benchmarks:start -->\\nold\\n<!-- benchmarks:end -->\\nend\\n",
-    ...                 "new")
-    '# x\\n<!-- benchmarks:start -->\\nnew\\n<!-- benchmarks:end -->\\nend\\n'
-
-    :raises MarkersError: only one marker is present, or the end comes first
-    """
-    start, end = readme.find(START), readme.find(END)
-    if start == -1 and end == -1:
-        gap = (
-            ""
-            if not readme or readme.endswith("\n\n")
-            else "\n"
-            if readme.endswith("\n")
-            else "\n\n"
-        )
-        return f"{readme}{gap}## Benchmarks\n\n{START}\n{body}\n{END}\n"
-    if start == -1 or end == -1 or end < start:
-        raise MarkersError("README")
-    return f"{readme[: start + len(START)]}\n{body}\n{readme[end:]}"
-
-
-def write_readme(path: Path, body: str) -> None:
-    """Write ``body`` into the README at ``path`` between the markers (see
-    :func:`replace_section`)."""
-    # newline="": read and write the bytes as they are, so CRLF files stay CRLF outside the section.
-    text = ""
-    if path.exists():
-        with path.open(encoding="utf-8", newline="") as handle:
-            text = handle.read()
-    try:
-        updated = replace_section(text, body)
-    except MarkersError:
-        raise MarkersError(str(path)) from None
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        handle.write(updated)

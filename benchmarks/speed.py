@@ -31,6 +31,7 @@ import psutil
 from benchmarks import synthetic
 from benchmarks.baselines import LemmaTfidf, SnowballBM25
 from benchmarks.datasets import SHARED
+from benchmarks.measure import percentile
 from bot.evaluation import read_cases
 from bot.policy import decide
 from kb import load_folder
@@ -85,16 +86,6 @@ def questions(count: int) -> list[str]:
     """``count`` real customer questions, about 2/7 of them from the noisy copy."""
     clean = [c.question for c in read_cases(QUESTIONS)][: count - round(count * NOISY_SHARE)]
     return clean + [c.question for c in read_cases(NOISY_QUESTIONS)][: count - len(clean)]
-
-
-def percentile(values: Sequence[float], share: float) -> float:
-    """Nearest-rank percentile: the smallest value with ``share`` of the values at or below it.
-
-    >>> percentile([5, 1, 4, 2, 3], 0.5), percentile(range(1, 101), 0.99)
-    (3, 99)
-    """
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
 def peak_rss() -> int:

@@ -33,15 +33,15 @@ from aiohttp import web
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.telegram_emulator import (
+from bot.emulator import (
     MarkupError,
     TelegramEmulator,
     parse_html,
     parse_markdown_v2,
     utf16_len,
 )
-from tests.telegram_emulator import fixtures as emulator_fixtures
-from tests.telegram_emulator.fixtures import LocalSession, make_bot, polling
+from bot.emulator.client import LocalSession, make_bot, polling
+from tests import emulator_fixtures
 
 telegram = emulator_fixtures.telegram
 telegram_bot = emulator_fixtures.telegram_bot

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from benchmarks.desk_reliability import main_async, table
+from benchmarks.desk.cli import main_async
+from benchmarks.desk.report import table
 
 
 async def test_a_tiny_run_loses_duplicates_and_reorders_nothing() -> None:

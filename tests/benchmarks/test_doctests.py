@@ -7,10 +7,10 @@ from types import ModuleType
 
 import pytest
 
-from benchmarks import baselines, quality, report, speed, synthetic
+from benchmarks import baselines, measure, quality, readme, report, synthetic
 
 
-@pytest.mark.parametrize("module", [baselines, quality, report, speed, synthetic])
+@pytest.mark.parametrize("module", [baselines, measure, quality, readme, report, synthetic])
 def test_docstring_examples(module: ModuleType) -> None:
     failed, tried = doctest.testmod(module)
     assert tried and not failed

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,10 @@ import pytest
 import pytest_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.emulator import TelegramEmulator
+from bot.emulator.client import LocalSession
+from bot.emulator.driver import Chat
+from bot.emulator.state import JSON
 from bot.serving import Answers, Database, Services
 from bot.settings import Settings
 from bot.telegram import App, build_app
@@ -28,10 +32,7 @@ from bot.tickets import utc_now
 from kb import load_folder
 from kb.index import Index
 from tests.bot.db.fixtures import ScratchDatabase
-from tests.telegram_emulator import FakeUser, TelegramEmulator
-from tests.telegram_emulator.fixtures import LocalSession
-from tests.telegram_emulator.fixtures import telegram as telegram_fixture  # noqa: F401
-from tests.telegram_emulator.state import JSON
+from tests.emulator_fixtures import telegram as telegram_fixture  # noqa: F401
 
 ARTICLES = Path(__file__).resolve().parents[2] / "articles"
 WORKING_HOURS = datetime(2025, 1, 15, 9, 0, tzinfo=UTC)  # Wednesday, 12:00 in Moscow
@@ -118,45 +119,6 @@ def _api(telegram: TelegramEmulator) -> Any:
     from aiogram.client.telegram import TelegramAPIServer
 
     return TelegramAPIServer.from_base(telegram.base_url)
-
-
-@dataclass
-class Chat:
-    """One customer talking to the running bot: what they do, and what the bot answers."""
-
-    telegram: TelegramEmulator
-    user: FakeUser
-    sent: list[JSON] = field(default_factory=list)
-
-    async def say(self, text: str) -> JSON:
-        """Send ``text``; the bot's next message in this chat."""
-        self.sent.append(self.telegram.send_text(self.user, self.user.private_chat, text))
-        return await self.reply()
-
-    async def reply(self, timeout: float = 5.0) -> JSON:
-        return await self.telegram.next_bot_message(self.user.private_chat, timeout=timeout)
-
-    async def press(
-        self, message: JSON, *, text: str | None = None, data: str | None = None
-    ) -> JSON:
-        """Press a button of ``message``; the bot's next message."""
-        self.click(message, text=text, data=data)
-        return await self.reply()
-
-    def click(self, message: JSON, *, text: str | None = None, data: str | None = None) -> JSON:
-        return self.telegram.press_button(message, data, text=text)
-
-    async def callback_answer(self, query: JSON) -> JSON:
-        call = await self.telegram.wait_for(
-            "answerCallbackQuery", lambda c: c.params.get("callback_query_id") == query["id"]
-        )
-        return call.params
-
-
-def buttons(message: JSON) -> list[str]:
-    """The texts of a message's inline buttons, row by row."""
-    rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
-    return [button["text"] for row in rows for button in row]
 
 
 @pytest_asyncio.fixture

@@ -1,4 +1,5 @@
-"""The bot with an agents' desk: a forum supergroup, agents, and a customer who files a ticket."""
+"""The bot with an agents' desk: a forum supergroup and its agents (a customer files a ticket
+with ``bot.emulator.driver.file_ticket``)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,12 @@ from typing import Any
 
 import pytest_asyncio
 
+from bot.emulator import FakeChat, FakeUser, TelegramEmulator
+from bot.emulator.state import JSON
 from bot.serving import Answers
 from bot.telegram import App
 from tests.bot.db.fixtures import ScratchDatabase
-from tests.telegram.conftest import Chat, Clock, buttons, running
-from tests.telegram_emulator import FakeChat, FakeUser, TelegramEmulator
-from tests.telegram_emulator.state import JSON
+from tests.telegram.conftest import Clock, running
 
 
 @dataclass
@@ -40,20 +41,6 @@ class Desk:
 
     def say(self, agent: FakeUser, topic: int, text: str, **kwargs: Any) -> JSON:
         return self.telegram.send_text(agent, self.chat, text, topic=topic, **kwargs)
-
-
-async def file_ticket(chat: Chat, question: str = "рецепт борща") -> JSON:
-    """The customer goes through the form with the defaults; the bot's «создана» message."""
-    step = await chat.say(question)
-    step = await chat.press(step, text="Оставить как есть")
-    for _ in range(5):
-        step = await chat.press(step, text=buttons(step)[0])
-    step = await chat.say("Пропустить")
-    step = await chat.press(step, text="🔴 Срочно, прямо сейчас")
-    step = await chat.press(step, text="Неудобно, но терпимо")
-    created = await chat.press(step, text="Отправить")
-    assert "создана" in created["text"], created["text"]
-    return created
 
 
 @pytest_asyncio.fixture

@@ -9,15 +9,16 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.db.models import Ticket, TicketMessage
+from bot.emulator import TelegramEmulator
+from bot.emulator.driver import Chat, buttons, file_ticket
 from bot.serving import Answers
 from bot.telegram import App
 from bot.tickets import MessageDirection, TicketStatus
 from kb import load_folder
 from kb.index import Index
 from tests.bot.db.fixtures import ScratchDatabase
-from tests.telegram.conftest import ARTICLES, Chat, Clock, buttons, rows, running
-from tests.telegram.desk_fixtures import Desk, eventually, file_ticket
-from tests.telegram_emulator import TelegramEmulator
+from tests.telegram.conftest import ARTICLES, Clock, rows, running
+from tests.telegram.desk_fixtures import Desk, eventually
 
 
 async def test_the_whole_story(

@@ -7,14 +7,15 @@ import asyncio
 from sqlalchemy import select
 
 from bot.db.models import Ticket, TicketMessage
+from bot.emulator import TelegramEmulator
+from bot.emulator.client import LocalSession
+from bot.emulator.driver import Chat, file_ticket
 from bot.serving import Answers
 from bot.telegram import App, build_app
 from bot.tickets import MessageDirection
 from tests.bot.db.fixtures import ScratchDatabase
-from tests.telegram.conftest import Chat, Clock, make_settings, rows, running, with_services
-from tests.telegram.desk_fixtures import Desk, eventually, file_ticket
-from tests.telegram_emulator import TelegramEmulator
-from tests.telegram_emulator.fixtures import LocalSession
+from tests.telegram.conftest import Clock, make_settings, rows, running, with_services
+from tests.telegram.desk_fixtures import Desk, eventually
 
 BURST = 50
 

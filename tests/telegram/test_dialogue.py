@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 
 from bot.db.models import Attempt, AttemptDecision, Vote
+from bot.emulator import TelegramEmulator
+from bot.emulator.driver import Chat, buttons
 from bot.serving import Answers
 from bot.telegram import App
 from kb import load_folder
 from kb.index import Index
 from tests.bot.db.fixtures import ScratchDatabase
-from tests.telegram.conftest import Chat, Clock, buttons, rows, running, sent_params
-from tests.telegram_emulator import TelegramEmulator
+from tests.telegram.conftest import Clock, rows, running, sent_params
 
 ANSWER_BUTTONS = ["👍 Помогло", "👎 Не помогло", "Связаться с оператором"]
 

@@ -17,14 +17,15 @@ from typing import Any
 
 import pytest
 
+from bot.emulator import TelegramEmulator
+from bot.emulator.driver import Chat
 from bot.serving import Answers
 from bot.serving.reload import Reloaded, Reloader
 from bot.telegram.middlewares import PinAnswersMiddleware
 from kb import load_folder
 from kb.index import Index
 from tests.bot.db.fixtures import ScratchDatabase
-from tests.telegram.conftest import ARTICLES, Chat, Clock, running
-from tests.telegram_emulator import TelegramEmulator
+from tests.telegram.conftest import ARTICLES, Clock, running
 
 TIMEOUT_S = 15.0  # a reload takes about a second; the bound only ends a broken test
 

@@ -9,13 +9,14 @@ import logging
 import pytest
 from sqlalchemy import text
 
+from bot.emulator import TelegramEmulator
+from bot.emulator.driver import Chat
+from bot.emulator.state import JSON
 from bot.serving import Answers
 from bot.serving.rate_limit import MemoryRateLimiter
 from bot.telegram import App
 from tests.bot.db.fixtures import ScratchDatabase
-from tests.telegram.conftest import Chat, Clock, running
-from tests.telegram_emulator import TelegramEmulator
-from tests.telegram_emulator.state import JSON
+from tests.telegram.conftest import Clock, running
 
 OUTDATED = "Эта кнопка уже не действует. Напишите, пожалуйста, вопрос ещё раз."
 

@@ -13,10 +13,11 @@ from typing import Any
 
 import pytest
 
+from bot.emulator import TelegramEmulator
+from bot.emulator.driver import Chat
 from bot.settings import Settings
 from bot.startup import StartupError, serve_bot
-from tests.telegram.conftest import ARTICLES, Chat
-from tests.telegram_emulator import TelegramEmulator
+from tests.telegram.conftest import ARTICLES
 
 FAQBOT = str(Path(sys.executable).with_name("faqbot"))
 START_UP_S = 60  # imports, migrations and the index: a few seconds, more on a busy machine

@@ -22,6 +22,9 @@ from sqlalchemy import select
 from bot.agents.roles import AgentRole, Roster
 from bot.db import repo
 from bot.db.models import SlaNotice, Ticket
+from bot.emulator import FakeChat, FakeUser, TelegramEmulator
+from bot.emulator.client import make_bot
+from bot.emulator.state import JSON
 from bot.serving.database import Database
 from bot.serving.service_levels import ServiceLevels
 from bot.telegram.agents.chat import topic_link
@@ -30,9 +33,6 @@ from bot.texts import Texts
 from bot.tickets import Priority, TicketDraft
 from tests.bot.db.fixtures import ScratchDatabase
 from tests.telegram.conftest import Clock
-from tests.telegram_emulator import FakeChat, FakeUser, TelegramEmulator
-from tests.telegram_emulator.fixtures import make_bot
-from tests.telegram_emulator.state import JSON
 
 REMIND = timedelta(minutes=15)
 SUBJECT = "Код <из> SMS & не приходит"

@@ -15,6 +15,9 @@ from aiogram.enums import ParseMode
 from bot.agents.roles import AgentRole, Roster
 from bot.db import repo
 from bot.db.models import AttemptDecision
+from bot.emulator import FakeChat, FakeUser, TelegramEmulator
+from bot.emulator.client import make_bot, polling
+from bot.emulator.state import JSON
 from bot.serving.database import Database
 from bot.serving.service_levels import ServiceLevels
 from bot.telegram.agents.access import Gate
@@ -23,9 +26,6 @@ from bot.texts import Texts
 from bot.tickets import MessageDirection, TicketDraft
 from tests.bot.db.fixtures import ScratchDatabase
 from tests.telegram.conftest import WORKING_HOURS, Clock
-from tests.telegram_emulator import FakeChat, FakeUser, TelegramEmulator
-from tests.telegram_emulator.fixtures import make_bot, polling
-from tests.telegram_emulator.state import JSON
 
 
 @dataclass

@@ -12,12 +12,13 @@ from aiogram.fsm.storage.redis import RedisStorage
 from redis.asyncio import Redis
 
 from bot.db.models import FsmRecord, Ticket
+from bot.emulator import TelegramEmulator
+from bot.emulator.driver import Chat, buttons
 from bot.serving import Answers, Database
 from bot.telegram import SqlStorage
 from bot.telegram.states import TicketForm
 from tests.bot.db.fixtures import ScratchDatabase
-from tests.telegram.conftest import Chat, Clock, buttons, rows, running
-from tests.telegram_emulator import TelegramEmulator
+from tests.telegram.conftest import Clock, rows, running
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 KEY = StorageKey(bot_id=123456, chat_id=1001, user_id=1001)

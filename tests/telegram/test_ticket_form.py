@@ -6,13 +6,14 @@ from __future__ import annotations
 import pytest
 
 from bot.db.models import Ticket
+from bot.emulator import TelegramEmulator
+from bot.emulator.driver import Chat, buttons
+from bot.emulator.state import JSON
 from bot.serving import Answers
 from bot.telegram import App
 from bot.tickets import Impact, Priority, TicketStatus, Urgency
 from tests.bot.db.fixtures import ScratchDatabase
-from tests.telegram.conftest import NIGHT, Chat, Clock, buttons, rows, running, sent_params
-from tests.telegram_emulator import TelegramEmulator
-from tests.telegram_emulator.state import JSON
+from tests.telegram.conftest import NIGHT, Clock, rows, running, sent_params
 
 
 async def _start_form(chat: Chat, question: str = "как завершить поездку") -> JSON:

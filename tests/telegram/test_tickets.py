@@ -6,11 +6,12 @@ from datetime import timedelta
 
 from bot.db.models import Ticket, TicketMessage
 from bot.db.repo import get_ticket_by_number, resolve
+from bot.emulator import TelegramEmulator
+from bot.emulator.driver import Chat, buttons
 from bot.telegram import App, ask_csat
 from bot.tickets import MessageDirection, TicketStatus
 from tests.bot.db.fixtures import ScratchDatabase
-from tests.telegram.conftest import Chat, Clock, buttons, rows
-from tests.telegram_emulator import TelegramEmulator
+from tests.telegram.conftest import Clock, rows
 
 
 async def _file_ticket(chat: Chat, question: str = "рецепт борща") -> None:

@@ -6,12 +6,13 @@ import aiohttp
 import pytest
 from aiogram.client.telegram import TelegramAPIServer
 
+from bot.emulator import TelegramEmulator
+from bot.emulator.client import LocalSession
+from bot.emulator.driver import Chat
 from bot.serving import Answers
 from bot.telegram import build_app
 from tests.bot.db.fixtures import ScratchDatabase
-from tests.telegram.conftest import Chat, Clock, make_settings, with_services
-from tests.telegram_emulator import TelegramEmulator
-from tests.telegram_emulator.fixtures import LocalSession
+from tests.telegram.conftest import Clock, make_settings, with_services
 
 SECRET = "s3cret_Token-1"
 HEADER = "X-Telegram-Bot-Api-Secret-Token"

@@ -1,4 +1,8 @@
-"""A local Telegram Bot API emulator for end-to-end tests of the bot (see README.md)."""
+"""A local stand-in for Telegram's Bot API over real HTTP (see README.md).
+
+The tests, the benchmarks and a developer's local tries run the real bot against it; it needs
+nothing from them (``client`` points an aiogram Bot at it, ``driver`` plays a customer).
+"""
 
 from __future__ import annotations
 

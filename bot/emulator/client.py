@@ -1,7 +1,7 @@
-"""aiogram glue for tests: a Bot pointed at the emulator, polling in a block, pytest fixtures.
+"""aiogram's side of the emulator: a Bot pointed at it, and a Dispatcher polling it in a block.
 
-Wire the fixtures into ``tests/conftest.py`` with
-``from tests.telegram_emulator.fixtures import telegram, telegram_bot  # noqa: F401``.
+The tests, the benchmarks and a developer's local tries all use these; the pytest fixtures
+built on them stay in ``tests/emulator_fixtures.py`` so that nothing here needs pytest.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest_asyncio
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
@@ -60,24 +59,3 @@ async def polling(
         if not task.done():
             await dp.stop_polling()
         await task
-
-
-@pytest_asyncio.fixture
-async def telegram() -> AsyncIterator[TelegramEmulator]:
-    """The emulator, listening on 127.0.0.1; stopped after the test.
-
-    Fails the test if the emulator itself crashed on a call (it answered 500 then).
-    """
-    async with TelegramEmulator() as emulator:
-        yield emulator
-    assert not emulator.internal_errors, f"emulator bugs: {emulator.internal_errors!r}"
-
-
-@pytest_asyncio.fixture
-async def telegram_bot(telegram: TelegramEmulator) -> AsyncIterator[Bot]:
-    """An aiogram Bot using the ``telegram`` emulator; its HTTP session is closed after."""
-    bot = make_bot(telegram)
-    try:
-        yield bot
-    finally:
-        await bot.session.close()

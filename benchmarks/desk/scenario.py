@@ -1,0 +1,268 @@
+"""The benchmark's story: tickets filed, a burst, a burst with restarts and replies, a baseline.
+
+``Run`` plays the customers and agents against one database; ``run_backend`` makes that
+database, runs the phases in order and returns their :class:`~benchmarks.desk.statistics.Result`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import random
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from benchmarks.databases import Scratch, migrated_database
+from benchmarks.desk.harness import BotProcess, Problems, owned_task_factory
+from benchmarks.desk.messages import (
+    DeskLog,
+    agent_text,
+    customer_text,
+    stored_texts,
+)
+from benchmarks.desk.statistics import Flow, Phase, Result, tally
+from bot.db.models import Customer, Ticket, TicketMessage
+from bot.emulator import FakeChat, FakeUser, TelegramEmulator
+from bot.emulator.client import make_bot
+from bot.emulator.driver import Chat, file_ticket
+from bot.serving import Answers
+from bot.settings import Settings
+from bot.tickets import MessageDirection
+
+PATIENCE_S = 30.0  # a phase ends this long after the last delivery, whatever is left
+STALE_AFTER_S = 60.0  # the relay's default: a dead worker's claim is taken over after it
+
+
+class Run:
+    """One backend's run: the emulator, the customers and agents, the bot's "processes"."""
+
+    def __init__(self, args: argparse.Namespace, scratch: Scratch, answers: Answers) -> None:
+        self.args = args
+        self.scratch = scratch
+        self.answers = answers
+        self.rng = random.Random(args.seed)
+        self.emulator = TelegramEmulator()
+        self.desk: FakeChat = self.emulator.new_supergroup("Поддержка: агенты", is_forum=True)
+        self.log = DeskLog(self.desk.id)
+        self.emulator.log = self.log
+        self.customers: list[FakeUser] = []
+        self.topic_of: dict[int, int] = {}  # customer index -> thread id
+        self.process: BotProcess | None = None
+
+    def settings(self) -> Settings:
+        return Settings(
+            _env_file=None,
+            bot_token=self.emulator.token,
+            bot_api_url=self.emulator.base_url,
+            database_url=self.scratch.url,
+            redis_url=None,
+            rate_limit_per_minute=10**9,
+            agents_chat_id=self.desk.id,
+            reload_articles=False,
+        )
+
+    def start_bot(self) -> None:
+        from aiogram.client.telegram import TelegramAPIServer
+
+        api = TelegramAPIServer.from_base(self.emulator.base_url)
+        self.process = BotProcess(self.scratch, self.settings(), self.answers, api)
+
+    async def file_tickets(self, reader: AsyncEngine) -> float:
+        started = time.time()
+        self.customers = [self.emulator.new_user(f"Клиент {n}") for n in range(self.args.customers)]
+        await asyncio.gather(*(file_ticket(Chat(self.emulator, user)) for user in self.customers))
+        index = {user.id: n for n, user in enumerate(self.customers)}
+        deadline = time.time() + 60
+        while True:
+            async with reader.connect() as connection:
+                rows = (
+                    await connection.execute(
+                        select(Customer.telegram_id, Ticket.topic_id).join(
+                            Ticket, Ticket.customer_id == Customer.id
+                        )
+                    )
+                ).all()
+            if len(rows) >= len(self.customers) and all(topic for _, topic in rows):
+                break
+            if time.time() > deadline:
+                raise TimeoutError(f"tickets without a topic after 60 s: {rows}")
+            await asyncio.sleep(0.1)
+        self.topic_of = {index[customer]: topic for customer, topic in rows if topic is not None}
+        return time.time() - started
+
+    async def burst(self, first: int, sent: dict[tuple[int, int], float]) -> None:
+        async def customer(n: int, user: FakeUser) -> None:
+            for i in range(first, first + self.args.messages):
+                sent[(n, i)] = time.time()
+                self.emulator.send_text(user, user.private_chat, customer_text(n, i))
+                await asyncio.sleep(0)  # let the others in: all customers type at once
+
+        await asyncio.gather(*(customer(n, user) for n, user in enumerate(self.customers)))
+
+    async def answer(self, window: float, sent: dict[tuple[int, int], float]) -> None:
+        agents = [self.emulator.new_user(name) for name in ("Ольга", "Иван", "Мария")]
+        plan = sorted(
+            (self.rng.uniform(0, window), n, r)
+            for n in range(len(self.customers))
+            for r in range(self.args.replies)
+        )
+        per_topic: Counter[int] = Counter()
+        started = time.time()
+        for at, n, _ in plan:
+            await asyncio.sleep(max(0.0, started + at - time.time()))
+            r = per_topic[n]  # numbered in the order sent, whatever the random times
+            per_topic[n] += 1
+            sent[(n, r)] = time.time()
+            agent = agents[n % len(agents)]
+            self.emulator.send_text(agent, self.desk, agent_text(n, r), topic=self.topic_of[n])
+
+    async def restart(self, window: float, phase: Phase) -> None:
+        kinds = ["stop"] * self.args.restarts + ["kill"] * self.args.kills
+        moments = sorted(self.rng.uniform(0.05, 0.95) * window for _ in kinds)
+        self.rng.shuffle(kinds)
+        started = time.time()
+        for moment, kind in zip(moments, kinds, strict=True):
+            await asyncio.sleep(max(0.0, started + moment - time.time()))
+            assert self.process is not None
+            if kind == "stop":
+                phase.cancelled_handlers += await self.process.stop()
+                phase.stops += 1
+            else:
+                phase.cancelled_handlers += await self.process.kill()
+                phase.kills += 1
+            await asyncio.sleep(self.rng.uniform(0.1, 0.5))  # the process comes back up
+            self.start_bot()
+
+    async def settle(self, expected: int, reader: AsyncEngine, patience: float) -> None:
+        """Until every sent text arrived; or until nothing is left anywhere (Telegram's
+        queue, the bot's handlers, undelivered rows) for a second; or, whatever is left,
+        ``patience`` seconds after the last delivery."""
+        calm_since: float | None = None
+        while True:
+            await asyncio.sleep(0.1)
+            arrived = len(self.log.to_topics) + len(self.log.to_customers)
+            if arrived >= expected:
+                await asyncio.sleep(0.5)  # room for a duplicate to show up, were there one
+                return
+            now = time.time()
+            if now - self.log.last_delivery > patience:
+                return
+            assert self.process is not None
+            busy = bool(self.emulator.queue.pending_count or self.process.handling())
+            if not busy:
+                async with reader.connect() as connection:
+                    busy = bool(
+                        await connection.scalar(
+                            select(func.count())
+                            .select_from(TicketMessage)
+                            .where(
+                                TicketMessage.delivered.is_(False),
+                                TicketMessage.failed.is_(False),
+                                TicketMessage.direction != MessageDirection.INTERNAL,
+                            )
+                        )
+                    )
+            if busy:
+                calm_since = None
+            elif calm_since is None:
+                calm_since = now
+            elif now - calm_since > 1.0:
+                return
+
+    async def baseline(self) -> float:
+        """Plain sendMessage into the topics, one after another: messages per second."""
+        bot = make_bot(self.emulator)
+        total = len(self.customers) * self.args.messages
+        topics = [self.topic_of[n] for n in range(len(self.customers))]
+        try:
+            started = time.time()
+            for i in range(total):
+                topic = topics[i % len(topics)]
+                await bot.send_message(self.desk.id, f"базовая линия {i}", message_thread_id=topic)
+            return float(total / (time.time() - started))
+        finally:
+            await bot.session.close()
+
+
+async def run_backend(backend: str, args: argparse.Namespace, answers: Answers) -> Result:
+    problems = Problems()
+    for name in ("bot", "aiogram"):
+        logging.getLogger(name).addHandler(problems)
+    try:
+        with tempfile.TemporaryDirectory(prefix="faqbot-desk-") as folder:
+            async with migrated_database(backend, Path(folder)) as scratch:
+                return await _run(backend, args, answers, scratch, problems)
+    finally:
+        for name in ("bot", "aiogram"):
+            logging.getLogger(name).removeHandler(problems)
+
+
+async def _run(
+    backend: str, args: argparse.Namespace, answers: Answers, scratch: Scratch, problems: Problems
+) -> Result:
+    asyncio.get_running_loop().set_task_factory(owned_task_factory)
+    run = Run(args, scratch, answers)
+    reader = scratch.reader()
+    async with run.emulator:
+        run.start_bot()
+        await run.emulator.wait_until_polling(timeout=30)
+        filing_s = await run.file_tickets(reader)
+        log(f"  {backend}: {len(run.customers)} tickets filed in {filing_s:.1f} s")
+
+        first: dict[tuple[int, int], float] = {}
+        await run.burst(0, first)
+        await run.settle(len(first), reader, PATIENCE_S)
+        incoming, _ = await stored_texts(reader)
+        burst = Phase("burst", tally(first, incoming, run.log.to_topics))
+        log(f"  {backend}: burst done, {burst.customers.delivered} relayed")
+
+        second: dict[tuple[int, int], float] = {}
+        replies: dict[tuple[int, int], float] = {}
+        window = max(1.0, burst.customers.seconds)
+        restarts = Phase("restarts", Flow())
+        await asyncio.gather(
+            run.burst(args.messages, second),
+            run.answer(window, replies),
+            run.restart(window, restarts),
+        )
+        patience = STALE_AFTER_S + PATIENCE_S if args.kills else PATIENCE_S
+        await run.settle(len(first) + len(second) + len(replies), reader, patience)
+        incoming, outgoing = await stored_texts(reader)
+        restarts.customers = tally(second, incoming, run.log.to_topics)
+        restarts.agents = tally(replies, outgoing, run.log.to_customers)
+        log(f"  {backend}: restarts done")
+
+        assert run.process is not None
+        await run.process.stop()
+        baseline = await run.baseline()
+        async with reader.connect() as connection:
+            tickets = (await connection.execute(select(Ticket.topic_id))).scalars().all()
+        await reader.dispose()
+        topics = len(run.emulator.topics(run.desk))
+        errors = run.emulator.internal_errors
+        if errors:
+            problems.seen[f"emulator bugs: {errors[:3]!r}"] += len(errors)
+    return Result(
+        backend,
+        tickets=len(tickets),
+        topics=topics,
+        topics_created=run.log.topics_created,
+        distinct_topics=len({t for t in tickets if t is not None}),
+        filing_s=filing_s,
+        phases=[burst, restarts],
+        baseline_per_second=baseline,
+        problems=Counter(
+            {f"{key}: {problems.first.get(key, '')}": n for key, n in problems.seen.items()}
+        ),
+    )
+
+
+def log(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)

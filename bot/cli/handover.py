@@ -12,14 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.cli.common import one_line  # re-exported: bot/cli/run.py imports it from here
-
 if TYPE_CHECKING:
     from bot.business_hours import BusinessHours
     from bot.settings import Settings
     from bot.tickets import Priority, SlaPolicy, TicketDraft
 
-__all__ = ["TERMINAL_CUSTOMER", "FiledTicket", "TicketDesk", "one_line"]
+__all__ = ["TERMINAL_CUSTOMER", "FiledTicket", "TicketDesk"]
 
 TERMINAL_CUSTOMER = 0
 """The terminal's customer id: Telegram user ids are positive, so it is nobody's in Telegram."""

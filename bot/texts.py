@@ -10,8 +10,10 @@ Two kinds of template, told apart by the file name:
   a literal ``&amp;`` on the button, so autoescape is off, by file name, the way web
   frameworks treat ``.html`` and ``.txt``. No template uses ``|safe``.
 
-Filters: ``plural``, ``duration``, ``datetime_ru``, ``ticket_number``, ``shorten``,
-``utf16_len``; test: ``is past``. Templates whose names start with ``_`` hold macros only.
+Filters: ``plural``, ``duration``, ``datetime_ru`` (``zone=True`` names the timezone),
+``deadline_ru``, ``ticket_number``, ``shorten``, ``utf16_len``; test: ``is past``. Every time
+promised to a customer names its timezone («сегодня до 18:00 МСК»): a customer in Novosibirsk
+must not read Moscow's 18:00 as his own. Templates whose names start with ``_`` hold macros only.
 
 Templates take plain values (str, int, timedelta, datetime); mapping domain objects to them
 is the caller's job. Undefined variables raise (``StrictUndefined``). ``now`` and ``tz`` are
@@ -35,6 +37,7 @@ __all__ = [
     "Case",
     "Texts",
     "datetime_ru",
+    "deadline_ru",
     "duration",
     "make_environment",
     "shorten",
@@ -67,6 +70,29 @@ _MONTHS = (
     "декабря",
 )
 _RELATIVE_DAYS = {-1: "вчера", 0: "сегодня", 1: "завтра"}
+# "в понедельник", "во вторник": accusative, with "во" before в-.
+_WEEKDAYS = (
+    "в понедельник",
+    "во вторник",
+    "в среду",
+    "в четверг",
+    "в пятницу",
+    "в субботу",
+    "в воскресенье",
+)
+_MOSCOW_OFFSET = timedelta(hours=3)
+# Russia's timezones are said against Moscow's ("МСК+4"), as Russian timetables do; any other
+# one against UTC.
+_RUSSIAN_ZONES = frozenset(
+    {
+        "Europe/Kaliningrad", "Europe/Moscow", "Europe/Simferopol", "Europe/Kirov",
+        "Europe/Volgograd", "Europe/Astrakhan", "Europe/Saratov", "Europe/Ulyanovsk",
+        "Europe/Samara", "Asia/Yekaterinburg", "Asia/Omsk", "Asia/Novosibirsk", "Asia/Barnaul",
+        "Asia/Tomsk", "Asia/Novokuznetsk", "Asia/Krasnoyarsk", "Asia/Irkutsk", "Asia/Chita",
+        "Asia/Yakutsk", "Asia/Khandyga", "Asia/Vladivostok", "Asia/Ust-Nera", "Asia/Magadan",
+        "Asia/Sakhalin", "Asia/Srednekolymsk", "Asia/Kamchatka", "Asia/Anadyr",
+    }
+)  # fmt: skip
 _BUTTONS = "buttons.txt.j2"
 
 
@@ -93,7 +119,9 @@ def duration(value: timedelta, case: Case = "nom") -> str:
     return " ".join(words)
 
 
-def datetime_ru(value: datetime, now: datetime, tz: str | tzinfo) -> str:
+def datetime_ru(
+    value: datetime, now: datetime, tz: str | tzinfo, *, zone: bool = False
+) -> str:
     """A moment as a customer reads it: "сегодня в 14:30", "завтра в 09:00", "25 ноября, 14:30".
 
     Naive datetimes are taken as UTC, the way they are stored.
@@ -101,19 +129,71 @@ def datetime_ru(value: datetime, now: datetime, tz: str | tzinfo) -> str:
     :param value: the moment
     :param now: the present, for "сегодня"/"завтра"/"вчера"
     :param tz: the reader's timezone, an IANA name or a tzinfo
+    :param zone: name the timezone after the time ("завтра в 09:00 МСК")
 
     >>> now = datetime(2024, 11, 25, 20, 0, tzinfo=UTC)
     >>> datetime_ru(datetime(2024, 11, 26, 6, 0, tzinfo=UTC), now, "Europe/Moscow")
     'завтра в 09:00'
+    >>> datetime_ru(datetime(2024, 11, 26, 6, 0, tzinfo=UTC), now, "Asia/Novosibirsk", zone=True)
+    'сегодня в 13:00 МСК+4'
     """
-    zone = ZoneInfo(tz) if isinstance(tz, str) else tz
-    local, today = _aware(value).astimezone(zone), _aware(now).astimezone(zone)
-    clock = f"{local:%H:%M}"
+    where = ZoneInfo(tz) if isinstance(tz, str) else tz
+    local, today = _aware(value).astimezone(where), _aware(now).astimezone(where)
+    clock = f"{local:%H:%M}" + (f" {zone_label(where, local)}" if zone else "")
     relative = _RELATIVE_DAYS.get((local.date() - today.date()).days)
     if relative:
         return f"{relative} в {clock}"
     year = "" if local.year == today.year else f" {local.year}"
     return f"{local.day} {_MONTHS[local.month - 1]}{year}, {clock}"
+
+
+def deadline_ru(value: datetime, now: datetime, tz: str | tzinfo) -> str:
+    """A promised time, always with its timezone: "сегодня до 18:00 МСК", "завтра до 10:00 МСК",
+    "в понедельник до 10:00 МСК" within a week, "25 ноября до 10:00 МСК" later.
+
+    >>> now = datetime(2024, 11, 22, 12, 0, tzinfo=UTC)  # Friday
+    >>> deadline_ru(datetime(2024, 11, 22, 15, 0, tzinfo=UTC), now, "Europe/Moscow")
+    'сегодня до 18:00 МСК'
+    >>> deadline_ru(datetime(2024, 11, 25, 7, 0, tzinfo=UTC), now, "Europe/Moscow")
+    'в понедельник до 10:00 МСК'
+    >>> deadline_ru(datetime(2024, 12, 2, 7, 0, tzinfo=UTC), now, "Europe/Moscow")
+    '2 декабря до 10:00 МСК'
+    """
+    where = ZoneInfo(tz) if isinstance(tz, str) else tz
+    local, today = _aware(value).astimezone(where), _aware(now).astimezone(where)
+    clock = f"до {local:%H:%M} {zone_label(where, local)}"
+    days = (local.date() - today.date()).days
+    if days in _RELATIVE_DAYS:
+        return f"{_RELATIVE_DAYS[days]} {clock}"
+    if 1 < days < 7:
+        return f"{_WEEKDAYS[local.weekday()]} {clock}"
+    year = "" if local.year == today.year else f" {local.year}"
+    return f"{local.day} {_MONTHS[local.month - 1]}{year} {clock}"
+
+
+def zone_label(zone: tzinfo, at: datetime) -> str:
+    """How a Russian reader names a timezone: against Moscow for Russia's own ("МСК",
+    "МСК+4", "МСК−1"), against UTC for any other ("UTC+1", "UTC−5", "UTC+5:30").
+
+    >>> zone_label(ZoneInfo("Asia/Novosibirsk"), datetime(2024, 1, 1, tzinfo=UTC))
+    'МСК+4'
+    >>> zone_label(ZoneInfo("Europe/Berlin"), datetime(2024, 7, 1, tzinfo=UTC))
+    'UTC+2'
+    """
+    offset = _aware(at).astimezone(zone).utcoffset() or timedelta(0)
+    if str(zone) in _RUSSIAN_ZONES:
+        return "МСК" + _signed(offset - _MOSCOW_OFFSET)
+    return "UTC" + _signed(offset)
+
+
+def _signed(offset: timedelta) -> str:
+    """``+4``, ``−1`` (a minus sign, as typeset), ``+5:30``; empty for zero."""
+    minutes = int(offset.total_seconds() // 60)
+    if minutes == 0:
+        return ""
+    sign, minutes = ("+", minutes) if minutes > 0 else ("−", -minutes)
+    hours, rest = divmod(minutes, 60)
+    return f"{sign}{hours}" + (f":{rest:02d}" if rest else "")
 
 
 def ticket_number(number: int, sign: str = "#") -> str:
@@ -165,6 +245,7 @@ def make_environment() -> Environment:
         "plural": plural,
         "duration": duration,
         "datetime_ru": _datetime_ru_filter,
+        "deadline_ru": _deadline_ru_filter,
         "ticket_number": ticket_number,
         "shorten": shorten,
         "utf16_len": utf16_len,
@@ -253,8 +334,13 @@ def _autoescape(template_name: str | None) -> bool:
 
 
 @pass_context
-def _datetime_ru_filter(context: Context, value: datetime) -> str:
-    return datetime_ru(value, context["now"], context["tz"])
+def _datetime_ru_filter(context: Context, value: datetime, zone: bool = False) -> str:
+    return datetime_ru(value, context["now"], context["tz"], zone=zone)
+
+
+@pass_context
+def _deadline_ru_filter(context: Context, value: datetime) -> str:
+    return deadline_ru(value, context["now"], context["tz"])
 
 
 @pass_context

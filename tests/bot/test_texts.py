@@ -12,7 +12,16 @@ import pytest
 from jinja2 import UndefinedError
 
 from bot.plural import plural
-from bot.texts import Texts, datetime_ru, duration, make_environment, shorten, ticket_number
+from bot.texts import (
+    Texts,
+    datetime_ru,
+    deadline_ru,
+    duration,
+    make_environment,
+    shorten,
+    ticket_number,
+    zone_label,
+)
 
 NOW = datetime(2024, 11, 25, 9, 0, tzinfo=UTC)  # 12:00 in Moscow, a Monday
 MOSCOW = ZoneInfo("Europe/Moscow")
@@ -95,6 +104,55 @@ def test_duration_in_words(span: timedelta, case: Any, words: str) -> None:
 def test_datetime_in_words(moment: datetime, shown: str) -> None:
     assert datetime_ru(moment, NOW, "Europe/Moscow") == shown
     assert datetime_ru(moment, NOW, MOSCOW) == shown
+
+
+@pytest.mark.parametrize(
+    ("moment", "promised"),
+    [
+        (datetime(2024, 11, 25, 15, 0, tzinfo=UTC), "сегодня до 18:00 МСК"),
+        (datetime(2024, 11, 26, 7, 0, tzinfo=UTC), "завтра до 10:00 МСК"),
+        (datetime(2024, 11, 27, 7, 0, tzinfo=UTC), "в среду до 10:00 МСК"),
+        (datetime(2024, 11, 28, 7, 0, tzinfo=UTC), "в четверг до 10:00 МСК"),
+        (datetime(2024, 12, 1, 7, 0, tzinfo=UTC), "в воскресенье до 10:00 МСК"),
+        (datetime(2024, 12, 2, 7, 0, tzinfo=UTC), "2 декабря до 10:00 МСК"),  # a week on
+        (datetime(2025, 1, 9, 7, 0, tzinfo=UTC), "9 января 2025 до 10:00 МСК"),
+        (datetime(2024, 11, 25, 21, 30, tzinfo=UTC), "завтра до 00:30 МСК"),  # Moscow's date
+    ],
+)
+def test_a_promised_time_names_the_day_and_the_timezone(moment: datetime, promised: str) -> None:
+    assert deadline_ru(moment, NOW, "Europe/Moscow") == promised
+
+
+def test_a_promise_on_a_tuesday_reads_vo_vtornik() -> None:
+    friday = datetime(2024, 11, 22, 12, 0, tzinfo=UTC)
+    assert deadline_ru(datetime(2024, 11, 26, 7, 0, tzinfo=UTC), friday, "Europe/Moscow") == (
+        "во вторник до 10:00 МСК"
+    )
+
+
+@pytest.mark.parametrize(
+    ("zone", "label"),
+    [
+        ("Europe/Moscow", "МСК"),
+        ("Asia/Novosibirsk", "МСК+4"),
+        ("Europe/Kaliningrad", "МСК−1"),
+        ("Asia/Kamchatka", "МСК+9"),
+        ("Europe/Berlin", "UTC+1"),  # January: no summer time
+        ("Asia/Kolkata", "UTC+5:30"),
+        ("America/New_York", "UTC−5"),
+        ("UTC", "UTC"),
+    ],
+)
+def test_a_timezone_is_named_against_moscow_in_russia_and_against_utc_elsewhere(
+    zone: str, label: str
+) -> None:
+    assert zone_label(ZoneInfo(zone), datetime(2024, 1, 15, 12, 0, tzinfo=UTC)) == label
+
+
+def test_a_customer_elsewhere_reads_the_service_time_with_its_zone() -> None:
+    moment = datetime(2024, 11, 25, 15, 0, tzinfo=UTC)
+    assert datetime_ru(moment, NOW, "Europe/Moscow", zone=True) == "сегодня в 18:00 МСК"
+    assert deadline_ru(moment, NOW, "Asia/Novosibirsk") == "сегодня до 22:00 МСК+4"
 
 
 def test_ticket_number() -> None:
@@ -422,7 +480,7 @@ def test_ticket_created_inside_business_hours(texts: Texts) -> None:
 
 def test_ticket_created_after_hours_says_when_an_agent_will_see_it(texts: Texts) -> None:
     context = {**SAMPLES["ticket_created"], "opens_at": datetime(2024, 11, 26, 6, tzinfo=UTC)}
-    assert "оператор увидит её завтра в 09:00" in texts.render("ticket_created", **context)
+    assert "оператор увидит её завтра в 09:00 МСК" in texts.render("ticket_created", **context)
 
 
 def test_status_list_counts_and_ages_tickets(texts: Texts) -> None:
@@ -431,7 +489,7 @@ def test_status_list_counts_and_ages_tickets(texts: Texts) -> None:
     assert "создана 2 часа 5 минут назад" in html
     assert "создана только что" in html
     assert "создана 3 дня назад" in html
-    assert "Ответим: сегодня в 13:00" in html
+    assert "Ответим сегодня до 13:00 МСК" in html
     assert "Срок ответа прошёл" in html
 
 
@@ -521,3 +579,12 @@ def test_clock_gives_now_unless_passed(texts: Texts) -> None:
     context = {**SAMPLES["ticket_created"], "opens_at": datetime(2024, 11, 26, 6, tzinfo=UTC)}
     later = NOW + timedelta(days=1)
     assert "сегодня в 09:00" in texts.render("ticket_created", **context, now=later)
+
+
+def test_the_examples_in_the_docstrings_hold() -> None:
+    import doctest
+
+    import bot.texts
+
+    failed, tried = doctest.testmod(bot.texts)
+    assert tried > 0 and failed == 0

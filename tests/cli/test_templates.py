@@ -89,5 +89,5 @@ def test_ticket_created_gives_number_priority_and_deadline(texts: Texts) -> None
     text = texts.plain("cli/ticket_created", **SAMPLES["ticket_created"])
     assert (
         text
-        == "✅ Заявка #1001 создана, приоритет: средний.\nОператор ответит до: сегодня в 12:00."
+        == "✅ Заявка #1001 создана, приоритет: средний.\nОператор ответит сегодня до 12:00 МСК."
     )

@@ -125,7 +125,7 @@ async def test_after_hours_the_confirmation_says_when_an_agent_sees_it(
     created = await anna.press(confirm, text="Отправить")
     assert "приоритет: средний" in created["text"]
     assert (
-        "Сейчас нерабочее время: оператор увидит её завтра в 09:00 "
+        "Сейчас нерабочее время: оператор увидит её завтра в 09:00 МСК "
         "и ответит в течение 4 часов." in created["text"]
     )
 

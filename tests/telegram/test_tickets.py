@@ -41,7 +41,7 @@ async def test_status_lists_the_open_ticket_with_priority_age_and_deadline(
     assert text.startswith("У вас 1 заявка:")
     assert "№1001 · новая" in text and "рецепт борща" in text
     assert "Приоритет: высокий, создана 25 минут назад" in text
-    assert "Ответим: сегодня в 13:00" in text  # an hour after 12:00 Moscow time
+    assert "Ответим сегодня до 13:00 МСК" in text  # an hour after 12:00 Moscow time
     assert buttons(status) == ["Закрыть заявку №1001"]
 
 

@@ -56,9 +56,12 @@ async def vote(
         await query.answer(services.texts.plain("callback_outdated"))
         return
     position = await load(state)
-    # During a form the vote is noted for the article, not for the conversation put aside.
-    current = raw_state is None and position.about(attempt)
-    current = current and position.conversation.awaits_vote(article.id)
+    # The conversation in hand, or an older one (the form's conversation is put aside).
+    current = (
+        raw_state is None
+        and position.about(attempt)
+        and position.conversation.awaits_vote(article.id)
+    )
     async with services.database.transaction() as session:
         customer = await customers.of(session, query.from_user)
         stored = await _attempt_of(session, attempt, customer)

@@ -65,7 +65,11 @@ async def vote(
     async with services.database.transaction() as session:
         customer = await customers.of(session, query.from_user)
         stored = await _attempt_of(session, attempt, customer)
-        conversation = position.conversation if current else _resumed(answers, stored, article)
+        conversation = (
+            position.conversation
+            if current
+            else _resumed(answers, stored, article, waiting=Stage.FEEDBACK)
+        )
         turn = answers.dialogue.vote(conversation, callback_data.helpful)
         await record_turn(session, customer, turn, attempt=attempt, clock=services.clock)
     await query.answer()
@@ -135,7 +139,7 @@ async def ask_agent(
 
 
 def _resumed(
-    answers: Answers, stored: Attempt | None, article: Article, waiting: Stage = Stage.FEEDBACK
+    answers: Answers, stored: Attempt | None, article: Article, *, waiting: Stage
 ) -> Conversation:
     """The conversation the button's message was sent in; a /start menu button (no stored
     question) asked the article's title."""

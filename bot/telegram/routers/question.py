@@ -1,9 +1,13 @@
 """A customer's text outside any form: a question for the knowledge base, a typed vote or
 choice, a request for a person, or (while a ticket is open) a message for that ticket.
 
-The dialogue decides (:meth:`bot.dialogue.Dialogue.message`); this handler stores what its
-turn says (:func:`~bot.telegram.records.record_turn`, the next conversation) and sends its
-reply.
+The dialogue decides; this handler stores what its turn says and sends its reply::
+
+    dialogue_state.load(state)                    the conversation so far (FSM data)
+    answers.dialogue.message(conversation, text, answers.search) -> turn
+    records.record_turn(session, customer, turn)  the search as an attempt, the vote
+    dialogue_state.save(state, turn.conversation) the conversation for the next update
+    replies.send_reply(turn.reply)  |  intake.start_form(turn.reply)   a hand-over
 """
 
 from __future__ import annotations

@@ -123,8 +123,9 @@ class _Session:
                 from bot.dialogue import Conversation
 
                 conversation = Conversation()
-            conversation, reply = dialogue.message(conversation, text, self._search)
-            self._show(reply, text)
+            turn = dialogue.message(conversation, text, self._search)
+            conversation = turn.conversation
+            self._show(turn.reply, text)
 
     def _search(self, question: str) -> tuple[Ranking, Decision]:
         from bot.policy import decide

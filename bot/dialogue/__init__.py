@@ -1,24 +1,23 @@
 """The dialogue core (pure), shared by the terminal chat and the Telegram bot.
 
 :mod:`~bot.dialogue.conversation` says what to show next (answer, numbered choices, a
-hand-over with a ticket draft); :mod:`~bot.dialogue.human_request` recognises «позовите
-оператора»; :mod:`~bot.dialogue.words` reads «да», «нет» and numbers. No I/O anywhere.
+hand-over with a ticket draft) in the terms of :mod:`~bot.dialogue.replies`;
+:mod:`~bot.dialogue.human_request` recognises «позовите оператора»; :mod:`~bot.dialogue.words`
+reads «да», «нет» and numbers. No I/O anywhere.
 """
 
-from bot.dialogue.conversation import (
-    Conversation,
-    Dialogue,
+from bot.dialogue.conversation import Conversation, Dialogue, Search, Stage, Turn
+from bot.dialogue.human_request import HumanRequest, HumanRequestDetector
+from bot.dialogue.replies import (
     HandOver,
     HandOverReason,
     Reply,
-    Search,
+    Searched,
     ShowAnswer,
     ShowChoices,
-    Stage,
     Thanks,
-    Turn,
+    Vote,
 )
-from bot.dialogue.human_request import HumanRequest, HumanRequestDetector
 from bot.dialogue.words import parse_choice, parse_vote
 
 __all__ = [
@@ -30,11 +29,13 @@ __all__ = [
     "HumanRequestDetector",
     "Reply",
     "Search",
+    "Searched",
     "ShowAnswer",
     "ShowChoices",
     "Stage",
     "Thanks",
     "Turn",
+    "Vote",
     "parse_choice",
     "parse_vote",
 ]

@@ -5,13 +5,22 @@ The caller searches and decides
 what the customer has already seen into a :data:`Reply`, and returns the next
 :class:`Conversation` beside it. Nothing here prints, sends or stores anything::
 
-    message(conversation, text, search) -> Turn(conversation, reply)
+    message(conversation, text, search) -> Turn(conversation, reply, searched, vote)
         ask(conversation, question, ranking, decision)   a new question
         choose(conversation, number)                     a numbered choice was picked
+        pick(conversation, article_id)                   the same, by the article's button
         vote(conversation, helpful)                      👍 / 👎 on the article shown
         hand_over(conversation, reason)                  the customer wants people
+    resume(question, waiting, article, search) -> Conversation
+                                                     a button on an old message: the
+                                                     conversation it was sent in, rebuilt
 
     Reply = ShowAnswer | ShowChoices | Thanks | HandOver
+
+A :class:`Turn` says everything the caller keeps or sends: the next conversation, the reply,
+the search a new question made (the ranking and the decision, to store) and the vote a 👍 / 👎
+or a typed «да» / «нет» cast (:mod:`bot.dialogue.replies`). Callers never work these out again
+from the reply's type.
 
 A 👎 offers the next-best candidates of the same question once, then a ticket. A
 :class:`HandOver` carries a :class:`~bot.tickets.TicketDraft` pre-filled with the question and
@@ -20,31 +29,29 @@ the titles of every article offered for it (none of them helped, or there would 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from enum import Enum
-from typing import Any, Literal, NamedTuple, assert_never
+from typing import Any, assert_never
 
 from bot.dialogue.human_request import HumanRequestDetector
+from bot.dialogue.replies import (
+    HandOver,
+    HandOverReason,
+    Reply,
+    Searched,
+    ShowAnswer,
+    ShowChoices,
+    Thanks,
+    Vote,
+)
 from bot.dialogue.words import parse_choice, parse_vote
 from bot.policy import Answer, Clarify, Decision, Escalate, Thresholds
 from bot.tickets import TicketDraft
 from kb.article import Article, Catalog
 from nlp.documents import Hit, Ranking
 
-__all__ = [
-    "Conversation",
-    "Dialogue",
-    "HandOver",
-    "HandOverReason",
-    "Reply",
-    "Search",
-    "ShowAnswer",
-    "ShowChoices",
-    "Stage",
-    "Thanks",
-    "Turn",
-]
+__all__ = ["Conversation", "Dialogue", "Search", "Stage", "Turn"]
 
 
 class Stage(Enum):
@@ -100,62 +107,32 @@ class Conversation:
             retried=data["retried"],
         )
 
+    def awaits_vote(self, article_id: str) -> bool:
+        """Whether ``article_id`` is the article shown last, waiting for 👍 / 👎."""
+        return self.stage is Stage.FEEDBACK and self.article == article_id
 
-class HandOverReason(Enum):
-    NOT_FOUND = "not_found"  # the engine had nothing good enough
-    ASKED = "asked"  # the customer asked for a person
-    NOT_HELPED = "not_helped"  # what was offered did not help
+    def lists(self, article_id: str) -> bool:
+        """Whether ``article_id`` is on the numbered list shown last."""
+        return self.stage is Stage.CHOICE and article_id in self.choices
 
 
 @dataclass(frozen=True)
-class ShowAnswer:
-    """Show ``article`` and ask whether it helped.
+class Turn:
+    """What one step of the conversation decided: keep ``conversation``, show ``reply``.
 
-    :param chosen: the customer picked it from a list (rather than the engine answering)
+    It unpacks as ``conversation, reply = turn``; the rest is for the record.
+
+    :param searched: the search a new question made, ``None`` if the turn searched nothing
+    :param vote: the vote the customer cast, ``None`` if the turn was no vote
     """
 
-    article: Article
-    chosen: bool = False
-    kind: Literal["answer"] = "answer"
-
-
-@dataclass(frozen=True)
-class ShowChoices:
-    """Show a numbered list of articles and an "other: talk to a person" option.
-
-    :param retry: these are next-best candidates after a 👎, not a first clarification
-    """
-
-    articles: tuple[Article, ...]
-    retry: bool = False
-    kind: Literal["choices"] = "choices"
-
-
-@dataclass(frozen=True)
-class Thanks:
-    """The article helped; the conversation about this question is over."""
-
-    kind: Literal["thanks"] = "thanks"
-
-
-@dataclass(frozen=True)
-class HandOver:
-    """Hand the question to people: start the ticket form with ``draft``.
-
-    ``draft.question`` is empty when the customer asked for a person before asking anything.
-    """
-
-    draft: TicketDraft
-    reason: HandOverReason
-    kind: Literal["hand_over"] = "hand_over"
-
-
-Reply = ShowAnswer | ShowChoices | Thanks | HandOver
-
-
-class Turn(NamedTuple):
     conversation: Conversation
     reply: Reply
+    searched: Searched | None = None
+    vote: Vote | None = None
+
+    def __iter__(self) -> Iterator[Conversation | Reply]:
+        return iter((self.conversation, self.reply))
 
 
 Search = Callable[[str], tuple[Ranking, Decision]]
@@ -218,13 +195,14 @@ class Dialogue:
         fresh = Conversation(question=question, candidates=ranking.hits)
         match decision:
             case Answer(hit=hit):
-                return self._answer(fresh, hit.doc_id, chosen=False)
+                turn = self._answer(fresh, hit.doc_id, chosen=False)
             case Clarify(hits=hits):
-                return self._offer(fresh, tuple(hit.doc_id for hit in hits), retry=False)
+                turn = self._offer(fresh, tuple(hit.doc_id for hit in hits), retry=False)
             case Escalate():
-                return self.hand_over(fresh, HandOverReason.NOT_FOUND)
+                turn = self.hand_over(fresh, HandOverReason.NOT_FOUND)
             case _:
                 assert_never(decision)
+        return replace(turn, searched=Searched(question, ranking, decision))
 
     def choose(self, conversation: Conversation, number: int) -> Turn:
         """The customer picked ``number`` (1-based) from the list shown; 0 means "other".
@@ -239,19 +217,31 @@ class Dialogue:
             raise ValueError(f"choice {number} is not in 1..{len(conversation.choices)}")
         return self._answer(conversation, conversation.choices[number - 1], chosen=True)
 
+    def pick(self, conversation: Conversation, article_id: str) -> Turn:
+        """The customer pressed the button of ``article_id`` on the list shown.
+
+        :raises ValueError: the article is not on the list shown
+        """
+        if not conversation.lists(article_id):
+            raise ValueError(f"article {article_id!r} is not on the list shown")
+        return self.choose(conversation, conversation.choices.index(article_id) + 1)
+
     def vote(self, conversation: Conversation, helpful: bool) -> Turn:
         """👍 ends the conversation; 👎 offers the next-best candidates once, then people.
 
         :raises ValueError: no article waits for a vote
         """
-        if conversation.stage is not Stage.FEEDBACK:
+        if conversation.stage is not Stage.FEEDBACK or conversation.article is None:
             raise ValueError(f"no vote is expected: the conversation is at {conversation.stage}")
+        cast = Vote(conversation.question, conversation.article, helpful)
         if helpful:
-            return Turn(Conversation(), Thanks())
+            return Turn(Conversation(), Thanks(), vote=cast)
         following = self._next_best(conversation)
         if conversation.retried or not following:
-            return self.hand_over(conversation, HandOverReason.NOT_HELPED)
-        return self._offer(conversation, following, retry=True)
+            turn = self.hand_over(conversation, HandOverReason.NOT_HELPED)
+        else:
+            turn = self._offer(conversation, following, retry=True)
+        return replace(turn, vote=cast)
 
     def hand_over(self, conversation: Conversation, reason: HandOverReason) -> Turn:
         """Give the question to people; the draft lists every article already offered."""
@@ -263,6 +253,36 @@ class Dialogue:
         )
         draft = TicketDraft.from_question(conversation.question, rejected_articles=tried)
         return Turn(Conversation(), HandOver(draft, reason))
+
+    def resume(
+        self, question: str, *, waiting: Stage, article: str | None, search: Search
+    ) -> Conversation:
+        """The conversation a button on an old message was sent in, rebuilt from what was stored.
+
+        A button outlives its conversation (the customer asked something else since, or the
+        bot restarted); the stored question and the article on the button are enough to carry
+        on from there, exactly as if that message were the last one.
+
+        :param question: the stored question (for the /start menu: the article's title)
+        :param waiting: ``FEEDBACK``: ``article`` waits for a vote; ``CHOICE``: ``article`` is
+            on the list shown; ``IDLE``: nothing waits, ``article`` (if any) was offered
+        :param search: searched again for the candidates a 👎 draws on (not called for
+            ``IDLE``: a hand-over needs none)
+        """
+        shown = (article,) if article is not None else ()
+        if waiting is Stage.IDLE:
+            return Conversation(question=question, shown=shown)
+        if article is None:
+            raise ValueError(f"a conversation at {waiting} needs the article on the button")
+        ranking, _ = search(question)
+        return Conversation(
+            question=question,
+            candidates=ranking.hits,
+            shown=shown,
+            stage=waiting,
+            choices=shown if waiting is Stage.CHOICE else (),
+            article=article if waiting is Stage.FEEDBACK else None,
+        )
 
     def _answer(self, conversation: Conversation, article_id: str, *, chosen: bool) -> Turn:
         shown = _with(conversation.shown, (article_id,))

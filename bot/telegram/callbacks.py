@@ -3,15 +3,16 @@
 ``attempt`` is the id of the stored question a button belongs to (0: none, e.g. an article
 picked from the /start menu), so a button pressed on an old message still knows its question.
 ``article`` is :func:`bot.serving.answers.article_key`, short whatever the article id is.
+The ticket form's buttons carry its :class:`~bot.dialogue.ticket_form.FormStep` (re-exported
+here with :class:`~bot.dialogue.ticket_form.Level`), so a new step needs no new callback data.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from aiogram.filters.callback_data import CallbackData
 
 from bot.dialogue import HandOverReason
+from bot.dialogue.ticket_form import FormStep, Level
 
 __all__ = [
     "AskAgent",
@@ -50,34 +51,11 @@ class AskAgent(CallbackData, prefix="agent"):
     reason: HandOverReason
 
 
-class FormStep(StrEnum):
-    """The questions of the ticket form, in order (see :mod:`bot.telegram.form`)."""
-
-    WHAT = "what"
-    WHEN = "when"
-    ERROR = "error"
-    TRIED = "tried"
-    DEVICE = "device"
-    ORDER = "order"
-    CONTACT = "contact"
-    URGENCY = "urgency"
-    IMPACT = "impact"
-    CONFIRM = "confirm"
-
-
 class FormAction(CallbackData, prefix="form"):
     """A button of the ticket form; ``step`` tells a stale button from the current one."""
 
     step: FormStep
     action: str  # "skip", "keep", "cancel", "send"
-
-
-class Level(StrEnum):
-    """The three answers to "how urgent" and "how much does it get in the way"."""
-
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
 
 
 class FormChoice(CallbackData, prefix="choice"):

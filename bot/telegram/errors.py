@@ -10,7 +10,7 @@ from aiogram import Bot, Router
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent
 
-from bot.texts import Texts
+from bot.serving import Services
 
 __all__ = ["errors_router"]
 
@@ -24,7 +24,7 @@ def errors_router() -> Router:
     return router
 
 
-async def _on_error(event: ErrorEvent, bot: Bot, texts: Texts) -> bool:
+async def _on_error(event: ErrorEvent, bot: Bot, services: Services) -> bool:
     update = event.update
     logger.error(
         "update %s failed: %s: %s",
@@ -37,7 +37,7 @@ async def _on_error(event: ErrorEvent, bot: Bot, texts: Texts) -> bool:
     message = update.message or update.edited_message or (query.message if query else None)
     if message is not None and message.chat.type == "private":
         try:
-            await bot.send_message(message.chat.id, texts.render("error"))
+            await bot.send_message(message.chat.id, services.texts.render("error"))
         except Exception as error:  # Telegram itself may be what failed; the log line stays
             logger.warning(
                 "update %s: could not tell the customer about the error: %s",

@@ -26,7 +26,7 @@ from bot.serving.service_levels import ServiceLevels
 from bot.telegram.callbacks import FormStep
 from bot.telegram.customers import Customers
 from bot.telegram.form import draft_from_data, draft_to_data, opening, prompt
-from bot.telegram.states import TicketForm, form_step
+from bot.telegram.states import form_state, form_step
 from bot.texts import Texts
 from bot.tickets import MessageDirection, TicketDraft, TicketStatus
 
@@ -104,7 +104,7 @@ async def start_form(
 ) -> None:
     """Ask the first question of the ticket form, with the draft the dialogue pre-filled."""
     draft = hand_over.draft
-    await state.set_state(TicketForm.what)
+    await state.set_state(form_state(FormStep.WHAT))
     await state.update_data(
         draft=draft_to_data(draft), conversation=Conversation().as_dict(), attempt=0
     )

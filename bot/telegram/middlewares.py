@@ -1,8 +1,8 @@
 """Cross-cutting work around every update: flood protection, one knowledge-base version.
 
-The database and the texts reach handlers through the dispatcher's data (``db``, ``texts``):
-handlers open short transactions themselves (:class:`bot.serving.database.Database`) and
-commit before they call Telegram, which a session held for the whole update would not allow.
+The services reach handlers whole, through the dispatcher's data (``services``): handlers
+open short transactions themselves (``services.database``) and commit before they call
+Telegram, which a session held for the whole update would not allow.
 """
 
 from __future__ import annotations

@@ -1,25 +1,28 @@
-"""FSM states: the ticket form, one state per question, and the CSAT comment."""
+"""FSM states: the ticket form, one state per step, and the CSAT comment.
+
+The form's states are made from :class:`~bot.dialogue.ticket_form.FormStep`, not listed again:
+a state is named by its step (``TicketForm:when``), so a new step is a new state at once, and
+the names stored in Redis or SQL stay what they were.
+"""
 
 from __future__ import annotations
 
-from aiogram.fsm.state import State, StatesGroup
+from aiogram.fsm.state import State, StatesGroup, StatesGroupMeta
 
-from bot.telegram.callbacks import FormStep
+from bot.dialogue.ticket_form import FormStep
 
 __all__ = ["CsatForm", "TicketForm", "form_state", "form_step"]
 
-
-class TicketForm(StatesGroup):
-    what = State()
-    when = State()
-    error = State()
-    tried = State()
-    device = State()
-    order = State()
-    contact = State()
-    urgency = State()
-    impact = State()
-    confirm = State()
+TicketForm: type[StatesGroup] = StatesGroupMeta(
+    "TicketForm",
+    (StatesGroup,),
+    {
+        "__module__": __name__,
+        "__qualname__": "TicketForm",
+        "__doc__": "The ticket form: one state per step, waiting for its answer.",
+        **{step.value: State() for step in FormStep},
+    },
+)
 
 
 class CsatForm(StatesGroup):

@@ -40,13 +40,13 @@ class TicketDelivery:
 
 
 async def deliver_to_ticket(
-    session: AsyncSession, customer: Customer, message: Message, *, desk: ServiceLevels
+    session: AsyncSession, customer: Customer, message: Message, *, levels: ServiceLevels
 ) -> TicketDelivery:
     """Add ``message`` to the customer's open ticket, or reopen the resolved ticket it
     replies to; ``TicketDelivery(None)`` if it is not for a ticket (the bot answers it)."""
     ticket = await get_open_ticket(session, customer)
     if ticket is not None:
-        await add_to_ticket(session, ticket, message, desk=desk)
+        await add_to_ticket(session, ticket, message, desk=levels)
         return TicketDelivery(ticket)
     reply = message.reply_to_message
     if reply is None:
@@ -58,15 +58,15 @@ async def deliver_to_ticket(
     if resolved.customer_id != customer.id or resolved.status is not TicketStatus.RESOLVED:
         return TicketDelivery(None)
     try:
-        await reopen(session, resolved, now=desk.clock)
+        await reopen(session, resolved, now=levels.clock)
     except (TicketAlreadyOpen, TicketError):
         return TicketDelivery(None)
-    await add_to_ticket(session, resolved, message, desk=desk)
+    await add_to_ticket(session, resolved, message, desk=levels)
     return TicketDelivery(resolved, reopened=True)
 
 
 async def store_edit(
-    session: AsyncSession, customer: Customer, message: Message, *, desk: ServiceLevels
+    session: AsyncSession, customer: Customer, message: Message, *, levels: ServiceLevels
 ) -> Ticket | None:
     """Relay the customer's edit of a message already in their open ticket."""
     ticket = await get_open_ticket(session, customer)
@@ -87,6 +87,6 @@ async def store_edit(
         content_type="edit",
         dedupe_key=f"edit:{message.chat.id}:{message.message_id}:{message.edit_date or 0}",
         edit_of=original,
-        now=desk.clock,
+        now=levels.clock,
     )
     return ticket

@@ -12,11 +12,13 @@ from bot.dialogue import (
     HandOver,
     HandOverReason,
     HumanRequestDetector,
+    Searched,
     ShowAnswer,
     ShowChoices,
     Stage,
     Thanks,
     Turn,
+    Vote,
     parse_choice,
     parse_vote,
 )
@@ -96,7 +98,8 @@ def test_a_confident_answer_shows_the_article_and_waits_for_a_vote(dialogue: Dia
 
 def test_thumbs_up_thanks_and_starts_afresh(dialogue: Dialogue) -> None:
     conversation, _ = ask(dialogue, ANSWER)
-    assert dialogue.vote(conversation, helpful=True) == Turn(Conversation(), Thanks())
+    vote = Vote("как завершить поездку", "end-trip", helpful=True)
+    assert dialogue.vote(conversation, helpful=True) == Turn(Conversation(), Thanks(), vote=vote)
 
 
 def test_thumbs_down_offers_the_close_candidates_not_yet_shown(dialogue: Dialogue) -> None:
@@ -219,6 +222,114 @@ def test_the_conversation_survives_json_storage(dialogue: Dialogue) -> None:
     conversation, _ = dialogue.vote(conversation, helpful=False)
     stored = json.loads(json.dumps(conversation.as_dict()))
     assert Conversation.from_dict(stored) == conversation
+
+
+# --- what a turn tells the caller to keep: the search made, the vote cast ---------------------
+
+
+def test_a_new_question_carries_its_search(dialogue: Dialogue) -> None:
+    turn = dialogue.message(Conversation(), "  как завершить поездку ", FakeSearch(CLARIFY))
+    assert turn.searched == Searched("как завершить поездку", RANKING, CLARIFY)
+    assert turn.vote is None
+
+
+@pytest.mark.parametrize("decision", [ANSWER, CLARIFY, ESCALATE])
+def test_every_decision_carries_the_search_it_came_from(
+    dialogue: Dialogue, decision: Decision
+) -> None:
+    assert ask(dialogue, decision).searched == Searched("как завершить поездку", RANKING, decision)
+
+
+def test_a_choice_or_a_request_searches_nothing(dialogue: Dialogue) -> None:
+    search = FakeSearch(CLARIFY)
+    conversation, _ = dialogue.message(Conversation(), "завершить", search)
+    assert dialogue.message(conversation, "2", search).searched is None
+    assert dialogue.message(conversation, "позовите оператора", search).searched is None
+
+
+@pytest.mark.parametrize(
+    ("text", "helpful", "reply_type"),
+    [("да, помогло", True, Thanks), ("нет", False, ShowChoices)],
+)
+def test_a_typed_yes_or_no_is_a_vote_on_the_article_shown(
+    dialogue: Dialogue, text: str, helpful: bool, reply_type: type
+) -> None:
+    search = FakeSearch(ANSWER)
+    conversation, _ = dialogue.message(Conversation(), "как завершить поездку", search)
+    turn = dialogue.message(conversation, text, search)
+    assert turn.vote == Vote("как завершить поездку", "end-trip", helpful)
+    assert isinstance(turn.reply, reply_type) and turn.searched is None
+
+
+def test_a_thumbs_down_that_hands_over_is_still_a_vote(dialogue: Dialogue) -> None:
+    conversation, _ = ask(dialogue, ANSWER)
+    conversation, _ = dialogue.vote(conversation, helpful=False)
+    conversation, _ = dialogue.choose(conversation, 1)
+    turn = dialogue.vote(conversation, helpful=False)
+    assert isinstance(turn.reply, HandOver)
+    assert turn.vote == Vote("как завершить поездку", "cannot-end", helpful=False)
+
+
+def test_a_new_question_or_a_request_while_an_article_waits_is_no_vote(
+    dialogue: Dialogue,
+) -> None:
+    search = FakeSearch(ESCALATE)
+    conversation, _ = ask(dialogue, ANSWER)
+    assert dialogue.message(conversation, "где купить айфон", search).vote is None
+    assert dialogue.message(conversation, "позовите оператора", search).vote is None
+
+
+def test_a_turn_unpacks_as_conversation_and_reply(dialogue: Dialogue) -> None:
+    turn = ask(dialogue, ANSWER)
+    conversation, reply = turn
+    assert (conversation, reply) == (turn.conversation, turn.reply)
+
+
+# --- resume(): a button on an old message -----------------------------------------------------
+
+
+def test_an_old_answer_resumes_waiting_for_its_vote(dialogue: Dialogue) -> None:
+    search = FakeSearch(ANSWER)
+    resumed = dialogue.resume(
+        "как завершить поездку", waiting=Stage.FEEDBACK, article="end-trip", search=search
+    )
+    assert resumed.awaits_vote("end-trip") and resumed.candidates == HITS
+    assert search.questions == ["как завершить поездку"]
+    # ...and goes on exactly as the live conversation would have.
+    live, _ = ask(dialogue, ANSWER)
+    assert dialogue.vote(resumed, helpful=False) == dialogue.vote(live, helpful=False)
+
+
+def test_an_old_list_resumes_with_the_article_pressed(dialogue: Dialogue) -> None:
+    resumed = dialogue.resume(
+        "завершить", waiting=Stage.CHOICE, article="zones", search=FakeSearch(CLARIFY)
+    )
+    assert resumed.lists("zones") and not resumed.lists("end-trip")
+    conversation, reply = dialogue.pick(resumed, "zones")
+    assert reply == ShowAnswer(CATALOG["zones"], chosen=True)
+    assert conversation.awaits_vote("zones") and conversation.candidates == HITS
+
+
+def test_a_hand_over_from_an_old_message_searches_nothing(dialogue: Dialogue) -> None:
+    search = FakeSearch(ANSWER)
+    resumed = dialogue.resume("вопрос", waiting=Stage.IDLE, article="refund", search=search)
+    _, reply = dialogue.hand_over(resumed, HandOverReason.NOT_HELPED)
+    assert isinstance(reply, HandOver) and reply.draft.tried == ("Возврат денег",)
+    assert reply.draft.question == "вопрос" and search.questions == []
+
+
+def test_resuming_a_vote_or_a_list_needs_the_article(dialogue: Dialogue) -> None:
+    with pytest.raises(ValueError, match="needs the article"):
+        dialogue.resume("вопрос", waiting=Stage.CHOICE, article=None, search=FakeSearch(ANSWER))
+
+
+def test_pick_refuses_an_article_not_on_the_list(dialogue: Dialogue) -> None:
+    conversation, _ = ask(dialogue, CLARIFY)
+    assert dialogue.pick(conversation, "cannot-end").reply == ShowAnswer(
+        CATALOG["cannot-end"], chosen=True
+    )
+    with pytest.raises(ValueError, match="not on the list"):
+        dialogue.pick(conversation, "refund")
 
 
 # --- the customer's words ---------------------------------------------------------------------

@@ -174,6 +174,22 @@ async def test_a_button_of_an_older_answer_still_works(
     assert (vote.query_text, vote.article_id) == ("как завершить поездку", "end-trip")
 
 
+async def test_a_thumbs_up_on_an_older_answer_leaves_the_current_one_waiting(
+    bot: App, anna: Chat, database: ScratchDatabase
+) -> None:
+    first = await anna.say("как завершить поездку")
+    await anna.say("не приходит код из смс")
+    thanks = await anna.press(first, text="👍 Помогло")
+    assert thanks["text"].startswith("Спасибо за отзыв")
+    again = await anna.say("да")  # still a vote: on the answer shown last
+    assert again["text"].startswith("Спасибо за отзыв")
+    votes = sorted((v.query_text, v.article_id, v.helpful) for v in await rows(database, Vote))
+    assert votes == [
+        ("как завершить поездку", "end-trip", True),
+        ("не приходит код из смс", "login-code", True),
+    ]
+
+
 async def test_a_pick_from_an_older_list_still_answers(bot: App, anna: Chat) -> None:
     choices = await anna.say("штраф")
     await anna.say("тариф")

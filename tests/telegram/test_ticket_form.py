@@ -6,11 +6,14 @@ from __future__ import annotations
 import pytest
 
 from bot.db.models import Ticket
+from bot.dialogue.ticket_form import FormStep, Level
 from bot.emulator import TelegramEmulator
 from bot.emulator.driver import Chat, buttons
 from bot.emulator.state import JSON
 from bot.serving import Answers
 from bot.telegram import App
+from bot.telegram.callbacks import FormAction, FormChoice
+from bot.telegram.states import TicketForm, form_state, form_step
 from bot.tickets import Impact, Priority, TicketStatus, Urgency
 from tests.bot.db.fixtures import ScratchDatabase
 from tests.telegram.conftest import NIGHT, Clock, rows, running, sent_params
@@ -242,3 +245,20 @@ async def test_a_huge_answer_is_refused_and_the_question_stays(bot: App, anna: C
     assert refused["text"] == "Сообщение слишком длинное. Пожалуйста, уложитесь в 4096 символов."
     error = await anna.say("вчера")  # still the "when" question
     assert "Какую ошибку вы видите?" in error["text"]
+
+
+# --- the Telegram form is derived from the same list -------------------------------------------
+
+
+def test_the_telegram_form_has_one_state_per_step_named_by_it() -> None:
+    assert TicketForm.__all_states_names__ == tuple(f"TicketForm:{s.value}" for s in FormStep)
+    for step in FormStep:
+        assert form_step(form_state(step).state) is step
+    assert form_step("TicketForm:gone") is None and form_step("CsatForm:comment") is None
+
+
+def test_form_buttons_pack_the_step() -> None:
+    packed = FormChoice(step=FormStep.URGENCY, level=Level.HIGH).pack()
+    assert packed == "choice:urgency:high"
+    assert FormChoice.unpack(packed).step is FormStep.URGENCY
+    assert FormAction.unpack("form:contact:skip").step is FormStep.CONTACT

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import contextlib
-
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, User
 
 from bot.db.models import Ticket
 from bot.db.repo import get_ticket_by_number, set_csat
-from bot.serving.database import Database
-from bot.serving.service_levels import ServiceLevels
+from bot.serving import Services
 from bot.telegram.callbacks import CsatScore, CsatSkip
 from bot.telegram.customers import Customers
 from bot.telegram.filters import HasText, PrivateChat
 from bot.telegram.keyboards import csat_skip_keyboard
+from bot.telegram.replies import drop_buttons
 from bot.telegram.states import CsatForm
-from bot.texts import Texts
 
 __all__ = ["get_router"]
 
@@ -38,21 +34,20 @@ def get_router() -> Router:
 
 
 async def _rate(
-    db: Database,
+    services: Services,
     customers: Customers,
-    desk: ServiceLevels,
     user: User,
     number: int,
     score: int,
     comment: str | None = None,
 ) -> Ticket | None:
     """Store the rating of the customer's ticket ``number``; ``None`` if it is not theirs."""
-    async with db.transaction() as session:
+    async with services.database.transaction() as session:
         customer = await customers.of(session, user)
         ticket = await get_ticket_by_number(session, number)
         if ticket is None or ticket.customer_id != customer.id:
             return None
-        await set_csat(session, ticket, score, comment, now=desk.clock)
+        await set_csat(session, ticket, score, comment, now=services.clock)
         return ticket
 
 
@@ -62,86 +57,59 @@ async def score_button(
     bot: Bot,
     state: FSMContext,
     raw_state: str | None,
-    texts: Texts,
-    db: Database,
+    services: Services,
     customers: Customers,
-    desk: ServiceLevels,
 ) -> None:
-    ticket = await _rate(
-        db, customers, desk, query.from_user, callback_data.number, callback_data.score
-    )
-    if ticket is None:
+    number, score, texts = callback_data.number, callback_data.score, services.texts
+    if await _rate(services, customers, query.from_user, number, score) is None:
         await query.answer(texts.plain("callback_outdated"))
         return
     await query.answer()
-    if isinstance(query.message, Message):
-        with contextlib.suppress(TelegramBadRequest):  # pressed twice: the buttons are gone
-            await bot.edit_message_reply_markup(
-                chat_id=query.message.chat.id, message_id=query.message.message_id
-            )
-    thanks = texts.render("csat_thanks", score=callback_data.score)
+    await drop_buttons(bot, query)
+    thanks = texts.render("csat_thanks", score=score)
     if raw_state is not None and raw_state != CsatForm.comment.state:
         # A ticket form is being filled in: thank, and leave the form where it is.
         await bot.send_message(query.from_user.id, thanks)
         return
     await state.set_state(CsatForm.comment)
-    await state.update_data(csat={"number": callback_data.number, "score": callback_data.score})
+    await state.update_data(csat={"number": number, "score": score})
     await bot.send_message(
         query.from_user.id,
         f"{thanks}\n\n{texts.render('csat_comment')}",
-        reply_markup=csat_skip_keyboard(texts, callback_data.number),
+        reply_markup=csat_skip_keyboard(texts, number),
     )
 
 
 async def skip_button(
-    query: CallbackQuery,
-    bot: Bot,
-    state: FSMContext,
-    raw_state: str | None,
-    texts: Texts,
+    query: CallbackQuery, bot: Bot, state: FSMContext, raw_state: str | None, services: Services
 ) -> None:
     if raw_state != CsatForm.comment.state:
-        await query.answer(texts.plain("callback_outdated"))
+        await query.answer(services.texts.plain("callback_outdated"))
         return
     await query.answer()
     await state.set_state(None)
-    if isinstance(query.message, Message):
-        with contextlib.suppress(TelegramBadRequest):
-            await bot.edit_message_reply_markup(
-                chat_id=query.message.chat.id, message_id=query.message.message_id
-            )
+    await drop_buttons(bot, query)
 
 
 async def comment(
-    message: Message,
-    state: FSMContext,
-    texts: Texts,
-    db: Database,
-    customers: Customers,
-    desk: ServiceLevels,
+    message: Message, state: FSMContext, services: Services, customers: Customers
 ) -> None:
-    text = (message.text or "").strip()
+    text, texts = (message.text or "").strip(), services.texts
     if not text or message.from_user is None:
         await message.answer(texts.render("csat_comment"))
         return
     rating = (await state.get_data()).get("csat") or {}
     await state.set_state(None)
     if isinstance(rating, dict) and {"number", "score"} <= rating.keys():
-        await _rate(
-            db,
-            customers,
-            desk,
-            message.from_user,
-            rating["number"],
-            rating["score"],
-            text[:COMMENT_LIMIT],
-        )
+        number, score = rating["number"], rating["score"]
+        await _rate(services, customers, message.from_user, number, score, text[:COMMENT_LIMIT])
     await message.answer(texts.render("vote_thanks"))
 
 
-async def not_a_comment(message: Message, texts: Texts, state: FSMContext) -> None:
+async def not_a_comment(message: Message, services: Services, state: FSMContext) -> None:
     """A sticker or a photo where a comment was invited: invite again (or skip with /cancel)."""
     rating = (await state.get_data()).get("csat") or {}
     number = rating.get("number") if isinstance(rating, dict) else None
+    texts = services.texts
     markup = csat_skip_keyboard(texts, number) if isinstance(number, int) else None
     await message.answer(texts.render("csat_comment"), reply_markup=markup)

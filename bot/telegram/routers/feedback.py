@@ -1,35 +1,32 @@
 """Buttons under answers and lists: 👍 / 👎, an article picked, «Связаться с оператором».
 
 A button may come from an old message: the conversation has moved on, or the bot restarted.
-Each button names its stored question (``attempt``), so the conversation it belongs to is
-restored and the dialogue carries on from there, exactly as if the message were the last one.
+Each button names its stored question (``attempt``), so the dialogue resumes the conversation
+it belongs to (:meth:`bot.dialogue.Dialogue.resume`) and carries on from there, exactly as if
+the message were the last one. What the turn says is stored and sent, nothing more.
 """
 
 from __future__ import annotations
 
-import contextlib
-
 from aiogram import Bot, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, User
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Attempt, AttemptDecision, Customer
-from bot.db.repo import get_attempt, record_vote
-from bot.dialogue import Conversation, HandOver, Stage, Turn
-from bot.serving.answers import Answers
-from bot.serving.database import Database
-from bot.serving.learning import Learning
-from bot.serving.service_levels import ServiceLevels
+from bot.db.repo import get_attempt
+from bot.dialogue import Conversation, HandOver, Stage, Thanks, Turn
+from bot.serving import Answers, Services
 from bot.telegram.agents.chat import AgentsChat
 from bot.telegram.agents.suggestions import offer
 from bot.telegram.callbacks import AskAgent, Pick, Vote
-from bot.telegram.conversation import Position, load, save, send_reply
 from bot.telegram.customers import Customers
+from bot.telegram.dialogue_state import Position, load, save
 from bot.telegram.filters import PrivateChat
 from bot.telegram.intake import ask_again, hand_over
-from bot.texts import Texts
+from bot.telegram.records import record_turn
+from bot.telegram.replies import drop_buttons, send_reply
+from kb.article import Article
 
 __all__ = ["get_router"]
 
@@ -43,100 +40,51 @@ def get_router() -> Router:
     return router
 
 
-async def _attempt_of(session: AsyncSession, attempt_id: int, customer: Customer) -> Attempt | None:
-    """The customer's stored question behind a button, if it is theirs."""
-    if attempt_id <= 0:
-        return None
-    attempt = await get_attempt(session, attempt_id)
-    return attempt if attempt is not None and attempt.customer_id == customer.id else None
-
-
-async def _drop_keyboard(bot: Bot, query: CallbackQuery) -> None:
-    """Take the buttons off the message pressed, so that one vote cannot be cast twice."""
-    if isinstance(query.message, Message) and query.message.reply_markup is not None:
-        with contextlib.suppress(TelegramBadRequest):  # already gone (pressed twice)
-            await bot.edit_message_reply_markup(
-                chat_id=query.message.chat.id, message_id=query.message.message_id
-            )
-
-
 async def vote(
     query: CallbackQuery,
     callback_data: Vote,
     bot: Bot,
     state: FSMContext,
     raw_state: str | None,
-    texts: Texts,
-    answers: Answers,
-    db: Database,
+    services: Services,
     customers: Customers,
-    desk: ServiceLevels,
-    learning: Learning,
     agents_chat: AgentsChat | None,
 ) -> None:
+    answers, attempt = services.answers, callback_data.attempt
     article = answers.by_key(callback_data.article)
     if article is None:
-        await query.answer(texts.plain("callback_outdated"))
+        await query.answer(services.texts.plain("callback_outdated"))
         return
     position = await load(state)
-    conversation = position.conversation
+    # The conversation in hand, or an older one (the form's conversation is put aside).
     current = (
         raw_state is None
-        and position.attempt == callback_data.attempt
-        and conversation.stage is Stage.FEEDBACK
-        and conversation.article == article.id
+        and position.about(attempt)
+        and position.conversation.awaits_vote(article.id)
     )
-    async with db.transaction() as session:
+    async with services.database.transaction() as session:
         customer = await customers.of(session, query.from_user)
-        question = conversation.question
-        stored = await _attempt_of(session, callback_data.attempt, customer)
-        if not current:
-            question = stored.query_text if stored is not None else article.title
-        await record_vote(
-            session,
-            customer=customer,
-            query_text=question,
-            article_id=article.id,
-            helpful=callback_data.helpful,
-            now=desk.clock,
+        stored = await _attempt_of(session, attempt, customer)
+        conversation = (
+            position.conversation
+            if current
+            else _resumed(answers, stored, article, waiting=Stage.FEEDBACK)
         )
+        turn = answers.dialogue.vote(conversation, callback_data.helpful)
+        await record_turn(session, customer, turn, attempt=attempt, clock=services.clock)
     await query.answer()
-    await _drop_keyboard(bot, query)
+    await drop_buttons(bot, query)
     if callback_data.helpful and stored is not None and stored.decision is AttemptDecision.CLARIFY:
         # The bot was unsure and the customer found the answer in its list: their words
         # are worth teaching the article.
-        await _suggest(learning, agents_chat, texts, db, article.id, stored.query_text)
+        await _suggest(services, agents_chat, article.id, stored.query_text)
     if raw_state is not None:
         return  # a form is being filled in: the vote is noted, the form goes on
-    if not current:
-        if callback_data.helpful:  # an old answer helped: nothing to continue
-            await bot.send_message(query.from_user.id, texts.render("vote_thanks"))
-            return
-        ranking, _ = answers.search(question)
-        conversation = Conversation(
-            question=question,
-            candidates=ranking.hits,
-            shown=(article.id,),
-            stage=Stage.FEEDBACK,
-            article=article.id,
-        )
-    turn = answers.dialogue.vote(conversation, callback_data.helpful)
-    await _carry_on(
-        turn, callback_data.attempt, query, bot, state, texts, answers, db, customers, desk
-    )
-
-
-async def _suggest(
-    learning: Learning,
-    agents_chat: AgentsChat | None,
-    texts: Texts,
-    db: Database,
-    article_id: str,
-    question: str,
-) -> None:
-    suggested = await learning.suggest(article_id, question, source="выбор клиента 👍")
-    if suggested is not None and suggested.created and agents_chat is not None:
-        await offer(agents_chat, texts, db, suggested.suggestion)
+    if current or not isinstance(turn.reply, Thanks):
+        await _carry_on(turn, attempt, query, bot, state, services, customers)
+        return
+    # An old answer helped: thank, and leave the conversation in hand as it is.
+    await send_reply(turn.reply, bot=bot, chat_id=query.from_user.id, services=services, attempt=0)
 
 
 async def pick(
@@ -145,40 +93,22 @@ async def pick(
     bot: Bot,
     state: FSMContext,
     raw_state: str | None,
-    texts: Texts,
-    answers: Answers,
-    db: Database,
+    services: Services,
     customers: Customers,
-    desk: ServiceLevels,
 ) -> None:
+    answers = services.answers
     article = answers.by_key(callback_data.article)
     if article is None or raw_state is not None:
-        await query.answer(texts.plain("callback_outdated"))
+        await query.answer(services.texts.plain("callback_outdated"))
         return
     position = await load(state)
     conversation = position.conversation
-    if (
-        position.attempt == callback_data.attempt
-        and conversation.stage is Stage.CHOICE
-        and article.id in conversation.choices
-    ):
-        turn = answers.dialogue.choose(conversation, conversation.choices.index(article.id) + 1)
-    else:
-        question = article.title  # the /start menu: the title is the question
-        if callback_data.attempt > 0:
-            async with db.transaction() as session:
-                customer = await customers.of(session, query.from_user)
-                stored = await _attempt_of(session, callback_data.attempt, customer)
-            question = stored.query_text if stored is not None else question
-        ranking, _ = answers.search(question)
-        listed = Conversation(
-            question=question, candidates=ranking.hits, stage=Stage.CHOICE, choices=(article.id,)
-        )
-        turn = answers.dialogue.choose(listed, 1)
+    if not (position.about(callback_data.attempt) and conversation.lists(article.id)):
+        stored = await _stored(services, customers, query.from_user, callback_data.attempt)
+        conversation = _resumed(answers, stored, article, waiting=Stage.CHOICE)
+    turn = answers.dialogue.pick(conversation, article.id)
     await query.answer()
-    await _carry_on(
-        turn, callback_data.attempt, query, bot, state, texts, answers, db, customers, desk
-    )
+    await _carry_on(turn, callback_data.attempt, query, bot, state, services, customers)
 
 
 async def ask_agent(
@@ -187,31 +117,63 @@ async def ask_agent(
     bot: Bot,
     state: FSMContext,
     raw_state: str | None,
-    texts: Texts,
-    answers: Answers,
-    db: Database,
+    services: Services,
     customers: Customers,
-    desk: ServiceLevels,
 ) -> None:
     await query.answer()
+    user, answers = query.from_user, services.answers
     if raw_state is not None:  # already on the way to people: show where the form stands
-        await ask_again(
-            bot=bot, chat_id=query.from_user.id, state=state, raw_state=raw_state, texts=texts
-        )
+        texts = services.texts
+        await ask_again(bot=bot, chat_id=user.id, state=state, raw_state=raw_state, texts=texts)
         return
     position = await load(state)
     conversation = position.conversation
-    if position.attempt != callback_data.attempt or conversation.stage is Stage.IDLE:
-        async with db.transaction() as session:
-            customer = await customers.of(session, query.from_user)
-            stored = await _attempt_of(session, callback_data.attempt, customer)
-        shown = stored.chosen_article_id if stored is not None else None
-        conversation = Conversation(
-            question=stored.query_text if stored is not None else "",
-            shown=(shown,) if shown is not None and answers.get(shown) is not None else (),
+    if not position.about(callback_data.attempt) or conversation.stage is Stage.IDLE:
+        stored = await _stored(services, customers, user, callback_data.attempt)
+        question, shown = (stored.query_text, stored.chosen_article_id) if stored else ("", None)
+        conversation = answers.dialogue.resume(
+            question, waiting=Stage.IDLE, article=shown, search=answers.search
         )
     turn = answers.dialogue.hand_over(conversation, callback_data.reason)
-    await _carry_on(turn, 0, query, bot, state, texts, answers, db, customers, desk)
+    await _carry_on(turn, callback_data.attempt, query, bot, state, services, customers)
+
+
+def _resumed(
+    answers: Answers, stored: Attempt | None, article: Article, *, waiting: Stage
+) -> Conversation:
+    """The conversation the button's message was sent in; a /start menu button (no stored
+    question) asked the article's title."""
+    question = stored.query_text if stored is not None else article.title
+    return answers.dialogue.resume(
+        question, waiting=waiting, article=article.id, search=answers.search
+    )
+
+
+async def _attempt_of(session: AsyncSession, attempt_id: int, customer: Customer) -> Attempt | None:
+    """The customer's stored question behind a button, if it is theirs."""
+    if attempt_id <= 0:
+        return None
+    attempt = await get_attempt(session, attempt_id)
+    return attempt if attempt is not None and attempt.customer_id == customer.id else None
+
+
+async def _stored(
+    services: Services, customers: Customers, user: User, attempt_id: int
+) -> Attempt | None:
+    """:func:`_attempt_of` in a transaction of its own; none for a button without one."""
+    if attempt_id <= 0:
+        return None
+    async with services.database.transaction() as session:
+        return await _attempt_of(session, attempt_id, await customers.of(session, user))
+
+
+async def _suggest(
+    services: Services, agents_chat: AgentsChat | None, article_id: str, question: str
+) -> None:
+    learning = services.learning
+    suggested = await learning.suggest(article_id, question, source="выбор клиента 👍")
+    if suggested is not None and suggested.created and agents_chat is not None:
+        await offer(agents_chat, services.texts, services.database, suggested.suggestion)
 
 
 async def _carry_on(
@@ -220,31 +182,22 @@ async def _carry_on(
     query: CallbackQuery,
     bot: Bot,
     state: FSMContext,
-    texts: Texts,
-    answers: Answers,
-    db: Database,
+    services: Services,
     customers: Customers,
-    desk: ServiceLevels,
 ) -> None:
-    conversation, reply = turn
-    if isinstance(reply, HandOver):
+    """Keep the turn's conversation and show its reply, or hand the question over."""
+    user = query.from_user
+    if isinstance(turn.reply, HandOver):
         await hand_over(
-            reply,
+            turn.reply,
             bot=bot,
-            user=query.from_user,
+            user=user,
             state=state,
-            texts=texts,
-            db=db,
+            texts=services.texts,
+            db=services.database,
             customers=customers,
-            desk=desk,
+            desk=services.levels,
         )
         return
-    await save(state, Position(conversation, attempt))
-    await send_reply(
-        reply,
-        bot=bot,
-        chat_id=query.from_user.id,
-        texts=texts,
-        answers=answers,
-        attempt=attempt,
-    )
+    await save(state, Position(turn.conversation, attempt))
+    await send_reply(turn.reply, bot=bot, chat_id=user.id, services=services, attempt=attempt)

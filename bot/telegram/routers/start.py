@@ -7,13 +7,12 @@ from aiogram.filters import Command, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
-from bot.serving.answers import Answers
+from bot.serving import Services
 from bot.telegram.filters import PrivateChat
 from bot.telegram.intake import ask_again
 from bot.telegram.keyboards import menu_keyboard
 from bot.telegram.routers.fallback import AGENT_COMMANDS, agent_command
 from bot.telegram.states import CsatForm
-from bot.texts import Texts
 
 __all__ = ["get_router"]
 
@@ -28,26 +27,17 @@ def get_router() -> Router:
 
 
 async def greet(
-    message: Message,
-    bot: Bot,
-    state: FSMContext,
-    raw_state: str | None,
-    texts: Texts,
-    answers: Answers,
+    message: Message, bot: Bot, state: FSMContext, raw_state: str | None, services: Services
 ) -> None:
     name = message.from_user.first_name if message.from_user else None
-    await _reply(message, bot, state, raw_state, texts, texts.render("start", name=name), answers)
+    text = services.texts.render("start", name=name)
+    await _reply(message, bot, state, raw_state, services, text)
 
 
 async def explain(
-    message: Message,
-    bot: Bot,
-    state: FSMContext,
-    raw_state: str | None,
-    texts: Texts,
-    answers: Answers,
+    message: Message, bot: Bot, state: FSMContext, raw_state: str | None, services: Services
 ) -> None:
-    await _reply(message, bot, state, raw_state, texts, texts.render("help"), answers)
+    await _reply(message, bot, state, raw_state, services, services.texts.render("help"))
 
 
 async def _reply(
@@ -55,12 +45,12 @@ async def _reply(
     bot: Bot,
     state: FSMContext,
     raw_state: str | None,
-    texts: Texts,
+    services: Services,
     text: str,
-    answers: Answers,
 ) -> None:
+    texts = services.texts
     if raw_state == CsatForm.comment.state:
         await state.set_state(None)  # the comment was optional; the customer moved on
-    await message.answer(text, reply_markup=menu_keyboard(texts, answers.menu))
+    await message.answer(text, reply_markup=menu_keyboard(texts, services.answers.menu))
     # A half-filled ticket form resumes where it stopped.
     await ask_again(bot=bot, chat_id=message.chat.id, state=state, raw_state=raw_state, texts=texts)

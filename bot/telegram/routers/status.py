@@ -10,13 +10,11 @@ from aiogram.types import CallbackQuery, Message, User
 
 from bot.db.models import Ticket
 from bot.db.repo import close, get_open_ticket, list_tickets
-from bot.serving.database import Database
-from bot.serving.service_levels import ServiceLevels
+from bot.serving import ServiceLevels, Services
 from bot.telegram.callbacks import CloseTicket, MyTickets
 from bot.telegram.customers import Customers
 from bot.telegram.filters import PrivateChat
 from bot.telegram.keyboards import close_keyboard
-from bot.texts import Texts
 from bot.tickets import TicketStatus
 
 __all__ = ["get_router"]
@@ -33,7 +31,7 @@ def get_router() -> Router:
     return router
 
 
-def _row(ticket: Ticket, desk: ServiceLevels) -> dict[str, Any]:
+def _row(ticket: Ticket, levels: ServiceLevels) -> dict[str, Any]:
     waiting_for_us = ticket.first_response_at is None and ticket.status in (
         TicketStatus.NEW,
         TicketStatus.IN_PROGRESS,
@@ -43,15 +41,14 @@ def _row(ticket: Ticket, desk: ServiceLevels) -> dict[str, Any]:
         "subject": ticket.question or ticket.what_happened,
         "status": ticket.status.label_ru,
         "priority": ticket.priority.label_ru.lower(),
-        "age": desk.clock() - ticket.created_at,
+        "age": levels.clock() - ticket.created_at,
         "due": ticket.first_response_due if waiting_for_us else None,
     }
 
 
-async def _status(
-    bot: Bot, user: User, db: Database, customers: Customers, desk: ServiceLevels, texts: Texts
-) -> None:
-    async with db.transaction() as session:
+async def _status(bot: Bot, user: User, services: Services, customers: Customers) -> None:
+    texts = services.texts
+    async with services.database.transaction() as session:
         customer = await customers.of(session, user)
         tickets = [t for t in await list_tickets(session, customer) if t.status.is_open]
     if not tickets:
@@ -59,65 +56,54 @@ async def _status(
         return
     await bot.send_message(
         user.id,
-        texts.render("status_list", tickets=[_row(t, desk) for t in tickets]),
+        texts.render("status_list", tickets=[_row(t, services.levels) for t in tickets]),
         reply_markup=close_keyboard(texts, [t.number for t in tickets]),
     )
 
 
-async def show_status(
-    message: Message, bot: Bot, db: Database, customers: Customers, desk: ServiceLevels, texts: Texts
-) -> None:
+async def show_status(message: Message, bot: Bot, services: Services, customers: Customers) -> None:
     if message.from_user is not None:
-        await _status(bot, message.from_user, db, customers, desk, texts)
+        await _status(bot, message.from_user, services, customers)
 
 
 async def show_status_button(
-    query: CallbackQuery, bot: Bot, db: Database, customers: Customers, desk: ServiceLevels, texts: Texts
+    query: CallbackQuery, bot: Bot, services: Services, customers: Customers
 ) -> None:
     await query.answer()
-    await _status(bot, query.from_user, db, customers, desk, texts)
+    await _status(bot, query.from_user, services, customers)
 
 
 async def _close(
-    bot: Bot,
-    user: User,
-    number: int | None,
-    db: Database,
-    customers: Customers,
-    desk: ServiceLevels,
-    texts: Texts,
+    bot: Bot, user: User, number: int | None, services: Services, customers: Customers
 ) -> None:
     """Close the customer's open ticket (``number``: only if it is that one)."""
-    async with db.transaction() as session:
+    async with services.database.transaction() as session:
         customer = await customers.of(session, user)
         ticket = await get_open_ticket(session, customer)
         if ticket is not None and number not in (None, ticket.number):
             ticket = None
         if ticket is not None:
-            await close(session, ticket, now=desk.clock)
+            await close(session, ticket, now=services.clock)
     if ticket is None:
-        await bot.send_message(user.id, texts.render("status_empty"))
+        await bot.send_message(user.id, services.texts.render("status_empty"))
     else:
-        await bot.send_message(
-            user.id, texts.render("ticket_closed_by_customer", number=ticket.number)
-        )
+        text = services.texts.render("ticket_closed_by_customer", number=ticket.number)
+        await bot.send_message(user.id, text)
 
 
 async def close_command(
-    message: Message, bot: Bot, db: Database, customers: Customers, desk: ServiceLevels, texts: Texts
+    message: Message, bot: Bot, services: Services, customers: Customers
 ) -> None:
     if message.from_user is not None:
-        await _close(bot, message.from_user, None, db, customers, desk, texts)
+        await _close(bot, message.from_user, None, services, customers)
 
 
 async def close_button(
     query: CallbackQuery,
     callback_data: CloseTicket,
     bot: Bot,
-    db: Database,
+    services: Services,
     customers: Customers,
-    desk: ServiceLevels,
-    texts: Texts,
 ) -> None:
     await query.answer()
-    await _close(bot, query.from_user, callback_data.number, db, customers, desk, texts)
+    await _close(bot, query.from_user, callback_data.number, services, customers)

@@ -16,12 +16,13 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.dialogue import Conversation
-from bot.serving.database import Database
-from bot.serving.service_levels import ServiceLevels
-from bot.telegram.callbacks import FormAction, FormChoice, FormStep
+from bot.dialogue.ticket_form import FormStep, answer, choose, next_step
+from bot.serving import Services
+from bot.telegram.callbacks import FormAction, FormChoice
 from bot.telegram.customers import Customers
+from bot.telegram.dialogue_state import Position, as_data
 from bot.telegram.filters import HasContact, HasFile, HasText, PrivateChat
-from bot.telegram.form import answer, choose, draft_from_data, draft_to_data, next_step, prompt
+from bot.telegram.form import draft_from_data, draft_to_data, prompt
 from bot.telegram.intake import (
     REMOVE_KEYBOARD,
     attachment_of,
@@ -49,7 +50,8 @@ def get_router() -> Router:
     router.callback_query.register(skip_button, FormAction.filter())
     router.callback_query.register(choice_button, FormChoice.filter())
     in_form = StateFilter(TicketForm)
-    router.message.register(contact_shared, StateFilter(TicketForm.contact), HasContact())
+    contact = StateFilter(form_state(FormStep.CONTACT))
+    router.message.register(contact_shared, contact, HasContact())
     router.message.register(text_answer, in_form, HasText())
     router.message.register(file_answer, in_form, HasFile())
     router.message.register(other_answer, in_form)
@@ -86,9 +88,10 @@ async def _keep(
 
 
 async def _end(state: FSMContext) -> None:
+    """Leave the form: the draft goes, the conversation starts afresh."""
     data = await state.get_data()
     data.pop("draft", None)
-    data.update(conversation=Conversation().as_dict(), attempt=0)
+    data.update(as_data(Position(Conversation())))
     await state.set_state(None)
     await state.set_data(data)
 
@@ -104,19 +107,19 @@ async def _cancel(
 
 
 async def cancel_command(
-    message: Message, bot: Bot, state: FSMContext, raw_state: str | None, texts: Texts
+    message: Message, bot: Bot, state: FSMContext, raw_state: str | None, services: Services
 ) -> None:
-    await _cancel(bot, message.chat.id, state, raw_state, texts)
+    await _cancel(bot, message.chat.id, state, raw_state, services.texts)
 
 
 async def cancel_button(
-    query: CallbackQuery, bot: Bot, state: FSMContext, raw_state: str | None, texts: Texts
+    query: CallbackQuery, bot: Bot, state: FSMContext, raw_state: str | None, services: Services
 ) -> None:
     if form_step(raw_state) is None:
-        await query.answer(texts.plain("callback_outdated"))
+        await query.answer(services.texts.plain("callback_outdated"))
         return
     await query.answer()
-    await _cancel(bot, query.from_user.id, state, raw_state, texts)
+    await _cancel(bot, query.from_user.id, state, raw_state, services.texts)
 
 
 async def _current(
@@ -137,8 +140,9 @@ async def skip_button(
     bot: Bot,
     state: FSMContext,
     raw_state: str | None,
-    texts: Texts,
+    services: Services,
 ) -> None:
+    texts = services.texts
     draft = await _current(query, callback_data.step, state, raw_state, texts)
     if draft is not None:
         await _advance(bot, query.from_user.id, state, callback_data.step, draft, texts)
@@ -150,8 +154,9 @@ async def choice_button(
     bot: Bot,
     state: FSMContext,
     raw_state: str | None,
-    texts: Texts,
+    services: Services,
 ) -> None:
+    texts = services.texts
     draft = await _current(query, callback_data.step, state, raw_state, texts)
     if draft is not None:
         draft = choose(draft, callback_data.step, callback_data.level)
@@ -163,107 +168,103 @@ async def send_button(
     bot: Bot,
     state: FSMContext,
     raw_state: str | None,
-    texts: Texts,
-    db: Database,
+    services: Services,
     customers: Customers,
-    desk: ServiceLevels,
 ) -> None:
+    texts, levels = services.texts, services.levels
     draft = await _current(query, FormStep.CONFIRM, state, raw_state, texts)
     if draft is None:
         return
-    async with db.transaction() as session:
+    async with services.database.transaction() as session:
         customer = await customers.of(session, query.from_user)
-        opened = await file_ticket(session, customer, draft, desk=desk)
+        opened = await file_ticket(session, customer, draft, desk=levels)
     await _end(state)
     ticket = opened.ticket
     text = (
-        ticket_created_text(ticket, desk=desk, texts=texts)
+        ticket_created_text(ticket, desk=levels, texts=texts)
         if opened.created
         else texts.render("message_added_to_ticket", number=ticket.number)
     )
     await bot.send_message(query.from_user.id, text, reply_markup=REMOVE_KEYBOARD)
 
 
-async def text_answer(
+async def _in_form(
     message: Message, bot: Bot, state: FSMContext, raw_state: str | None, texts: Texts
-) -> None:
+) -> tuple[FormStep, TicketDraft] | None:
+    """The question being asked and the draft so far; a form state without a readable draft
+    (left by an older version) is cancelled, and the customer starts afresh."""
     step, draft = form_step(raw_state), await _draft(state)
     if step is None or draft is None:
-        await _cancel_broken(message, bot, state, texts)
+        await _end(state)
+        await bot.send_message(
+            message.chat.id, texts.render("form_cancelled"), reply_markup=REMOVE_KEYBOARD
+        )
+        return None
+    return step, draft
+
+
+async def text_answer(
+    message: Message, bot: Bot, state: FSMContext, raw_state: str | None, services: Services
+) -> None:
+    texts, chat_id = services.texts, message.chat.id
+    form = await _in_form(message, bot, state, raw_state, texts)
+    if form is None:
         return
+    step, draft = form
     text = (message.text or "").strip()
-    if text.casefold() == label(texts, "cancel").casefold():
-        await _cancel(bot, message.chat.id, state, raw_state, texts)
-        return
-    if len(text) > MESSAGE_LIMIT:
-        await message.answer(texts.render("too_long", limit=MESSAGE_LIMIT))
-        return
-    if text.casefold() == label(texts, "skip").casefold() and step is FormStep.CONTACT:
-        await _advance(bot, message.chat.id, state, step, draft, texts)
-        return
     updated = answer(draft, step, text) if text else None
-    if updated is None:
-        await _ask(bot, message.chat.id, step, draft, texts)
-        return
-    await _advance(bot, message.chat.id, state, step, updated, texts)
+    if text.casefold() == label(texts, "cancel").casefold():
+        await _cancel(bot, chat_id, state, raw_state, texts)
+    elif len(text) > MESSAGE_LIMIT:
+        await message.answer(texts.render("too_long", limit=MESSAGE_LIMIT))
+    elif text.casefold() == label(texts, "skip").casefold() and step is FormStep.CONTACT:
+        await _advance(bot, chat_id, state, step, draft, texts)
+    elif updated is None:
+        await _ask(bot, chat_id, step, draft, texts)
+    else:
+        await _advance(bot, chat_id, state, step, updated, texts)
 
 
 async def contact_shared(
-    message: Message, bot: Bot, state: FSMContext, raw_state: str | None, texts: Texts
+    message: Message, bot: Bot, state: FSMContext, raw_state: str | None, services: Services
 ) -> None:
-    draft = await _draft(state)
-    if draft is None or message.contact is None:
-        await _cancel_broken(message, bot, state, texts)
+    form = await _in_form(message, bot, state, raw_state, services.texts)
+    if form is None or message.contact is None:
         return
+    _, draft = form
     contact = message.contact
     name = " ".join(part for part in (contact.first_name, contact.last_name) if part)
     shown = f"{contact.phone_number} ({name})" if name else contact.phone_number
     await _advance(
-        bot, message.chat.id, state, FormStep.CONTACT, replace(draft, contact=shown), texts
+        bot, message.chat.id, state, FormStep.CONTACT, replace(draft, contact=shown), services.texts
     )
 
 
 async def file_answer(
-    message: Message, bot: Bot, state: FSMContext, raw_state: str | None, texts: Texts
+    message: Message, bot: Bot, state: FSMContext, raw_state: str | None, services: Services
 ) -> None:
-    step, draft = form_step(raw_state), await _draft(state)
+    texts, chat_id = services.texts, message.chat.id
     attachment = attachment_of(message)
-    if step is None or draft is None or attachment is None:
-        await _cancel_broken(message, bot, state, texts)
+    form = await _in_form(message, bot, state, raw_state, texts)
+    if form is None or attachment is None:
         return
+    step, draft = form
     draft = replace(draft, attachments=(*draft.attachments, attachment))
     caption = (message.caption or "").strip()
+    updated = answer(draft, step, caption) if caption else None
     if step is FormStep.ERROR:
         # A screenshot answers "what error do you see"; its caption is the error's text.
-        await _advance(
-            bot,
-            message.chat.id,
-            state,
-            step,
-            replace(draft, error_text=caption or draft.error_text),
-            texts,
-        )
-        return
-    updated = answer(draft, step, caption) if caption else None
-    if updated is not None:
-        await _advance(bot, message.chat.id, state, step, updated, texts)
+        draft = replace(draft, error_text=caption or draft.error_text)
+        await _advance(bot, chat_id, state, step, draft, texts)
+    elif updated is not None:
+        await _advance(bot, chat_id, state, step, updated, texts)
     else:
-        await _keep(bot, message.chat.id, state, step, draft, texts)
+        await _keep(bot, chat_id, state, step, draft, texts)
 
 
 async def other_answer(
-    message: Message, bot: Bot, state: FSMContext, raw_state: str | None, texts: Texts
+    message: Message, bot: Bot, state: FSMContext, raw_state: str | None, services: Services
 ) -> None:
-    step, draft = form_step(raw_state), await _draft(state)
-    if step is None or draft is None:
-        await _cancel_broken(message, bot, state, texts)
-        return
-    await _ask(bot, message.chat.id, step, draft, texts)
-
-
-async def _cancel_broken(message: Message, bot: Bot, state: FSMContext, texts: Texts) -> None:
-    """A form state without a readable draft (left by an older version): start afresh."""
-    await _end(state)
-    await bot.send_message(
-        message.chat.id, texts.render("form_cancelled"), reply_markup=REMOVE_KEYBOARD
-    )
+    form = await _in_form(message, bot, state, raw_state, services.texts)
+    if form is not None:
+        await _ask(bot, message.chat.id, *form, services.texts)

@@ -1,0 +1,108 @@
+"""What a turn hands its caller besides the next conversation: the reply to show, and the
+search and the vote to record.
+
+A reply is a closed set, matched exhaustively::
+
+    Reply = ShowAnswer | ShowChoices | Thanks | HandOver
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Literal
+
+from bot.policy import Decision
+from bot.tickets import TicketDraft
+from kb.article import Article
+from nlp.documents import Ranking
+
+__all__ = [
+    "HandOver",
+    "HandOverReason",
+    "Reply",
+    "Searched",
+    "ShowAnswer",
+    "ShowChoices",
+    "Thanks",
+    "Vote",
+]
+
+
+class HandOverReason(Enum):
+    NOT_FOUND = "not_found"  # the engine had nothing good enough
+    ASKED = "asked"  # the customer asked for a person
+    NOT_HELPED = "not_helped"  # what was offered did not help
+
+
+@dataclass(frozen=True)
+class ShowAnswer:
+    """Show ``article`` and ask whether it helped.
+
+    :param chosen: the customer picked it from a list (rather than the engine answering)
+    """
+
+    article: Article
+    chosen: bool = False
+    kind: Literal["answer"] = "answer"
+
+
+@dataclass(frozen=True)
+class ShowChoices:
+    """Show a numbered list of articles and an "other: talk to a person" option.
+
+    :param retry: these are next-best candidates after a 👎, not a first clarification
+    """
+
+    articles: tuple[Article, ...]
+    retry: bool = False
+    kind: Literal["choices"] = "choices"
+
+
+@dataclass(frozen=True)
+class Thanks:
+    """The article helped; the conversation about this question is over."""
+
+    kind: Literal["thanks"] = "thanks"
+
+
+@dataclass(frozen=True)
+class HandOver:
+    """Hand the question to people: start the ticket form with ``draft``.
+
+    ``draft.question`` is empty when the customer asked for a person before asking anything.
+    """
+
+    draft: TicketDraft
+    reason: HandOverReason
+    kind: Literal["hand_over"] = "hand_over"
+
+
+Reply = ShowAnswer | ShowChoices | Thanks | HandOver
+
+
+@dataclass(frozen=True)
+class Searched:
+    """The search a turn made for a new question, for the caller to store beside it.
+
+    :param question: the question as searched, stripped
+    :param ranking: its hits, best first
+    :param decision: what the policy made of them
+    """
+
+    question: str
+    ranking: Ranking
+    decision: Decision
+
+
+@dataclass(frozen=True)
+class Vote:
+    """A 👍 / 👎 cast in a turn (by button or by a typed «да» / «нет»), for the record.
+
+    :param question: the question the article was shown for
+    :param article: the id of the article voted on
+    """
+
+    question: str
+    article: str
+    helpful: bool

@@ -1,0 +1,58 @@
+"""What the customer sees of a turn: an answer, a list of choices, thanks; and buttons taken
+off a message once they have been used."""
+
+from __future__ import annotations
+
+import contextlib
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import CallbackQuery, Message
+
+from bot.dialogue import ShowAnswer, ShowChoices, Thanks
+from bot.serving import Services
+from bot.telegram.keyboards import answer_keyboard, choices_keyboard
+
+__all__ = ["drop_buttons", "send_reply"]
+
+
+async def send_reply(
+    reply: ShowAnswer | ShowChoices | Thanks,
+    *,
+    bot: Bot,
+    chat_id: int,
+    services: Services,
+    attempt: int,
+) -> None:
+    """Show an answer (entities, ``parse_mode=None``), a list of choices, or thanks.
+
+    A :class:`~bot.dialogue.HandOver` is not shown here: it starts the ticket form
+    (:func:`bot.telegram.intake.hand_over`).
+
+    :param attempt: the stored question the buttons belong to
+    """
+    texts = services.texts
+    match reply:
+        case ShowAnswer(article=article):
+            chunks = services.answers.chunks(article)
+            for chunk in chunks[:-1]:
+                await bot.send_message(chat_id, **chunk.as_kwargs())
+            keyboard = answer_keyboard(texts, attempt, article)
+            await bot.send_message(chat_id, **chunks[-1].as_kwargs(), reply_markup=keyboard)
+        case ShowChoices(articles=articles, retry=retry):
+            name = "next_candidates" if retry else "clarify"
+            text = texts.render(name, options=[article.title for article in articles])
+            await bot.send_message(
+                chat_id, text, reply_markup=choices_keyboard(texts, attempt, articles)
+            )
+        case Thanks():
+            await bot.send_message(chat_id, texts.render("vote_thanks"))
+
+
+async def drop_buttons(bot: Bot, query: CallbackQuery) -> None:
+    """Take the buttons off the message pressed, so that one vote or score is not cast twice."""
+    if isinstance(query.message, Message) and query.message.reply_markup is not None:
+        with contextlib.suppress(TelegramBadRequest):  # already gone (pressed twice)
+            await bot.edit_message_reply_markup(
+                chat_id=query.message.chat.id, message_id=query.message.message_id
+            )

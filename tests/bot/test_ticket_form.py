@@ -1,0 +1,87 @@
+"""bot.dialogue.ticket_form: the form's one list of steps, and answers filling the draft (pure).
+
+That the Telegram form's states and buttons follow the same list is checked in
+tests/telegram/test_ticket_form.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.dialogue.ticket_form import (
+    QUESTIONS,
+    STEPS,
+    FormStep,
+    Level,
+    answer,
+    choose,
+    next_step,
+    number_of,
+)
+from bot.tickets import Impact, TicketDraft, Urgency
+
+DRAFT = TicketDraft.from_question("не могу завершить аренду", rejected_articles=("Зоны",))
+
+
+def test_the_steps_are_the_questions_in_order_then_the_confirmation() -> None:
+    assert [step.value for step in STEPS] == [
+        "what", "when", "error", "tried", "device", "order", "contact", "urgency", "impact",
+    ]  # fmt: skip
+    assert QUESTIONS == 9 and FormStep.CONFIRM not in STEPS
+
+
+def test_each_step_leads_to_the_next_and_the_last_to_the_confirmation() -> None:
+    walked = [FormStep.WHAT]
+    while walked[-1] is not FormStep.CONFIRM:
+        walked.append(next_step(walked[-1]))
+    assert walked == [*STEPS, FormStep.CONFIRM]
+    assert next_step(FormStep.CONFIRM) is FormStep.CONFIRM
+
+
+def test_questions_are_numbered_from_one_and_the_confirmation_is_not() -> None:
+    assert [number_of(step) for step in STEPS] == list(range(1, QUESTIONS + 1))
+    assert number_of(FormStep.CONFIRM) is None
+
+
+@pytest.mark.parametrize(
+    ("step", "field", "value"),
+    [
+        (FormStep.WHEN, "when_happened", "вчера"),
+        (FormStep.ERROR, "error_text", "Ошибка 502"),
+        (FormStep.DEVICE, "device", "iPhone"),
+        (FormStep.CONTACT, "contact", "+7 900 000-00-00"),
+    ],
+)
+def test_a_typed_answer_fills_its_field(step: FormStep, field: str, value: str) -> None:
+    filled = answer(DRAFT, step, value)
+    assert filled is not None and getattr(filled, field) == value
+
+
+def test_what_adds_to_the_question_and_tried_adds_to_the_articles() -> None:
+    what = answer(DRAFT, FormStep.WHAT, "и двери не закрываются")
+    assert what is not None
+    assert what.what_happened == "не могу завершить аренду\n\nи двери не закрываются"
+    tried = answer(DRAFT, FormStep.TRIED, "перезагрузил")
+    assert tried is not None and tried.tried == ("Зоны", "перезагрузил")
+
+
+def test_without_a_question_the_first_answer_is_the_question() -> None:
+    filled = answer(TicketDraft.from_question(""), FormStep.WHAT, "позвоните мне")
+    assert filled is not None and filled.question == filled.what_happened == "позвоните мне"
+
+
+def test_the_order_number_is_cut_to_the_columns_width() -> None:
+    filled = answer(DRAFT, FormStep.ORDER, "1" * 100)
+    assert filled is not None and filled.order_number == "1" * 64
+
+
+@pytest.mark.parametrize("step", [FormStep.URGENCY, FormStep.IMPACT, FormStep.CONFIRM])
+def test_steps_with_buttons_take_no_typed_answer(step: FormStep) -> None:
+    assert answer(DRAFT, step, "очень срочно") is None
+
+
+def test_levels_choose_urgency_and_impact_and_nothing_else() -> None:
+    assert choose(DRAFT, FormStep.URGENCY, Level.HIGH).urgency is Urgency.BLOCKING
+    assert choose(DRAFT, FormStep.IMPACT, Level.HIGH).impact is Impact.EVERYONE
+    with pytest.raises(ValueError, match="'when' is not a choice between levels"):
+        choose(DRAFT, FormStep.WHEN, Level.LOW)

@@ -27,7 +27,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.agents.roles import AgentRole, Roster
+from bot.desk.roles import AgentRole, Roster
 from bot.business_hours import BusinessHours
 from bot.tickets import Priority, SlaPolicy
 

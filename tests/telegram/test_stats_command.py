@@ -12,13 +12,13 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
 
-from bot.agents.roles import AgentRole, Roster
+from bot.desk.roles import AgentRole, Roster
 from bot.db import repo
 from bot.db.models import AttemptDecision
 from bot.serving.database import Database
 from bot.serving.service_levels import ServiceLevels
-from bot.telegram.agents.access import Gate
-from bot.telegram.agents.stats import get_router
+from bot.telegram.desk.access import Gate
+from bot.telegram.desk.stats import get_router
 from bot.texts import Texts
 from bot.tickets import MessageDirection, TicketDraft
 from tests.bot.db.fixtures import ScratchDatabase

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.agents.roles import AgentRole
+from bot.desk.roles import AgentRole
 from bot.db.models import Agent
 from bot.tickets import Clock, utc_now
 

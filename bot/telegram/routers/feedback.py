@@ -22,8 +22,8 @@ from bot.serving.answers import Answers
 from bot.serving.database import Database
 from bot.serving.learning import Learning
 from bot.serving.service_levels import ServiceLevels
-from bot.telegram.agents.chat import AgentsChat
-from bot.telegram.agents.suggestions import offer
+from bot.telegram.desk.chat import AgentsChat
+from bot.telegram.desk.suggestions import offer
 from bot.telegram.callbacks import AskAgent, Pick, Vote
 from bot.telegram.conversation import Position, load, save, send_reply
 from bot.telegram.customers import Customers

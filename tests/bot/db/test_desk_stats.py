@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.agents.roles import AgentRole
+from bot.desk.roles import AgentRole
 from bot.business_hours import BusinessHours
 from bot.db import repo
 from bot.db.models import AttemptDecision, Customer, Ticket

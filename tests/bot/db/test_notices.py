@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.agents.sla import NoticeKind
+from bot.desk.sla import NoticeKind
 from bot.business_hours import BusinessHours
 from bot.db import repo
 from bot.db.models import SlaNotice, SlaNoticeKind, Ticket

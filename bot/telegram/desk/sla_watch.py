@@ -1,6 +1,6 @@
 """SLA reminders and breach notices in the agents' chat: stored first, sent once.
 
-Every ``interval`` seconds the watch asks :func:`bot.agents.sla.due_notices` what each ticket
+Every ``interval`` seconds the watch asks :func:`bot.desk.sla.due_notices` what each ticket
 near or past a deadline is due, and stores those notices (unique per ticket, kind and
 deadline: a restart, or a second worker, stores nothing new). Then it sends what is stored
 and not yet sent: a reminder or a breach notice in the ticket's topic and, for a breach, a
@@ -26,8 +26,8 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.agents.roles import AgentRole, Roster
-from bot.agents.sla import Notice, NoticeKind, TicketDeadlines, due_notices, still_due
+from bot.desk.roles import AgentRole, Roster
+from bot.desk.sla import Notice, NoticeKind, TicketDeadlines, due_notices, still_due
 from bot.db.models import Agent, Ticket
 from bot.db.repo import (
     get_agent,
@@ -40,7 +40,7 @@ from bot.db.repo import (
 )
 from bot.serving.database import Database
 from bot.serving.service_levels import ServiceLevels
-from bot.telegram.agents.links import topic_link
+from bot.telegram.desk.links import topic_link
 from bot.texts import Texts
 from bot.tickets import Clock
 

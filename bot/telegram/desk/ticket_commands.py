@@ -1,6 +1,6 @@
 """Commands inside a ticket's topic: /take /assign /priority /line /status /close /reopen /note.
 
-Each one checks the agent (:func:`~bot.telegram.agents.context.at_ticket`), changes the ticket
+Each one checks the agent (:func:`~bot.telegram.desk.context.at_ticket`), changes the ticket
 in one transaction, says what changed in the topic, and renames the topic and redraws the card.
 """
 
@@ -11,8 +11,8 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
-from bot.agents.commands import CommandError, parse_line, parse_priority, parse_status
-from bot.agents.labels import line_label
+from bot.desk.commands import CommandError, parse_line, parse_priority, parse_status
+from bot.desk.labels import line_label
 from bot.db.models import Ticket
 from bot.db.repo import (
     TicketAlreadyOpen,
@@ -28,10 +28,10 @@ from bot.db.repo import (
 )
 from bot.serving.database import Database
 from bot.serving.service_levels import ServiceLevels
-from bot.telegram.agents.callbacks import DeskAction
-from bot.telegram.agents.chat import AgentsChat
-from bot.telegram.agents.context import admit, at_ticket, display_name
-from bot.telegram.agents.resolution import resolve_ticket
+from bot.telegram.desk.callbacks import DeskAction
+from bot.telegram.desk.chat import AgentsChat
+from bot.telegram.desk.context import admit, at_ticket, display_name
+from bot.telegram.desk.resolution import resolve_ticket
 from bot.texts import Texts
 from bot.tickets import MessageDirection, TicketError, TicketStatus
 
@@ -39,7 +39,7 @@ __all__ = ["get_router"]
 
 
 def get_router() -> Router:
-    router = Router(name="agents.tickets")
+    router = Router(name="desk.tickets")
     router.message.register(take, Command("take"))
     router.message.register(assign_to, Command("assign"))
     router.message.register(priority, Command("priority"))

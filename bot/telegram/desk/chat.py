@@ -15,11 +15,11 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 
 from bot.serving.learning import Learning
-from bot.telegram.agents.access import Gate
-from bot.telegram.agents.links import topic_link
-from bot.telegram.agents.relay import Relay
-from bot.telegram.agents.sla_watch import SlaWatch
-from bot.telegram.agents.topics import Topics
+from bot.telegram.desk.access import Gate
+from bot.telegram.desk.links import topic_link
+from bot.telegram.desk.relay import Relay
+from bot.telegram.desk.sla_watch import SlaWatch
+from bot.telegram.desk.topics import Topics
 from bot.texts import Texts
 
 __all__ = ["AgentsChat", "topic_link"]
@@ -66,7 +66,7 @@ class AgentsChat:
 
     async def leads(self) -> list[dict[str, object]]:
         """The leads to mention: the allow-list's, and those the desk has seen as leads."""
-        from bot.agents.roles import AgentRole
+        from bot.desk.roles import AgentRole
         from bot.db.repo import list_agents
 
         async with self.gate.db.transaction() as session:

@@ -27,9 +27,9 @@ from bot.db.repo import (
 from bot.serving.answers import Answers, article_key
 from bot.serving.database import Database
 from bot.serving.service_levels import ServiceLevels
-from bot.telegram.agents.callbacks import CannedPick, KbPick
-from bot.telegram.agents.chat import AgentsChat
-from bot.telegram.agents.context import admit, at_ticket, display_name
+from bot.telegram.desk.callbacks import CannedPick, KbPick
+from bot.telegram.desk.chat import AgentsChat
+from bot.telegram.desk.context import admit, at_ticket, display_name
 from bot.texts import Texts
 from bot.tickets import MessageDirection
 
@@ -40,7 +40,7 @@ CANNED_TITLE_LIMIT = 100
 
 
 def get_router() -> Router:
-    router = Router(name="agents.toolbox")
+    router = Router(name="desk.toolbox")
     router.message.register(kb_search, Command("kb"))
     router.message.register(canned, Command("canned"))
     router.callback_query.register(kb_pick, KbPick.filter())

@@ -18,12 +18,12 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.agents.labels import line_label, priority_icon
+from bot.desk.labels import line_label, priority_icon
 from bot.db.models import Ticket
 from bot.db.repo import claim_topic, get_agent, get_ticket, list_votes, set_card
 from bot.serving.answers import Answers
 from bot.serving.database import Database
-from bot.telegram.agents.callbacks import DeskAction
+from bot.telegram.desk.callbacks import DeskAction
 from bot.telegram.form import IMPACT_OF, URGENCY_OF
 from bot.texts import Texts
 from bot.tickets import Clock, utc_now

@@ -12,13 +12,13 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.agents.roles import AgentRole
+from bot.desk.roles import AgentRole
 from bot.db.models import PhrasingSuggestion, SuggestionStatus
 from bot.db.repo import get_suggestion, set_suggestion_message
 from bot.serving.database import Database
 from bot.serving.learning import Approval
-from bot.telegram.agents.callbacks import SuggestionDecision
-from bot.telegram.agents.chat import AgentsChat
+from bot.telegram.desk.callbacks import SuggestionDecision
+from bot.telegram.desk.chat import AgentsChat
 from bot.texts import Texts
 
 __all__ = ["decide", "offer"]

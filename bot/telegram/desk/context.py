@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from aiogram.types import Message, User
 
-from bot.agents.roles import AgentRole
+from bot.desk.roles import AgentRole
 from bot.db.models import Ticket
 from bot.db.repo import get_ticket_by_topic
 from bot.serving.database import Database
-from bot.telegram.agents.chat import AgentsChat
+from bot.telegram.desk.chat import AgentsChat
 from bot.texts import Texts
 
 __all__ = ["AtTicket", "admit", "at_ticket", "display_name"]

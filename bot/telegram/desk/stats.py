@@ -1,6 +1,6 @@
 """``/stats [сегодня|неделя|месяц]`` in the agents' chat: the desk's numbers for a period.
 
-Periods are calendar ones in the desk's timezone (:mod:`bot.agents.periods`). The reply goes
+Periods are calendar ones in the desk's timezone (:mod:`bot.desk.periods`). The reply goes
 to the topic the command came from (``message.answer`` keeps a forum topic's thread).
 """
 
@@ -14,7 +14,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.agents.periods import (
+from bot.desk.periods import (
     StatsPeriod,
     UnknownPeriod,
     parse_period,
@@ -31,8 +31,8 @@ from bot.db.repo import (
 )
 from bot.serving.database import Database
 from bot.serving.service_levels import ServiceLevels
-from bot.telegram.agents.access import Gate
-from bot.telegram.agents.filters import InAgentsChat
+from bot.telegram.desk.access import Gate
+from bot.telegram.desk.filters import InAgentsChat
 from bot.texts import Texts
 
 __all__ = ["get_router", "stats_context"]
@@ -46,7 +46,7 @@ def get_router(chat_id: int) -> Router:
 
     :param chat_id: the agents' chat
     """
-    router = Router(name="agents_stats")
+    router = Router(name="desk.stats")
     router.message.filter(InAgentsChat(chat_id))
     router.message.register(show_stats, Command("stats"))
     return router

@@ -46,7 +46,7 @@ from bot.db.repo import (
 )
 from bot.serving.answers import Answers
 from bot.serving.database import Database
-from bot.telegram.agents.topics import Topics
+from bot.telegram.desk.topics import Topics
 from bot.texts import Texts
 from bot.tickets import Clock, MessageDirection, utc_now
 

@@ -13,10 +13,10 @@ from aiogram.types import Message
 from bot.db.repo import add_message, assign, get_ticket, set_status
 from bot.serving.database import Database
 from bot.serving.service_levels import ServiceLevels
-from bot.telegram.agents.chat import AgentsChat
-from bot.telegram.agents.context import at_ticket
-from bot.telegram.agents.filters import InTopic
-from bot.telegram.agents.ticket_commands import store_note
+from bot.telegram.desk.chat import AgentsChat
+from bot.telegram.desk.context import at_ticket
+from bot.telegram.desk.filters import InTopic
+from bot.telegram.desk.ticket_commands import store_note
 from bot.telegram.intake import attachment_of, replied_to
 from bot.texts import Texts
 from bot.tickets import MessageDirection, TicketStatus
@@ -40,7 +40,7 @@ _SERVICE = frozenset(
 
 
 def get_router() -> Router:
-    router = Router(name="agents.conversation")
+    router = Router(name="desk.replies")
     router.message.register(agent_message, InTopic())
     return router
 

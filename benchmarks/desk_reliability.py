@@ -61,8 +61,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from bot.db.migrate import upgrade
 from bot.db.models import Customer, Ticket, TicketMessage
 from bot.db.session import create_engine
-from bot.settings import Settings
 from bot.serving import Answers, Database, Services
+from bot.settings import Settings
 from bot.telegram import App, build_app
 from bot.tickets import MessageDirection
 from kb import load_folder

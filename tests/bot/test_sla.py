@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.db.models import SlaNoticeKind
 from bot.desk import sla
 from bot.desk.sla import Notice, NoticeKind, TicketDeadlines, due_notices, still_due
-from bot.db.models import SlaNoticeKind
 from bot.tickets import SlaTarget
 
 FIRST = datetime(2025, 1, 15, 10, 0, tzinfo=UTC)  # first-response deadline

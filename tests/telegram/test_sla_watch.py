@@ -19,9 +19,9 @@ from aiogram.enums import ParseMode
 from aiogram.methods import SendMessage
 from sqlalchemy import select
 
-from bot.desk.roles import AgentRole, Roster
 from bot.db import repo
 from bot.db.models import SlaNotice, Ticket
+from bot.desk.roles import AgentRole, Roster
 from bot.serving.database import Database
 from bot.serving.service_levels import ServiceLevels
 from bot.telegram.desk.chat import topic_link

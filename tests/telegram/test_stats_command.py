@@ -12,9 +12,9 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
 
-from bot.desk.roles import AgentRole, Roster
 from bot.db import repo
 from bot.db.models import AttemptDecision
+from bot.desk.roles import AgentRole, Roster
 from bot.serving.database import Database
 from bot.serving.service_levels import ServiceLevels
 from bot.telegram.desk.access import Gate

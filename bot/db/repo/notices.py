@@ -16,8 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, selectinload
 
-from bot.desk.sla import NoticeKind
 from bot.db.models import SlaNotice, SlaNoticeKind, Ticket
+from bot.desk.sla import NoticeKind
 from bot.tickets import OPEN_STATUSES, Clock, utc_now
 
 __all__ = [

@@ -66,8 +66,8 @@ class AgentsChat:
 
     async def leads(self) -> list[dict[str, object]]:
         """The leads to mention: the allow-list's, and those the desk has seen as leads."""
-        from bot.desk.roles import AgentRole
         from bot.db.repo import list_agents
+        from bot.desk.roles import AgentRole
 
         async with self.gate.db.transaction() as session:
             agents = await list_agents(session)

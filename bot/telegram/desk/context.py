@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from aiogram.types import Message, User
 
-from bot.desk.roles import AgentRole
 from bot.db.models import Ticket
 from bot.db.repo import get_ticket_by_topic
+from bot.desk.roles import AgentRole
 from bot.serving.database import Database
 from bot.telegram.desk.chat import AgentsChat
 from bot.texts import Texts

@@ -13,9 +13,9 @@ from aiogram.exceptions import TelegramAPIError
 from bot.db.repo import get_ticket, resolve
 from bot.serving.database import Database
 from bot.serving.service_levels import ServiceLevels
+from bot.telegram.csat import ask_csat
 from bot.telegram.desk.chat import AgentsChat
 from bot.telegram.desk.suggestions import offer
-from bot.telegram.csat import ask_csat
 from bot.texts import Texts
 from bot.tickets import TicketError, TicketStatus
 

@@ -26,8 +26,6 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.desk.roles import AgentRole, Roster
-from bot.desk.sla import Notice, NoticeKind, TicketDeadlines, due_notices, still_due
 from bot.db.models import Agent, Ticket
 from bot.db.repo import (
     get_agent,
@@ -38,6 +36,8 @@ from bot.db.repo import (
     store_notice,
     undelivered_notices,
 )
+from bot.desk.roles import AgentRole, Roster
+from bot.desk.sla import Notice, NoticeKind, TicketDeadlines, due_notices, still_due
 from bot.serving.database import Database
 from bot.serving.service_levels import ServiceLevels
 from bot.telegram.desk.links import topic_link

@@ -14,12 +14,6 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.desk.periods import (
-    StatsPeriod,
-    UnknownPeriod,
-    parse_period,
-    period_bounds,
-)
 from bot.db.repo import (
     count_breaches,
     count_by_status,
@@ -28,6 +22,12 @@ from bot.db.repo import (
     median_first_response,
     per_agent,
     self_service,
+)
+from bot.desk.periods import (
+    StatsPeriod,
+    UnknownPeriod,
+    parse_period,
+    period_bounds,
 )
 from bot.serving.database import Database
 from bot.serving.service_levels import ServiceLevels

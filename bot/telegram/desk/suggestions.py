@@ -12,9 +12,9 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.desk.roles import AgentRole
 from bot.db.models import PhrasingSuggestion, SuggestionStatus
 from bot.db.repo import get_suggestion, set_suggestion_message
+from bot.desk.roles import AgentRole
 from bot.serving.database import Database
 from bot.serving.learning import Approval
 from bot.telegram.desk.callbacks import SuggestionDecision

@@ -11,8 +11,6 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
-from bot.desk.commands import CommandError, parse_line, parse_priority, parse_status
-from bot.desk.labels import line_label
 from bot.db.models import Ticket
 from bot.db.repo import (
     TicketAlreadyOpen,
@@ -26,6 +24,8 @@ from bot.db.repo import (
     set_priority,
     set_status,
 )
+from bot.desk.commands import CommandError, parse_line, parse_priority, parse_status
+from bot.desk.labels import line_label
 from bot.serving.database import Database
 from bot.serving.service_levels import ServiceLevels
 from bot.telegram.desk.callbacks import DeskAction

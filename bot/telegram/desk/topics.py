@@ -18,9 +18,9 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.desk.labels import line_label, priority_icon
 from bot.db.models import Ticket
 from bot.db.repo import claim_topic, get_agent, get_ticket, list_votes, set_card
+from bot.desk.labels import line_label, priority_icon
 from bot.serving.answers import Answers
 from bot.serving.database import Database
 from bot.telegram.desk.callbacks import DeskAction

@@ -22,11 +22,11 @@ from bot.serving.answers import Answers
 from bot.serving.database import Database
 from bot.serving.learning import Learning
 from bot.serving.service_levels import ServiceLevels
-from bot.telegram.desk.chat import AgentsChat
-from bot.telegram.desk.suggestions import offer
 from bot.telegram.callbacks import AskAgent, Pick, Vote
 from bot.telegram.conversation import Position, load, save, send_reply
 from bot.telegram.customers import Customers
+from bot.telegram.desk.chat import AgentsChat
+from bot.telegram.desk.suggestions import offer
 from bot.telegram.filters import PrivateChat
 from bot.telegram.intake import ask_again, hand_over
 from bot.texts import Texts

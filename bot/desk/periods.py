@@ -44,7 +44,7 @@ class UnknownPeriod(CommandError):
     """``/stats`` got an argument that is not a period."""
 
     def __init__(self, value: str) -> None:
-        super().__init__(value)
+        super().__init__(value, reason="period")
         self.value = value
 
     def __str__(self) -> str:

@@ -16,9 +16,10 @@ from bot.db.repo import (
     AddedMessage,
     OpenedTicket,
     add_message,
+    apply,
     get_open_ticket,
     open_ticket,
-    set_status,
+    state_of,
 )
 from bot.dialogue import Conversation, HandOver
 from bot.serving.database import Database
@@ -27,9 +28,12 @@ from bot.telegram.callbacks import FormStep
 from bot.telegram.customers import Customers
 from bot.telegram.form import draft_from_data, draft_to_data, opening, prompt
 from bot.telegram.states import TicketForm, form_step
+from bot.telegram.stored_message import attachment_of, replied_to, stored_fields
 from bot.texts import Texts
-from bot.tickets import MessageDirection, TicketDraft, TicketStatus
+from bot.tickets import MessageDirection, TicketDraft, on_customer_message
 
+# attachment_of and replied_to live in bot.telegram.stored_message; named here too while
+# routers/ticket_form.py still imports them from intake.
 __all__ = [
     "REMOVE_KEYBOARD",
     "add_to_ticket",
@@ -44,52 +48,20 @@ __all__ = [
 ]
 
 
-def attachment_of(message: Message) -> tuple[str, str] | None:
-    """``(kind, file_id)`` of a media message, the largest size of a photo; else ``None``."""
-    if message.photo:
-        return "photo", message.photo[-1].file_id
-    for kind in ("document", "video", "voice", "audio", "video_note", "animation", "sticker"):
-        media = getattr(message, kind, None)
-        if media is not None:
-            return kind, media.file_id
-    return None
-
-
-def replied_to(message: Message) -> int | None:
-    """The id of the message ``message`` replies to, if it really is a reply.
-
-    In a forum topic every message "replies" to the topic's first message; that is not a
-    reply anyone wrote.
-    """
-    reply = message.reply_to_message
-    if reply is None:
-        return None
-    if message.is_topic_message and reply.message_id == message.message_thread_id:
-        return None
-    return reply.message_id
-
-
 async def add_to_ticket(
     session: AsyncSession, ticket: Ticket, message: Message, *, desk: ServiceLevels
 ) -> AddedMessage:
     """Store a customer's message in their open ticket (once, however often it arrives).
 
-    A ticket waiting for the customer goes back to work: they answered.
+    A ticket waiting for the customer goes back to work: they answered
+    (:func:`bot.tickets.on_customer_message`).
     """
-    attachment = attachment_of(message)
-    if ticket.status is TicketStatus.WAITING_CUSTOMER:
-        await set_status(session, ticket, TicketStatus.IN_PROGRESS, now=desk.clock)
+    await apply(session, ticket, on_customer_message(state_of(ticket)), now=desk.clock)
     return await add_message(
         session,
         ticket,
         direction=MessageDirection.IN,
-        text=message.text if message.text is not None else message.caption,
-        author_id=message.from_user.id if message.from_user else None,
-        content_type=attachment[0] if attachment else "text",
-        file_id=attachment[1] if attachment else None,
-        source_chat_id=message.chat.id,
-        source_message_id=message.message_id,
-        reply_to_message_id=replied_to(message),
+        **stored_fields(message).as_kwargs(),
         now=desk.clock,
     )
 

@@ -74,7 +74,7 @@ class AgentsChat:
         names = {agent.telegram_id: agent.first_name for agent in agents}
         found = [a.telegram_id for a in agents if a.role is AgentRole.LEAD]
         ids = list(dict.fromkeys([*self.gate.roster.leads, *found]))
-        return [{"id": uid, "name": names.get(uid) or "старший смены"} for uid in ids]
+        return [{"id": uid, "name": names.get(uid)} for uid in ids]
 
     async def report_problems(self, problems: Sequence[str]) -> None:
         """A broken edit of the knowledge base (or its fix), told to the leads in General."""

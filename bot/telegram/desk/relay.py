@@ -2,8 +2,9 @@
 
 Every message of a ticket is a row before it is anything else (:func:`bot.db.repo.add_message`,
 in the handler's transaction). This worker delivers the rows in order: a customer's message
-is copied into the ticket's topic, an agent's message (or an article sent with ``/kb``, or a
-canned reply) goes to the customer from the bot, the agent's identity hidden. Each delivery
+is copied into the ticket's topic, an agent's message (or an article sent with ``/kb``, a
+canned reply, the rating question after ``/close``, the ``/reopen`` notice) goes to the
+customer from the bot, the agent's identity hidden. Each delivery
 claims its row first (one UPDATE; two workers cannot both win), sends, then marks the row
 delivered with the copy's id, which later replies are threaded by.
 
@@ -46,9 +47,10 @@ from bot.db.repo import (
 )
 from bot.serving.answers import Answers
 from bot.serving.database import Database
+from bot.telegram.csat import csat_question
 from bot.telegram.desk.topics import Topics
 from bot.texts import Texts
-from bot.tickets import Clock, MessageDirection, utc_now
+from bot.tickets import NOTICE_TYPES, BotNotice, Clock, MessageDirection, utc_now
 
 __all__ = ["Relay"]
 
@@ -183,6 +185,7 @@ class Relay:
                 )
                 return False
             plan = await self._plan(session, message, ticket.topic_id, ticket.customer.chat_id)
+            plan.number = ticket.number
         try:
             sent_id = await plan.send()
         except TelegramRetryAfter as error:
@@ -193,7 +196,7 @@ class Relay:
             permanent = isinstance(error, TelegramForbiddenError) and plan.to_customer
             await self._release(message_id, str(error), give_up=permanent)
             if permanent:
-                await self._tell_agents(plan.topic_id, "клиент заблокировал бота")
+                await self._tell_agents(plan.topic_id, "blocked")
             if isinstance(error, TelegramNetworkError):
                 return None
             return False
@@ -316,6 +319,7 @@ class _Delivery:
         self.source = source
         self.article_id = article_id
         self.signature = signature
+        self.number = 0  # the ticket's, for a notice to the customer
 
     @property
     def _reply(self) -> ReplyParameters | None:
@@ -327,6 +331,8 @@ class _Delivery:
         bot, texts = self.relay.bot, self.relay.texts
         if self.article_id is not None:
             return await self._send_article()
+        if self.content_type in NOTICE_TYPES:
+            return await self._send_notice(BotNotice(self.content_type))
         if self.is_edit:
             text = texts.render("agents/customer_edited", text=self.text or "")
             return await self._send_text(text)
@@ -365,6 +371,16 @@ class _Delivery:
         sent = await self.relay.bot.send_message(
             self.chat_id, text, message_thread_id=self.thread, reply_parameters=self._reply
         )
+        return sent.message_id
+
+    async def _send_notice(self, notice: BotNotice) -> int:
+        """The bot's own word about the ticket, rendered when it is sent."""
+        texts, markup = self.relay.texts, None
+        if notice is BotNotice.CSAT_QUESTION:
+            text, markup = csat_question(texts, self.number)
+        else:
+            text = texts.render("ticket_reopened", number=self.number)
+        sent = await self.relay.bot.send_message(self.chat_id, text, reply_markup=markup)
         return sent.message_id
 
     async def _send_article(self) -> int:

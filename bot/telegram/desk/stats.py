@@ -29,11 +29,11 @@ from bot.desk.periods import (
     parse_period,
     period_bounds,
 )
-from bot.serving.database import Database
+from bot.serving import Services
 from bot.serving.service_levels import ServiceLevels
 from bot.telegram.desk.access import Gate
+from bot.telegram.desk.context import refusal
 from bot.telegram.desk.filters import InAgentsChat
-from bot.texts import Texts
 
 __all__ = ["get_router", "stats_context"]
 
@@ -41,8 +41,7 @@ __all__ = ["get_router", "stats_context"]
 def get_router(chat_id: int) -> Router:
     """The ``/stats`` command, in the agents' chat only (any topic, or General).
 
-    Handlers take ``gate`` (:class:`Gate`), ``db``, ``texts`` and ``desk`` from the
-    dispatcher's data.
+    Handlers take ``gate`` (:class:`Gate`) and ``services`` from the dispatcher's data.
 
     :param chat_id: the agents' chat
     """
@@ -53,19 +52,20 @@ def get_router(chat_id: int) -> Router:
 
 
 async def show_stats(
-    message: Message, command: CommandObject, gate: Gate, db: Database, texts: Texts, desk: ServiceLevels
+    message: Message, command: CommandObject, gate: Gate, services: Services
 ) -> None:
     """Reply with the period's numbers, in the topic (or General) the command came from."""
+    texts, desk = services.texts, services.levels
     if await gate.admit(message.from_user) is None:
         await message.answer(texts.render("agents/refused", lead_only=False))
         return
     try:
         period = parse_period(command.args)
     except UnknownPeriod as error:
-        await message.answer(texts.render("agents/command_error", error=str(error)))
+        await message.answer(refusal(texts, error))
         return
     now = desk.clock()
-    async with db.transaction() as session:
+    async with services.database.transaction() as session:
         context = await stats_context(session, period, now=now, desk=desk)
     await message.answer(texts.render("agents/stats", **context))
 

@@ -1,131 +1,145 @@
 """Commands inside a ticket's topic: /take /assign /priority /line /status /close /reopen /note.
 
-Each one checks the agent (:func:`~bot.telegram.desk.context.at_ticket`), changes the ticket
-in one transaction, says what changed in the topic, and renames the topic and redraws the card.
+Every command is a row of :data:`COMMANDS`: how it reads its argument (``parse``), what it
+does to the ticket (``apply``, a lifecycle event from :mod:`bot.tickets` stored in one
+transaction) and how the topic is told (``label``, a case of ``agents/ticket_changed.j2``).
+:func:`run` does the rest the same way for all of them: checks the agent and the topic,
+says why nothing happened (``agents/command_error.j2``), posts what changed and redraws the
+ticket's card and topic name.
 """
 
 from __future__ import annotations
 
-from aiogram import Bot, Router
-from aiogram.exceptions import TelegramAPIError
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from aiogram import Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message, User
 
 from bot.db.models import Ticket
 from bot.db.repo import (
     TicketAlreadyOpen,
     add_message,
-    assign,
+    apply,
     find_agent,
     get_agent,
     get_ticket,
     get_ticket_by_number,
-    set_line,
-    set_priority,
-    set_status,
+    state_of,
 )
 from bot.desk.commands import CommandError, parse_line, parse_priority, parse_status
-from bot.desk.labels import line_label
-from bot.serving.database import Database
-from bot.serving.service_levels import ServiceLevels
+from bot.serving import Services
 from bot.telegram.desk.callbacks import DeskAction
 from bot.telegram.desk.chat import AgentsChat
-from bot.telegram.desk.context import admit, at_ticket, display_name
+from bot.telegram.desk.context import admit, at_ticket, display_name, refusal
+from bot.telegram.desk.notes import store_note
 from bot.telegram.desk.resolution import resolve_ticket
-from bot.texts import Texts
-from bot.tickets import MessageDirection, TicketError, TicketStatus
+from bot.tickets import (
+    BotNotice,
+    MessageDirection,
+    TicketChange,
+    TicketNotOpen,
+    TicketState,
+    TicketStatus,
+    TicketStillOpen,
+    TransitionNotAllowed,
+    on_assign,
+    on_line,
+    on_priority,
+    on_reopen,
+    on_status,
+    on_take,
+)
 
-__all__ = ["get_router"]
-
-
-def get_router() -> Router:
-    router = Router(name="desk.tickets")
-    router.message.register(take, Command("take"))
-    router.message.register(assign_to, Command("assign"))
-    router.message.register(priority, Command("priority"))
-    router.message.register(line, Command("line"))
-    router.message.register(status, Command("status"))
-    router.message.register(close, Command("close"))
-    router.message.register(reopen, Command("reopen"))
-    router.message.register(note, Command("note"))
-    router.message.register(help_command, Command("help", "start"))
-    router.callback_query.register(card_button, DeskAction.filter())
-    return router
-
-
-def _changed(texts: Texts, change: str, agent: str, value: str = "", due: object = None) -> str:
-    return texts.render("agents/ticket_changed", change=change, agent=agent, value=value, due=due)
+__all__ = ["COMMANDS", "DeskCommand", "Said", "get_router", "run"]
 
 
-async def _error(message: Message, texts: Texts, error: str) -> None:
-    await message.reply(texts.render("agents/command_error", error=error))
+class Refused(Exception):
+    """The command does nothing; ``reason`` is a case of ``agents/command_error.j2``."""
+
+    def __init__(self, reason: str, **context: object) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.context = context
 
 
-async def _take(ticket_id: int, agent_id: int, db: Database, desk: ServiceLevels) -> Ticket | None:
-    async with db.transaction() as session:
-        ticket = await get_ticket(session, ticket_id)
-        if ticket is None or not ticket.status.is_open:
-            return None
-        await assign(session, ticket, agent_id, now=desk.clock)
-        if ticket.status is TicketStatus.NEW:
-            await set_status(session, ticket, TicketStatus.IN_PROGRESS, now=desk.clock)
-        return ticket
+@dataclass(frozen=True)
+class Call:
+    """One command as an agent typed it in a ticket's topic."""
+
+    message: Message
+    agent: User
+    args: str
+    ticket: Ticket  # as the topic found it, before the command
+    services: Services
+    agents_chat: AgentsChat
 
 
-async def take(
-    message: Message, agents_chat: AgentsChat, db: Database, desk: ServiceLevels, texts: Texts
-) -> None:
-    here = await at_ticket(message, agents_chat, db, texts)
-    if here is None or message.from_user is None:
-        return
-    if await _take(here.ticket.id, message.from_user.id, db, desk) is None:
-        await _error(message, texts, "Заявка не открыта — сначала /reopen.")
-        return
-    await message.answer(_changed(texts, "taken", display_name(message.from_user)))
-    await agents_chat.refresh(here.ticket.id)
+@dataclass(frozen=True)
+class Said:
+    """What the topic is told after the change: the new value, and a deadline if it moved."""
+
+    value: str | int = ""
+    due: datetime | None = None
 
 
-async def assign_to(
-    message: Message,
-    command: CommandObject,
-    agents_chat: AgentsChat,
-    db: Database,
-    desk: ServiceLevels,
-    texts: Texts,
-) -> None:
-    here = await at_ticket(message, agents_chat, db, texts)
-    if here is None or message.from_user is None:
-        return
-    reply = message.reply_to_message
-    target = reply.from_user if reply is not None and _real_reply(message) else None
-    async with db.transaction() as session:
+Parse = Callable[[Call], Awaitable[Any]]
+Apply = Callable[[Call, Any], Awaitable[Said | None]]
+
+
+@dataclass(frozen=True)
+class DeskCommand:
+    """A row of the table: ``apply`` returns ``None`` when it told the topic itself.
+
+    :param reply: answer as a reply to the command (a note) rather than a new message
+    :param refresh: redraw the card and the topic's name afterwards
+    """
+
+    name: str
+    parse: Parse
+    apply: Apply
+    label: str
+    reply: bool = False
+    refresh: bool = True
+
+
+# --- reading the argument ------------------------------------------------------------------
+
+
+async def _nothing(call: Call) -> None:
+    return None
+
+
+async def _text(call: Call) -> str:
+    return call.args
+
+
+def _pure(parse: Callable[[str], Any]) -> Parse:
+    async def read(call: Call) -> Any:
+        return parse(call.args)
+
+    return read
+
+
+async def _assignee(call: Call) -> tuple[int, str]:
+    """Whom ``/assign`` names: the author of the message it replies to, or ``@username``."""
+    reply = call.message.reply_to_message
+    target = reply.from_user if reply is not None and _real_reply(call.message) else None
+    async with call.services.database.transaction() as session:
         if target is not None and not target.is_bot:
-            agent_id, name = target.id, target.first_name
-            known = await get_agent(session, target.id)
-            if known is None:
-                await _error(message, texts, f"{name} ещё не писал(а) в этом чате как агент.")
-                return
-        else:
-            wanted = (command.args or "").strip()
-            if not wanted:
-                await _error(message, texts, "Кому? /assign @username или ответом на сообщение.")
-                return
-            agent = await find_agent(session, wanted)
-            if agent is None:
-                await _error(
-                    message,
-                    texts,
-                    f"Не знаю агента {wanted}: он должен хотя бы раз написать в этом чате.",
-                )
-                return
-            agent_id, name = agent.telegram_id, agent.first_name
-        ticket = await get_ticket(session, here.ticket.id)
-        assert ticket is not None
-        await assign(session, ticket, agent_id, now=desk.clock)
-        if ticket.status is TicketStatus.NEW:
-            await set_status(session, ticket, TicketStatus.IN_PROGRESS, now=desk.clock)
-    await message.answer(_changed(texts, "assigned", display_name(message.from_user), name))
-    await agents_chat.refresh(here.ticket.id)
+            if await get_agent(session, target.id) is None:
+                raise Refused("agent_not_seen", name=target.first_name)
+            return target.id, target.first_name
+        wanted = call.args.strip()
+        if not wanted:
+            raise Refused("whom")
+        agent = await find_agent(session, wanted)
+        if agent is None:
+            raise Refused("unknown_agent", name=wanted)
+        return agent.telegram_id, agent.first_name
 
 
 def _real_reply(message: Message) -> bool:
@@ -137,207 +151,198 @@ def _real_reply(message: Message) -> bool:
     )
 
 
-async def priority(
-    message: Message,
-    command: CommandObject,
-    agents_chat: AgentsChat,
-    db: Database,
-    desk: ServiceLevels,
-    texts: Texts,
-) -> None:
-    here = await at_ticket(message, agents_chat, db, texts)
-    if here is None or message.from_user is None:
-        return
-    try:
-        level = parse_priority(command.args or "")
-    except CommandError as error:
-        await _error(message, texts, str(error))
-        return
-    async with db.transaction() as session:
-        ticket = await get_ticket(session, here.ticket.id)
+# --- changing the ticket -------------------------------------------------------------------
+
+
+async def change_ticket(
+    services: Services,
+    ticket_id: int,
+    event: Callable[[TicketState], TicketChange],
+    *,
+    notice: BotNotice | None = None,
+) -> Ticket:
+    """Apply a lifecycle event to the ticket in one transaction (and store a notice for the
+    customer with it, delivered by the relay)."""
+    async with services.database.transaction() as session:
+        ticket = await get_ticket(session, ticket_id)
         assert ticket is not None
-        await set_priority(
-            session, ticket, level, policy=desk.policy, hours=desk.hours, now=desk.clock
-        )
-    await message.answer(
-        _changed(
-            texts,
-            "priority",
-            display_name(message.from_user),
-            level.label_ru.lower(),
-            ticket.resolution_due if ticket.status.is_open else None,
-        )
+        await apply(session, ticket, event(state_of(ticket)), now=services.clock)
+        if notice is not None:
+            await add_message(
+                session,
+                ticket,
+                direction=MessageDirection.OUT,
+                text=None,
+                content_type=notice.value,
+                now=services.clock,
+            )
+        return ticket
+
+
+async def _take(call: Call, _: None) -> Said:
+    await change_ticket(call.services, call.ticket.id, lambda s: on_take(s, call.agent.id))
+    return Said()
+
+
+async def _assign(call: Call, whom: tuple[int, str]) -> Said:
+    await change_ticket(call.services, call.ticket.id, lambda s: on_assign(s, whom[0]))
+    return Said(whom[1])
+
+
+async def _priority(call: Call, level: Any) -> Said:
+    levels = call.services.levels
+    ticket = await change_ticket(
+        call.services,
+        call.ticket.id,
+        lambda s: on_priority(s, level, levels.policy, levels.hours),
     )
-    await agents_chat.refresh(ticket.id)
+    return Said(level.label_ru.lower(), ticket.resolution_due if ticket.status.is_open else None)
 
 
-async def line(
-    message: Message,
-    command: CommandObject,
-    agents_chat: AgentsChat,
-    db: Database,
-    desk: ServiceLevels,
-    texts: Texts,
-) -> None:
-    here = await at_ticket(message, agents_chat, db, texts)
-    if here is None or message.from_user is None:
-        return
-    try:
-        level = parse_line(command.args or "")
-    except CommandError as error:
-        await _error(message, texts, str(error))
-        return
-    async with db.transaction() as session:
-        ticket = await get_ticket(session, here.ticket.id)
-        assert ticket is not None
-        await set_line(session, ticket, level, now=desk.clock)
-    label = line_label(level).replace("-я линия", "-ю линию")
-    await message.answer(_changed(texts, "line", display_name(message.from_user), label))
-    await agents_chat.refresh(ticket.id)
+async def _line(call: Call, line: int) -> Said:
+    await change_ticket(call.services, call.ticket.id, lambda s: on_line(s, line))
+    return Said(line)
 
 
-async def status(
-    message: Message,
-    command: CommandObject,
-    bot: Bot,
-    agents_chat: AgentsChat,
-    db: Database,
-    desk: ServiceLevels,
-    texts: Texts,
-) -> None:
-    here = await at_ticket(message, agents_chat, db, texts)
-    if here is None or message.from_user is None:
-        return
-    try:
-        target = parse_status(command.args or "")
-    except CommandError as error:
-        await _error(message, texts, str(error))
-        return
-    agent = display_name(message.from_user)
-    if target is TicketStatus.RESOLVED:
-        if not await resolve_ticket(
-            here.ticket.id,
-            agent=agent,
-            bot=bot,
-            db=db,
-            desk=desk,
-            texts=texts,
-            agents_chat=agents_chat,
-        ):
-            await _error(message, texts, "Заявка уже не открыта.")
-        return
-    try:
-        async with db.transaction() as session:
-            ticket = await get_ticket(session, here.ticket.id)
-            assert ticket is not None
-            await set_status(session, ticket, target, now=desk.clock)
-    except TicketAlreadyOpen as error:
-        await _error(message, texts, f"У клиента уже открыта заявка №{error.open_number}.")
-        return
-    except TicketError:
-        await _error(message, texts, f"Из статуса «{here.ticket.status.label_ru}» так нельзя.")
-        return
-    await message.answer(_changed(texts, "status", agent, target.label_ru))
-    await agents_chat.refresh(ticket.id)
-
-
-async def close(
-    message: Message, bot: Bot, agents_chat: AgentsChat, db: Database, desk: ServiceLevels, texts: Texts
-) -> None:
-    here = await at_ticket(message, agents_chat, db, texts)
-    if here is None or message.from_user is None:
-        return
+async def _resolve(call: Call) -> None:
     if not await resolve_ticket(
-        here.ticket.id,
-        agent=display_name(message.from_user),
-        bot=bot,
-        db=db,
-        desk=desk,
-        texts=texts,
-        agents_chat=agents_chat,
+        call.ticket.id,
+        agent=display_name(call.agent),
+        services=call.services,
+        agents_chat=call.agents_chat,
     ):
-        await _error(message, texts, "Заявка уже не открыта.")
+        raise Refused("no_longer_open")
 
 
-async def reopen(
-    message: Message, bot: Bot, agents_chat: AgentsChat, db: Database, desk: ServiceLevels, texts: Texts
-) -> None:
-    here = await at_ticket(message, agents_chat, db, texts)
-    if here is None or message.from_user is None:
-        return
-    if here.ticket.status.is_open:
-        await _error(message, texts, "Заявка и так открыта.")
-        return
+async def _status(call: Call, target: TicketStatus) -> Said | None:
+    if target is TicketStatus.RESOLVED:
+        await _resolve(call)
+        return None
     try:
-        async with db.transaction() as session:
-            ticket = await get_ticket(session, here.ticket.id)
-            assert ticket is not None
-            await set_status(session, ticket, TicketStatus.IN_PROGRESS, now=desk.clock)
-    except TicketAlreadyOpen as error:
-        await _error(message, texts, f"У клиента уже открыта заявка №{error.open_number}.")
-        return
-    await message.answer(_changed(texts, "reopened", display_name(message.from_user)))
-    await agents_chat.refresh(ticket.id)
-    try:
-        await bot.send_message(
-            ticket.customer.chat_id, texts.render("ticket_reopened", number=ticket.number)
-        )
-    except TelegramAPIError:
-        pass  # the topic says it is open; the customer hears from the agent's next message
+        await change_ticket(call.services, call.ticket.id, lambda s: on_status(s, target))
+    except TransitionNotAllowed:
+        raise Refused("not_from", status=call.ticket.status.label_ru) from None
+    return Said(target.label_ru)
 
 
-async def note(
+async def _close(call: Call, _: None) -> None:
+    await _resolve(call)
+
+
+async def _reopen(call: Call, _: None) -> Said:
+    # The customer hears it too, through the relay like every word of the ticket.
+    await change_ticket(call.services, call.ticket.id, on_reopen, notice=BotNotice.REOPENED)
+    return Said()
+
+
+async def _note(call: Call, text: str) -> Said:
+    await store_note(call.message, call.ticket, text, services=call.services)
+    return Said()
+
+
+COMMANDS: tuple[DeskCommand, ...] = (
+    DeskCommand("take", _nothing, _take, "taken"),
+    DeskCommand("assign", _assignee, _assign, "assigned"),
+    DeskCommand("priority", _pure(parse_priority), _priority, "priority"),
+    DeskCommand("line", _pure(parse_line), _line, "line"),
+    DeskCommand("status", _pure(parse_status), _status, "status"),
+    DeskCommand("close", _nothing, _close, "resolved"),
+    DeskCommand("reopen", _nothing, _reopen, "reopened"),
+    DeskCommand("note", _text, _note, "note", reply=True, refresh=False),
+)
+"""The desk's ticket-changing commands: ``/name`` → parse → apply → the topic is told."""
+
+
+# --- running one ---------------------------------------------------------------------------
+
+
+async def run(
+    desk_command: DeskCommand,
     message: Message,
-    command: CommandObject,
+    args: str,
+    *,
+    services: Services,
     agents_chat: AgentsChat,
-    db: Database,
-    desk: ServiceLevels,
-    texts: Texts,
 ) -> None:
-    here = await at_ticket(message, agents_chat, db, texts)
+    """Carry out ``desk_command`` typed in a topic, and tell the topic what happened."""
+    here = await at_ticket(message, agents_chat, services)
     if here is None or message.from_user is None:
         return
-    await store_note(message, here.ticket, command.args or "", db=db, desk=desk)
-    await message.reply(_changed(texts, "note", display_name(message.from_user)))
+    texts = services.texts
+    call = Call(message, message.from_user, args, here.ticket, services, agents_chat)
+    try:
+        said = await desk_command.apply(call, await desk_command.parse(call))
+    except CommandError as error:
+        await message.reply(refusal(texts, error))
+        return
+    except Refused as refused:
+        await message.reply(refusal(texts, refused.reason, **refused.context))
+        return
+    except TicketNotOpen:
+        await message.reply(refusal(texts, "not_open"))
+        return
+    except TicketStillOpen:
+        await message.reply(refusal(texts, "still_open"))
+        return
+    except TicketAlreadyOpen as error:
+        await message.reply(refusal(texts, "other_open", number=error.open_number))
+        return
+    if said is None:
+        return
+    text = texts.render(
+        "agents/ticket_changed",
+        change=desk_command.label,
+        agent=display_name(message.from_user),
+        value=said.value,
+        due=said.due,
+    )
+    await (message.reply(text) if desk_command.reply else message.answer(text))
+    if desk_command.refresh:
+        await agents_chat.refresh(here.ticket.id)
 
 
-async def store_note(
-    message: Message, ticket: Ticket, text: str, *, db: Database, desk: ServiceLevels
-) -> None:
-    """Keep an agents' note in the ticket's history; it is never relayed."""
-    async with db.transaction() as session:
-        await add_message(
-            session,
-            ticket,
-            direction=MessageDirection.INTERNAL,
-            text=text.strip(),
-            author_id=message.from_user.id if message.from_user else None,
-            source_chat_id=message.chat.id,
-            source_message_id=message.message_id,
-            now=desk.clock,
+def _handler(desk_command: DeskCommand) -> Callable[..., Awaitable[None]]:
+    async def handle(
+        message: Message,
+        command: CommandObject,
+        services: Services,
+        agents_chat: AgentsChat,
+    ) -> None:
+        await run(
+            desk_command, message, command.args or "", services=services, agents_chat=agents_chat
         )
 
+    handle.__name__ = desk_command.name
+    return handle
 
-async def help_command(message: Message, agents_chat: AgentsChat, texts: Texts) -> None:
-    if await admit(message, agents_chat, texts) is not None:
-        await message.answer(texts.render("agents/help"))
+
+def get_router() -> Router:
+    router = Router(name="desk.tickets")
+    for desk_command in COMMANDS:
+        router.message.register(_handler(desk_command), Command(desk_command.name))
+    router.message.register(help_command, Command("help", "start"))
+    router.callback_query.register(card_button, DeskAction.filter())
+    return router
+
+
+async def help_command(message: Message, agents_chat: AgentsChat, services: Services) -> None:
+    if await admit(message, agents_chat, services.texts) is not None:
+        await message.answer(services.texts.render("agents/help"))
 
 
 async def card_button(
     query: CallbackQuery,
     callback_data: DeskAction,
-    bot: Bot,
     agents_chat: AgentsChat,
-    db: Database,
-    desk: ServiceLevels,
-    texts: Texts,
+    services: Services,
 ) -> None:
     """«Взять себе» / «Закрыть» on the ticket card."""
+    texts = services.texts
     role = await agents_chat.gate.admit(query.from_user)
     if role is None:
         await query.answer(texts.plain("callback_refused", lead_only=False), show_alert=True)
         return
-    async with db.transaction() as session:
+    async with services.database.transaction() as session:
         ticket = await get_ticket_by_number(session, callback_data.number)
     if ticket is None or not ticket.status.is_open:
         await query.answer(texts.plain("callback_outdated"))
@@ -345,10 +350,14 @@ async def card_button(
     await query.answer()
     agent = display_name(query.from_user)
     if callback_data.action == "take":
-        if await _take(ticket.id, query.from_user.id, db, desk) is not None:
-            await agents_chat.post(_changed(texts, "taken", agent), topic_id=ticket.topic_id)
-            await agents_chat.refresh(ticket.id)
-    elif callback_data.action == "close":
-        await resolve_ticket(
-            ticket.id, agent=agent, bot=bot, db=db, desk=desk, texts=texts, agents_chat=agents_chat
+        try:
+            await change_ticket(services, ticket.id, lambda s: on_take(s, query.from_user.id))
+        except TicketNotOpen:
+            return
+        await agents_chat.post(
+            texts.render("agents/ticket_changed", change="taken", agent=agent, value="", due=None),
+            topic_id=ticket.topic_id,
         )
+        await agents_chat.refresh(ticket.id)
+    elif callback_data.action == "close":
+        await resolve_ticket(ticket.id, agent=agent, services=services, agents_chat=agents_chat)

@@ -60,8 +60,8 @@ async def add_message(
 
     The same ``(source_chat_id, source_message_id)`` twice (a redelivered update) returns
     the first row. An outgoing message stamps the ticket's first response
-(:func:`bot.tickets.on_answer_sent`; a :class:`~bot.tickets.BotNotice` does not); an internal note
-    is born delivered, since it goes nowhere.
+    (:func:`bot.tickets.on_answer_sent`; a :class:`~bot.tickets.BotNotice` does not); an
+    internal note is born delivered, since it goes nowhere.
 
     :param direction: customer → agents, agent → customer, or an internal note
     :param text: text or caption

@@ -56,9 +56,7 @@ async def agent_message(message: Message, agents_chat: AgentsChat, services: Ser
         await store_note(message, here.ticket, note, services=services)
         return
     if not here.ticket.status.is_open:
-        await message.reply(
-            services.texts.render("agents/topic_closed", number=here.ticket.number)
-        )
+        await message.reply(services.texts.render("agents/topic_closed", number=here.ticket.number))
         return
     agent_id = message.from_user.id
     async with services.database.transaction() as session:

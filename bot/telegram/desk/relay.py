@@ -47,6 +47,7 @@ from bot.db.repo import (
 )
 from bot.serving.answers import Answers
 from bot.serving.database import Database
+from bot.serving.worker import Worker
 from bot.telegram.csat import csat_question
 from bot.telegram.desk.topics import Topics
 from bot.texts import Texts
@@ -59,7 +60,7 @@ logger = logging.getLogger(__name__)
 _BATCH = 100
 
 
-class Relay:
+class Relay(Worker):
     """Delivers stored ticket messages, one worker per process.
 
     :param chat_id: the agents' chat
@@ -82,6 +83,7 @@ class Relay:
         retry_seconds: float = 5.0,
         stale_after: float = 60.0,
     ) -> None:
+        super().__init__("relay", interval=retry_seconds)
         self.bot = bot
         self.db = db
         self.texts = texts
@@ -92,41 +94,15 @@ class Relay:
         self.clock = clock
         self.retry_seconds = retry_seconds
         self.stale_after = stale_after
-        self._wake = asyncio.Event()
-        self._stopping = False
-        self._task: asyncio.Task[None] | None = None
 
     # --- the worker -----------------------------------------------------------------------
 
     def kick(self) -> None:
         """Something was stored: deliver it now rather than at the next retry."""
-        self._wake.set()
+        self.wake()
 
-    def start(self) -> None:
-        if self._task is None or self._task.done():
-            self._stopping = False
-            self._task = asyncio.create_task(self._run(), name="relay")
-
-    async def stop(self) -> None:
-        """Finish the delivery in flight, then stop."""
-        self._stopping = True
-        self._wake.set()
-        if self._task is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _run(self) -> None:
-        while not self._stopping:
-            self._wake.clear()
-            try:
-                await self.pump()
-            except Exception:  # keep relaying whatever one delivery did
-                logger.exception("relay round failed; retrying in %.0f s", self.retry_seconds)
-            if self._stopping:
-                break
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.retry_seconds)
+    async def round(self) -> int:
+        return await self.pump()
 
     async def pump(self) -> int:
         """One round: topics for new tickets, then every undelivered message, oldest first.
@@ -136,7 +112,7 @@ class Relay:
         async with self.db.transaction() as session:
             waiting = [ticket.id for ticket in await tickets_without_topic(session)]
         for ticket_id in waiting:
-            if self._stopping:
+            if self.stopping:
                 return 0
             try:
                 await self.topics.ensure(ticket_id)
@@ -144,7 +120,7 @@ class Relay:
                 logger.error("ticket %s: no topic yet: %s", ticket_id, error)
         delivered = 0
         skipped: set[int] = set()
-        while not self._stopping:
+        while not self.stopping:
             async with self.db.transaction() as session:
                 batch = [
                     message.id
@@ -154,7 +130,7 @@ class Relay:
             if not batch:
                 break
             for message_id in batch:
-                if self._stopping:
+                if self.stopping:
                     break
                 outcome = await self._deliver(message_id)
                 if outcome is True:

@@ -37,9 +37,12 @@ from bot.business_hours import BusinessHours
 
 __all__ = [
     "FIRST_TICKET_NUMBER",
+    "IMPACT_SCALE",
     "NOTICE_TYPES",
+    "SCALE",
     "OPEN_STATUSES",
     "TRANSITIONS",
+    "URGENCY_SCALE",
     "BotNotice",
     "Clock",
     "Impact",
@@ -99,6 +102,24 @@ class Impact(Enum):
     ONLY_ME = "only_me"  # "только я"
     SEVERAL = "several"  # "несколько человек"
     EVERYONE = "everyone"  # "все / теряем деньги"
+
+
+SCALE: tuple[str, ...] = ("low", "medium", "high")
+"""The three-step scale the customer answers urgency and impact on (the form's buttons)."""
+
+URGENCY_SCALE: Mapping[Urgency, str] = {
+    Urgency.BLOCKING: "high",
+    Urgency.TODAY: "medium",
+    Urgency.CAN_WAIT: "low",
+}
+"""Where each urgency sits on :data:`SCALE`: how the form asks it, how the card shows it."""
+
+IMPACT_SCALE: Mapping[Impact, str] = {
+    Impact.ONLY_ME: "low",
+    Impact.SEVERAL: "medium",
+    Impact.EVERYONE: "high",
+}
+"""Where each impact sits on :data:`SCALE`: more harm stands for a wider impact."""
 
 
 class Priority(Enum):

@@ -149,3 +149,17 @@ def test_no_such_line(line: int) -> None:
 def test_an_empty_change_is_false() -> None:
     assert not TicketChange()
     assert TicketChange(line=2)
+
+
+def test_the_form_asks_on_the_scale_the_card_shows() -> None:
+    """The desk's card reads bot.tickets' scale; the form's buttons must mean the same."""
+    from bot.telegram.form import IMPACT_OF, URGENCY_OF
+    from bot.tickets import IMPACT_SCALE, SCALE, URGENCY_SCALE
+
+    assert {level.value: urgency for level, urgency in URGENCY_OF.items()} == {
+        level: urgency for urgency, level in URGENCY_SCALE.items()
+    }
+    assert {level.value: impact for level, impact in IMPACT_OF.items()} == {
+        level: impact for impact, level in IMPACT_SCALE.items()
+    }
+    assert set(URGENCY_SCALE.values()) == set(IMPACT_SCALE.values()) == set(SCALE)

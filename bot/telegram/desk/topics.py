@@ -24,9 +24,8 @@ from bot.desk.labels import line_label, priority_icon
 from bot.serving.answers import Answers
 from bot.serving.database import Database
 from bot.telegram.desk.callbacks import DeskAction
-from bot.telegram.form import IMPACT_OF, URGENCY_OF
 from bot.texts import Texts
-from bot.tickets import Clock, utc_now
+from bot.tickets import IMPACT_SCALE, URGENCY_SCALE, Clock, utc_now
 
 __all__ = ["Topics"]
 
@@ -204,8 +203,8 @@ class Topics:
             device=ticket.device,
             order=ticket.order_number,
             contact=ticket.contact,
-            urgency=self.texts.button("urgency", level=_URGENCY_LEVEL[ticket.urgency].value),
-            impact=self.texts.button("impact", level=_IMPACT_LEVEL[ticket.impact].value),
+            urgency=self.texts.button("urgency", level=URGENCY_SCALE[ticket.urgency]),
+            impact=self.texts.button("impact", level=IMPACT_SCALE[ticket.impact]),
             rejected=list(ticket.tried),
             votes=shown_votes,
             attachments=len(ticket.attachments),
@@ -232,6 +231,3 @@ _SENDERS = {
     "animation": "send_animation",
     "video_note": "send_video_note",
 }
-
-_URGENCY_LEVEL = {urgency: level for level, urgency in URGENCY_OF.items()}
-_IMPACT_LEVEL = {impact: level for level, impact in IMPACT_OF.items()}

@@ -70,7 +70,7 @@ class SlaWatch(Worker):
         are mentioned in breach notices
     :param remind_before: how long before a deadline the topic is reminded
     :param interval: seconds between checks
-    :param clock: "now"; the desk's clock when omitted
+    :param clock: "now"; the service levels' clock when omitted
     """
 
     def __init__(
@@ -78,7 +78,7 @@ class SlaWatch(Worker):
         bot: Bot,
         db: Database,
         texts: Texts,
-        desk: ServiceLevels,
+        levels: ServiceLevels,
         chat_id: int,
         roster: Roster,
         *,
@@ -90,11 +90,11 @@ class SlaWatch(Worker):
         self.bot = bot
         self.db = db
         self.texts = texts
-        self.desk = desk
+        self.levels = levels
         self.chat_id = chat_id
         self.roster = roster
         self.remind_before = remind_before
-        self.clock = clock if clock is not None else desk.clock
+        self.clock = clock if clock is not None else levels.clock
         # Parts of a notice sent before its other part failed, so a retry in this process
         # does not repeat them.
         self._sent_parts: set[tuple[int, str]] = set()

@@ -55,7 +55,7 @@ async def show_stats(
     message: Message, command: CommandObject, gate: Gate, services: Services
 ) -> None:
     """Reply with the period's numbers, in the topic (or General) the command came from."""
-    texts, desk = services.texts, services.levels
+    texts, levels = services.texts, services.levels
     if await gate.admit(message.from_user) is None:
         await message.answer(texts.render("agents/refused", lead_only=False))
         return
@@ -64,22 +64,22 @@ async def show_stats(
     except UnknownPeriod as error:
         await message.answer(refusal(texts, error))
         return
-    now = desk.clock()
+    now = levels.clock()
     async with services.database.transaction() as session:
-        context = await stats_context(session, period, now=now, desk=desk)
+        context = await stats_context(session, period, now=now, levels=levels)
     await message.answer(texts.render("agents/stats", **context))
 
 
 async def stats_context(
-    session: AsyncSession, period: StatsPeriod, *, now: datetime, desk: ServiceLevels
+    session: AsyncSession, period: StatsPeriod, *, now: datetime, levels: ServiceLevels
 ) -> dict[str, Any]:
     """What ``agents/stats.j2`` shows for the calendar period containing ``now``.
 
     :param period: today, this week or this month
     :param now: the present; open tickets past a deadline at ``now`` count as breaches
-    :param desk: its timezone draws the calendar
+    :param levels: its timezone draws the calendar
     """
-    since, until = period_bounds(period, now, desk.hours.zone)
+    since, until = period_bounds(period, now, levels.hours.zone)
     bounds: dict[str, Any] = {"since": since, "until": until}
     statuses = await count_by_status(session, **bounds)
     questions = await self_service(session, **bounds)

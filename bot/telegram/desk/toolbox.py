@@ -76,7 +76,7 @@ async def kb_search(
 async def kb_pick(
     query: CallbackQuery, callback_data: KbPick, agents_chat: AgentsChat, services: Services
 ) -> None:
-    texts, answers, db, desk = services.texts, services.answers, services.database, services.levels
+    texts, answers, db = services.texts, services.answers, services.database
     if await agents_chat.gate.admit(query.from_user) is None:
         await query.answer(texts.plain("callback_refused", lead_only=False), show_alert=True)
         return
@@ -94,7 +94,7 @@ async def kb_pick(
                 author_id=query.from_user.id,
                 dedupe_key=f"cb:{query.id}",
                 article_id=article.id,
-                now=desk.clock,
+                now=services.clock,
             )
             await set_resolved_article(session, ticket, article.id)
     if ticket is None or article is None:
@@ -153,7 +153,7 @@ async def _manage(
     message: Message, verb: str, rest: str, agents_chat: AgentsChat, services: Services
 ) -> None:
     """``/canned add Название | текст`` and ``/canned del Название``, leads only."""
-    texts, db, desk = services.texts, services.database, services.levels
+    texts, db = services.texts, services.database
     if await admit(message, agents_chat, texts, lead_only=True) is None:
         return
     assert message.from_user is not None
@@ -169,7 +169,11 @@ async def _manage(
         try:
             async with db.transaction() as session:
                 await add_canned_reply(
-                    session, title=title, text=body, created_by=message.from_user.id, now=desk.clock
+                    session,
+                    title=title,
+                    text=body,
+                    created_by=message.from_user.id,
+                    now=services.clock,
                 )
         except CannedReplyTitleTaken:
             await message.reply(refusal(texts, "canned_taken", title=title))
@@ -192,7 +196,7 @@ async def _manage(
 async def canned_pick(
     query: CallbackQuery, callback_data: CannedPick, agents_chat: AgentsChat, services: Services
 ) -> None:
-    texts, db, desk = services.texts, services.database, services.levels
+    texts, db = services.texts, services.database
     if await agents_chat.gate.admit(query.from_user) is None:
         await query.answer(texts.plain("callback_refused", lead_only=False), show_alert=True)
         return
@@ -208,7 +212,7 @@ async def canned_pick(
                 text=reply.text,
                 author_id=query.from_user.id,
                 dedupe_key=f"cb:{query.id}",
-                now=desk.clock,
+                now=services.clock,
             )
     if stored is None or ticket is None or reply is None:
         await query.answer(texts.plain("callback_outdated"), show_alert=True)

@@ -199,7 +199,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "icon": "🔴",
         "priority": "высокий",
         "status": "новая",
-        "line": "1-я линия",
+        "line": 1,
         "assignee": "Ольга",
         "created": NOW - timedelta(minutes=3),
         "due": NOW + timedelta(hours=2),

@@ -20,7 +20,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.db.models import Ticket
 from bot.db.repo import claim_topic, get_agent, get_ticket, list_votes, set_card
-from bot.desk.labels import line_label, priority_icon
+from bot.desk.labels import priority_icon
 from bot.serving.answers import Answers
 from bot.serving.database import Database
 from bot.telegram.desk.callbacks import DeskAction
@@ -185,7 +185,7 @@ class Topics:
             icon=priority_icon(ticket.priority),
             priority=ticket.priority.label_ru.lower(),
             status=ticket.status.label_ru,
-            line=line_label(ticket.line),
+            line=ticket.line,
             assignee=agent.first_name
             if agent is not None
             else (str(ticket.assignee_id) if ticket.assignee_id else None),

@@ -12,7 +12,7 @@ from aiogram import Bot, Router
 
 from bot.serving import Services
 from bot.settings import Settings
-from bot.telegram.desk import replies, stats, suggestions, ticket_commands, toolbox
+from bot.telegram.desk import card, replies, stats, suggestions, ticket_commands, toolbox
 from bot.telegram.desk.access import Gate
 from bot.telegram.desk.callbacks import SuggestionDecision
 from bot.telegram.desk.chat import AgentsChat, topic_link
@@ -75,6 +75,7 @@ def get_router(chat_id: int) -> Router:
     router.include_routers(
         stats.get_router(chat_id),
         ticket_commands.get_router(),
+        card.get_router(),
         toolbox.get_router(),
         replies.get_router(),
         rest,

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import logging
 
-from bot.db.repo import add_message, apply, get_ticket, state_of
 from bot.serving import Services
+from bot.telegram.desk.changes import change_ticket
 from bot.telegram.desk.chat import AgentsChat
 from bot.telegram.desk.suggestions import offer
-from bot.tickets import BotNotice, MessageDirection, TicketError, TicketStatus, on_resolve
+from bot.tickets import BotNotice, TicketError, TicketStatus, on_resolve
 
 __all__ = ["resolve_ticket"]
 
@@ -29,22 +29,12 @@ async def resolve_ticket(
     :returns: ``False`` if it was not open (nothing done)
     """
     texts = services.texts
-    async with services.database.transaction() as session:
-        ticket = await get_ticket(session, ticket_id)
-        if ticket is None:
-            return False
-        try:
-            await apply(session, ticket, on_resolve(state_of(ticket)), now=services.clock)
-        except TicketError:
-            return False
-        await add_message(
-            session,
-            ticket,
-            direction=MessageDirection.OUT,
-            text=None,
-            content_type=BotNotice.CSAT_QUESTION.value,
-            now=services.clock,
+    try:
+        ticket = await change_ticket(
+            services, ticket_id, on_resolve, notice=BotNotice.CSAT_QUESTION
         )
+    except TicketError:
+        return False
     await agents_chat.post(
         texts.render("agents/ticket_changed", change="resolved", agent=agent, value="", due=None),
         topic_id=ticket.topic_id,

@@ -17,32 +17,20 @@ from typing import Any
 
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, Message, User
+from aiogram.types import Message, User
 
 from bot.db.models import Ticket
-from bot.db.repo import (
-    TicketAlreadyOpen,
-    add_message,
-    apply,
-    find_agent,
-    get_agent,
-    get_ticket,
-    get_ticket_by_number,
-    state_of,
-)
+from bot.db.repo import TicketAlreadyOpen, find_agent, get_agent
 from bot.desk.commands import CommandError, parse_line, parse_priority, parse_status
 from bot.serving import Services
-from bot.telegram.desk.callbacks import DeskAction
+from bot.telegram.desk.changes import change_ticket
 from bot.telegram.desk.chat import AgentsChat
 from bot.telegram.desk.context import admit, at_ticket, display_name, refusal
 from bot.telegram.desk.notes import store_note
 from bot.telegram.desk.resolution import resolve_ticket
 from bot.tickets import (
     BotNotice,
-    MessageDirection,
-    TicketChange,
     TicketNotOpen,
-    TicketState,
     TicketStatus,
     TicketStillOpen,
     TransitionNotAllowed,
@@ -152,31 +140,6 @@ def _real_reply(message: Message) -> bool:
 
 
 # --- changing the ticket -------------------------------------------------------------------
-
-
-async def change_ticket(
-    services: Services,
-    ticket_id: int,
-    event: Callable[[TicketState], TicketChange],
-    *,
-    notice: BotNotice | None = None,
-) -> Ticket:
-    """Apply a lifecycle event to the ticket in one transaction (and store a notice for the
-    customer with it, delivered by the relay)."""
-    async with services.database.transaction() as session:
-        ticket = await get_ticket(session, ticket_id)
-        assert ticket is not None
-        await apply(session, ticket, event(state_of(ticket)), now=services.clock)
-        if notice is not None:
-            await add_message(
-                session,
-                ticket,
-                direction=MessageDirection.OUT,
-                text=None,
-                content_type=notice.value,
-                now=services.clock,
-            )
-        return ticket
 
 
 async def _take(call: Call, _: None) -> Said:
@@ -321,43 +284,9 @@ def get_router() -> Router:
     for desk_command in COMMANDS:
         router.message.register(_handler(desk_command), Command(desk_command.name))
     router.message.register(help_command, Command("help", "start"))
-    router.callback_query.register(card_button, DeskAction.filter())
     return router
 
 
 async def help_command(message: Message, agents_chat: AgentsChat, services: Services) -> None:
     if await admit(message, agents_chat, services.texts) is not None:
         await message.answer(services.texts.render("agents/help"))
-
-
-async def card_button(
-    query: CallbackQuery,
-    callback_data: DeskAction,
-    agents_chat: AgentsChat,
-    services: Services,
-) -> None:
-    """«Взять себе» / «Закрыть» on the ticket card."""
-    texts = services.texts
-    role = await agents_chat.gate.admit(query.from_user)
-    if role is None:
-        await query.answer(texts.plain("callback_refused", lead_only=False), show_alert=True)
-        return
-    async with services.database.transaction() as session:
-        ticket = await get_ticket_by_number(session, callback_data.number)
-    if ticket is None or not ticket.status.is_open:
-        await query.answer(texts.plain("callback_outdated"))
-        return
-    await query.answer()
-    agent = display_name(query.from_user)
-    if callback_data.action == "take":
-        try:
-            await change_ticket(services, ticket.id, lambda s: on_take(s, query.from_user.id))
-        except TicketNotOpen:
-            return
-        await agents_chat.post(
-            texts.render("agents/ticket_changed", change="taken", agent=agent, value="", due=None),
-            topic_id=ticket.topic_id,
-        )
-        await agents_chat.refresh(ticket.id)
-    elif callback_data.action == "close":
-        await resolve_ticket(ticket.id, agent=agent, services=services, agents_chat=agents_chat)

@@ -17,6 +17,7 @@ The lifecycle is events in, a :class:`TicketChange` out; ``bot.db.repo.apply`` s
     on_customer_message            —                 waiting → in progress    —
     on_status(target)              —                 → target                 —
     on_resolve                     —                 open → resolved          —
+    on_close                       —                 → closed (for good)      —
     on_reopen                      —                 resolved/closed → work   —
     on_priority(level)             —                 —  (priority, deadlines recomputed)
     on_line(line)                  —                 —  (support line 1–3)
@@ -65,6 +66,7 @@ __all__ = [
     "on_agent_reply",
     "on_answer_sent",
     "on_assign",
+    "on_close",
     "on_customer_message",
     "on_line",
     "on_priority",
@@ -536,6 +538,12 @@ def on_resolve(state: TicketState) -> TicketChange:
     if not state.status.is_open:
         raise TicketNotOpen(state.status)
     return TicketChange(status=TicketStatus.RESOLVED)
+
+
+def on_close(state: TicketState) -> TicketChange:
+    """The ticket is closed for good (the customer closes it; an agent may still reopen it).
+    A closed ticket stays as it is."""
+    return on_status(state, TicketStatus.CLOSED)
 
 
 def on_reopen(state: TicketState) -> TicketChange:

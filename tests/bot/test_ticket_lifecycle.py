@@ -18,6 +18,7 @@ from bot.tickets import (
     on_agent_reply,
     on_answer_sent,
     on_assign,
+    on_close,
     on_customer_message,
     on_line,
     on_priority,
@@ -133,6 +134,19 @@ def test_priority_counts_the_deadlines_from_creation() -> None:
     change = on_priority(state, Priority.LOW, policy, hours)
     assert change.priority is Priority.LOW
     assert change.deadlines == sla_deadlines(Priority.LOW, EARLIER, policy, hours)
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (S.NEW, S.CLOSED),
+        (S.WAITING_CUSTOMER, S.CLOSED),
+        (S.RESOLVED, S.CLOSED),
+        (S.CLOSED, None),
+    ],
+)
+def test_close(status: TicketStatus, expected: TicketStatus | None) -> None:
+    assert on_close(TicketState(status)) == TicketChange(status=expected)
 
 
 @pytest.mark.parametrize("line", [1, 2, 3])

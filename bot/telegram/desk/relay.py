@@ -33,7 +33,7 @@ from aiogram.exceptions import (
 from aiogram.types import ReplyParameters
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import TicketMessage
+from bot.db.models import Ticket, TicketMessage
 from bot.db.repo import (
     claim_message,
     get_agent,
@@ -160,8 +160,7 @@ class Relay(Worker):
                     session, message, error="the ticket has no topic yet", give_up=give_up
                 )
                 return False
-            plan = await self._plan(session, message, ticket.topic_id, ticket.customer.chat_id)
-            plan.number = ticket.number
+            plan = await self._plan(session, message, ticket)
         try:
             sent_id = await plan.send()
         except TelegramRetryAfter as error:
@@ -207,9 +206,10 @@ class Relay(Worker):
             )
 
     async def _plan(
-        self, session: AsyncSession, message: TicketMessage, topic_id: int | None, customer: int
+        self, session: AsyncSession, message: TicketMessage, ticket: Ticket
     ) -> _Delivery:
         """What to send where, decided inside the claim's transaction."""
+        topic_id, customer = ticket.topic_id, ticket.customer.chat_id
         to_customer = message.direction is MessageDirection.OUT
         chat_id = customer if to_customer else self.chat_id
         reply_to = await _counterpart(session, message, chat_id)
@@ -238,6 +238,7 @@ class Relay(Worker):
             else None,
             article_id=message.article_id,
             signature=signature,
+            number=ticket.number,
         )
 
 
@@ -281,6 +282,7 @@ class _Delivery:
         source: tuple[int, int] | None,
         article_id: str | None,
         signature: str | None,
+        number: int,
     ) -> None:
         self.relay = relay
         self.message_id = message_id
@@ -295,7 +297,7 @@ class _Delivery:
         self.source = source
         self.article_id = article_id
         self.signature = signature
-        self.number = 0  # the ticket's, for a notice to the customer
+        self.number = number  # the ticket's, for a notice to the customer
 
     @property
     def _reply(self) -> ReplyParameters | None:

@@ -27,8 +27,8 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.agents.roles import AgentRole, Roster
 from bot.business_hours import BusinessHours
+from bot.desk.roles import AgentRole, Roster
 from bot.tickets import Priority, SlaPolicy
 
 __all__ = ["Settings", "mask_password", "normalise_database_url"]

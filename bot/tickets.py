@@ -1,9 +1,29 @@
-"""The ticket domain: priority from urgency and impact, SLA deadlines, statuses (pure).
+"""The ticket domain: priority, SLA deadlines, statuses and the lifecycle (pure).
 
 No aiogram, no SQLAlchemy, no clock of its own: "now" is passed in. Errors::
 
     TicketError
-     └── TransitionNotAllowed
+     ├── TransitionNotAllowed
+     ├── TicketNotOpen       (taken, resolved... once it is resolved or closed)
+     └── TicketStillOpen     (reopened while it is open)
+
+The lifecycle is events in, a :class:`TicketChange` out; ``bot.db.repo.apply`` stores it::
+
+    event                          assignee          status                   first response
+    ─────────────────────────────  ────────────────  ───────────────────────  ──────────────
+    on_agent_reply(agent)          agent, if nobody  new → in progress        now, if none
+    on_answer_sent(author)         —                 —                        now, if none
+    on_take(agent) / on_assign     agent             new → in progress        —
+    on_customer_message            —                 waiting → in progress    —
+    on_status(target)              —                 → target                 —
+    on_resolve                     —                 open → resolved          —
+    on_close                       —                 → closed (for good)      —
+    on_reopen                      —                 resolved/closed → work   —
+    on_priority(level)             —                 —  (priority, deadlines recomputed)
+    on_line(line)                  —                 —  (support line 1–3)
+
+``on_take`` and ``on_resolve`` raise :class:`TicketNotOpen` on a settled ticket, ``on_reopen``
+raises :class:`TicketStillOpen` on an open one: the desk says so instead of changing anything.
 """
 
 from __future__ import annotations
@@ -18,8 +38,13 @@ from bot.business_hours import BusinessHours
 
 __all__ = [
     "FIRST_TICKET_NUMBER",
+    "IMPACT_SCALE",
+    "NOTICE_TYPES",
+    "SCALE",
     "OPEN_STATUSES",
     "TRANSITIONS",
+    "URGENCY_SCALE",
+    "BotNotice",
     "Clock",
     "Impact",
     "MessageDirection",
@@ -27,13 +52,28 @@ __all__ = [
     "SlaDeadlines",
     "SlaPolicy",
     "SlaTarget",
+    "TicketChange",
     "TicketDraft",
     "TicketError",
+    "TicketNotOpen",
+    "TicketState",
+    "TicketStillOpen",
     "TicketStatus",
     "TransitionNotAllowed",
     "Urgency",
     "check_transition",
     "format_number",
+    "on_agent_reply",
+    "on_answer_sent",
+    "on_assign",
+    "on_close",
+    "on_customer_message",
+    "on_line",
+    "on_priority",
+    "on_reopen",
+    "on_resolve",
+    "on_status",
+    "on_take",
     "parse_number",
     "priority",
     "sla_deadlines",
@@ -64,6 +104,24 @@ class Impact(Enum):
     ONLY_ME = "only_me"  # "только я"
     SEVERAL = "several"  # "несколько человек"
     EVERYONE = "everyone"  # "все / теряем деньги"
+
+
+SCALE: tuple[str, ...] = ("low", "medium", "high")
+"""The three-step scale the customer answers urgency and impact on (the form's buttons)."""
+
+URGENCY_SCALE: Mapping[Urgency, str] = {
+    Urgency.BLOCKING: "high",
+    Urgency.TODAY: "medium",
+    Urgency.CAN_WAIT: "low",
+}
+"""Where each urgency sits on :data:`SCALE`: how the form asks it, how the card shows it."""
+
+IMPACT_SCALE: Mapping[Impact, str] = {
+    Impact.ONLY_ME: "low",
+    Impact.SEVERAL: "medium",
+    Impact.EVERYONE: "high",
+}
+"""Where each impact sits on :data:`SCALE`: more harm stands for a wider impact."""
 
 
 class Priority(Enum):
@@ -182,6 +240,28 @@ class TransitionNotAllowed(TicketError):
         )
 
 
+class TicketNotOpen(TicketError):
+    """The ticket is resolved or closed: it takes no agent and cannot be resolved again."""
+
+    def __init__(self, status: TicketStatus) -> None:
+        super().__init__(status)
+        self.status = status
+
+    def __str__(self) -> str:
+        return f"the ticket is {self.status.value!r}, not open; reopen it first"
+
+
+class TicketStillOpen(TicketError):
+    """Reopening a ticket that is open."""
+
+    def __init__(self, status: TicketStatus) -> None:
+        super().__init__(status)
+        self.status = status
+
+    def __str__(self) -> str:
+        return f"the ticket is {self.status.value!r}: open already, nothing to reopen"
+
+
 def check_transition(current: TicketStatus, target: TicketStatus) -> None:
     """Raise :class:`TransitionNotAllowed` unless ``current`` may move to ``target``."""
     if target not in TRANSITIONS[current]:
@@ -194,6 +274,19 @@ class MessageDirection(Enum):
     IN = "in"  # customer → agents
     OUT = "out"  # agent → customer
     INTERNAL = "internal"  # agents' note, never shown to the customer
+
+
+class BotNotice(Enum):
+    """A message the bot sends the customer about their ticket, stored as a ticket message
+    (its ``content_type``) and delivered by the relay like an agent's answer: same order,
+    same retries. It is not an answer (no first response) and a reply to it reopens nothing."""
+
+    CSAT_QUESTION = "csat_question"  # the rating question after the ticket is resolved
+    REOPENED = "ticket_reopened"  # "your ticket is in work again"
+
+
+NOTICE_TYPES: frozenset[str] = frozenset(notice.value for notice in BotNotice)
+"""The ``content_type`` values of :class:`BotNotice` rows."""
 
 
 class SlaTarget(Enum):
@@ -334,3 +427,148 @@ def parse_number(text: str) -> int | None:
     """
     match = _NUMBER.match(text)
     return int(match.group(1)) if match else None
+
+
+# --- the lifecycle: an event in, a change out ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class TicketState:
+    """What the lifecycle needs to know of a ticket (``bot.db.repo.state_of`` reads it)."""
+
+    status: TicketStatus
+    assignee_id: int | None = None
+    first_response_at: datetime | None = None
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class TicketChange:
+    """What an event changes; ``None`` is "unchanged". Empty when nothing changes.
+
+    :param status: the status to move to (checked against :data:`TRANSITIONS` when applied)
+    :param assignee_id: the agent the ticket goes to
+    :param first_response_at: stamps the first response (kept if one is stamped already)
+    :param first_response_by: who gave it (``None`` for the bot on an agent's behalf)
+    :param priority: the new priority, with ``deadlines`` recomputed for it
+    :param line: the support line, 1 to 3
+    """
+
+    status: TicketStatus | None = None
+    assignee_id: int | None = None
+    first_response_at: datetime | None = None
+    first_response_by: int | None = None
+    priority: Priority | None = None
+    deadlines: SlaDeadlines | None = None
+    line: int | None = None
+
+    def __bool__(self) -> bool:
+        return any(
+            value is not None
+            for value in (
+                self.status,
+                self.assignee_id,
+                self.first_response_at,
+                self.priority,
+                self.line,
+            )
+        )
+
+
+def _into_work(state: TicketState) -> TicketStatus | None:
+    return TicketStatus.IN_PROGRESS if state.status is TicketStatus.NEW else None
+
+
+def on_answer_sent(state: TicketState, author_id: int | None, now: datetime) -> TicketChange:
+    """Anything sent to the customer for the desk (a reply, an article, a canned answer):
+    the first one stamps the first response."""
+    if state.first_response_at is not None:
+        return TicketChange()
+    return TicketChange(first_response_at=now, first_response_by=author_id)
+
+
+def on_agent_reply(state: TicketState, agent_id: int, now: datetime) -> TicketChange:
+    """An agent answers in the topic: a ticket nobody has becomes theirs, a new one goes in
+    work ("ожидает клиента" stays: the agent set it by command), the first answer is stamped.
+
+    >>> on_agent_reply(TicketState(TicketStatus.NEW), 7, datetime(2026, 1, 1, tzinfo=UTC)).status
+    <TicketStatus.IN_PROGRESS: 'in_progress'>
+    """
+    stamp = on_answer_sent(state, agent_id, now)
+    return TicketChange(
+        status=_into_work(state),
+        assignee_id=agent_id if state.assignee_id is None else None,
+        first_response_at=stamp.first_response_at,
+        first_response_by=stamp.first_response_by,
+    )
+
+
+def on_assign(state: TicketState, agent_id: int) -> TicketChange:
+    """An agent is given the ticket (``/assign``): a new one goes in work."""
+    return TicketChange(status=_into_work(state), assignee_id=agent_id)
+
+
+def on_take(state: TicketState, agent_id: int) -> TicketChange:
+    """An agent takes an open ticket (``/take``, the card's button).
+
+    :raises TicketNotOpen: it is resolved or closed
+    """
+    if not state.status.is_open:
+        raise TicketNotOpen(state.status)
+    return on_assign(state, agent_id)
+
+
+def on_customer_message(state: TicketState) -> TicketChange:
+    """The customer writes: a ticket waiting for them goes back to work."""
+    if state.status is TicketStatus.WAITING_CUSTOMER:
+        return TicketChange(status=TicketStatus.IN_PROGRESS)
+    return TicketChange()
+
+
+def on_status(state: TicketState, target: TicketStatus) -> TicketChange:
+    """An agent sets the status; the same status changes nothing."""
+    return TicketChange() if state.status is target else TicketChange(status=target)
+
+
+def on_resolve(state: TicketState) -> TicketChange:
+    """The desk solved it.
+
+    :raises TicketNotOpen: it is resolved or closed already
+    """
+    if not state.status.is_open:
+        raise TicketNotOpen(state.status)
+    return TicketChange(status=TicketStatus.RESOLVED)
+
+
+def on_close(state: TicketState) -> TicketChange:
+    """The ticket is closed for good (the customer closes it; an agent may still reopen it).
+    A closed ticket stays as it is."""
+    return on_status(state, TicketStatus.CLOSED)
+
+
+def on_reopen(state: TicketState) -> TicketChange:
+    """A resolved or closed ticket goes back to work.
+
+    :raises TicketStillOpen: it is open
+    """
+    if state.status.is_open:
+        raise TicketStillOpen(state.status)
+    return TicketChange(status=TicketStatus.IN_PROGRESS)
+
+
+def on_priority(
+    state: TicketState, level: Priority, policy: SlaPolicy, hours: BusinessHours
+) -> TicketChange:
+    """A new priority; both deadlines are counted again from the ticket's creation."""
+    if state.created_at is None:
+        raise ValueError("a priority change needs the ticket's creation time")
+    return TicketChange(
+        priority=level, deadlines=sla_deadlines(level, state.created_at, policy, hours)
+    )
+
+
+def on_line(state: TicketState, line: int) -> TicketChange:
+    """The ticket moves to support line 1, 2 or 3."""
+    if line not in (1, 2, 3):
+        raise ValueError(f"support line must be 1, 2 or 3, got {line}")
+    return TicketChange(line=line)

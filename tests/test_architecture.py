@@ -29,7 +29,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
         "bot.tickets",
         "bot.texts",
         "bot.dialogue",
-        "bot.agents",
+        "bot.desk",
         "bot.reports",
         "bot.evaluation",
     ),
@@ -49,7 +49,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
 """Lowest first. A module may import its own floor's modules and any floor below."""
 
 FRONT_ENDS = ("bot.telegram", "bot.web")
-PURE = ("nlp", "kb", "bot.policy", "bot.tickets", "bot.dialogue", "bot.agents")
+PURE = ("nlp", "kb", "bot.policy", "bot.tickets", "bot.dialogue", "bot.desk")
 """The core takes data and returns data: no transport, no database, no network."""
 IO_LIBRARIES = ("aiogram", "sqlalchemy", "aiohttp", "redis", "asyncpg", "aiosqlite", "httpx")
 

@@ -29,8 +29,8 @@ from sqlalchemy import (
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from bot.agents.roles import AgentRole
 from bot.db.types import Id, UtcDateTime, enum_column_type
+from bot.desk.roles import AgentRole
 from bot.tickets import (
     OPEN_STATUSES,
     Impact,

@@ -13,6 +13,7 @@ from bot.serving.rate_limit import MemoryRateLimiter, RateLimiter, RedisRateLimi
 from bot.serving.reload import OnProblems, OnReloaded, Reloaded, Reloader
 from bot.serving.service_levels import ServiceLevels
 from bot.serving.services import Services
+from bot.serving.worker import Worker
 
 __all__ = [
     "DEPTH",
@@ -33,5 +34,6 @@ __all__ = [
     "Suggested",
     "Verdict",
     "Version",
+    "Worker",
     "article_key",
 ]

@@ -28,9 +28,9 @@ from redis.asyncio import Redis
 from bot.serving import Answers, Database, Services
 from bot.serving.rate_limit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from bot.settings import Settings
-from bot.telegram.agents import AgentsChat, build_agents_chat
-from bot.telegram.agents import get_router as get_agents_router
 from bot.telegram.customers import Customers
+from bot.telegram.desk import AgentsChat, build_agents_chat
+from bot.telegram.desk import get_router as get_agents_router
 from bot.telegram.drain import drain
 from bot.telegram.errors import errors_router
 from bot.telegram.middlewares import PinAnswersMiddleware, RateLimitMiddleware

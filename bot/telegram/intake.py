@@ -16,9 +16,10 @@ from bot.db.repo import (
     AddedMessage,
     OpenedTicket,
     add_message,
+    apply,
     get_open_ticket,
     open_ticket,
-    set_status,
+    state_of,
 )
 from bot.dialogue import Conversation, HandOver
 from bot.serving.database import Database
@@ -27,9 +28,12 @@ from bot.telegram.callbacks import FormStep
 from bot.telegram.customers import Customers
 from bot.telegram.form import draft_from_data, draft_to_data, opening, prompt
 from bot.telegram.states import form_state, form_step
+from bot.telegram.stored_message import attachment_of, replied_to, stored_fields
 from bot.texts import Texts
-from bot.tickets import MessageDirection, TicketDraft, TicketStatus
+from bot.tickets import MessageDirection, TicketDraft, on_customer_message
 
+# attachment_of and replied_to live in bot.telegram.stored_message; named here too while
+# routers/ticket_form.py still imports them from intake.
 __all__ = [
     "REMOVE_KEYBOARD",
     "add_to_ticket",
@@ -44,53 +48,21 @@ __all__ = [
 ]
 
 
-def attachment_of(message: Message) -> tuple[str, str] | None:
-    """``(kind, file_id)`` of a media message, the largest size of a photo; else ``None``."""
-    if message.photo:
-        return "photo", message.photo[-1].file_id
-    for kind in ("document", "video", "voice", "audio", "video_note", "animation", "sticker"):
-        media = getattr(message, kind, None)
-        if media is not None:
-            return kind, media.file_id
-    return None
-
-
-def replied_to(message: Message) -> int | None:
-    """The id of the message ``message`` replies to, if it really is a reply.
-
-    In a forum topic every message "replies" to the topic's first message; that is not a
-    reply anyone wrote.
-    """
-    reply = message.reply_to_message
-    if reply is None:
-        return None
-    if message.is_topic_message and reply.message_id == message.message_thread_id:
-        return None
-    return reply.message_id
-
-
 async def add_to_ticket(
-    session: AsyncSession, ticket: Ticket, message: Message, *, desk: ServiceLevels
+    session: AsyncSession, ticket: Ticket, message: Message, *, levels: ServiceLevels
 ) -> AddedMessage:
     """Store a customer's message in their open ticket (once, however often it arrives).
 
-    A ticket waiting for the customer goes back to work: they answered.
+    A ticket waiting for the customer goes back to work: they answered
+    (:func:`bot.tickets.on_customer_message`).
     """
-    attachment = attachment_of(message)
-    if ticket.status is TicketStatus.WAITING_CUSTOMER:
-        await set_status(session, ticket, TicketStatus.IN_PROGRESS, now=desk.clock)
+    await apply(session, ticket, on_customer_message(state_of(ticket)), now=levels.clock)
     return await add_message(
         session,
         ticket,
         direction=MessageDirection.IN,
-        text=message.text if message.text is not None else message.caption,
-        author_id=message.from_user.id if message.from_user else None,
-        content_type=attachment[0] if attachment else "text",
-        file_id=attachment[1] if attachment else None,
-        source_chat_id=message.chat.id,
-        source_message_id=message.message_id,
-        reply_to_message_id=replied_to(message),
-        now=desk.clock,
+        **stored_fields(message).as_kwargs(),
+        now=levels.clock,
     )
 
 
@@ -123,7 +95,7 @@ async def hand_over(
     texts: Texts,
     db: Database,
     customers: Customers,
-    desk: ServiceLevels,
+    levels: ServiceLevels,
 ) -> None:
     """Start the ticket form, or add the question to the ticket the customer has open."""
     async with db.transaction() as session:
@@ -136,7 +108,7 @@ async def hand_over(
                 direction=MessageDirection.IN,
                 text=reply.draft.question,
                 author_id=user.id,
-                now=desk.clock,
+                now=levels.clock,
             )
     if ticket is None:
         await start_form(reply, bot=bot, chat_id=user.id, state=state, texts=texts)
@@ -167,11 +139,11 @@ async def ask_again(
 
 
 async def file_ticket(
-    session: AsyncSession, customer: Customer, draft: TicketDraft, *, desk: ServiceLevels
+    session: AsyncSession, customer: Customer, draft: TicketDraft, *, levels: ServiceLevels
 ) -> OpenedTicket:
     """Open the ticket; if one is open already (opened meanwhile), add the draft to it."""
     opened = await open_ticket(
-        session, customer, draft, policy=desk.policy, hours=desk.hours, now=desk.clock
+        session, customer, draft, policy=levels.policy, hours=levels.hours, now=levels.clock
     )
     if not opened.created:
         await add_message(
@@ -180,19 +152,19 @@ async def file_ticket(
             direction=MessageDirection.IN,
             text=draft.what_happened,
             author_id=customer.telegram_id,
-            now=desk.clock,
+            now=levels.clock,
         )
     return opened
 
 
-def ticket_created_text(ticket: Ticket, *, desk: ServiceLevels, texts: Texts) -> str:
+def ticket_created_text(ticket: Ticket, *, levels: ServiceLevels, texts: Texts) -> str:
     """«Заявка №…, приоритет …, ответим в течение …», saying when agents see it after hours."""
     return texts.render(
         "ticket_created",
         number=ticket.number,
         priority=ticket.priority.label_ru.lower(),
-        sla=desk.first_response(ticket.priority),
-        opens_at=desk.seen_at(ticket.priority, ticket.created_at),
+        sla=levels.first_response(ticket.priority),
+        opens_at=levels.seen_at(ticket.priority, ticket.created_at),
     )
 
 

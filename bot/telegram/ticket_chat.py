@@ -15,13 +15,14 @@ from bot.db.models import Customer, Ticket
 from bot.db.repo import (
     TicketAlreadyOpen,
     add_message,
+    apply,
     get_message_by_relay,
     get_open_ticket,
-    reopen,
+    state_of,
 )
 from bot.serving.service_levels import ServiceLevels
 from bot.telegram.intake import add_to_ticket, agent_engaged
-from bot.tickets import MessageDirection, TicketError, TicketStatus
+from bot.tickets import NOTICE_TYPES, MessageDirection, TicketError, TicketStatus, on_reopen
 
 __all__ = ["TicketDelivery", "deliver_to_ticket", "store_edit"]
 
@@ -46,7 +47,7 @@ async def deliver_to_ticket(
     replies to; ``TicketDelivery(None)`` if it is not for a ticket (the bot answers it)."""
     ticket = await get_open_ticket(session, customer)
     if ticket is not None:
-        await add_to_ticket(session, ticket, message, desk=levels)
+        await add_to_ticket(session, ticket, message, levels=levels)
         return TicketDelivery(ticket)
     reply = message.reply_to_message
     if reply is None:
@@ -54,14 +55,16 @@ async def deliver_to_ticket(
     relayed = await get_message_by_relay(session, message.chat.id, reply.message_id)
     if relayed is None or relayed.direction is not MessageDirection.OUT:
         return TicketDelivery(None)
+    if relayed.content_type in NOTICE_TYPES:
+        return TicketDelivery(None)  # the rating question has buttons of its own
     resolved = relayed.ticket
     if resolved.customer_id != customer.id or resolved.status is not TicketStatus.RESOLVED:
         return TicketDelivery(None)
     try:
-        await reopen(session, resolved, now=levels.clock)
+        await apply(session, resolved, on_reopen(state_of(resolved)), now=levels.clock)
     except (TicketAlreadyOpen, TicketError):
         return TicketDelivery(None)
-    await add_to_ticket(session, resolved, message, desk=levels)
+    await add_to_ticket(session, resolved, message, levels=levels)
     return TicketDelivery(resolved, reopened=True)
 
 

@@ -1,4 +1,4 @@
-"""bot.agents.periods: the calendar period of /stats, read as agents type it."""
+"""bot.desk.periods: the calendar period of /stats, read as agents type it."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.agents import periods
-from bot.agents.commands import CommandError
-from bot.agents.periods import StatsPeriod, UnknownPeriod, parse_period, period_bounds
+from bot.desk import periods
+from bot.desk.commands import CommandError
+from bot.desk.periods import StatsPeriod, UnknownPeriod, parse_period, period_bounds
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -1,4 +1,4 @@
-"""bot.agents.sla: which reminders and breach notices a ticket is due at a moment."""
+"""bot.desk.sla: which reminders and breach notices a ticket is due at a moment."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.agents import sla
-from bot.agents.sla import Notice, NoticeKind, TicketDeadlines, due_notices, still_due
 from bot.db.models import SlaNoticeKind
+from bot.desk import sla
+from bot.desk.sla import Notice, NoticeKind, TicketDeadlines, due_notices, still_due
 from bot.tickets import SlaTarget
 
 FIRST = datetime(2025, 1, 15, 10, 0, tzinfo=UTC)  # first-response deadline

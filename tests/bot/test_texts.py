@@ -257,7 +257,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "icon": "🔴",
         "priority": "высокий",
         "status": "новая",
-        "line": "1-я линия",
+        "line": 1,
         "assignee": "Ольга",
         "created": NOW - timedelta(minutes=3),
         "due": NOW + timedelta(hours=2),
@@ -323,9 +323,9 @@ SAMPLES.update(
         "ticket_reopened": {"number": 1042},
         "agents/customer_edited": {"text": "Не приходит код"},
         "agents/customer_said": {"text": "Не приходит код"},
-        "agents/not_delivered": {"reason": "клиент заблокировал бота"},
+        "agents/not_delivered": {"reason": "blocked"},
         "agents/refused": {"lead_only": False},
-        "agents/command_error": {"error": "укажите линию поддержки: 1, 2 или 3"},
+        "agents/command_error": {"reason": "other_open", "number": 1042},
         "agents/ticket_changed": {
             "change": "priority",
             "agent": "Ольга (@olga)",
@@ -355,6 +355,7 @@ SAMPLES.update(
     }
 )
 PLAIN_SAMPLES: dict[str, dict[str, Any]] = {
+    "agents/learning_source": {"number": 1042},
     "callback_outdated": {},
     "callback_refused": {"lead_only": True},
     "agents/topic_name": {

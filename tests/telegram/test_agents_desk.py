@@ -326,3 +326,42 @@ async def test_canned_replies_are_managed_by_leads_and_sent_with_one_tap(
         assert buttons(offered) == ["💬 Привет"]
         telegram.press_button(offered, text="💬 Привет", user=agent)
         assert (await anna.reply())["text"] == "Здравствуйте! <Мы> на связи & рады помочь."
+
+
+async def test_the_card_buttons_take_and_close(
+    desk_bot: App, anna: Chat, agents: Desk, telegram: TelegramEmulator, database: ScratchDatabase
+) -> None:
+    olga = telegram.new_user("Ольга", username="olga")
+    await file_ticket(anna)
+    card = await agents.next(topic=None)
+    topic = agents.topic_of(1001)
+    telegram.press_button(card, text="🙋 Взять себе", user=olga)
+    assert (await agents.next(topic))["text"].startswith("🙋 Заявку взял(а) Ольга (@olga)")
+    [ticket] = await rows(database, Ticket)
+    assert ticket.assignee_id == olga.id and ticket.status is TicketStatus.IN_PROGRESS
+    telegram.press_button(card, text="✅ Закрыть", user=olga)
+    assert "заявка решена" in (await agents.next(topic))["text"]
+    assert "Оцените" in (await anna.reply())["text"]
+    [ticket] = await rows(database, Ticket)
+    assert ticket.status is TicketStatus.RESOLVED
+
+
+async def test_commands_on_a_settled_or_open_ticket_say_why_not(
+    desk_bot: App, anna: Chat, agents: Desk, telegram: TelegramEmulator
+) -> None:
+    olga = telegram.new_user("Ольга")
+    await file_ticket(anna)
+    await agents.next(topic=None)
+    topic = agents.topic_of(1001)
+    agents.say(olga, topic, "/reopen")
+    assert (await agents.next(topic))["text"] == "⚠️ Заявка и так открыта."
+    agents.say(olga, topic, "/close")
+    assert "заявка решена" in (await agents.next(topic))["text"]
+    agents.say(olga, topic, "/take")
+    assert (await agents.next(topic))["text"] == "⚠️ Заявка не открыта — сначала /reopen."
+    agents.say(olga, topic, "/close")
+    assert (await agents.next(topic))["text"] == "⚠️ Заявка уже не открыта."
+    agents.say(olga, topic, "/line 3")
+    assert (await agents.next(topic))["text"].endswith("заявка передана на 3-ю линию.")
+    agents.say(olga, topic, "Вы тут?")
+    assert "/reopen" in (await agents.next(topic))["text"]

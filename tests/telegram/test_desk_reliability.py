@@ -12,7 +12,7 @@ from bot.emulator.client import LocalSession
 from bot.emulator.driver import Chat, file_ticket
 from bot.serving import Answers
 from bot.telegram import App, build_app
-from bot.tickets import MessageDirection
+from bot.tickets import MessageDirection, TicketStatus
 from tests.bot.db.fixtures import ScratchDatabase
 from tests.telegram.conftest import Clock, make_settings, rows, running, with_services
 from tests.telegram.desk_fixtures import Desk, eventually
@@ -201,3 +201,72 @@ async def test_a_stop_finishes_the_updates_already_fetched(
         m for m in await rows(database, TicketMessage) if m.text and m.text.startswith("сообщение ")
     ]
     assert len(stored) == 200
+
+
+async def test_the_rating_question_survives_an_outage_and_a_restart(
+    telegram: TelegramEmulator,
+    database: ScratchDatabase,
+    answers: Answers,
+    clock: Clock,
+    agents: Desk,
+    anna: Chat,
+) -> None:
+    """Stored with the resolution, sent by the relay: like an agent's answer, not lost."""
+    olga = telegram.new_user("Ольга")
+    settings = {"agents_chat_id": agents.chat.id, "relay_retry_seconds": 0.2}
+    async with running(telegram, database, answers, clock, **settings):
+        await file_ticket(anna)
+        await agents.next(topic=None)
+        topic = agents.topic_of(1001)
+        # The customer's chat is unreachable (every sendMessage fails) when the agent closes.
+        telegram.fail_next("sendMessage", 502, "Bad Gateway", times=10_000)
+        agents.say(olga, topic, "/close")
+
+        async def tried() -> bool:
+            messages = await rows(database, TicketMessage)
+            return any(m.content_type == "csat_question" and m.attempts >= 1 for m in messages)
+
+        await eventually(tried)
+    [ticket] = await rows(database, Ticket)
+    assert ticket.status is TicketStatus.RESOLVED
+    assert ticket.first_response_at is None  # the question is not an answer
+    telegram.clear_failures()
+    # A new process: the relay finds the question stored and undelivered, and sends it once.
+    async with running(telegram, database, answers, clock, **settings):
+        rating = await anna.reply()
+        assert "Оцените" in rating["text"] and "1001" in rating["text"]
+        comment = await anna.press(rating, text="5 ⭐")
+        anna.click(comment, text="Пропустить")
+        await telegram.wait_until_polling()
+    [ticket] = await rows(database, Ticket)
+    assert ticket.csat_score == 5
+    sent = [m.get("text", "") for m in telegram.sent_messages(anna.user.private_chat)]
+    assert sum("Оцените" in text for text in sent) == 1
+
+
+async def test_reopen_tells_the_customer_through_the_relay(
+    telegram: TelegramEmulator,
+    database: ScratchDatabase,
+    answers: Answers,
+    clock: Clock,
+    agents: Desk,
+    anna: Chat,
+) -> None:
+    olga = telegram.new_user("Ольга")
+    settings = {"agents_chat_id": agents.chat.id, "relay_retry_seconds": 0.2}
+    async with running(telegram, database, answers, clock, **settings):
+        await file_ticket(anna)
+        await agents.next(topic=None)
+        topic = agents.topic_of(1001)
+        agents.say(olga, topic, "/close")
+        assert "Оцените" in (await anna.reply())["text"]
+        agents.say(olga, topic, "/reopen")
+        notice = await anna.reply()
+        assert "1001" in notice["text"]
+
+        async def delivered() -> bool:
+            messages = await rows(database, TicketMessage)
+            notices = [m for m in messages if m.content_type == "ticket_reopened"]
+            return len(notices) == 1 and notices[0].delivered
+
+        await eventually(delivered)

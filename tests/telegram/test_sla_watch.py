@@ -19,16 +19,16 @@ from aiogram.enums import ParseMode
 from aiogram.methods import SendMessage
 from sqlalchemy import select
 
-from bot.agents.roles import AgentRole, Roster
 from bot.db import repo
 from bot.db.models import SlaNotice, Ticket
+from bot.desk.roles import AgentRole, Roster
 from bot.emulator import FakeChat, FakeUser, TelegramEmulator
 from bot.emulator.client import make_bot
 from bot.emulator.state import JSON
 from bot.serving.database import Database
 from bot.serving.service_levels import ServiceLevels
-from bot.telegram.agents.chat import topic_link
-from bot.telegram.agents.sla_watch import SlaWatch
+from bot.telegram.desk.chat import topic_link
+from bot.telegram.desk.sla_watch import SlaWatch
 from bot.texts import Texts
 from bot.tickets import Priority, TicketDraft
 from tests.bot.db.fixtures import ScratchDatabase

@@ -12,16 +12,17 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
 
-from bot.agents.roles import AgentRole, Roster
 from bot.db import repo
 from bot.db.models import AttemptDecision
+from bot.desk.roles import AgentRole, Roster
 from bot.emulator import FakeChat, FakeUser, TelegramEmulator
 from bot.emulator.client import make_bot, polling
 from bot.emulator.state import JSON
+from bot.serving import Answers, Learning, Services
 from bot.serving.database import Database
 from bot.serving.service_levels import ServiceLevels
-from bot.telegram.agents.access import Gate
-from bot.telegram.agents.stats import get_router
+from bot.telegram.desk.access import Gate
+from bot.telegram.desk.stats import get_router
 from bot.texts import Texts
 from bot.tickets import MessageDirection, TicketDraft
 from tests.bot.db.fixtures import ScratchDatabase
@@ -82,7 +83,7 @@ async def seed(db: Database, agent: int) -> None:
 
 @pytest_asyncio.fixture
 async def room(
-    telegram: TelegramEmulator, database: ScratchDatabase, clock: Clock
+    telegram: TelegramEmulator, database: ScratchDatabase, clock: Clock, answers: Answers
 ) -> AsyncIterator[Room]:
     """The /stats router polling the emulator; one agent on the allow-list."""
     bot: Bot = make_bot(telegram, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
@@ -91,10 +92,15 @@ async def room(
     agent = telegram.new_user("Ольга", username="olga")
     topic = (await bot.create_forum_topic(chat.id, "#1001")).message_thread_id
     await seed(db, agent.id)
-    dp = Dispatcher(
-        db=db,
+    services = Services(
+        answers=answers,
+        database=db,
         texts=Texts(tz="Europe/Moscow", clock=clock),
-        desk=ServiceLevels(clock=clock),
+        levels=ServiceLevels(clock=clock),
+        learning=Learning(db, answers, clock=clock),
+    )
+    dp = Dispatcher(
+        services=services,
         gate=Gate(bot, db, Roster({agent.id: AgentRole.AGENT}), chat.id, clock=clock),
     )
     dp.include_router(get_router(chat.id))

@@ -75,6 +75,7 @@ from bot.db.repo.suggestions import (
 )
 from bot.db.repo.tickets import (
     OpenedTicket,
+    apply,
     assign,
     claim_topic,
     close,
@@ -94,6 +95,7 @@ from bot.db.repo.tickets import (
     set_resolved_article,
     set_status,
     set_topic,
+    state_of,
     tickets_without_topic,
 )
 
@@ -102,6 +104,7 @@ __all__ = [
     "CannedReplyTitleTaken",
     "CsatSummary",
     "OpenedTicket",
+    "apply",
     "SlaBreaches",
     "StoredSuggestion",
     "StorageError",
@@ -152,6 +155,7 @@ __all__ = [
     "set_priority",
     "set_resolved_article",
     "set_status",
+    "state_of",
     "set_suggestion_message",
     "set_topic",
     "store_suggestion",

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.agents.roles import AgentRole
 from bot.db.models import Agent
+from bot.desk.roles import AgentRole
 from bot.tickets import Clock, utc_now
 
 __all__ = ["find_agent", "get_agent", "list_agents", "upsert_agent"]

@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, selectinload
 
 from bot.db.models import Ticket, TicketMessage
-from bot.tickets import Clock, MessageDirection, utc_now
+from bot.db.repo.tickets import apply, state_of
+from bot.tickets import NOTICE_TYPES, Clock, MessageDirection, on_answer_sent, utc_now
 
 __all__ = [
     "AddedMessage",
@@ -58,8 +59,9 @@ async def add_message(
     """Store a message of the ticket once per Telegram message.
 
     The same ``(source_chat_id, source_message_id)`` twice (a redelivered update) returns
-    the first row. An outgoing message stamps the ticket's first response; an internal note
-    is born delivered, since it goes nowhere.
+    the first row. An outgoing message stamps the ticket's first response
+    (:func:`bot.tickets.on_answer_sent`; a :class:`~bot.tickets.BotNotice` does not); an
+    internal note is born delivered, since it goes nowhere.
 
     :param direction: customer → agents, agent → customer, or an internal note
     :param text: text or caption
@@ -102,9 +104,9 @@ async def add_message(
         if seen is None:
             raise
         return AddedMessage(seen, created=False)
-    if direction is MessageDirection.OUT and ticket.first_response_at is None:
-        ticket.first_response_at = moment
-        ticket.first_response_by = author_id
+    if direction is MessageDirection.OUT and content_type not in NOTICE_TYPES:
+        change = on_answer_sent(state_of(ticket), author_id, moment)
+        await apply(session, ticket, change, now=lambda: moment)
     ticket.updated_at = moment
     await session.flush()
     return AddedMessage(message, created=True)

@@ -16,8 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, selectinload
 
-from bot.agents.sla import NoticeKind
 from bot.db.models import SlaNotice, SlaNoticeKind, Ticket
+from bot.desk.sla import NoticeKind
 from bot.tickets import OPEN_STATUSES, Clock, utc_now
 
 __all__ = [
@@ -44,7 +44,7 @@ def _needs(
     soon: SlaNoticeKind,
     late: SlaNoticeKind,
 ) -> ColumnElement[bool]:
-    # The same windows as bot.agents.sla.due_notices: past due is a breach, within the
+    # The same windows as bot.desk.sla.due_notices: past due is a breach, within the
     # reminder window a reminder; a ticket that already has its notice is not a candidate.
     return or_(
         and_(due <= now, _missing(late, due)),

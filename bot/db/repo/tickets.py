@@ -23,15 +23,20 @@ from bot.tickets import (
     Clock,
     Priority,
     SlaPolicy,
+    TicketChange,
     TicketDraft,
+    TicketState,
     TicketStatus,
     check_transition,
+    on_line,
+    on_priority,
     sla_deadlines,
     utc_now,
 )
 
 __all__ = [
     "OpenedTicket",
+    "apply",
     "assign",
     "claim_topic",
     "close",
@@ -51,6 +56,7 @@ __all__ = [
     "set_resolved_article",
     "set_status",
     "set_topic",
+    "state_of",
     "tickets_without_topic",
 ]
 
@@ -257,6 +263,49 @@ async def set_status(
     return ticket
 
 
+def state_of(ticket: Ticket) -> TicketState:
+    """The ticket as the pure lifecycle (:mod:`bot.tickets`) sees it."""
+    return TicketState(
+        status=ticket.status,
+        assignee_id=ticket.assignee_id,
+        first_response_at=ticket.first_response_at,
+        created_at=ticket.created_at,
+    )
+
+
+async def apply(
+    session: AsyncSession, ticket: Ticket, change: TicketChange, *, now: Clock = utc_now
+) -> Ticket:
+    """Store what a lifecycle event (``bot.tickets.on_*``) changed; an empty change is a no-op.
+
+    The status goes through :func:`set_status` (the workflow and the one-open-ticket rule);
+    a first response already stamped is kept.
+
+    :raises TransitionNotAllowed: the status move is not allowed
+    :raises TicketAlreadyOpen: reopening while the customer has another open ticket
+    """
+    if not change:
+        return ticket
+    moment = now()
+    if change.status is not None:
+        await set_status(session, ticket, change.status, now=lambda: moment)
+    if change.assignee_id is not None:
+        ticket.assignee_id = change.assignee_id
+    if change.first_response_at is not None and ticket.first_response_at is None:
+        ticket.first_response_at = change.first_response_at
+        ticket.first_response_by = change.first_response_by
+    if change.priority is not None:
+        ticket.priority = change.priority
+    if change.deadlines is not None:
+        ticket.first_response_due = change.deadlines.first_response
+        ticket.resolution_due = change.deadlines.resolution
+    if change.line is not None:
+        ticket.line = change.line
+    ticket.updated_at = moment
+    await session.flush()
+    return ticket
+
+
 async def resolve(session: AsyncSession, ticket: Ticket, *, now: Clock = utc_now) -> Ticket:
     """Mark the ticket solved; the customer may still reopen it."""
     return await set_status(session, ticket, TicketStatus.RESOLVED, now=now)
@@ -292,13 +341,8 @@ async def set_priority(
     now: Clock = utc_now,
 ) -> Ticket:
     """Change the priority and recompute both deadlines from the creation time."""
-    due = sla_deadlines(priority, ticket.created_at, policy, hours)
-    ticket.priority = priority
-    ticket.first_response_due = due.first_response
-    ticket.resolution_due = due.resolution
-    ticket.updated_at = now()
-    await session.flush()
-    return ticket
+    change = on_priority(state_of(ticket), priority, policy, hours)
+    return await apply(session, ticket, change, now=now)
 
 
 async def set_topic(
@@ -315,12 +359,7 @@ async def set_line(
     session: AsyncSession, ticket: Ticket, line: int, *, now: Clock = utc_now
 ) -> Ticket:
     """Move the ticket to support line 1, 2 or 3."""
-    if line not in (1, 2, 3):
-        raise ValueError(f"support line must be 1, 2 or 3, got {line}")
-    ticket.line = line
-    ticket.updated_at = now()
-    await session.flush()
-    return ticket
+    return await apply(session, ticket, on_line(state_of(ticket), line), now=now)
 
 
 async def set_csat(

@@ -17,10 +17,10 @@ from bot.db.models import Attempt, AttemptDecision, Customer
 from bot.db.repo import get_attempt
 from bot.dialogue import Conversation, HandOver, Stage, Thanks, Turn
 from bot.serving import Answers, Services
-from bot.telegram.agents.chat import AgentsChat
-from bot.telegram.agents.suggestions import offer
 from bot.telegram.callbacks import AskAgent, Pick, Vote
 from bot.telegram.customers import Customers
+from bot.telegram.desk.chat import AgentsChat
+from bot.telegram.desk.suggestions import offer
 from bot.telegram.dialogue_state import Position, load, save
 from bot.telegram.filters import PrivateChat
 from bot.telegram.intake import ask_again, hand_over
@@ -196,7 +196,7 @@ async def _carry_on(
             texts=services.texts,
             db=services.database,
             customers=customers,
-            desk=services.levels,
+            levels=services.levels,
         )
         return
     await save(state, Position(turn.conversation, attempt))

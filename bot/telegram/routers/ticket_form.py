@@ -177,11 +177,11 @@ async def send_button(
         return
     async with services.database.transaction() as session:
         customer = await customers.of(session, query.from_user)
-        opened = await file_ticket(session, customer, draft, desk=levels)
+        opened = await file_ticket(session, customer, draft, levels=levels)
     await _end(state)
     ticket = opened.ticket
     text = (
-        ticket_created_text(ticket, desk=levels, texts=texts)
+        ticket_created_text(ticket, levels=levels, texts=texts)
         if opened.created
         else texts.render("message_added_to_ticket", number=ticket.number)
     )

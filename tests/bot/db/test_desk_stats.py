@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.agents.roles import AgentRole
 from bot.business_hours import BusinessHours
 from bot.db import repo
 from bot.db.models import AttemptDecision, Customer, Ticket
+from bot.desk.roles import AgentRole
 from bot.tickets import MessageDirection, SlaPolicy, TicketDraft
 
 SINCE = datetime(2025, 1, 14, 21, 0, tzinfo=UTC)  # Wednesday 15 January in Moscow

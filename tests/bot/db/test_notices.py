@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.agents.sla import NoticeKind
 from bot.business_hours import BusinessHours
 from bot.db import repo
 from bot.db.models import SlaNotice, SlaNoticeKind, Ticket
+from bot.desk.sla import NoticeKind
 from bot.tickets import MessageDirection, Priority, SlaPolicy, TicketDraft
 from tests.bot.db.fixtures import ScratchDatabase
 

@@ -14,8 +14,8 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import User
 
-from bot.agents.roles import AgentRole, Roster
 from bot.db.repo import upsert_agent
+from bot.desk.roles import AgentRole, Roster
 from bot.serving.database import Database
 from bot.tickets import Clock, utc_now
 

@@ -12,14 +12,14 @@ from aiogram import Bot, Router
 
 from bot.serving import Services
 from bot.settings import Settings
-from bot.telegram.agents import conversation, stats, suggestions, ticket_commands, toolbox
-from bot.telegram.agents.access import Gate
-from bot.telegram.agents.callbacks import SuggestionDecision
-from bot.telegram.agents.chat import AgentsChat, topic_link
-from bot.telegram.agents.filters import InAgentsChat
-from bot.telegram.agents.relay import Relay
-from bot.telegram.agents.sla_watch import SlaWatch
-from bot.telegram.agents.topics import Topics
+from bot.telegram.desk import card, replies, stats, suggestions, ticket_commands, toolbox
+from bot.telegram.desk.access import Gate
+from bot.telegram.desk.callbacks import SuggestionDecision
+from bot.telegram.desk.chat import AgentsChat, topic_link
+from bot.telegram.desk.filters import InAgentsChat
+from bot.telegram.desk.relay import Relay
+from bot.telegram.desk.sla_watch import SlaWatch
+from bot.telegram.desk.topics import Topics
 
 __all__ = ["AgentsChat", "build_agents_chat", "get_router", "topic_link"]
 
@@ -60,7 +60,7 @@ def build_agents_chat(settings: Settings, *, bot: Bot, services: Services) -> Ag
 
 def get_router(chat_id: int) -> Router:
     """Every update of the agents' chat; nothing from it reaches the customers' routers."""
-    router = Router(name="agents")
+    router = Router(name="desk")
     inside = InAgentsChat(chat_id)
     router.message.filter(inside)
     router.edited_message.filter(inside)
@@ -68,15 +68,16 @@ def get_router(chat_id: int) -> Router:
     router.callback_query.register(suggestions.decide, SuggestionDecision.filter())
     # Whatever is left in the agents' chat (General chatter, edits) is not for the bot.
     # A sub-router of its own, last: a router's own handlers run before its sub-routers'.
-    rest = Router(name="agents.rest")
+    rest = Router(name="desk.rest")
     rest.message.register(_ignore)
     rest.edited_message.register(_ignore)
     rest.callback_query.register(_ignore)
     router.include_routers(
         stats.get_router(chat_id),
         ticket_commands.get_router(),
+        card.get_router(),
         toolbox.get_router(),
-        conversation.get_router(),
+        replies.get_router(),
         rest,
     )
     return router

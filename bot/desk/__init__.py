@@ -1,23 +1,23 @@
 """The agents' desk rules, pure: roles, command arguments, SLA notices, report periods.
 
-No aiogram and no SQLAlchemy here; :mod:`bot.telegram.agents` is the Telegram side.
+No aiogram and no SQLAlchemy here; :mod:`bot.telegram.desk` is the Telegram side.
 """
 
-from bot.agents.commands import (
+from bot.desk.commands import (
     CommandError,
     parse_line,
     parse_priority,
     parse_status,
 )
-from bot.agents.periods import (
+from bot.desk.periods import (
     ACCEPTED_PERIODS,
     StatsPeriod,
     UnknownPeriod,
     parse_period,
     period_bounds,
 )
-from bot.agents.roles import AgentRole, Roster
-from bot.agents.sla import Notice, NoticeKind, TicketDeadlines, due_notices, still_due
+from bot.desk.roles import AgentRole, Roster
+from bot.desk.sla import Notice, NoticeKind, TicketDeadlines, due_notices, still_due
 
 __all__ = [
     "AgentRole",

@@ -9,11 +9,19 @@ from __future__ import annotations
 
 from bot.tickets import Priority, TicketStatus
 
-__all__ = ["CommandError", "parse_line", "parse_priority", "parse_status"]
+__all__ = ["CommandError", "canned_verb", "parse_line", "parse_priority", "parse_status"]
 
 
 class CommandError(ValueError):
-    """An argument the command cannot take; the message (Russian) says what it can."""
+    """An argument the command cannot take.
+
+    :param reason: which argument (``"priority"``, ``"status"``, ``"line"``, ``"period"``):
+        the desk says what it accepts from ``agents/command_error.j2``; the message is for logs
+    """
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 def _words(text: str) -> list[str]:
@@ -42,7 +50,7 @@ def parse_priority(text: str) -> Priority:
                 words[0].startswith(stem) if stem.isalpha() else words[0] == stem for stem in stems
             ):
                 return level
-    raise CommandError("укажите приоритет: критический, высокий, средний или низкий")
+    raise CommandError("expected a priority: critical, high, medium or low", reason="priority")
 
 
 _STATUSES: tuple[tuple[tuple[str, ...], TicketStatus], ...] = (
@@ -65,7 +73,7 @@ def parse_status(text: str) -> TicketStatus:
     for names, status in _STATUSES:
         if said in names:
             return status
-    raise CommandError("укажите статус: «в работе», «ожидает клиента» или «решена»")
+    raise CommandError("expected a status: in progress, waiting or resolved", reason="status")
 
 
 _LINES = {
@@ -93,4 +101,17 @@ def parse_line(text: str) -> int:
     words = _words(text)
     if len(words) == 1 and words[0] in _LINES:
         return _LINES[words[0]]
-    raise CommandError("укажите линию поддержки: 1, 2 или 3")
+    raise CommandError("expected a support line: 1, 2 or 3", reason="line")
+
+
+_CANNED_VERBS = {"add": "add", "добавить": "add", "del": "del", "delete": "del", "удалить": "del"}
+
+
+def canned_verb(word: str) -> str | None:
+    """``"add"`` or ``"del"`` for the first word of ``/canned add ...``; ``None`` otherwise
+    (``/canned`` alone, or anything else, lists the replies).
+
+    >>> canned_verb("Удалить"), canned_verb("приветствие")
+    ('del', None)
+    """
+    return _CANNED_VERBS.get(word.casefold())

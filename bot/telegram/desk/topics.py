@@ -18,15 +18,14 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.agents.labels import line_label, priority_icon
 from bot.db.models import Ticket
 from bot.db.repo import claim_topic, get_agent, get_ticket, list_votes, set_card
+from bot.desk.labels import priority_icon
 from bot.serving.answers import Answers
 from bot.serving.database import Database
-from bot.telegram.agents.callbacks import DeskAction
-from bot.telegram.form import IMPACT_OF, URGENCY_OF
+from bot.telegram.desk.callbacks import DeskAction
 from bot.texts import Texts
-from bot.tickets import Clock, utc_now
+from bot.tickets import IMPACT_SCALE, URGENCY_SCALE, Clock, utc_now
 
 __all__ = ["Topics"]
 
@@ -186,7 +185,7 @@ class Topics:
             icon=priority_icon(ticket.priority),
             priority=ticket.priority.label_ru.lower(),
             status=ticket.status.label_ru,
-            line=line_label(ticket.line),
+            line=ticket.line,
             assignee=agent.first_name
             if agent is not None
             else (str(ticket.assignee_id) if ticket.assignee_id else None),
@@ -204,8 +203,8 @@ class Topics:
             device=ticket.device,
             order=ticket.order_number,
             contact=ticket.contact,
-            urgency=self.texts.button("urgency", level=_URGENCY_LEVEL[ticket.urgency].value),
-            impact=self.texts.button("impact", level=_IMPACT_LEVEL[ticket.impact].value),
+            urgency=self.texts.button("urgency", level=URGENCY_SCALE[ticket.urgency]),
+            impact=self.texts.button("impact", level=IMPACT_SCALE[ticket.impact]),
             rejected=list(ticket.tried),
             votes=shown_votes,
             attachments=len(ticket.attachments),
@@ -232,6 +231,3 @@ _SENDERS = {
     "animation": "send_animation",
     "video_note": "send_video_note",
 }
-
-_URGENCY_LEVEL = {urgency: level for level, urgency in URGENCY_OF.items()}
-_IMPACT_LEVEL = {impact: level for level, impact in IMPACT_OF.items()}

@@ -1,4 +1,5 @@
-"""How the desk shows a ticket's priority and line at a glance."""
+"""How the desk shows a ticket's priority at a glance (its line is a template's: "2-я линия",
+"на 2-ю линию" — the case belongs with the sentence)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Mapping
 
 from bot.tickets import Priority
 
-__all__ = ["line_label", "priority_icon"]
+__all__ = ["priority_icon"]
 
 _ICONS: Mapping[Priority, str] = {
     Priority.CRITICAL: "🔴",
@@ -20,7 +21,3 @@ def priority_icon(priority: Priority) -> str:
     """A coloured circle, most urgent red: the topic list is read by colour first."""
     return _ICONS[priority]
 
-
-def line_label(line: int) -> str:
-    """``"2-я линия"``."""
-    return f"{line}-я линия"

@@ -24,13 +24,12 @@ from bot.db.repo import (
     list_canned_replies,
     set_resolved_article,
 )
-from bot.serving.answers import Answers, article_key
-from bot.serving.database import Database
-from bot.serving.service_levels import ServiceLevels
-from bot.telegram.agents.callbacks import CannedPick, KbPick
-from bot.telegram.agents.chat import AgentsChat
-from bot.telegram.agents.context import admit, at_ticket, display_name
-from bot.texts import Texts
+from bot.desk.commands import canned_verb
+from bot.serving import Services
+from bot.serving.answers import article_key
+from bot.telegram.desk.callbacks import CannedPick, KbPick
+from bot.telegram.desk.chat import AgentsChat
+from bot.telegram.desk.context import admit, at_ticket, display_name, refusal
 from bot.tickets import MessageDirection
 
 __all__ = ["get_router"]
@@ -40,7 +39,7 @@ CANNED_TITLE_LIMIT = 100
 
 
 def get_router() -> Router:
-    router = Router(name="agents.toolbox")
+    router = Router(name="desk.toolbox")
     router.message.register(kb_search, Command("kb"))
     router.message.register(canned, Command("canned"))
     router.callback_query.register(kb_pick, KbPick.filter())
@@ -48,24 +47,16 @@ def get_router() -> Router:
     return router
 
 
-def _error(texts: Texts, error: str) -> str:
-    return texts.render("agents/command_error", error=error)
-
-
 async def kb_search(
-    message: Message,
-    command: CommandObject,
-    agents_chat: AgentsChat,
-    answers: Answers,
-    db: Database,
-    texts: Texts,
+    message: Message, command: CommandObject, agents_chat: AgentsChat, services: Services
 ) -> None:
-    here = await at_ticket(message, agents_chat, db, texts)
+    texts, answers = services.texts, services.answers
+    here = await at_ticket(message, agents_chat, services)
     if here is None:
         return
     query = (command.args or "").strip()
     if not query:
-        await message.reply(_error(texts, "Что искать? /kb как сбросить пароль"))
+        await message.reply(refusal(texts, "kb_what"))
         return
     ranking, _ = answers.search(query)
     hits = [hit for hit in ranking.hits[:KB_HITS] if answers.get(hit.doc_id) is not None]
@@ -83,14 +74,9 @@ async def kb_search(
 
 
 async def kb_pick(
-    query: CallbackQuery,
-    callback_data: KbPick,
-    agents_chat: AgentsChat,
-    answers: Answers,
-    db: Database,
-    desk: ServiceLevels,
-    texts: Texts,
+    query: CallbackQuery, callback_data: KbPick, agents_chat: AgentsChat, services: Services
 ) -> None:
+    texts, answers, db = services.texts, services.answers, services.database
     if await agents_chat.gate.admit(query.from_user) is None:
         await query.answer(texts.plain("callback_refused", lead_only=False), show_alert=True)
         return
@@ -108,7 +94,7 @@ async def kb_pick(
                 author_id=query.from_user.id,
                 dedupe_key=f"cb:{query.id}",
                 article_id=article.id,
-                now=desk.clock,
+                now=services.clock,
             )
             await set_resolved_article(session, ticket, article.id)
     if ticket is None or article is None:
@@ -126,17 +112,14 @@ async def kb_pick(
 
 
 async def canned(
-    message: Message,
-    command: CommandObject,
-    agents_chat: AgentsChat,
-    db: Database,
-    desk: ServiceLevels,
-    texts: Texts,
+    message: Message, command: CommandObject, agents_chat: AgentsChat, services: Services
 ) -> None:
+    texts, db = services.texts, services.database
     args = (command.args or "").strip()
-    verb, _, rest = args.partition(" ")
-    if verb.casefold() in {"add", "del", "delete", "добавить", "удалить"}:
-        await _manage(message, verb.casefold(), rest.strip(), agents_chat, db, desk, texts)
+    word, _, rest = args.partition(" ")
+    verb = canned_verb(word)
+    if verb is not None:
+        await _manage(message, verb, rest.strip(), agents_chat, services)
         return
     if await admit(message, agents_chat, texts) is None:
         return
@@ -167,34 +150,33 @@ async def canned(
 
 
 async def _manage(
-    message: Message,
-    verb: str,
-    rest: str,
-    agents_chat: AgentsChat,
-    db: Database,
-    desk: ServiceLevels,
-    texts: Texts,
+    message: Message, verb: str, rest: str, agents_chat: AgentsChat, services: Services
 ) -> None:
     """``/canned add Название | текст`` and ``/canned del Название``, leads only."""
+    texts, db = services.texts, services.database
     if await admit(message, agents_chat, texts, lead_only=True) is None:
         return
     assert message.from_user is not None
-    if verb in {"add", "добавить"}:
+    if verb == "add":
         title, bar, body = rest.partition("|")
         title, body = title.strip(), body.strip()
         if not bar or not title or not body:
-            await message.reply(_error(texts, "Формат: /canned add Название | текст ответа"))
+            await message.reply(refusal(texts, "canned_format"))
             return
         if len(title) > CANNED_TITLE_LIMIT:
-            await message.reply(_error(texts, f"Название длиннее {CANNED_TITLE_LIMIT} символов."))
+            await message.reply(refusal(texts, "canned_title_long", limit=CANNED_TITLE_LIMIT))
             return
         try:
             async with db.transaction() as session:
                 await add_canned_reply(
-                    session, title=title, text=body, created_by=message.from_user.id, now=desk.clock
+                    session,
+                    title=title,
+                    text=body,
+                    created_by=message.from_user.id,
+                    now=services.clock,
                 )
         except CannedReplyTitleTaken:
-            await message.reply(_error(texts, f"Ответ «{title}» уже есть: удалите его сначала."))
+            await message.reply(refusal(texts, "canned_taken", title=title))
             return
         await message.reply(texts.render("agents/canned_saved", title=title, removed=False))
         return
@@ -206,19 +188,15 @@ async def _manage(
         if found is not None:
             await delete_canned_reply(session, found)
     if found is None:
-        await message.reply(_error(texts, f"Нет готового ответа «{rest}»."))
+        await message.reply(refusal(texts, "canned_missing", title=rest))
         return
     await message.reply(texts.render("agents/canned_saved", title=found.title, removed=True))
 
 
 async def canned_pick(
-    query: CallbackQuery,
-    callback_data: CannedPick,
-    agents_chat: AgentsChat,
-    db: Database,
-    desk: ServiceLevels,
-    texts: Texts,
+    query: CallbackQuery, callback_data: CannedPick, agents_chat: AgentsChat, services: Services
 ) -> None:
+    texts, db = services.texts, services.database
     if await agents_chat.gate.admit(query.from_user) is None:
         await query.answer(texts.plain("callback_refused", lead_only=False), show_alert=True)
         return
@@ -234,7 +212,7 @@ async def canned_pick(
                 text=reply.text,
                 author_id=query.from_user.id,
                 dedupe_key=f"cb:{query.id}",
-                now=desk.clock,
+                now=services.clock,
             )
     if stored is None or ticket is None or reply is None:
         await query.answer(texts.plain("callback_outdated"), show_alert=True)

@@ -1,6 +1,6 @@
 """SLA reminders and breach notices in the agents' chat: stored first, sent once.
 
-Every ``interval`` seconds the watch asks :func:`bot.agents.sla.due_notices` what each ticket
+Every ``interval`` seconds the watch asks :func:`bot.desk.sla.due_notices` what each ticket
 near or past a deadline is due, and stores those notices (unique per ticket, kind and
 deadline: a restart, or a second worker, stores nothing new). Then it sends what is stored
 and not yet sent: a reminder or a breach notice in the ticket's topic and, for a breach, a
@@ -15,8 +15,6 @@ its point while it waited (answered, resolved, deadline moved or passed) is drop
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,8 +24,6 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.agents.roles import AgentRole, Roster
-from bot.agents.sla import Notice, NoticeKind, TicketDeadlines, due_notices, still_due
 from bot.db.models import Agent, Ticket
 from bot.db.repo import (
     get_agent,
@@ -38,9 +34,12 @@ from bot.db.repo import (
     store_notice,
     undelivered_notices,
 )
+from bot.desk.roles import AgentRole, Roster
+from bot.desk.sla import Notice, NoticeKind, TicketDeadlines, due_notices, still_due
 from bot.serving.database import Database
 from bot.serving.service_levels import ServiceLevels
-from bot.telegram.agents.links import topic_link
+from bot.serving.worker import Worker
+from bot.telegram.desk.links import topic_link
 from bot.texts import Texts
 from bot.tickets import Clock
 
@@ -63,7 +62,7 @@ class _Outgoing:
     assignee: str | None
 
 
-class SlaWatch:
+class SlaWatch(Worker):
     """Watches the SLA deadlines of open tickets; one per process.
 
     :param chat_id: the agents' chat
@@ -71,7 +70,7 @@ class SlaWatch:
         are mentioned in breach notices
     :param remind_before: how long before a deadline the topic is reminded
     :param interval: seconds between checks
-    :param clock: "now"; the desk's clock when omitted
+    :param clock: "now"; the service levels' clock when omitted
     """
 
     def __init__(
@@ -79,7 +78,7 @@ class SlaWatch:
         bot: Bot,
         db: Database,
         texts: Texts,
-        desk: ServiceLevels,
+        levels: ServiceLevels,
         chat_id: int,
         roster: Roster,
         *,
@@ -87,49 +86,21 @@ class SlaWatch:
         interval: float = 30.0,
         clock: Clock | None = None,
     ) -> None:
+        super().__init__("sla-watch", interval=interval)
         self.bot = bot
         self.db = db
         self.texts = texts
-        self.desk = desk
+        self.levels = levels
         self.chat_id = chat_id
         self.roster = roster
         self.remind_before = remind_before
-        self.interval = interval
-        self.clock = clock if clock is not None else desk.clock
-        self._wake = asyncio.Event()
-        self._stopping = False
-        self._task: asyncio.Task[None] | None = None
+        self.clock = clock if clock is not None else levels.clock
         # Parts of a notice sent before its other part failed, so a retry in this process
         # does not repeat them.
         self._sent_parts: set[tuple[int, str]] = set()
 
-    # --- the worker -----------------------------------------------------------------------
-
-    def start(self) -> None:
-        if self._task is None or self._task.done():
-            self._stopping = False
-            self._wake.clear()
-            self._task = asyncio.create_task(self._run(), name="sla-watch")
-
-    async def stop(self) -> None:
-        """Finish the check in flight, then stop."""
-        self._stopping = True
-        self._wake.set()
-        if self._task is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _run(self) -> None:
-        while not self._stopping:
-            try:
-                await self.tick()
-            except Exception:  # keep watching whatever one check did
-                logger.exception("SLA check failed; next one in %.0f s", self.interval)
-            if self._stopping:
-                break
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.interval)
+    async def round(self) -> int:
+        return await self.tick()
 
     # --- one check ------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import Enum
 
-from bot.agents.commands import CommandError
+from bot.desk.commands import CommandError
 
 __all__ = ["ACCEPTED_PERIODS", "StatsPeriod", "UnknownPeriod", "parse_period", "period_bounds"]
 
@@ -44,7 +44,7 @@ class UnknownPeriod(CommandError):
     """``/stats`` got an argument that is not a period."""
 
     def __init__(self, value: str) -> None:
-        super().__init__(value)
+        super().__init__(value, reason="period")
         self.value = value
 
     def __str__(self) -> str:

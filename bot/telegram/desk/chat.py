@@ -15,11 +15,11 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 
 from bot.serving.learning import Learning
-from bot.telegram.agents.access import Gate
-from bot.telegram.agents.links import topic_link
-from bot.telegram.agents.relay import Relay
-from bot.telegram.agents.sla_watch import SlaWatch
-from bot.telegram.agents.topics import Topics
+from bot.telegram.desk.access import Gate
+from bot.telegram.desk.links import topic_link
+from bot.telegram.desk.relay import Relay
+from bot.telegram.desk.sla_watch import SlaWatch
+from bot.telegram.desk.topics import Topics
 from bot.texts import Texts
 
 __all__ = ["AgentsChat", "topic_link"]
@@ -66,15 +66,15 @@ class AgentsChat:
 
     async def leads(self) -> list[dict[str, object]]:
         """The leads to mention: the allow-list's, and those the desk has seen as leads."""
-        from bot.agents.roles import AgentRole
         from bot.db.repo import list_agents
+        from bot.desk.roles import AgentRole
 
         async with self.gate.db.transaction() as session:
             agents = await list_agents(session)
         names = {agent.telegram_id: agent.first_name for agent in agents}
         found = [a.telegram_id for a in agents if a.role is AgentRole.LEAD]
         ids = list(dict.fromkeys([*self.gate.roster.leads, *found]))
-        return [{"id": uid, "name": names.get(uid) or "старший смены"} for uid in ids]
+        return [{"id": uid, "name": names.get(uid)} for uid in ids]
 
     async def report_problems(self, problems: Sequence[str]) -> None:
         """A broken edit of the knowledge base (or its fix), told to the leads in General."""

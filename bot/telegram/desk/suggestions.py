@@ -12,13 +12,14 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.agents.roles import AgentRole
 from bot.db.models import PhrasingSuggestion, SuggestionStatus
 from bot.db.repo import get_suggestion, set_suggestion_message
+from bot.desk.roles import AgentRole
+from bot.serving import Services
 from bot.serving.database import Database
 from bot.serving.learning import Approval
-from bot.telegram.agents.callbacks import SuggestionDecision
-from bot.telegram.agents.chat import AgentsChat
+from bot.telegram.desk.callbacks import SuggestionDecision
+from bot.telegram.desk.chat import AgentsChat
 from bot.texts import Texts
 
 __all__ = ["decide", "offer"]
@@ -94,17 +95,18 @@ async def decide(
     query: CallbackQuery,
     callback_data: SuggestionDecision,
     bot: Bot,
-    texts: Texts,
+    services: Services,
     agents_chat: AgentsChat,
 ) -> None:
     """A lead pressed «Добавить» or «Отклонить»."""
+    texts = services.texts
     role = await agents_chat.gate.admit(query.from_user)
     if role is not AgentRole.LEAD:
         await query.answer(
             texts.plain("callback_refused", lead_only=role is not None), show_alert=True
         )
         return
-    learning = agents_chat.learning
+    learning = services.learning
     by = query.from_user.first_name
     if callback_data.approve:
         decided = await learning.approve(callback_data.suggestion, by=query.from_user.id)

@@ -2,8 +2,9 @@
 
 Every message of a ticket is a row before it is anything else (:func:`bot.db.repo.add_message`,
 in the handler's transaction). This worker delivers the rows in order: a customer's message
-is copied into the ticket's topic, an agent's message (or an article sent with ``/kb``, or a
-canned reply) goes to the customer from the bot, the agent's identity hidden. Each delivery
+is copied into the ticket's topic, an agent's message (or an article sent with ``/kb``, a
+canned reply, the rating question after ``/close``, the ``/reopen`` notice) goes to the
+customer from the bot, the agent's identity hidden. Each delivery
 claims its row first (one UPDATE; two workers cannot both win), sends, then marks the row
 delivered with the copy's id, which later replies are threaded by.
 
@@ -32,7 +33,7 @@ from aiogram.exceptions import (
 from aiogram.types import ReplyParameters
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import TicketMessage
+from bot.db.models import Ticket, TicketMessage
 from bot.db.repo import (
     claim_message,
     get_agent,
@@ -46,9 +47,11 @@ from bot.db.repo import (
 )
 from bot.serving.answers import Answers
 from bot.serving.database import Database
-from bot.telegram.agents.topics import Topics
+from bot.serving.worker import Worker
+from bot.telegram.csat import csat_question
+from bot.telegram.desk.topics import Topics
 from bot.texts import Texts
-from bot.tickets import Clock, MessageDirection, utc_now
+from bot.tickets import NOTICE_TYPES, BotNotice, Clock, MessageDirection, utc_now
 
 __all__ = ["Relay"]
 
@@ -57,7 +60,7 @@ logger = logging.getLogger(__name__)
 _BATCH = 100
 
 
-class Relay:
+class Relay(Worker):
     """Delivers stored ticket messages, one worker per process.
 
     :param chat_id: the agents' chat
@@ -80,6 +83,7 @@ class Relay:
         retry_seconds: float = 5.0,
         stale_after: float = 60.0,
     ) -> None:
+        super().__init__("relay", interval=retry_seconds)
         self.bot = bot
         self.db = db
         self.texts = texts
@@ -90,41 +94,15 @@ class Relay:
         self.clock = clock
         self.retry_seconds = retry_seconds
         self.stale_after = stale_after
-        self._wake = asyncio.Event()
-        self._stopping = False
-        self._task: asyncio.Task[None] | None = None
 
     # --- the worker -----------------------------------------------------------------------
 
     def kick(self) -> None:
         """Something was stored: deliver it now rather than at the next retry."""
-        self._wake.set()
+        self.wake()
 
-    def start(self) -> None:
-        if self._task is None or self._task.done():
-            self._stopping = False
-            self._task = asyncio.create_task(self._run(), name="relay")
-
-    async def stop(self) -> None:
-        """Finish the delivery in flight, then stop."""
-        self._stopping = True
-        self._wake.set()
-        if self._task is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _run(self) -> None:
-        while not self._stopping:
-            self._wake.clear()
-            try:
-                await self.pump()
-            except Exception:  # keep relaying whatever one delivery did
-                logger.exception("relay round failed; retrying in %.0f s", self.retry_seconds)
-            if self._stopping:
-                break
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.retry_seconds)
+    async def round(self) -> int:
+        return await self.pump()
 
     async def pump(self) -> int:
         """One round: topics for new tickets, then every undelivered message, oldest first.
@@ -134,7 +112,7 @@ class Relay:
         async with self.db.transaction() as session:
             waiting = [ticket.id for ticket in await tickets_without_topic(session)]
         for ticket_id in waiting:
-            if self._stopping:
+            if self.stopping:
                 return 0
             try:
                 await self.topics.ensure(ticket_id)
@@ -142,7 +120,7 @@ class Relay:
                 logger.error("ticket %s: no topic yet: %s", ticket_id, error)
         delivered = 0
         skipped: set[int] = set()
-        while not self._stopping:
+        while not self.stopping:
             async with self.db.transaction() as session:
                 batch = [
                     message.id
@@ -152,7 +130,7 @@ class Relay:
             if not batch:
                 break
             for message_id in batch:
-                if self._stopping:
+                if self.stopping:
                     break
                 outcome = await self._deliver(message_id)
                 if outcome is True:
@@ -182,7 +160,7 @@ class Relay:
                     session, message, error="the ticket has no topic yet", give_up=give_up
                 )
                 return False
-            plan = await self._plan(session, message, ticket.topic_id, ticket.customer.chat_id)
+            plan = await self._plan(session, message, ticket)
         try:
             sent_id = await plan.send()
         except TelegramRetryAfter as error:
@@ -193,7 +171,7 @@ class Relay:
             permanent = isinstance(error, TelegramForbiddenError) and plan.to_customer
             await self._release(message_id, str(error), give_up=permanent)
             if permanent:
-                await self._tell_agents(plan.topic_id, "клиент заблокировал бота")
+                await self._tell_agents(plan.topic_id, "blocked")
             if isinstance(error, TelegramNetworkError):
                 return None
             return False
@@ -228,9 +206,10 @@ class Relay:
             )
 
     async def _plan(
-        self, session: AsyncSession, message: TicketMessage, topic_id: int | None, customer: int
+        self, session: AsyncSession, message: TicketMessage, ticket: Ticket
     ) -> _Delivery:
         """What to send where, decided inside the claim's transaction."""
+        topic_id, customer = ticket.topic_id, ticket.customer.chat_id
         to_customer = message.direction is MessageDirection.OUT
         chat_id = customer if to_customer else self.chat_id
         reply_to = await _counterpart(session, message, chat_id)
@@ -259,6 +238,7 @@ class Relay:
             else None,
             article_id=message.article_id,
             signature=signature,
+            number=ticket.number,
         )
 
 
@@ -302,6 +282,7 @@ class _Delivery:
         source: tuple[int, int] | None,
         article_id: str | None,
         signature: str | None,
+        number: int,
     ) -> None:
         self.relay = relay
         self.message_id = message_id
@@ -316,6 +297,7 @@ class _Delivery:
         self.source = source
         self.article_id = article_id
         self.signature = signature
+        self.number = number  # the ticket's, for a notice to the customer
 
     @property
     def _reply(self) -> ReplyParameters | None:
@@ -327,6 +309,8 @@ class _Delivery:
         bot, texts = self.relay.bot, self.relay.texts
         if self.article_id is not None:
             return await self._send_article()
+        if self.content_type in NOTICE_TYPES:
+            return await self._send_notice(BotNotice(self.content_type))
         if self.is_edit:
             text = texts.render("agents/customer_edited", text=self.text or "")
             return await self._send_text(text)
@@ -365,6 +349,16 @@ class _Delivery:
         sent = await self.relay.bot.send_message(
             self.chat_id, text, message_thread_id=self.thread, reply_parameters=self._reply
         )
+        return sent.message_id
+
+    async def _send_notice(self, notice: BotNotice) -> int:
+        """The bot's own word about the ticket, rendered when it is sent."""
+        texts, markup = self.relay.texts, None
+        if notice is BotNotice.CSAT_QUESTION:
+            text, markup = csat_question(texts, self.number)
+        else:
+            text = texts.render("ticket_reopened", number=self.number)
+        sent = await self.relay.bot.send_message(self.chat_id, text, reply_markup=markup)
         return sent.message_id
 
     async def _send_article(self) -> int:

@@ -204,15 +204,12 @@ def build_app(
     dispatcher = Dispatcher(
         storage=storage,
         events_isolation=isolation,
+        # Handlers take the one services value; the customers' cache and the agents' desk
+        # belong to the Telegram front end, so they come beside it.
         services=services,
-        texts=services.texts,
-        answers=services.answers,
-        db=services.database,
         customers=Customers(services.database, now=clock),
-        desk=services.levels,
         agents_chat=agents_chat,
         gate=agents_chat.gate if agents_chat is not None else None,
-        learning=services.learning,
     )
     # Before anything else: one knowledge-base version per update, whatever a reload does.
     dispatcher.update.outer_middleware(PinAnswersMiddleware())

@@ -14,7 +14,7 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, User
 
-from bot.serving import Answers, Services
+from bot.serving import Services
 from bot.serving.rate_limit import RateLimiter
 from bot.texts import Texts
 
@@ -62,10 +62,5 @@ class PinAnswersMiddleware(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         services = data.get("services")
         if isinstance(services, Services):
-            data["services"] = services = dataclasses.replace(
-                services, answers=services.answers.pinned()
-            )
-            data["answers"] = services.answers
-        elif isinstance(data.get("answers"), Answers):
-            data["answers"] = data["answers"].pinned()
+            data["services"] = dataclasses.replace(services, answers=services.answers.pinned())
         return await handler(event, data)

@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.emulator import TelegramEmulator
 from bot.emulator.driver import Chat
-from bot.serving import Answers
+from bot.serving import Answers, Database, Services
 from bot.serving.reload import Reloaded, Reloader
+from bot.settings import Settings
 from bot.telegram.middlewares import PinAnswersMiddleware
 from kb import load_folder
 from kb.index import Index
@@ -292,10 +294,18 @@ async def test_a_pinned_view_keeps_its_version_through_a_swap(folder: Path, smal
     seen: list[Answers] = []
 
     async def handler(event: object, data: dict[str, Any]) -> None:
-        seen.append(data["answers"])
+        seen.append(data["services"].answers)
 
-    await PinAnswersMiddleware()(handler, object(), {"answers": small})  # type: ignore[arg-type]
+    engine = create_async_engine("sqlite+aiosqlite://")  # never connected: no query runs here
+    services = Services.from_settings(
+        Settings(_env_file=None), database=Database(engine), answers=small
+    )
+    try:
+        await PinAnswersMiddleware()(handler, object(), {"services": services})  # type: ignore[arg-type]
+    finally:
+        await engine.dispose()
     [pinned] = seen
+    assert services.answers is small  # the shared value is untouched; the update got a view
     small.replace(changed_index(folder, small))
 
     assert pinned.version is not small.version

@@ -1,0 +1,71 @@
+"""What a customer tells before a ticket exists, and the ticket's human number."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.tickets.priority import Impact, Priority, Urgency, priority
+
+__all__ = ["FIRST_TICKET_NUMBER", "TicketDraft", "format_number", "parse_number"]
+
+
+@dataclass(frozen=True)
+class TicketDraft:
+    """What the ticket form collects; ``None`` is "the customer skipped it".
+
+    :param question: the customer's words that led to the ticket
+    :param what_happened: pre-filled with ``question``, the customer may rewrite it
+    :param attachments: ``(kind, file_id)`` pairs, e.g. ``("photo", "AgAC...")``
+    :param tried: what did not help, pre-filled with the articles the bot offered
+    """
+
+    question: str
+    what_happened: str
+    when_happened: str | None = None
+    error_text: str | None = None
+    attachments: tuple[tuple[str, str], ...] = ()
+    tried: tuple[str, ...] = ()
+    device: str | None = None
+    order_number: str | None = None
+    contact: str | None = None
+    urgency: Urgency = Urgency.TODAY
+    impact: Impact = Impact.ONLY_ME
+
+    @classmethod
+    def from_question(cls, question: str, rejected_articles: tuple[str, ...] = ()) -> TicketDraft:
+        """A draft started from a question the bot could not settle.
+
+        :param question: the customer's text
+        :param rejected_articles: titles the bot offered and the customer said did not help
+        """
+        return cls(question=question, what_happened=question, tried=rejected_articles)
+
+    @property
+    def priority(self) -> Priority:
+        return priority(self.urgency, self.impact)
+
+
+FIRST_TICKET_NUMBER = 1001
+"""Numbers start here so that the first customer does not see "ticket #1"."""
+
+_NUMBER = re.compile(r"^\s*(?:№|#)?\s*(\d{1,9})\s*$")
+
+
+def format_number(number: int) -> str:
+    """How customers and agents see a ticket number.
+
+    >>> format_number(1042)
+    '#1042'
+    """
+    return f"#{number}"
+
+
+def parse_number(text: str) -> int | None:
+    """The ticket number in ``"#1042"``, ``"1042"`` or ``"№1042"``, else ``None``.
+
+    >>> parse_number("#1042"), parse_number("заявка")
+    (1042, None)
+    """
+    match = _NUMBER.match(text)
+    return int(match.group(1)) if match else None

@@ -324,3 +324,31 @@ def write_readme(path: Path, body: str) -> None:
         raise MarkersError(str(path)) from None
     with path.open("w", encoding="utf-8", newline="") as handle:
         handle.write(updated)
+
+
+def replace_named_section(readme: str, body: str, name: str) -> str:
+    """Like :func:`replace_section`, between ``<!-- {name}:start -->`` and ``<!-- {name}:end -->``:
+    for a benchmark that owns a section of its own (appended under ``## {name}`` if absent).
+
+    >>> replace_named_section("a\\n<!-- x:start -->\\nold\\n<!-- x:end -->\\n", "new", "x")
+    'a\\n<!-- x:start -->\\nnew\\n<!-- x:end -->\\n'
+    """
+    start_marker, end_marker = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    start, end = readme.find(start_marker), readme.find(end_marker)
+    if start == -1 and end == -1:
+        return f"{readme.rstrip()}\n\n## {name}\n\n{start_marker}\n{body}\n{end_marker}\n"
+    if start == -1 or end == -1 or end < start:
+        raise MarkersError("README")
+    return f"{readme[: start + len(start_marker)]}\n{body}\n{readme[end:]}"
+
+
+def write_named_section(path: Path, body: str, name: str) -> None:
+    """Write ``body`` into the README at ``path`` (see :func:`replace_named_section`)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        text = handle.read()
+    try:
+        updated = replace_named_section(text, body, name)
+    except MarkersError:
+        raise MarkersError(str(path)) from None
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(updated)

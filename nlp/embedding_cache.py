@@ -159,6 +159,3 @@ class EmbeddingCache:
             if not keys:
                 return np.zeros((0, encoder.dimension), dtype=np.float32)
             return np.vstack([rows[k] for k in keys]).astype(np.float32)
-
-    def __len__(self) -> int:
-        return sum(len(t) for t in self._tables.values())

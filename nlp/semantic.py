@@ -108,7 +108,7 @@ class SemanticView:
         cache_queries: bool = False,
     ) -> None:
         self.encoder = encoder
-        self.cache = cache or EmbeddingCache(None)
+        self.cache = cache if cache is not None else EmbeddingCache(None)
         self.progress = progress
         self.body_size = body_size
         self.body_limit = body_limit
@@ -132,6 +132,12 @@ class SemanticView:
         self.owner_ = np.asarray(owner, dtype=np.int64)
         self.kind_ = np.asarray(kind, dtype=np.int8)
         self.vectors_ = self.cache.embed(self.encoder, texts, "passage", self.progress)
+        self.groups_ = {
+            "title": self._group((_TITLE,)),
+            "phrasing": self._group((_TITLE, _QUESTION)),
+            "body": self._group((_BODY,)),
+            "best": self._group((_TITLE, _QUESTION, _BODY)),
+        }
         return self
 
     def embed_query(self, question: str) -> Floats:
@@ -145,17 +151,24 @@ class SemanticView:
 
     def scores(self, query: Floats) -> DenseScores:
         """Every article's best cosine per kind of passage (-1 where it has none of a kind)."""
-        n = self.n_articles_
         cosine = self.vectors_ @ query if len(self.owner_) else np.zeros(0, np.float32)
         out = {}
-        for name, kinds in (
-            ("title", (_TITLE,)),
-            ("phrasing", (_TITLE, _QUESTION)),
-            ("body", (_BODY,)),
-            ("best", (_TITLE, _QUESTION, _BODY)),
-        ):
-            best = np.full(n, -1.0, dtype=np.float32)
-            mask = np.isin(self.kind_, kinds)
-            np.maximum.at(best, self.owner_[mask], cosine[mask])
+        for name, (units, starts, owners) in self.groups_.items():
+            best = np.full(self.n_articles_, -1.0, dtype=np.float32)
+            if len(units):
+                best[owners] = np.maximum.reduceat(cosine[units], starts)
             out[name] = best
         return DenseScores(**out)
+
+    def _group(
+        self, kinds: tuple[int, ...]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Units of ``kinds`` (in article order), where each article's run starts, its article.
+
+        Passages are stored article by article, so one ``reduceat`` per kind gives every
+        article's best: a loop over articles would cost more than the matrix product.
+        """
+        units = np.flatnonzero(np.isin(self.kind_, kinds)).astype(np.int64)
+        owners = self.owner_[units]
+        starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]]) if len(units) else units
+        return units, starts.astype(np.int64), owners[starts]

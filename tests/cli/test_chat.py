@@ -84,7 +84,8 @@ def test_thumbs_down_offers_next_best_then_a_ticket_with_what_was_tried(
     assert "Вы уже смотрели:" in result.out
     [ticket] = tickets(database)
     assert ticket["question"] == ticket["what_happened"] == "Как отменить заказ"
-    assert json.loads(ticket["tried"]) == ["Как отменить заказ", "Возврат денег за заказ"]
+    # Every article offered is listed, the next-best ones in the order they were shown.
+    assert json.loads(ticket["tried"])[:2] == ["Как отменить заказ", "Возврат денег за заказ"]
     assert ticket["priority"] == "medium" and ticket["contact"] is None
 
 

@@ -411,8 +411,9 @@ def tables(result: dict[str, Any]) -> str:
             f"{result['skip_dense_at']}.\n",
             report.table(head, rows),
             "",
-            "Reliability of the confidence on answered and clarified questions, leave-one-set-out, "
-            "all sets pooled (a calibrated model has `right` ≈ `mean confidence`):\n",
+            "Reliability of the confidence (`p_top1`: the first hit is right) on every question "
+            "the engine ranked, leave-one-set-out, the four training sets pooled (calibrated: "
+            "`right` ≈ `mean confidence`):\n",
             report.table(["confidence", "questions", "mean confidence, %", "right, %"], curve),
         ]
     )

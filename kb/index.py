@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from dataclasses import dataclass
 
@@ -81,5 +82,17 @@ class Index:
         return self
 
     def search(self, question: str, k: int = 10) -> Ranking:
-        """The best ``k`` articles for ``question`` (hits name article ids)."""
+        """The best ``k`` articles for ``question`` (hits name article ids).
+
+        Embedding the question takes tens of milliseconds of one core: an event loop should
+        call :meth:`search_async` instead, or run this in its executor.
+        """
         return self.retriever.search(question, k)
+
+    async def search_async(self, question: str, k: int = 10) -> Ranking:
+        """:meth:`search` in a worker thread, so the event loop never waits on the encoder.
+
+        Safe to call concurrently: the encoder serialises its own calls, and everything else a
+        search touches is read-only or a cache.
+        """
+        return await asyncio.to_thread(self.retriever.search, question, k)

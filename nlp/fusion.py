@@ -59,7 +59,6 @@ LEXICAL = (
     "lexical_gap",  # lexical minus the best article's lexical
     "lexical_ratio",  # lexical over the best article's lexical
     "lexical_rank",  # log(1 + rank) by lexical
-    "phrasings",  # log(1 + number of questions:) of the article
 )
 #: Candidate features of the dense views (see :mod:`nlp.semantic`).
 DENSE = (

@@ -119,7 +119,6 @@ class HybridRetriever:
         docs = list(documents)
         self.lexical.fit(docs)
         self.ids_ = [d.id for d in docs]
-        self.phrasings_ = np.log1p(np.array([len(d.questions) for d in docs], dtype=np.float64))
         if self.semantic is not None:
             self.semantic.fit(docs)
         return self
@@ -149,7 +148,7 @@ class HybridRetriever:
         best = float(total.max()) if len(total) else 0.0
         columns: list[npt.NDArray[np.floating[Any]]] = [views[name][ids] for name in VIEWS]
         ratio = total[ids] / best if best > 0 else np.zeros(len(ids))
-        columns += [total[ids], total[ids] - best, ratio, rank[ids], self.phrasings_[ids]]
+        columns += [total[ids], total[ids] - best, ratio, rank[ids]]
         lexical = np.column_stack(columns).astype(np.float64)
         word_best = int(np.argmax(views["word_article"]))
         char_best = int(np.argmax(views["char_phrasing"]))

@@ -82,32 +82,38 @@ class EmbeddingCache:
         return self.folder / f"{re.sub(r'[^A-Za-z0-9._-]', '_', table)}.npz"
 
     def _table(self, table: str) -> dict[bytes, Floats]:
-        if table in self._tables:
-            return self._tables[table]
-        rows: dict[bytes, Floats] = {}
+        if table not in self._tables:
+            self._tables[table] = self._read(table, warn=True)
+        return self._tables[table]
+
+    def _read(self, table: str, *, warn: bool) -> dict[bytes, Floats]:
         path = self._path(table)
-        if path is not None and path.exists():
-            try:
-                with np.load(path, allow_pickle=False) as data:
-                    keys, vectors = data["keys"], data["vectors"].astype(np.float32)
-                if keys.shape[0] != vectors.shape[0] or keys.dtype != np.dtype("S16"):
-                    raise ValueError("keys and vectors do not match")
-                rows = {bytes(k): v for k, v in zip(keys, vectors, strict=True)}
-            except Exception as error:  # any unreadable file: rebuild, never fail a search
+        if path is None or not path.exists():
+            return {}
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                keys, vectors = data["keys"], data["vectors"].astype(np.float32)
+            if keys.shape[0] != vectors.shape[0] or keys.dtype != np.dtype("S16"):
+                raise ValueError("keys and vectors do not match")
+            return {bytes(k): v for k, v in zip(keys, vectors, strict=True)}
+        except Exception as error:  # any unreadable file: rebuild, never fail a search
+            if warn:
                 warnings.warn(
                     f"embedding cache {path} is unreadable ({error}); it will be rebuilt",
                     RuntimeWarning,
-                    stacklevel=3,
+                    stacklevel=4,
                 )
-                rows = {}
-        self._tables[table] = rows
-        return rows
+            return {}
 
     def _save(self, table: str) -> None:
         path = self._path(table)
         if path is None:
             return
         rows = self._tables[table]
+        # Another process (the bot beside `faqbot search`, a benchmark) may have saved texts
+        # of its own since this one read the file: keep them rather than write over them.
+        for key, vector in self._read(table, warn=False).items():
+            rows.setdefault(key, vector)
         path.parent.mkdir(parents=True, exist_ok=True)
         keys = np.array(list(rows), dtype="S16")
         vectors = np.vstack(list(rows.values())) if rows else np.zeros((0, 0), np.float16)

@@ -58,3 +58,13 @@ def test_progress_reports_the_new_texts(tmp_path: Path) -> None:
         CountingEncoder(), texts, progress=lambda d, t: seen.append((d, t))
     )
     assert seen == [(64, 70), (70, 70)]
+
+
+def test_two_processes_saving_keep_each_others_texts(tmp_path: Path) -> None:
+    first, second = EmbeddingCache(tmp_path), EmbeddingCache(tmp_path)
+    second.embed(CountingEncoder(), ["Роуминг"])  # the second has read the file already
+    first.embed(CountingEncoder(), ["Как сменить тариф"])
+    second.embed(CountingEncoder(), ["Сменить номер"])  # saves over the first's file
+    encoder = CountingEncoder()
+    EmbeddingCache(tmp_path).embed(encoder, ["Как сменить тариф", "Сменить номер", "Роуминг"])
+    assert encoder.embedded == []

@@ -41,6 +41,8 @@ class Ranking:
         decision reads each with its own calibration
     :param dense: the best dense cosine of the first hit (0 for the lexical engine)
     :param dense_margin: how far it is ahead of the other candidates' best dense cosine
+    :param rivals: log(1 + other candidates whose phrasings cover the question as fully):
+        «штраф» matches four fine articles alike, whatever the ranker picks
     """
 
     analysis: Analysis
@@ -51,6 +53,7 @@ class Ranking:
     engine: str = "lexical"
     dense: float = 0.0
     dense_margin: float = 0.0
+    rivals: float = 0.0
 
     @property
     def top(self) -> Hit | None:

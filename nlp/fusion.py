@@ -82,6 +82,7 @@ DECISION = (
     "terms",
     "dense",
     "dense_margin",
+    "rivals",
 )
 
 Floats = npt.NDArray[np.float64]

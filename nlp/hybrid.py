@@ -26,13 +26,15 @@ import numpy.typing as npt
 
 from nlp.analyzer import Analysis, Analyzer
 from nlp.documents import Document, Hit, Ranking
-from nlp.fusion import DECISION, FusionModel, load_model
+from nlp.fusion import DECISION, LEXICAL, FusionModel, load_model
 from nlp.retriever import VIEWS, Retriever
 from nlp.semantic import DenseScores, SemanticView
 
 __all__ = ["Candidates", "HybridRetriever", "decision_features"]
 
 Floats = npt.NDArray[np.float64]
+#: A candidate covering at least this share of what the first one covers is its rival.
+RIVAL_RATIO = 0.95
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ def decision_features(ranking: Ranking) -> tuple[float, ...]:
         math.log1p(len(ranking.analysis.terms)),
         ranking.dense,
         ranking.dense_margin,
+        ranking.rivals,
     )
     assert len(values) == len(DECISION)
     return values
@@ -232,9 +235,15 @@ class HybridRetriever:
             dense = float(candidates.dense_best[order[0]])
             others = np.delete(candidates.dense_best, order[0])
             dense_margin = dense - float(others.max()) if len(others) else dense
+        # Rivals: other candidates whose phrasings cover the question as fully as the first's.
+        cover = candidates.lexical[:, LEXICAL.index("cover_phrasing")]
+        first = float(cover[order[0]]) if len(order) else 0.0
+        tied = int((cover >= RIVAL_RATIO * first).sum()) - 1 if first > 0 else 0
+        rivals = math.log1p(max(0, tied))
         return Ranking(
             analysis=candidates.analysis,
             hits=hits,
+            rivals=rivals,
             coverage=float(candidates.coverage[order[0]]) if len(order) else 0.0,
             agreement=candidates.agreement,
             unknown=candidates.unknown,

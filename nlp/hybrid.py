@@ -33,6 +33,7 @@ from nlp.semantic import DenseScores, SemanticView
 __all__ = ["Candidates", "HybridRetriever", "decision_features"]
 
 Floats = npt.NDArray[np.float64]
+WordViews = tuple[dict[str, npt.NDArray[np.float32]], npt.NDArray[np.float32]]
 #: A candidate covering at least this share of what the first one covers is its rival.
 RIVAL_RATIO = 0.95
 
@@ -128,12 +129,20 @@ class HybridRetriever:
 
     # -- features ---------------------------------------------------------------------------
 
-    def lexical_candidates(self, analysis: Analysis) -> Candidates | None:
-        """The word views' candidates and features; None when the question has no terms."""
+    def _word_views(self, analysis: Analysis) -> WordViews:
+        views = self.lexical.views(analysis)
+        return views, self.lexical.weights.combine(views)
+
+    def lexical_candidates(
+        self, analysis: Analysis, word_views: WordViews | None = None
+    ) -> Candidates | None:
+        """The word views' candidates and features; None when the question has no terms.
+
+        :param word_views: the views already computed for ``analysis`` (computed if omitted)
+        """
         if not analysis.terms or not self.ids_:
             return None
-        views = self.lexical.views(analysis)
-        total = self.lexical.weights.combine(views)
+        views, total = word_views or self._word_views(analysis)
         if not total.any():
             return None
         ids = _top(total, self.candidates)
@@ -166,12 +175,13 @@ class HybridRetriever:
             unknown=1.0 - known / max(1, len(set(analysis.terms))),
         )
 
-    def hybrid_candidates(self, question: str, analysis: Analysis) -> Candidates | None:
+    def hybrid_candidates(
+        self, question: str, analysis: Analysis, word_views: WordViews | None = None
+    ) -> Candidates | None:
         """Candidates of both stages with all features; None without a dense view or terms."""
         if self.semantic is None or not analysis.terms or not self.ids_:
             return None
-        views = self.lexical.views(analysis)
-        total = self.lexical.weights.combine(views)
+        views, total = word_views or self._word_views(analysis)
         dense = self.semantic.scores(self.semantic.embed_query(question))
         ids = np.union1d(_top(total, self.candidates), _top(dense.best, self.candidates))
         base = self._with_lexical(analysis, views, total, ids)
@@ -261,7 +271,8 @@ class HybridRetriever:
     def search(self, query: str, k: int = 10) -> Ranking:
         """The ``k`` best articles for ``query``, best first, with the evidence for a decision."""
         analysis = self.lexical.analyzer.analyze(query)
-        lexical = self.lexical_candidates(analysis)
+        word_views = self._word_views(analysis) if analysis.terms and self.ids_ else None
+        lexical = self.lexical_candidates(analysis, word_views)
         if lexical is None and (self.semantic is None or not analysis.terms):
             return Ranking(analysis=analysis, hits=())
         if lexical is not None:
@@ -270,6 +281,6 @@ class HybridRetriever:
                 return ranking
             if self.cascade and self.p_top1(ranking) >= self.model_.skip_dense_at:
                 return ranking
-        both = self.hybrid_candidates(query, analysis)
+        both = self.hybrid_candidates(query, analysis, word_views)
         assert both is not None
         return self._ranking(both, k)

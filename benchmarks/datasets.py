@@ -22,6 +22,7 @@ class Dataset:
 DEV_SETS = (
     Dataset("sota", SHARED / "sota/articles", SHARED / "sota/dev.tsv"),
     Dataset("klever", SHARED / "klever/articles", SHARED / "klever/dev.tsv"),
+    Dataset("most", SHARED / "most/articles", SHARED / "most/dev.tsv"),
     Dataset(
         "rutube-zero", SHARED / "rutube_support/articles-zero", SHARED / "rutube_support/dev.tsv"
     ),

@@ -44,8 +44,13 @@ SOURCES = SHARED / "rutube_support/articles-zero"
 QUESTIONS = SHARED / "rutube_support/dev.tsv"
 NOISY_QUESTIONS = SHARED / "rutube_support/dev-noisy.tsv"
 WARMUP_QUESTIONS = SHARED / "klever/dev.tsv"  # another domain: warms code, not these words
-ENGINES = ("ours", "tfidf", "bm25")
-LABELS = {"ours": "ours", "tfidf": "TF-IDF lemmas", "bm25": "BM25 Snowball (rank_bm25)"}
+ENGINES = ("ours", "lexical", "tfidf", "bm25")
+LABELS = {
+    "ours": "ours",  # the hybrid engine, question embedding included
+    "lexical": "ours, lexical path only",
+    "tfidf": "TF-IDF lemmas",
+    "bm25": "BM25 Snowball (rank_bm25)",
+}
 NOISY_SHARE = 2 / 7  # 499 clean + 201 noisy questions in a full run
 CLI_QUESTION = "как завершить поездку"
 MB = 1024 * 1024
@@ -104,16 +109,33 @@ def peak_rss() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
 
 
+def _progress(done: int, total: int) -> None:
+    if done == total or done % 1024 == 0:
+        print(f"  embedded {done}/{total} passages", file=sys.stderr, flush=True)
+
+
 def _build(engine: str) -> Callable[[Sequence[Article]], Callable[[str], object]]:
     """The engine's ``articles -> answer(question)`` factory."""
     if engine == "ours":
 
         def ours(articles: Sequence[Article]) -> Callable[[str], object]:
             # warm(): the typo repairer is part of the index, so its build is timed too
-            index = Index.build(Catalog.of(articles), lemmatizer=Lemmatizer()).warm()
+            # The user's embedding cache: a first build embeds (with progress on stderr), a
+            # rebuild reads the cache; the dense stage runs on one thread.
+            index = Index.build(
+                Catalog.of(articles), lemmatizer=Lemmatizer(), progress=_progress
+            ).warm()
             return lambda question: decide(index.search(question, k=10))
 
         return ours
+    if engine == "lexical":
+
+        def lexical(articles: Sequence[Article]) -> Callable[[str], object]:
+            index = Index.build(Catalog.of(articles), lemmatizer=Lemmatizer(), semantic=False)
+            index.warm()
+            return lambda question: decide(index.search(question, k=10))
+
+        return lexical
     if engine == "tfidf":
         return lambda articles: LemmaTfidf(Lemmatizer()).fit(articles).search
     if engine == "bm25":
@@ -272,19 +294,12 @@ def checks(results: Mapping[str, Any]) -> list[Check]:
         value = float(row[key])
         out.append(Check(name, target, f"{value:g} {unit}", value <= limit))
 
-    figure("10k: p50", "≤ 1 ms", "ours", 10_000, "p50_ms", 1.0, "ms")
-    figure("10k: p99", "≤ 2 ms", "ours", 10_000, "p99_ms", 2.0, "ms")
-    ours, plain = _row(rows, "ours", 10_000), _row(rows, "tfidf", 10_000)
-    for key in ("p50_ms", "p99_ms"):
-        name = f"10k: {key[:3]} vs plain TF-IDF"
-        if ours is None or plain is None:
-            out.append(Check(name, "≤ 2×", "not measured", None))
-        else:
-            ratio = float(ours[key]) / float(plain[key])
-            out.append(Check(name, "≤ 2×", f"{ratio:.1f}×", ratio <= 2.0))
-    figure("100k: p99", "≤ 10 ms", "ours", 100_000, "p99_ms", 10.0, "ms")
-    figure("10k: build", "≤ 5 s", "ours", 10_000, "build_s", 5.0, "s")
-    figure("10k: peak RSS", "≤ 300 MB", "ours", 10_000, "rss_peak_mb", 300.0, "MB")
+    figure("10k: lexical path p99", "≤ 2 ms", "lexical", 10_000, "p99_ms", 2.0, "ms")
+    figure("10k: hybrid p50", "≤ 25 ms", "ours", 10_000, "p50_ms", 25.0, "ms")
+    figure("10k: hybrid p99", "≤ 60 ms", "ours", 10_000, "p99_ms", 60.0, "ms")
+    figure("100k: hybrid p99", "≤ 80 ms", "ours", 100_000, "p99_ms", 80.0, "ms")
+    figure("10k: rebuild from cache", "≤ 10 s", "ours", 10_000, "build_s", 10.0, "s")
+    figure("10k: peak RSS", "≤ 500 MB", "ours", 10_000, "rss_peak_mb", 500.0, "MB")
     cli = results.get("cli", {})
     for name in ("search", "chat", "chat, first answer"):
         entry = cli.get(name, {})

@@ -9,8 +9,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.policy import Answer, Calibration, Clarify, Decision, Thresholds, decide
+from bot.policy import Answer, Clarify, Decision, Thresholds, decide
 from kb.index import Index
+from nlp.fusion import FusionModel
 
 OUT_OF_SCOPE = "-"
 
@@ -149,7 +150,7 @@ def evaluate(
     index: Index,
     cases: Iterable[Case],
     thresholds: Thresholds | None = None,
-    calibration: Calibration | None = None,
+    calibration: FusionModel | None = None,
 ) -> Report:
     """Run every case through search and the decision policy.
 

@@ -1,11 +1,14 @@
 """The decision after retrieval: answer, offer a few choices, or hand over to a person.
 
-Raw retrieval scores are not probabilities, so two small logistic models turn the ranking's
-evidence (top score, margin to the runner-up, how much of the question the best article covers,
-whether the word and character views agree, how many words were unknown) into
-``p_top1`` (the first hit is right) and ``p_top3`` (the right article is among the first three).
+Retrieval scores are not probabilities, so two small logistic models turn the ranking's
+evidence (the ranker's probabilities of the first two hits, how much of the question the best
+article covers, whether the views agree, how many words were unknown, the best dense cosine
+and its margin) into ``p_top1`` (the first hit is right) and ``p_top3`` (the right article is
+among the first three). Their coefficients are learned per engine (lexical, hybrid) on the
+shared dev sets by ``python -m benchmarks.train --write`` and read from
+``nlp/models/fusion.json`` (:mod:`nlp.fusion`); none is typed in here.
 
-Bands, with the defaults calibrated on the shared dev sets by ``benchmarks/calibrate.py``:
+Bands, with the defaults chosen on the leave-one-set-out figures of that benchmark:
 
 * ``p_top1 >= answer``: **answer** with the first article;
 * else ``p_top3 >= clarify``: **clarify** with 2–3 close candidates as buttons;
@@ -17,21 +20,19 @@ one whose agents are overloaded lowers ``clarify`` (fewer escalations, more gues
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Literal
 
 from nlp.documents import Hit, Ranking
+from nlp.fusion import DECISION, FusionModel, load_model
+from nlp.hybrid import decision_features
 
-FEATURES = ("top", "margin", "ratio", "coverage", "agreement", "unknown", "terms")
+FEATURES = DECISION
 
 
-@dataclass(frozen=True)
-class Calibration:
-    """Logistic-model coefficients, in ``FEATURES`` order, then the intercept."""
-
-    top1: tuple[float, ...] = (0.51, 1.588, -2.43, 2.288, 0.739, -1.026, 0.934, -0.825)
-    top3: tuple[float, ...] = (1.802, 1.092, -1.613, 3.282, 0.516, -0.981, 1.038, -1.544)
+#: Default bands (see :class:`Thresholds`), chosen on the leave-one-set-out figures.
+ANSWER_AT = 0.8
+CLARIFY_AT = 0.3
 
 
 @dataclass(frozen=True)
@@ -41,13 +42,15 @@ class Thresholds:
     :param answer: minimum ``p_top1`` to answer on its own
     :param clarify: minimum ``p_top3`` to offer choices instead of escalating
     :param choices: how many candidates a clarify offers at most
-    :param choice_ratio: a candidate is offered if its score is at least this share of the best
+    :param choice_ratio: a candidate is offered if its score is at least this share of the best;
+        0 by default, because hit scores are shares of one distribution over the candidates
+        (the first often takes nearly all of it): a ratio would leave no next-best to offer
     """
 
-    answer: float = 0.7
-    clarify: float = 0.6
+    answer: float = ANSWER_AT
+    clarify: float = CLARIFY_AT
     choices: int = 3
-    choice_ratio: float = 0.6
+    choice_ratio: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -75,39 +78,23 @@ Decision = Answer | Clarify | Escalate
 
 def features(ranking: Ranking) -> tuple[float, ...]:
     """The evidence the calibration weighs, in ``FEATURES`` order."""
-    hits = ranking.hits
-    top = hits[0].score if hits else 0.0
-    second = hits[1].score if len(hits) > 1 else 0.0
-    return (
-        top,
-        top - second,
-        second / top if top else 1.0,
-        ranking.coverage,
-        1.0 if ranking.agreement else 0.0,
-        ranking.unknown,
-        math.log1p(len(ranking.analysis.terms)),
-    )
+    return decision_features(ranking)
 
 
-def _probability(coefficients: tuple[float, ...], values: tuple[float, ...]) -> float:
-    z = coefficients[-1] + sum(c * v for c, v in zip(coefficients, values, strict=False))
-    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
-
-
-def probabilities(ranking: Ranking, calibration: Calibration | None = None) -> tuple[float, float]:
-    """``(p_top1, p_top3)`` for a ranking."""
+def probabilities(ranking: Ranking, calibration: FusionModel | None = None) -> tuple[float, float]:
+    """``(p_top1, p_top3)`` for a ranking, by the models of the engine that made it."""
     if not ranking.hits:
         return 0.0, 0.0
-    cal = calibration or Calibration()
+    engine = (calibration or load_model()).engines[ranking.engine]
     values = features(ranking)
-    p1 = _probability(cal.top1, values)
-    return p1, max(p1, _probability(cal.top3, values))
+    p1 = engine.top1.probability(values)
+    return p1, max(p1, engine.top3.probability(values))
 
 
 def decide(
     ranking: Ranking,
     thresholds: Thresholds | None = None,
-    calibration: Calibration | None = None,
+    calibration: FusionModel | None = None,
 ) -> Decision:
     """Answer, clarify or escalate, with a confidence in [0, 1]."""
     th = thresholds or Thresholds()

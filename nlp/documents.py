@@ -37,6 +37,12 @@ class Ranking:
 
     :param coverage: share of the query's idf mass found in the best article's phrasings
     :param agreement: whether the word and character scorers put the same article first
+    :param engine: ``lexical`` (word views only) or ``hybrid`` (word and dense views): the
+        decision reads each with its own calibration
+    :param dense: the best dense cosine of the first hit (0 for the lexical engine)
+    :param dense_margin: how far it is ahead of the other candidates' best dense cosine
+    :param rivals: log(1 + other candidates whose phrasings cover the question as fully):
+        «штраф» matches four fine articles alike, whatever the ranker picks
     """
 
     analysis: Analysis
@@ -44,6 +50,10 @@ class Ranking:
     coverage: float = 0.0
     agreement: bool = False
     unknown: float = 0.0
+    engine: str = "lexical"
+    dense: float = 0.0
+    dense_margin: float = 0.0
+    rivals: float = 0.0
 
     @property
     def top(self) -> Hit | None:

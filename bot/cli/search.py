@@ -11,6 +11,7 @@ import click
 from bot.cli.common import articles_option, build_index, debug_option, load_catalog, open_input
 
 if TYPE_CHECKING:
+    from bot.dialogue.human_request import HumanRequestDetector
     from bot.policy import Decision
     from kb.index import Index
     from nlp.documents import Ranking
@@ -24,18 +25,44 @@ DEPTH = 10
 JSON_HITS = 5
 
 
-def search_result(index: Index, query: str, top: int = JSON_HITS) -> dict[str, Any]:
+def search_result(
+    index: Index, query: str, top: int = JSON_HITS, people: HumanRequestDetector | None = None
+) -> dict[str, Any]:
     """The JSON object for one query: ``query``, ``decision``, ``confidence``, ``hits``.
 
     ``hits`` lists ``max(top, 5)`` articles when the KB has that many: the retriever only
     returns articles that share something with the query, so the rest follow with score 0.0,
     in catalog order. A blank query is escalated with no hits, without searching.
 
+    Small talk («привет», «как дела?», «ты бот?») is never answered with an article: its
+    decision is ``small_talk``, with the kind in ``small_talk`` (:class:`nlp.small_talk.SmallTalk`)
+    and no hits. A request for a person («позовите оператора») is always ``escalate``, with
+    ``"reason": "human_request"`` (its hits are listed as usual).
+
     :param top: hits wanted; at least :data:`JSON_HITS` are listed
+    :param people: recognises requests for a person (one over the index's lemmatizer if omitted)
     """
+    from bot.dialogue.human_request import HumanRequestDetector
+    from nlp.small_talk import detect as detect_small_talk
+
     if not query.strip():
         return {"query": query, "decision": "escalate", "confidence": 0.0, "hits": []}
+    kind = detect_small_talk(query)
+    if kind is not None:
+        return {
+            "query": query,
+            "decision": "small_talk",
+            "small_talk": kind.value,
+            "confidence": 1.0,
+            "hits": [],
+        }
+    people = people or HumanRequestDetector(index.retriever.analyzer.lemmatizer)
     ranking, decision = _search(index, query, top)
+    if people.detect(query) is not None:
+        from bot.policy import Escalate
+
+        result = _as_json(index, query, ranking, Escalate(confidence=1.0), max(top, JSON_HITS))
+        return {**result, "reason": "human_request"}
     return _as_json(index, query, ranking, decision, max(top, JSON_HITS))
 
 
@@ -90,8 +117,9 @@ def search(
 ) -> None:
     """Show what the bot finds and decides for QUESTION.
 
-    Prints the decision (answer, clarify or escalate) with its confidence, the best articles
-    with their scores, and how the question was understood (normalised text, repaired words).
+    Prints the decision (answer, clarify or escalate; small_talk for a greeting, thanks and the
+    like) with its confidence, the best articles with their scores, and how the question was
+    understood (normalised text, repaired words).
 
     \b
     faqbot search "как завершить поездку"
@@ -119,23 +147,38 @@ def search(
 
 
 def _batch(index: Index, lines: Any, top: int, *, as_json: bool) -> None:
+    from bot.dialogue.human_request import HumanRequestDetector
+
+    people = HumanRequestDetector(index.retriever.analyzer.lemmatizer)
     for line in lines:
         query = line.rstrip("\r\n")
-        result = search_result(index, query, top)
+        result = search_result(index, query, top, people)
         if as_json:
             click.echo(json.dumps(result, ensure_ascii=False))
             continue
-        best = result["hits"][0]["id"] if result["hits"] else "-"
-        click.echo(f"{result['decision']:<9} {result['confidence']:.2f}  {best:<24} {query}")
+        best = result["hits"][0]["id"] if result["hits"] else result.get("small_talk", "-")
+        click.echo(f"{result['decision']:<10} {result['confidence']:.2f}  {best:<24} {query}")
 
 
 def _explain(index: Index, question: str, top: int) -> None:
+    from bot.dialogue.human_request import HumanRequestDetector
     from bot.policy import Answer, Clarify
+    from nlp.small_talk import detect as detect_small_talk
 
     if not question.strip():
         click.echo("Decision    escalate (empty question)")
         return
+    kind = detect_small_talk(question)
+    if kind is not None:
+        click.echo(f"Question    {question}")
+        click.echo(f"Decision    small_talk ({kind.value}): no article is searched")
+        return
     ranking, decision = _search(index, question, top)
+    if HumanRequestDetector(index.retriever.analyzer.lemmatizer).detect(question) is not None:
+        from bot.policy import Escalate
+
+        decision = Escalate(confidence=1.0)
+        click.echo("Asked for   a person: escalated whatever the articles say")
     analysis = ranking.analysis
     offered: dict[str, str] = {}
     if isinstance(decision, Answer):
@@ -151,6 +194,7 @@ def _explain(index: Index, question: str, top: int) -> None:
         rows.append(
             ("Repairs", ", ".join(f"{typed} → {fixed}" for typed, fixed in analysis.repairs))
         )
+    rows.append(("Engine", ranking.engine))
     rows.append(("Decision", f"{decision.kind}, confidence {decision.confidence:.2f}"))
     for label, value in rows:
         click.echo(f"{label:<11} {value}")

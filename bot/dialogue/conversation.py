@@ -50,6 +50,7 @@ from bot.policy import Answer, Clarify, Decision, Escalate, Thresholds
 from bot.tickets import TicketDraft
 from kb.article import Article, Catalog
 from nlp.documents import Hit, Ranking
+from nlp.small_talk import detect as detect_small_talk
 
 __all__ = ["Conversation", "Dialogue", "Search", "Stage", "Turn"]
 
@@ -161,7 +162,8 @@ class Dialogue:
         """A message typed by the customer, whatever the stage.
 
         A request for a person wins; then a number while choices are shown, a yes/no while an
-        article waits for a vote; anything else is a new question, searched with ``search``.
+        article waits for a vote; then small talk («привет», «как дела?»), which is never
+        searched; anything else is a new question, searched with ``search``.
 
         :param text: the message; must not be blank (callers answer blanks themselves)
         """
@@ -181,6 +183,10 @@ class Dialogue:
             helpful = parse_vote(text)
             if helpful is not None:
                 return self.vote(conversation, helpful)
+        if detect_small_talk(text) is not None:
+            # Never an article, never a ticket. Until small talk has templates of its own, the
+            # polite "write if you have a question" of Thanks closes the turn.
+            return Turn(Conversation(), Thanks())
         ranking, decision = search(text)
         return self.ask(conversation, text.strip(), ranking, decision)
 

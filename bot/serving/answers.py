@@ -11,10 +11,12 @@ from its first line to its last, even when a reload lands in between.
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import ParamSpec, TypeVar
 
 from bot.dialogue import Dialogue, HumanRequestDetector
 from bot.policy import Decision, Thresholds, decide
@@ -29,6 +31,9 @@ QUESTION_LIMIT = 1000
 """Longer texts are not searched: search time grows with the text (about 45 ms for 1000
 characters of unknown words), and nobody asks a question that long. A ticket takes them.
 The bot and the web page's "try a question" share it."""
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 DEPTH = 10
 """Hits per search: room for the next-best offer after a 👎 (as in ``faqbot chat``)."""
@@ -151,6 +156,13 @@ class Answers:
             self.search(question)
             self._detector.detect(question)
         return self
+
+    async def off_loop(self, call: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """``call(*args, **kwargs)`` in a worker thread: a step that searches (the encoder
+        embeds the question, tens of ms) never holds up the event loop, which goes on serving
+        other chats meanwhile. The encoder serialises its own calls; the rest of a search only
+        reads the version it was given."""
+        return await asyncio.to_thread(call, *args, **kwargs)
 
     def search(self, question: str) -> tuple[Ranking, Decision]:
         """The ranking of ``question`` and the policy's decision on it."""

@@ -22,7 +22,7 @@ from bot.dialogue import (
     parse_choice,
     parse_vote,
 )
-from bot.policy import Answer, Clarify, Decision, Escalate
+from bot.policy import Answer, Clarify, Decision, Escalate, Thresholds
 from kb.article import Article, Catalog
 from nlp.analyzer import Analysis
 from nlp.documents import Hit, Ranking
@@ -61,7 +61,8 @@ def detector(lemmatizer: Lemmatizer) -> HumanRequestDetector:
 
 @pytest.fixture
 def dialogue(detector: HumanRequestDetector) -> Dialogue:
-    return Dialogue(CATALOG, detector)
+    # The scores below are hand-made; a ratio of 0.6 to the best decides which are "close".
+    return Dialogue(CATALOG, detector, Thresholds(choice_ratio=0.6))
 
 
 class FakeSearch:

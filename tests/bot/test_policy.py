@@ -40,9 +40,10 @@ def test_no_hits_is_escalated_with_zero_confidence() -> None:
     assert decide(empty) == Escalate(confidence=0.0)
 
 
-def test_confidence_grows_with_the_margin() -> None:
+def test_confidence_grows_with_the_first_hits_lead() -> None:
+    # Hit scores are a distribution over the candidates: a lead shows in the first one's share.
     narrow, _ = probabilities(ranking(0.5, 0.45))
-    wide, _ = probabilities(ranking(0.5, 0.1))
+    wide, _ = probabilities(ranking(0.9, 0.05))
     assert wide > narrow
 
 

@@ -79,12 +79,14 @@ def test_thumbs_down_offers_next_best_then_a_ticket_with_what_was_tried(
     assert result.code == 0, result.err
     after_no = result.out.split("> нет\n", 1)[1]
     assert after_no.startswith("Тогда, может быть, подойдёт одно из этих:")
-    assert "1. Возврат денег за заказ" in after_no
+    assert "Возврат денег за заказ" in after_no  # among the next-best, whatever its place
     assert "Жаль, что не помогло. Передаю ваш вопрос оператору…" in result.out
     assert "Вы уже смотрели:" in result.out
     [ticket] = tickets(database)
     assert ticket["question"] == ticket["what_happened"] == "Как отменить заказ"
-    assert json.loads(ticket["tried"]) == ["Как отменить заказ", "Возврат денег за заказ"]
+    # Every article offered is listed: the answer first, then the next-best ones.
+    tried = json.loads(ticket["tried"])
+    assert tried[0] == "Как отменить заказ" and "Возврат денег за заказ" in tried
     assert ticket["priority"] == "medium" and ticket["contact"] is None
 
 

@@ -22,6 +22,12 @@ from tests.telegram.conftest import Clock, rows, running, sent_params
 ANSWER_BUTTONS = ["👍 Помогло", "👎 Не помогло", "Связаться с оператором"]
 
 
+# A vague question the demo KB has several articles for. (A bare «штраф» used to be one; the
+# learned decision answers it with «Как оспорить штраф», as the dev sets' one-word questions
+# with several same-titled articles were nearly always answered rightly.)
+VAGUE = "проблема с оплатой"
+
+
 async def test_start_greets_by_name_and_offers_articles(bot: App, anna: Chat) -> None:
     reply = await anna.say("/start")
     assert reply["text"].startswith("Здравствуйте, Анна!")
@@ -78,7 +84,7 @@ async def test_helped_vote_is_stored_with_question_and_article(
 async def test_clarify_offers_choices_and_a_pick_answers(
     bot: App, anna: Chat, database: ScratchDatabase
 ) -> None:
-    choices = await anna.say("штраф")
+    choices = await anna.say(VAGUE)
     assert choices["text"].startswith("Возможно, вы имели в виду:")
     offered = buttons(choices)
     assert 3 <= len(offered) <= 4 and offered[-1] == "Другое — написать оператору"
@@ -91,7 +97,7 @@ async def test_clarify_offers_choices_and_a_pick_answers(
 
 
 async def test_typed_number_picks_from_the_list(bot: App, anna: Chat) -> None:
-    choices = await anna.say("штраф")
+    choices = await anna.say(VAGUE)
     second = buttons(choices)[1].removeprefix("2. ")
     answer = await anna.say("2")
     assert answer["text"].startswith(second)
@@ -157,9 +163,9 @@ async def test_contact_button_under_an_answer_starts_the_form(bot: App, anna: Ch
 
 
 async def test_other_under_choices_starts_the_form(bot: App, anna: Chat) -> None:
-    choices = await anna.say("штраф")
+    choices = await anna.say(VAGUE)
     form = await anna.press(choices, text="Другое — написать оператору")
-    assert "Вопрос 1 из 9" in form["text"] and "штраф" in form["text"]
+    assert "Вопрос 1 из 9" in form["text"] and VAGUE in form["text"]
 
 
 async def test_a_button_of_an_older_answer_still_works(
@@ -191,7 +197,7 @@ async def test_a_thumbs_up_on_an_older_answer_leaves_the_current_one_waiting(
 
 
 async def test_a_pick_from_an_older_list_still_answers(bot: App, anna: Chat) -> None:
-    choices = await anna.say("штраф")
+    choices = await anna.say(VAGUE)
     await anna.say("тариф")
     third = buttons(choices)[2]
     answer = await anna.press(choices, text=third)

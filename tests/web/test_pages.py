@@ -241,7 +241,7 @@ async def test_pending_phrasings_are_listed_escaped(
     ("question", "decision", "offered"),
     [
         ("не приходит смс с кодом", "Ответ статьёй", ["login-code"]),
-        ("как завершить аренду", "Уточнение", ["end-trip", "cannot-end-trip"]),
+        ("проблема с оплатой", "Уточнение", ["debt", "double-charge", "payment-methods"]),
         ("как приготовить борщ", "Передача оператору", []),
     ],
 )

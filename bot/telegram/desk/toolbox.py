@@ -58,7 +58,7 @@ async def kb_search(
     if not query:
         await message.reply(refusal(texts, "kb_what"))
         return
-    ranking, _ = answers.search(query)
+    ranking, _ = await answers.off_loop(answers.search, query)
     hits = [hit for hit in ranking.hits[:KB_HITS] if answers.get(hit.doc_id) is not None]
     rows = []
     for hit in hits:

@@ -65,12 +65,15 @@ async def vote(
     async with services.database.transaction() as session:
         customer = await customers.of(session, query.from_user)
         stored = await _attempt_of(session, attempt, customer)
-        conversation = (
-            position.conversation
-            if current
-            else _resumed(answers, stored, article, waiting=Stage.FEEDBACK)
-        )
-        turn = answers.dialogue.vote(conversation, callback_data.helpful)
+    # Resumed outside the transaction: rebuilding an old conversation searches again, and no
+    # transaction (SQLite's write turn above all) waits on the encoder.
+    conversation = (
+        position.conversation
+        if current
+        else await _resumed(answers, stored, article, waiting=Stage.FEEDBACK)
+    )
+    turn = answers.dialogue.vote(conversation, callback_data.helpful)
+    async with services.database.transaction() as session:
         await record_turn(session, customer, turn, attempt=attempt, clock=services.clock)
     await query.answer()
     await drop_buttons(bot, query)
@@ -105,7 +108,7 @@ async def pick(
     conversation = position.conversation
     if not (position.about(callback_data.attempt) and conversation.lists(article.id)):
         stored = await _stored(services, customers, query.from_user, callback_data.attempt)
-        conversation = _resumed(answers, stored, article, waiting=Stage.CHOICE)
+        conversation = await _resumed(answers, stored, article, waiting=Stage.CHOICE)
     turn = answers.dialogue.pick(conversation, article.id)
     await query.answer()
     await _carry_on(turn, callback_data.attempt, query, bot, state, services, customers)
@@ -131,21 +134,29 @@ async def ask_agent(
     if not position.about(callback_data.attempt) or conversation.stage is Stage.IDLE:
         stored = await _stored(services, customers, user, callback_data.attempt)
         question, shown = (stored.query_text, stored.chosen_article_id) if stored else ("", None)
-        conversation = answers.dialogue.resume(
-            question, waiting=Stage.IDLE, article=shown, search=answers.search
+        conversation = await answers.off_loop(
+            answers.dialogue.resume,
+            question,
+            waiting=Stage.IDLE,
+            article=shown,
+            search=answers.search,
         )
     turn = answers.dialogue.hand_over(conversation, callback_data.reason)
     await _carry_on(turn, callback_data.attempt, query, bot, state, services, customers)
 
 
-def _resumed(
+async def _resumed(
     answers: Answers, stored: Attempt | None, article: Article, *, waiting: Stage
 ) -> Conversation:
     """The conversation the button's message was sent in; a /start menu button (no stored
     question) asked the article's title."""
     question = stored.query_text if stored is not None else article.title
-    return answers.dialogue.resume(
-        question, waiting=waiting, article=article.id, search=answers.search
+    return await answers.off_loop(
+        answers.dialogue.resume,
+        question,
+        waiting=waiting,
+        article=article.id,
+        search=answers.search,
     )
 
 

@@ -50,7 +50,9 @@ async def ask(
     position = await load(state)
     turn: Turn | None = None
     if len(text) <= QUESTION_LIMIT:
-        turn = answers.dialogue.message(position.conversation, text, answers.search)
+        turn = await answers.off_loop(
+            answers.dialogue.message, position.conversation, text, answers.search
+        )
     attempt = position.attempt
     async with services.database.transaction() as session:
         customer = await customers.of(session, message.from_user)

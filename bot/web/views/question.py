@@ -19,7 +19,7 @@ async def try_question(request: web.Request) -> web.StreamResponse:
     text = request.query.get("q", "").strip()
     context: dict[str, Any] = {"question": text, "too_long": len(text) > QUESTION_LIMIT}
     if text and len(text) <= QUESTION_LIMIT:
-        ranking, decision = answers.search(text)
+        ranking, decision = await answers.off_loop(answers.search, text)
         offered: set[str] = set()
         if isinstance(decision, Answer):
             offered.add(decision.hit.doc_id)

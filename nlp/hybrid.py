@@ -1,0 +1,307 @@
+"""The engine: word views first, the dense view when words are not decisive, a learned ranker.
+
+    question ─► word views (nlp.retriever) ─► lexical candidates ─► lexical ranker
+                   │                                                   │
+                   │          p_top1 ≥ skip_dense_at? ── yes ──► lexical ranking
+                   ▼                                                   │ no
+              dense view (nlp.semantic) ─► candidates of both ─► hybrid ranker ─► ranking
+
+Both rankers and the cascade threshold come from the learned file (:mod:`nlp.fusion`); a
+candidate's features are listed there. The hit score is the softmax of the ranker's scores over
+the candidates: the chance that this one is the right article if any is, so it means the same
+on every knowledge base (whether any is, the decision's calibration judges).
+
+Without an encoder the engine is the lexical half alone (``engine="lexical"`` rankings).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from nlp.analyzer import Analysis, Analyzer
+from nlp.documents import Document, Hit, Ranking
+from nlp.fusion import DECISION, LEXICAL, FusionModel, load_model
+from nlp.retriever import VIEWS, Retriever
+from nlp.semantic import DenseScores, SemanticView
+
+__all__ = ["Candidates", "HybridRetriever", "decision_features"]
+
+Floats = npt.NDArray[np.float64]
+WordViews = tuple[dict[str, npt.NDArray[np.float32]], npt.NDArray[np.float32]]
+#: A candidate covering at least this share of what the first one covers is its rival.
+RIVAL_RATIO = 0.95
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The articles considered for a question and their features (rows in ``ids`` order).
+
+    :param lexical: features of :data:`nlp.fusion.LEXICAL`
+    :param dense: features of :data:`nlp.fusion.DENSE` (None when the dense stage did not run)
+    """
+
+    analysis: Analysis
+    ids: tuple[int, ...]
+    lexical: Floats
+    dense: Floats | None
+    coverage: npt.NDArray[np.float32]
+    agreement: bool
+    unknown: float
+    dense_best: npt.NDArray[np.float32] | None = None
+
+
+def _rank_of(values: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
+    order = np.argsort(-values, kind="stable")
+    rank = np.empty(len(values), dtype=np.float64)
+    rank[order] = np.arange(len(values))
+    return np.log1p(rank)
+
+
+def _top(values: npt.NDArray[np.float32], k: int) -> npt.NDArray[np.int64]:
+    k = min(k, len(values))
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.argpartition(-values, k - 1)[:k].astype(np.int64)
+
+
+def repaired_text(analysis: Analysis) -> str:
+    """What the customer meant to type: the normalised text (wrong layout and translit
+    already read as Russian) with the repaired typos put back, for the encoder.
+
+    The encoder was trained on clean text: «rfr pfdthibnm» or «машыну» are noise to it, while
+    the word views have already understood them.
+
+    >>> repaired_text(Analysis("немогу открыть машыну", (), (("немогу", "не могу"),
+    ...                                                      ("машыну", "машину"))))
+    'не могу открыть машину'
+    """
+    fixes = dict(analysis.repairs)
+    if not fixes:
+        return analysis.text
+    return re.sub(r"[^\W_]+", lambda m: fixes.get(m.group(0), m.group(0)), analysis.text)
+
+
+def decision_features(ranking: Ranking) -> tuple[float, ...]:
+    """The evidence the decision weighs, in :data:`nlp.fusion.DECISION` order."""
+    hits = ranking.hits
+    top = hits[0].score if hits else 0.0
+    second = hits[1].score if len(hits) > 1 else 0.0
+    values = (
+        top,
+        top - second,
+        ranking.coverage,
+        1.0 if ranking.agreement else 0.0,
+        ranking.unknown,
+        math.log1p(len(ranking.analysis.terms)),
+        ranking.dense,
+        ranking.dense_margin,
+        ranking.rivals,
+    )
+    assert len(values) == len(DECISION)
+    return values
+
+
+class HybridRetriever:
+    """Fit on documents once, then ``search`` many times.
+
+    :param lexical: the word views (fitted here)
+    :param semantic: the dense view (fitted here); None for the lexical engine alone
+    :param model: the learned rankers and cascade (the packaged file if omitted)
+    :param candidates: articles each stage hands to the ranker
+    :param cascade: skip the dense stage when the words are decisive (False: always run it)
+    """
+
+    def __init__(
+        self,
+        lexical: Retriever,
+        semantic: SemanticView | None = None,
+        model: FusionModel | None = None,
+        candidates: int = 30,
+        cascade: bool = True,
+    ) -> None:
+        self.lexical = lexical
+        self.semantic = semantic
+        self.model = model
+        self.candidates = candidates
+        self.cascade = cascade
+
+    @property
+    def analyzer(self) -> Analyzer:
+        """The text pipeline (shared with the word views)."""
+        return self.lexical.analyzer
+
+    def fit(self, documents: Sequence[Document]) -> HybridRetriever:
+        docs = list(documents)
+        self.lexical.fit(docs)
+        self.ids_ = [d.id for d in docs]
+        if self.semantic is not None:
+            self.semantic.fit(docs)
+        return self
+
+    # -- features ---------------------------------------------------------------------------
+
+    def _word_views(self, analysis: Analysis) -> WordViews:
+        views = self.lexical.views(analysis)
+        return views, self.lexical.weights.combine(views)
+
+    def lexical_candidates(
+        self, analysis: Analysis, word_views: WordViews | None = None
+    ) -> Candidates | None:
+        """The word views' candidates and features; None when the question has no terms.
+
+        :param word_views: the views already computed for ``analysis`` (computed if omitted)
+        """
+        if not analysis.terms or not self.ids_:
+            return None
+        views, total = word_views or self._word_views(analysis)
+        if not total.any():
+            return None
+        ids = _top(total, self.candidates)
+        ids = ids[total[ids] > 0]
+        return self._with_lexical(analysis, views, total, ids)
+
+    def _with_lexical(
+        self,
+        analysis: Analysis,
+        views: dict[str, npt.NDArray[np.float32]],
+        total: npt.NDArray[np.float32],
+        ids: npt.NDArray[np.int64],
+    ) -> Candidates:
+        rank = _rank_of(total)
+        best = float(total.max()) if len(total) else 0.0
+        columns: list[npt.NDArray[np.floating[Any]]] = [views[name][ids] for name in VIEWS]
+        ratio = total[ids] / best if best > 0 else np.zeros(len(ids))
+        columns += [total[ids], total[ids] - best, ratio, rank[ids]]
+        lexical = np.column_stack(columns).astype(np.float64)
+        word_best = int(np.argmax(views["word_article"]))
+        char_best = int(np.argmax(views["char_phrasing"]))
+        known = sum(1 for t in set(analysis.terms) if t in self.lexical.word_article_.vocabulary_)
+        return Candidates(
+            analysis=analysis,
+            ids=tuple(int(i) for i in ids),
+            lexical=lexical,
+            dense=None,
+            coverage=views["cover_phrasing"][ids],
+            agreement=word_best == char_best == int(np.argmax(total)),
+            unknown=1.0 - known / max(1, len(set(analysis.terms))),
+        )
+
+    def hybrid_candidates(
+        self, question: str, analysis: Analysis, word_views: WordViews | None = None
+    ) -> Candidates | None:
+        """Candidates of both stages with all features; None without a dense view or terms.
+
+        :param question: the message as typed (the encoder reads its repaired text)
+        """
+        if self.semantic is None or not analysis.terms or not self.ids_:
+            return None
+        views, total = word_views or self._word_views(analysis)
+        dense = self.semantic.scores(self.semantic.embed_query(repaired_text(analysis)))
+        ids = np.union1d(_top(total, self.candidates), _top(dense.best, self.candidates))
+        base = self._with_lexical(analysis, views, total, ids)
+        return Candidates(
+            analysis=base.analysis,
+            ids=base.ids,
+            lexical=base.lexical,
+            dense=self._dense_features(dense, total, ids),
+            coverage=base.coverage,
+            agreement=base.agreement,
+            unknown=base.unknown,
+            dense_best=dense.best[ids],
+        )
+
+    @staticmethod
+    def _dense_features(
+        dense: DenseScores, total: npt.NDArray[np.float32], ids: npt.NDArray[np.int64]
+    ) -> Floats:
+        both = float(int(np.argmax(total)) == int(np.argmax(dense.best)))
+        first = int(np.argmax(dense.best))
+        agree = np.where(ids == first, both, 0.0)
+        top = np.sort(dense.best)[::-1][:10]
+        low, high = float(top[-1]), float(top[0])
+        scaled = (dense.best[ids] - low) / (high - low) if high > low else np.ones(len(ids))
+        columns = [
+            dense.title[ids],
+            dense.phrasing[ids],
+            dense.body[ids],
+            dense.best[ids],
+            dense.best[ids] - float(dense.best.max()),
+            scaled,
+            _rank_of(dense.best)[ids],
+            agree,
+        ]
+        return np.column_stack(columns).astype(np.float64)
+
+    # -- ranking ----------------------------------------------------------------------------
+
+    @property
+    def model_(self) -> FusionModel:
+        """The learned model: the one given, else the packaged file (read on first search, so
+        that features can be collected to train the very first one)."""
+        return self.model or load_model()
+
+    def _ranking(self, candidates: Candidates, k: int) -> Ranking:
+        engine = "lexical" if candidates.dense is None else "hybrid"
+        model = self.model_.engines[engine]
+        rows = (
+            candidates.lexical
+            if candidates.dense is None
+            else np.hstack([candidates.lexical, candidates.dense])
+        )
+        logits = model.ranker.logits(rows)
+        order = np.argsort(-logits, kind="stable")[:k]
+        # A distribution over the candidates: how likely each is the right one, if one is.
+        weights = np.exp(logits - logits.max())
+        probability = weights / weights.sum()
+        hits = tuple(Hit(self.ids_[candidates.ids[i]], float(probability[i])) for i in order)
+        dense = dense_margin = 0.0
+        if candidates.dense_best is not None and len(order):
+            dense = float(candidates.dense_best[order[0]])
+            others = np.delete(candidates.dense_best, order[0])
+            dense_margin = dense - float(others.max()) if len(others) else dense
+        # Rivals: other candidates whose phrasings cover the question as fully as the first's.
+        cover = candidates.lexical[:, LEXICAL.index("cover_phrasing")]
+        first = float(cover[order[0]]) if len(order) else 0.0
+        tied = int((cover >= RIVAL_RATIO * first).sum()) - 1 if first > 0 else 0
+        rivals = math.log1p(max(0, tied))
+        return Ranking(
+            analysis=candidates.analysis,
+            hits=hits,
+            rivals=rivals,
+            coverage=float(candidates.coverage[order[0]]) if len(order) else 0.0,
+            agreement=candidates.agreement,
+            unknown=candidates.unknown,
+            engine=engine,
+            dense=dense,
+            dense_margin=dense_margin,
+        )
+
+    def p_top1(self, ranking: Ranking) -> float:
+        """The learned probability that the first hit of ``ranking`` is right."""
+        if not ranking.hits:
+            return 0.0
+        return self.model_.engines[ranking.engine].top1.probability(decision_features(ranking))
+
+    def search(self, query: str, k: int = 10) -> Ranking:
+        """The ``k`` best articles for ``query``, best first, with the evidence for a decision."""
+        analysis = self.lexical.analyzer.analyze(query)
+        word_views = self._word_views(analysis) if analysis.terms and self.ids_ else None
+        lexical = self.lexical_candidates(analysis, word_views)
+        if lexical is None and (self.semantic is None or not analysis.terms):
+            return Ranking(analysis=analysis, hits=())
+        if lexical is not None:
+            ranking = self._ranking(lexical, k)
+            if self.semantic is None:
+                return ranking
+            if self.cascade and self.p_top1(ranking) >= self.model_.skip_dense_at:
+                return ranking
+        both = self.hybrid_candidates(query, analysis, word_views)
+        assert both is not None
+        return self._ranking(both, k)

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nlp.embedding_cache import EmbeddingCache
+from nlp.encoders import HashingEncoder
+
+
+class CountingEncoder(HashingEncoder):
+    """A real encoder that also remembers what it was asked to embed."""
+
+    def __init__(self) -> None:
+        super().__init__(dimension=32)
+        self.embedded: list[str] = []
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        self.embedded.extend(texts)
+        return super().passages(texts)
+
+
+def test_a_restart_embeds_nothing_already_cached(tmp_path: Path) -> None:
+    texts = ["Как сменить тариф", "Сменить номер телефона"]
+    first = CountingEncoder()
+    vectors = EmbeddingCache(tmp_path).embed(first, texts)
+    restarted = CountingEncoder()
+    again = EmbeddingCache(tmp_path).embed(restarted, texts)
+    assert first.embedded == texts
+    assert restarted.embedded == []
+    assert np.allclose(vectors, again, atol=1e-3)  # stored as float16
+
+
+def test_an_edit_embeds_only_the_changed_text(tmp_path: Path) -> None:
+    EmbeddingCache(tmp_path).embed(CountingEncoder(), ["Как сменить тариф", "Сменить номер"])
+    encoder = CountingEncoder()
+    EmbeddingCache(tmp_path).embed(encoder, ["Как сменить тариф", "Сменить номер телефона"])
+    assert encoder.embedded == ["Сменить номер телефона"]
+
+
+def test_a_broken_cache_file_is_rebuilt_with_a_warning(tmp_path: Path) -> None:
+    EmbeddingCache(tmp_path).embed(CountingEncoder(), ["Как сменить тариф"])
+    (file,) = tmp_path.glob("*.npz")
+    file.write_bytes(b"not a numpy file")
+    encoder = CountingEncoder()
+    with pytest.warns(RuntimeWarning, match="unreadable"):
+        EmbeddingCache(tmp_path).embed(encoder, ["Как сменить тариф"])
+    assert encoder.embedded == ["Как сменить тариф"]
+    assert EmbeddingCache(tmp_path).embed(CountingEncoder(), ["Как сменить тариф"]).shape == (1, 32)
+
+
+def test_progress_reports_the_new_texts(tmp_path: Path) -> None:
+    seen: list[tuple[int, int]] = []
+    texts = [f"статья {i}" for i in range(70)]
+    EmbeddingCache(tmp_path).embed(
+        CountingEncoder(), texts, progress=lambda d, t: seen.append((d, t))
+    )
+    assert seen == [(64, 70), (70, 70)]
+
+
+def test_two_processes_saving_keep_each_others_texts(tmp_path: Path) -> None:
+    first, second = EmbeddingCache(tmp_path), EmbeddingCache(tmp_path)
+    second.embed(CountingEncoder(), ["Роуминг"])  # the second has read the file already
+    first.embed(CountingEncoder(), ["Как сменить тариф"])
+    second.embed(CountingEncoder(), ["Сменить номер"])  # saves over the first's file
+    encoder = CountingEncoder()
+    EmbeddingCache(tmp_path).embed(encoder, ["Как сменить тариф", "Сменить номер", "Роуминг"])
+    assert encoder.embedded == []

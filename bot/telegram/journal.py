@@ -37,6 +37,8 @@ logger = logging.getLogger(__name__)
 
 KEEP_HANDLED = timedelta(days=2)
 """Handled updates are kept this long: Telegram resends an unconfirmed update for 24 hours."""
+PRUNE_EVERY = 10_000
+"""Handled marks between two deletions of old rows (and one at every start)."""
 
 
 def lane_key(update: Update) -> str:
@@ -86,6 +88,7 @@ class Journal:
         self.clock = clock
         self._marks: list[tuple[int, asyncio.Future[None]]] = []
         self._committer: asyncio.Task[None] | None = None
+        self._marked = 0
 
     async def store(self, updates: Sequence[Update]) -> list[Update]:
         """Store the updates not stored yet, in one transaction.
@@ -121,7 +124,12 @@ class Journal:
             marks, self._marks = self._marks, []
             try:
                 async with self.database.transaction() as session:
-                    await mark_handled(session, [update_id for update_id, _ in marks], self.clock())
+                    now = self.clock()
+                    await mark_handled(session, [update_id for update_id, _ in marks], now)
+                    self._marked += len(marks)
+                    if self._marked >= PRUNE_EVERY:
+                        self._marked = 0
+                        await forget_handled(session, now - KEEP_HANDLED)
             except Exception as error:  # the updates are handled again after a restart
                 logger.error(
                     "could not mark %d updates handled (they will be handled again after a "

@@ -11,8 +11,9 @@ twice only if the process dies between the end of its handler and the commit of 
 mark (a few milliseconds); it is then handled again after the restart, never skipped. An
 update Telegram sends again (a lost confirmation) is stored once and handled once.
 
-Handled marks are group-committed: the marks that arrive while one commit runs go together
-in the next, so under load one transaction marks dozens of updates.
+Handled marks ride along (:class:`~bot.serving.database.Passenger`): they are written into
+the next transaction any handler commits, so under load they cost no transaction of their
+own; when nothing else commits within :data:`RIDE_WAIT_S`, the journal commits them itself.
 """
 
 from __future__ import annotations
@@ -26,9 +27,11 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.types import Update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.repo.updates import forget_handled, mark_handled, store_updates, unhandled_updates
 from bot.serving import Database
+from bot.serving.database import Landed
 from bot.tickets import Clock, utc_now
 
 __all__ = ["KEEP_HANDLED", "Journal", "lane_key"]
@@ -37,6 +40,8 @@ logger = logging.getLogger(__name__)
 
 KEEP_HANDLED = timedelta(days=2)
 """Handled updates are kept this long: Telegram resends an unconfirmed update for 24 hours."""
+RIDE_WAIT_S = 0.005
+"""How long marks wait for another transaction to ride before the journal opens its own."""
 PRUNE_EVERY = 10_000
 """Handled marks between two deletions of old rows (and one at every start)."""
 
@@ -89,6 +94,7 @@ class Journal:
         self._marks: list[tuple[int, asyncio.Future[None]]] = []
         self._committer: asyncio.Task[None] | None = None
         self._marked = 0
+        database.carry(self)
 
     async def store(self, updates: Sequence[Update]) -> list[Update]:
         """Store the updates not stored yet, in one transaction.
@@ -112,25 +118,48 @@ class Journal:
         return [load(payload, self.bot) for payload in payloads]
 
     async def handled(self, update_id: int) -> None:
-        """Mark the update handled; returns once the mark is committed."""
+        """Mark the update handled; returns once the mark is committed (or could not be)."""
         done = asyncio.get_running_loop().create_future()
         self._marks.append((update_id, done))
-        if self._committer is None or self._committer.done():
-            self._committer = asyncio.create_task(self._commit(), name="journal marks")
+        self._wake()
         await asyncio.shield(done)
 
+    async def board(self, session: AsyncSession) -> Landed | None:
+        """Write the waiting marks into a transaction about to commit (a passenger's part)."""
+        if not self._marks:
+            return None
+        marks, self._marks = self._marks, []
+        now = self.clock()
+        await mark_handled(session, [update_id for update_id, _ in marks], now)
+        self._marked += len(marks)
+        if self._marked >= PRUNE_EVERY:
+            self._marked = 0
+            await forget_handled(session, now - KEEP_HANDLED)
+
+        def landed(committed: bool) -> None:
+            if committed:
+                for _, done in marks:
+                    if not done.done():
+                        done.set_result(None)
+            else:  # that transaction rolled back: the next one takes them
+                self._marks[:0] = marks
+                self._wake()
+
+        return landed
+
+    def _wake(self) -> None:
+        if self._committer is None or self._committer.done():
+            self._committer = asyncio.create_task(self._commit(), name="journal marks")
+
     async def _commit(self) -> None:
+        """Commit the marks no other transaction took."""
+        await asyncio.sleep(RIDE_WAIT_S)
         while self._marks:
-            marks, self._marks = self._marks, []
             try:
-                async with self.database.transaction() as session:
-                    now = self.clock()
-                    await mark_handled(session, [update_id for update_id, _ in marks], now)
-                    self._marked += len(marks)
-                    if self._marked >= PRUNE_EVERY:
-                        self._marked = 0
-                        await forget_handled(session, now - KEEP_HANDLED)
+                async with self.database.transaction():
+                    pass  # the marks board it (see board())
             except Exception as error:  # the updates are handled again after a restart
+                marks, self._marks = self._marks, []
                 logger.error(
                     "could not mark %d updates handled (they will be handled again after a "
                     "restart): %s: %s",
@@ -138,6 +167,6 @@ class Journal:
                     type(error).__name__,
                     error,
                 )
-            for _, done in marks:
-                if not done.done():
-                    done.set_result(None)
+                for _, done in marks:
+                    if not done.done():
+                        done.set_result(None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import ReceivedUpdate, UpdateState
@@ -33,18 +33,18 @@ async def store_updates(
             )
         ).all()
     )
-    fresh = {}
+    fresh: dict[int, dict[str, object]] = {}
     for update_id, chat_key, payload in updates:
         if update_id not in known and update_id not in fresh:
-            fresh[update_id] = ReceivedUpdate(
-                update_id=update_id,
-                chat_key=chat_key,
-                payload=payload,
-                state=UpdateState.STORED,
-                received_at=now,
-            )
-    session.add_all(fresh.values())
-    await session.flush()
+            fresh[update_id] = {
+                "update_id": update_id,
+                "chat_key": chat_key,
+                "payload": payload,
+                "state": UpdateState.STORED,
+                "received_at": now,
+            }
+    if fresh:  # one INSERT for the batch, without ORM objects: it runs for every update
+        await session.execute(insert(ReceivedUpdate), list(fresh.values()))
     return set(fresh)
 
 

@@ -199,3 +199,31 @@ async def test_a_crowd_on_a_small_redis_pool_waits_its_turn_and_gets_no_error(
         await eventually(all_answered, timeout=90)
     for user in users:
         assert replies(telegram, user) == ["не приходит код из смс", "бонусы"]
+
+
+async def test_a_handled_mark_rides_the_next_transaction_and_a_restart_skips_it(
+    telegram: TelegramEmulator, database: ScratchDatabase
+) -> None:
+    anna = telegram.new_user("Анна")
+    updates = [
+        Update.model_validate(
+            {"update_id": n, "message": telegram.send_text(anna, anna.private_chat, f"{n}")}
+        )
+        for n in (1, 2)
+    ]
+    bot = make_bot(make_settings(telegram, database), session=LocalSession())
+    try:
+        db = Database(database.engine)
+        journal = Journal(db, bot)
+        await journal.store(updates)
+        marked = asyncio.create_task(journal.handled(1))
+        await asyncio.sleep(0)  # the mark waits for a transaction to ride
+        async with db.transaction():
+            pass  # a handler's, say
+        for _ in range(3):  # the future's callbacks, not the journal's own 5 ms commit
+            await asyncio.sleep(0)
+        assert marked.done()  # committed with that transaction
+        again = Journal(Database(database.engine), bot)  # as after a restart
+        assert [u.update_id for u in await again.unhandled()] == [2]
+    finally:
+        await bot.session.close()

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
+from sqlalchemy import insert as sa_insert
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import ReceivedUpdate, UpdateState
@@ -23,29 +25,48 @@ async def store_updates(
 
     :returns: the update ids stored now (the ones to handle)
     """
-    ids = [update_id for update_id, _, _ in updates]
-    if not ids:
-        return set()
-    known = set(
-        (
-            await session.scalars(
-                select(ReceivedUpdate.update_id).where(ReceivedUpdate.update_id.in_(ids))
-            )
-        ).all()
-    )
-    fresh: dict[int, dict[str, object]] = {}
+    rows: dict[int, dict[str, object]] = {}
     for update_id, chat_key, payload in updates:
-        if update_id not in known and update_id not in fresh:
-            fresh[update_id] = {
+        rows.setdefault(  # the first copy wins
+            update_id,
+            {
                 "update_id": update_id,
                 "chat_key": chat_key,
                 "payload": payload,
                 "state": UpdateState.STORED,
                 "received_at": now,
-            }
-    if fresh:  # one INSERT for the batch, without ORM objects: it runs for every update
-        await session.execute(insert(ReceivedUpdate), list(fresh.values()))
-    return set(fresh)
+            },
+        )
+    if not rows:
+        return set()
+    # One statement, no ORM objects, where the dialect has INSERT ... ON CONFLICT DO NOTHING
+    # RETURNING (the schema stays portable; elsewhere the known ids are looked up first).
+    skip_known: postgresql.Insert | sqlite.Insert | None = None
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        skip_known = postgresql.insert(ReceivedUpdate).on_conflict_do_nothing(
+            index_elements=["update_id"]
+        )
+    elif dialect == "sqlite":
+        skip_known = sqlite.insert(ReceivedUpdate).on_conflict_do_nothing(
+            index_elements=["update_id"]
+        )
+    if skip_known is not None:
+        stored = await session.execute(
+            skip_known.returning(ReceivedUpdate.update_id), list(rows.values())
+        )
+        return set(stored.scalars().all())
+    known = set(
+        (
+            await session.scalars(
+                select(ReceivedUpdate.update_id).where(ReceivedUpdate.update_id.in_(list(rows)))
+            )
+        ).all()
+    )
+    fresh = [row for update_id, row in rows.items() if update_id not in known]
+    if fresh:
+        await session.execute(sa_insert(ReceivedUpdate), fresh)
+    return {update_id for update_id in rows if update_id not in known}
 
 
 async def unhandled_updates(session: AsyncSession) -> list[ReceivedUpdate]:

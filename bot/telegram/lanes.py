@@ -46,6 +46,7 @@ class Lanes(Generic[T]):
         self._queues: dict[str, collections.deque[T]] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._queued = 0
+        self._busy = 0
         self._idle = asyncio.Event()
         self._idle.set()
         self._room = asyncio.Condition()
@@ -66,10 +67,18 @@ class Lanes(Generic[T]):
         if key not in self._workers:
             self._workers[key] = asyncio.create_task(self._work(key), name=f"lane {key}")
 
-    async def wait_below(self, count: int) -> None:
-        """Return once fewer than ``count`` items are queued (back-pressure for the reader)."""
+    async def wait_for_room(self, queued: int, most: int) -> None:
+        """Back-pressure for the reader: return once a slot is free and fewer than ``most``
+        items are queued, or every slot is taken but fewer than ``queued`` are.
+
+        A free slot means more work can start at once (one chat's backlog must not hold the
+        others up); all slots taken, a short queue is enough, and what Telegram keeps
+        meanwhile comes in one larger batch (one transaction) later.
+        """
         async with self._room:
-            await self._room.wait_for(lambda: self._queued < count)
+            await self._room.wait_for(
+                lambda: self._queued < queued or (self._busy < self.limit and self._queued < most)
+            )
 
     async def drain(self, timeout: float) -> int:
         """Wait until every queued item is handled, at most ``timeout`` seconds.
@@ -100,10 +109,13 @@ class Lanes(Generic[T]):
             while queue:
                 item = queue[0]
                 async with self._slots:
+                    self._busy += 1
                     try:
                         await self.handle(item)
                     except Exception:  # the handler logs what it can; a lane never dies
                         logger.exception("lane %s: an update failed", key)
+                    finally:
+                        self._busy -= 1
                 queue.popleft()
                 await self._done()
         finally:

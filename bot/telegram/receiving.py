@@ -24,8 +24,12 @@ logger = logging.getLogger(__name__)
 SHUTDOWN_GRACE_SECONDS = 30.0
 """How long a stop waits for the updates in hand (a container's stop timeout is usually
 longer); the ones left are in the journal and handled at the next start."""
-QUEUED_PER_SLOT = 8
-"""The reader waits while more than this many updates per in-flight slot are queued."""
+QUEUED_PER_SLOT = 2
+"""With every in-flight slot taken, the reader waits while this many updates per slot are
+queued; Telegram keeps the rest, and they come later in one batch."""
+QUEUED_AT_MOST = 64
+"""Per slot: the reader waits beyond this many queued updates whatever the slots do (one
+chat's flood is read no faster than it is handled, give or take)."""
 
 
 class Receiver:
@@ -72,7 +76,8 @@ class Receiver:
 
     async def room(self) -> None:
         """Wait while the lanes hold more than the reader should add to (back-pressure)."""
-        await self.lanes.wait_below(self.lanes.limit * QUEUED_PER_SLOT)
+        limit = self.lanes.limit
+        await self.lanes.wait_for_room(limit * QUEUED_PER_SLOT, limit * QUEUED_AT_MOST)
 
     async def drain(self, timeout: float = SHUTDOWN_GRACE_SECONDS) -> int:
         """Handle every queued update, at most ``timeout`` seconds; the rest stay stored.

@@ -64,16 +64,20 @@ async def test_a_drain_that_runs_out_of_time_cancels_and_says_how_many_are_left(
     assert lanes.queued == 0
 
 
-async def test_the_reader_waits_for_room() -> None:
+async def test_the_reader_waits_for_room_but_not_behind_one_chat() -> None:
     release = asyncio.Event()
 
     async def handle(item: int) -> None:
         await release.wait()
 
-    lanes: Lanes[int] = Lanes(handle, limit=1)
-    for item in range(4):
-        lanes.put(str(item), item)
-    waiting = asyncio.create_task(lanes.wait_below(2))
+    lanes: Lanes[int] = Lanes(handle, limit=2)
+    for item in range(6):
+        lanes.put("flood", item)  # one chat: one slot taken, the other free
+    await asyncio.sleep(0.01)
+    await asyncio.wait_for(lanes.wait_for_room(2, 100), 1)  # a free slot: read on
+    lanes.put("other", 99)  # both slots taken now
+    await asyncio.sleep(0.01)
+    waiting = asyncio.create_task(lanes.wait_for_room(2, 100))
     await asyncio.sleep(0.01)
     assert not waiting.done()
     release.set()

@@ -142,7 +142,7 @@ class Settings(BaseSettings):
     """Extra days off, ``"2025-01-01,2025-01-02"``; these are local dates."""
 
     rate_limit_per_minute: PositiveInt = 20
-    max_updates_in_flight: PositiveInt = 16
+    max_updates_in_flight: PositiveInt = 32
     """Updates handled at the same time (each chat's in order); the Redis and database pools
     are sized from it, so a burst waits its turn instead of running out of connections."""
     agent_signature: bool = False

@@ -41,6 +41,8 @@ DESK_RELIABILITY = Section("desk-reliability", "Agents' desk reliability")
 HYBRID_ENGINE = Section("hybrid-engine", "The hybrid engine")
 """BM25, the encoder alone, the lexical and the hybrid engine, dev and leave-one-set-out:
 ``python -m benchmarks.train --readme``."""
+INTAKE_FAULTS = Section("intake-faults", "Intake under a crash")
+"""Messages lost, repeated, reordered by a kill -9: ``python -m benchmarks.intake_faults``."""
 
 
 class MarkersError(ValueError):

@@ -33,6 +33,8 @@ from bot.tickets import Priority, SlaPolicy
 
 __all__ = ["Settings", "mask_password", "normalise_database_url"]
 
+POOL_HEADROOM = 6
+"""Connections beyond ``MAX_UPDATES_IN_FLIGHT`` for the workers outside the update lanes."""
 DEFAULT_FIRST_RESPONSE_MINUTES: Mapping[Priority, int] = {
     Priority.CRITICAL: 30,
     Priority.HIGH: 60,
@@ -140,6 +142,9 @@ class Settings(BaseSettings):
     """Extra days off, ``"2025-01-01,2025-01-02"``; these are local dates."""
 
     rate_limit_per_minute: PositiveInt = 20
+    max_updates_in_flight: PositiveInt = 32
+    """Updates handled at the same time (each chat's in order); the Redis and database pools
+    are sized from it, so a burst waits its turn instead of running out of connections."""
     agent_signature: bool = False
     """Sign agents' replies to customers with the agent's first name."""
     agents: Annotated[dict[int, AgentRole], NoDecode] = Field(default_factory=dict)
@@ -230,6 +235,11 @@ class Settings(BaseSettings):
                 f"BUSINESS_HOURS_END ({self.business_hours_end})"
             )
         return self
+
+    def pool_connections(self) -> int:
+        """Connections a pool (Redis, the database) needs: one per update in flight, and a few
+        for the background workers (relay, SLA watch, the journal's handled marks)."""
+        return self.max_updates_in_flight + POOL_HEADROOM
 
     def sla_policy(self) -> SlaPolicy:
         """The SLA targets as the ticket domain wants them."""

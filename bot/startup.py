@@ -67,7 +67,7 @@ async def started(settings: Settings) -> AsyncIterator[Started]:
 
     :raises StartupError: the database does not answer, or there is no article to serve
     """
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, connections=settings.pool_connections())
     try:
         try:
             await check_database(engine)

@@ -20,7 +20,9 @@ from bot.serving import Answers, Database, Services
 from bot.settings import Settings
 from bot.telegram import App, build_app
 
-_HANDLERS = frozenset({"Dispatcher._process_update", "Dispatcher._process_with_semaphore"})
+_HANDLERS = frozenset(
+    {"Dispatcher._process_update", "Dispatcher._process_with_semaphore", "Lanes._work"}
+)
 _OWNER: ContextVar[BotProcess | None] = ContextVar("bot_process", default=None)
 
 

@@ -50,11 +50,13 @@ __all__ = [
     "Customer",
     "FsmRecord",
     "PhrasingSuggestion",
+    "ReceivedUpdate",
     "SlaNotice",
     "SlaNoticeKind",
     "SuggestionStatus",
     "Ticket",
     "TicketMessage",
+    "UpdateState",
     "Vote",
 ]
 
@@ -313,6 +315,35 @@ class FsmRecord(Base):
     state: Mapped[str | None] = mapped_column(String(255))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime]
+
+
+class UpdateState(Enum):
+    """Where a received Telegram update is: stored (confirmed to Telegram), or handled."""
+
+    STORED = "stored"
+    HANDLED = "handled"
+
+
+class ReceivedUpdate(Base):
+    """The intake journal: every update as Telegram sent it, stored before it is confirmed.
+
+    Telegram forgets an update once it is confirmed (the next ``getUpdates`` offset, a
+    webhook's 200), so the row is written first; a restarted bot handles the ``stored`` ones
+    (:mod:`bot.telegram.journal`). ``chat_key`` names the lane that keeps a chat's updates in
+    order.
+    """
+
+    __tablename__ = "received_updates"
+    __table_args__ = (_one_of("state", UpdateState),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    update_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    chat_key: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[str] = mapped_column(Text)
+    """The update's JSON, as received."""
+    state: Mapped[UpdateState] = mapped_column(enum_column_type(UpdateState, length=10), index=True)
+    received_at: Mapped[datetime]
+    handled_at: Mapped[datetime | None]
 
 
 class Agent(Base):

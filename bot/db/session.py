@@ -20,6 +20,10 @@ __all__ = ["DatabaseUnavailable", "check_database", "create_engine", "create_ses
 # How long an SQLite writer waits for another one before "database is locked".
 SQLITE_BUSY_TIMEOUT_S = 30
 _DRIVER_SETTLE_S = 0.05
+POOL_KEPT = 5
+"""PostgreSQL connections kept open when idle; the rest of the pool opens under load."""
+POOL_WAIT_S = 60.0
+"""How long a transaction waits for a free connection when the pool is in use."""
 
 
 class DatabaseUnavailable(Exception):
@@ -38,22 +42,36 @@ class DatabaseUnavailable(Exception):
 
 
 def create_engine(
-    url: str | URL, *, echo: bool = False, connect_args: Mapping[str, Any] | None = None
+    url: str | URL,
+    *,
+    echo: bool = False,
+    connect_args: Mapping[str, Any] | None = None,
+    connections: int = 15,
 ) -> AsyncEngine:
     """An async engine set up for the backend in ``url``.
 
     SQLite gets WAL, foreign keys and ``BEGIN IMMEDIATE`` transactions; PostgreSQL gets a
-    small pool with pre-ping.
+    pool with pre-ping of at most ``connections``, where a caller over the limit waits for a
+    connection (up to :data:`POOL_WAIT_S`) instead of failing.
 
     :param url: an async URL (``sqlite+aiosqlite://...``, ``postgresql+asyncpg://...``)
     :param echo: log SQL
     :param connect_args: passed to the driver, e.g. asyncpg's ``server_settings``
+    :param connections: the PostgreSQL pool's size, its overflow included
+        (:meth:`bot.settings.Settings.pool_connections`)
     """
     url = make_url(url)
     args = dict(connect_args or {})
     if url.get_backend_name() != "sqlite":
+        kept = min(connections, POOL_KEPT)
         return create_async_engine(
-            url, echo=echo, connect_args=args, pool_size=5, max_overflow=10, pool_pre_ping=True
+            url,
+            echo=echo,
+            connect_args=args,
+            pool_size=kept,
+            max_overflow=max(connections - kept, 0),
+            pool_timeout=POOL_WAIT_S,
+            pool_pre_ping=True,
         )
     args.setdefault("timeout", SQLITE_BUSY_TIMEOUT_S)
     engine = create_async_engine(url, echo=echo, connect_args=args)

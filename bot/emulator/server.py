@@ -23,6 +23,7 @@ from .activity import UserActivity, chat_id_of
 from .chat_methods import ChatMethods
 from .delivery import UpdateMethods
 from .errors import ApiError
+from .flood import TELEGRAM_LIMITS, FloodControl, FloodLimits
 from .message_methods import MessageMethods, Sent
 from .params import Params, read_request
 from .people import FakeChat, FakeUser, bot_user_json
@@ -48,6 +49,9 @@ class TelegramEmulator(UserActivity):
         entities outside the text, an inline button with two actions
     :param clock: seconds since the epoch, for ``date`` fields
     :param webhook_retry_delay: pause before a failed webhook delivery is tried again
+    :param limits: Telegram's flood control (:mod:`.flood`): ``True`` for Telegram's limits
+        (30 sends/s overall, 1/s per chat, 20/min per group), or :class:`FloodLimits`;
+        off by default, so that tests run at full speed
     """
 
     def __init__(
@@ -58,6 +62,7 @@ class TelegramEmulator(UserActivity):
         pedantic: bool = True,
         clock: Callable[[], float] = time.time,
         webhook_retry_delay: float = 0.05,
+        limits: bool | FloodLimits = False,
     ):
         super().__init__()
         bot_id = int(token.partition(":")[0])
@@ -86,6 +91,9 @@ class TelegramEmulator(UserActivity):
             for name, handler in table.items():
                 self._methods[name.lower()] = (name, handler)  # method names are case-insensitive
         self._failures: dict[str, list[ApiError]] = {}
+        self.flood: FloodControl | None = None
+        if limits:
+            self.flood = FloodControl(TELEGRAM_LIMITS if limits is True else limits)
         self.internal_errors: list[Exception] = []  # emulator bugs; the fixture checks it
         self._runner: web.AppRunner | None = None
         self.base_url = ""
@@ -163,6 +171,9 @@ class TelegramEmulator(UserActivity):
             failures = self._failures.get(entry[0])
             if failures:
                 raise failures.pop(0)
+            if self.flood is not None:
+                chat_id = Params(params).integer("chat_id")
+                self.flood.admit(entry[0], chat_id)
             result = entry[1](Params(params))
             if inspect.isawaitable(result):
                 result = await result

@@ -9,6 +9,10 @@ asyncio lock instead hands the database over without those pauses. PostgreSQL ne
 A transaction opened while another one is open in the same task joins it: the FSM storage
 (:class:`bot.telegram.storage.SqlStorage`) writing the conversation from inside a handler's
 transaction commits together with the handler's rows, in one round of BEGIN and COMMIT.
+
+A :class:`Passenger` rides along: whatever it has waiting (the intake journal's "handled"
+marks) is written into the next transaction that commits, whoever opened it, instead of
+queueing a transaction of its own behind everyone else's.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -25,7 +29,17 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import Ticket, TicketMessage
 
-__all__ = ["Database"]
+__all__ = ["Database", "Landed", "Passenger"]
+
+Landed = Callable[[bool], None]
+"""Told whether the transaction a passenger wrote into committed (True) or rolled back."""
+
+
+class Passenger(Protocol):
+    async def board(self, session: AsyncSession) -> Landed | None:
+        """Write what is waiting into ``session``, about to commit; None if nothing was."""
+        ...
+
 
 _TICKET_WRITE = "ticket_write"
 
@@ -55,6 +69,7 @@ class Database:
             engine, expire_on_commit=False, sync_session_class=_WatchedSession
         )
         self._ticket_listeners: list[Callable[[], None]] = []
+        self._passengers: list[Passenger] = []
         self._turn: asyncio.Lock | None = (
             asyncio.Lock() if engine.dialect.name == "sqlite" else None
         )
@@ -71,13 +86,25 @@ class Database:
             yield joined[0]
             return
         committed: list[Callable[[], None]] = []
-        async with self._turn or contextlib.nullcontext():
-            async with self.sessions() as session, session.begin():
-                token = self._open.set((session, committed))
-                try:
-                    yield session
-                finally:
-                    self._open.reset(token)
+        landed: list[Landed] = []
+        try:
+            async with self._turn or contextlib.nullcontext():
+                async with self.sessions() as session, session.begin():
+                    token = self._open.set((session, committed))
+                    try:
+                        yield session
+                        for passenger in self._passengers:
+                            outcome = await passenger.board(session)
+                            if outcome is not None:
+                                landed.append(outcome)
+                    finally:
+                        self._open.reset(token)
+        except BaseException:
+            for outcome in landed:
+                outcome(False)
+            raise
+        for outcome in landed:
+            outcome(True)
         for callback in committed:
             callback()
         if session.sync_session.info.pop(_TICKET_WRITE, False):
@@ -88,6 +115,10 @@ class Database:
         """Call ``listener`` after every commit that stored a new ticket or ticket message
         (the relay wakes up: there is a topic to create or a message to deliver)."""
         self._ticket_listeners.append(listener)
+
+    def carry(self, passenger: Passenger) -> None:
+        """Let ``passenger`` write into every transaction from now on, just before it commits."""
+        self._passengers.append(passenger)
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` once the open transaction commits (at once if none is open).

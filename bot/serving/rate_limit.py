@@ -3,6 +3,11 @@
 In memory for one process, or in Redis (shared by every bot process) when it is configured.
 The first update over the limit in a window is answered with a polite "slow down"; the rest of
 that window is dropped without a word, so a flood cannot make the bot flood back.
+
+What the limit guards is what the bot spends (searches, answers), never what a customer tells
+the desk: the steps of a form are not counted, and a message for an open ticket
+(:class:`OpenTicketExemption`) passes whatever the count. Every update is in the intake
+journal (``received_updates``) before the limit sees it, dropped or not.
 """
 
 from __future__ import annotations
@@ -15,7 +20,17 @@ from typing import Protocol
 
 from redis.asyncio import Redis
 
-__all__ = ["MemoryRateLimiter", "RateLimiter", "RedisRateLimiter", "Verdict"]
+from bot.db.repo.open_tickets import has_open_ticket
+from bot.serving.database import Database
+
+__all__ = [
+    "Exemption",
+    "MemoryRateLimiter",
+    "OpenTicketExemption",
+    "RateLimiter",
+    "RedisRateLimiter",
+    "Verdict",
+]
 
 WINDOW_S = 60
 # Forget customers whose window has passed once this many are remembered.
@@ -101,3 +116,24 @@ class RedisRateLimiter:
             pipe.expire(key, WINDOW_S + 1)
             count, _ = await pipe.execute()
         return _verdict(int(count), self.limit, now)
+
+
+class Exemption(Protocol):
+    async def __call__(self, user_id: int) -> bool:
+        """True if this customer's update must be handled whatever the count says."""
+        ...
+
+
+class OpenTicketExemption:
+    """A customer with an open ticket is talking to the desk: their messages are relayed,
+    never dropped. Asked only for updates over the limit, so it costs nothing otherwise.
+
+    :param database: the bot's transactions
+    """
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    async def __call__(self, user_id: int) -> bool:
+        async with self.database.transaction() as session:
+            return await has_open_ticket(session, user_id)

@@ -7,6 +7,5 @@ await app.run_polling()
 from bot.telegram.app import App, build_app, make_bot
 from bot.telegram.csat import ask_csat
 from bot.telegram.storage import SqlStorage
-from bot.telegram.webhook import SecretRequestHandler
 
-__all__ = ["App", "SecretRequestHandler", "SqlStorage", "ask_csat", "build_app", "make_bot"]
+__all__ = ["App", "SqlStorage", "ask_csat", "build_app", "make_bot"]

@@ -10,9 +10,10 @@ the same against the Bot API emulator and a scratch database::
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import signal
 from dataclasses import dataclass, field
-from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -23,17 +24,25 @@ from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.fsm.storage.redis import RedisStorage
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 
 from bot.serving import Answers, Database, Services
-from bot.serving.rate_limit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from bot.serving.rate_limit import (
+    MemoryRateLimiter,
+    OpenTicketExemption,
+    RateLimiter,
+    RedisRateLimiter,
+)
 from bot.settings import Settings
 from bot.telegram.customers import Customers
 from bot.telegram.desk import AgentsChat, build_agents_chat
 from bot.telegram.desk import get_router as get_agents_router
-from bot.telegram.drain import drain
 from bot.telegram.errors import errors_router
+from bot.telegram.flood_wait import WaitOutFloodControl
+from bot.telegram.journal import Journal
 from bot.telegram.middlewares import PinAnswersMiddleware, RateLimitMiddleware
+from bot.telegram.polling import poll
+from bot.telegram.receiving import Receiver
 from bot.telegram.response_types import KeepResponseTypes
 from bot.telegram.routers import get_routers
 from bot.telegram.storage import SqlStorage
@@ -41,6 +50,9 @@ from bot.telegram.webhook import WebhookServer, start_webhook_server
 from bot.tickets import Clock, utc_now
 
 __all__ = ["App", "build_app", "make_bot"]
+
+POOL_WAIT_S = 60
+"""How long a Redis command waits for a free connection of the pool."""
 
 
 def make_bot(settings: Settings, *, session: BaseSession | None = None) -> Bot:
@@ -65,51 +77,81 @@ def make_bot(settings: Settings, *, session: BaseSession | None = None) -> Bot:
 
 @dataclass
 class App:
-    """A bot ready to run: long polling, or a webhook server."""
+    """A bot ready to run: long polling, or a webhook server.
+
+    Either way updates go through :attr:`receiver`: stored in the intake journal before
+    Telegram is told they arrived, handled in per-chat lanes, marked handled.
+    """
 
     bot: Bot
     dispatcher: Dispatcher
     services: Services
     storage: BaseStorage
+    receiver: Receiver
     redis: Redis | None = None
     agents_chat: AgentsChat | None = None
+    redis_prefix: str = "faqbot"
     _webhook: WebhookServer | None = field(default=None, repr=False)
+    _polling: asyncio.Task[None] | None = field(default=None, repr=False)
+    _stop: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
 
     @property
     def answers(self) -> Answers:
         return self.services.answers
 
-    async def run_polling(self, **kwargs: Any) -> None:
-        """Long polling until :meth:`stop` (or a signal, if ``handle_signals=True`` is given).
+    async def run_polling(self, *, handle_signals: bool = False) -> None:
+        """Long polling until :meth:`stop` (or SIGINT/SIGTERM, if ``handle_signals``).
 
-        Drops a webhook first: Telegram refuses getUpdates while one is set.
+        Drops a webhook first: Telegram refuses getUpdates while one is set. Updates stored
+        by a previous run and not handled are handled first (:mod:`bot.telegram.journal`).
+        Returns once polling has stopped; the updates in hand are finished by :meth:`stop`
+        (or :meth:`close`), before anything closes.
         """
         await self.bot.delete_webhook(drop_pending_updates=False)
+        if self.redis is not None:
+            await forget_locks(self.redis, f"{self.redis_prefix}:fsm:{self.bot.id}")
         self._start_workers()
-        # No tasks_concurrency_limit: aiogram 3.31 makes each update's coroutine before it
-        # waits for the semaphore, and a stop during that wait leaves it never awaited. A
-        # stop finishes every update in hand instead (see stop()).
-        options: dict[str, Any] = {"handle_signals": False, "close_bot_session": False}
-        options.update(kwargs)
-        await self.dispatcher.start_polling(
-            self.bot, allowed_updates=self.dispatcher.resolve_used_update_types(), **options
+        self._stop.clear()
+        loop = asyncio.get_running_loop()
+        signals = (signal.SIGINT, signal.SIGTERM) if handle_signals else ()
+        for sig in signals:
+            loop.add_signal_handler(sig, self._stop.set)
+        self._polling = asyncio.create_task(
+            poll(
+                self.bot,
+                self.receiver,
+                allowed_updates=self.dispatcher.resolve_used_update_types(),
+            ),
+            name="long polling",
         )
+        stopped = asyncio.create_task(self._stop.wait())
+        try:
+            await asyncio.wait({self._polling, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for sig in signals:
+                loop.remove_signal_handler(sig)
+            stopped.cancel()
+            self._polling.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._polling
 
     def _start_workers(self) -> None:
         if self.agents_chat is not None:
             self.agents_chat.start()
 
     async def stop(self) -> None:
-        """Stop polling (if it runs), the webhook server (if it runs) and the desk's workers
-        (each finishes the delivery in flight)."""
-        with contextlib.suppress(RuntimeError):  # "polling is not started"
-            await self.dispatcher.stop_polling()
-        # Updates fetched are confirmed to Telegram: handle them before anything closes.
-        # aiogram keeps its handler tasks in this set and has no public way to wait for them.
-        await drain(self.dispatcher._handle_update_tasks)
+        """Stop reading updates (polling or the webhook server), finish the updates in hand,
+        then stop the desk's workers (each finishes the delivery in flight)."""
+        self._stop.set()
+        if self._polling is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._polling
         if self._webhook is not None:
-            await self._webhook.stop()
+            await self._webhook.stop()  # stops taking requests, drains, shuts down
             self._webhook = None
+        # Stored and confirmed to Telegram: handle them before anything closes. What the
+        # grace period does not cover stays in the journal for the next start.
+        await self.receiver.drain()
         if self.agents_chat is not None:
             await self.agents_chat.stop()
 
@@ -130,8 +172,9 @@ class App:
         :param public_url: the URL Telegram posts to (``WEBHOOK_URL``); the local address
             when omitted
         """
+        await self.receiver.resume()
         server = await start_webhook_server(
-            self.dispatcher, self.bot, secret=secret, host=host, port=port, path=path
+            self.receiver, secret=secret, host=host, port=port, path=path
         )
         self._webhook = server
         self._start_workers()
@@ -143,11 +186,29 @@ class App:
         return server
 
     async def close(self) -> None:
-        """Stop, then release the HTTP session and the storage (the engine is the caller's)."""
+        """Stop (the updates in hand finish first), then release the FSM storage and Redis,
+        and the HTTP session; the engine is the caller's and outlives this."""
         await self.stop()
-        await self.dispatcher.storage.close()
+        await self.dispatcher.storage.close()  # RedisStorage closes the Redis pool here
         await self.dispatcher.fsm.events_isolation.close()
         await self.bot.session.close()
+
+
+async def forget_locks(redis: Redis, prefix: str) -> int:
+    """Delete the conversations' locks under ``prefix``, left by a process that was killed.
+
+    aiogram's Redis isolation holds a lock per conversation while an update is handled, with
+    a 60-second expiry. A killed process leaves the locks of the updates it had in hand, and
+    the restarted one would wait out the expiry for each of them, its in-flight slots taken.
+    Only a long-polling bot calls this: Telegram lets one ``getUpdates`` reader per bot, so
+    no live process holds them (webhook replicas may, and keep theirs).
+
+    :returns: how many were deleted
+    """
+    keys = [key async for key in redis.scan_iter(f"{prefix}:*:lock", count=1000)]
+    if keys:
+        await redis.delete(*keys)
+    return len(keys)
 
 
 def make_storage(
@@ -158,7 +219,12 @@ def make_storage(
     :param prefix: Redis key prefix (tests use their own)
     """
     if settings.redis_url:
-        redis = Redis.from_url(settings.redis_url)
+        # One pool for the FSM state, its locks and the rate limit, sized for the updates in
+        # flight; a caller finding it in use waits for a connection instead of failing.
+        pool = BlockingConnectionPool.from_url(
+            settings.redis_url, max_connections=settings.pool_connections(), timeout=POOL_WAIT_S
+        )
+        redis = Redis(connection_pool=pool)
         storage = RedisStorage(
             redis, key_builder=DefaultKeyBuilder(prefix=f"{prefix}:fsm", with_bot_id=True)
         )
@@ -190,6 +256,7 @@ def build_app(
         # Every template is HTML; a bot sending them as plain text would show the tags.
         raise ValueError("the bot must send HTML by default: build it with make_bot()")
     bot.session.middleware(KeepResponseTypes())
+    bot.session.middleware(WaitOutFloodControl())
     clock = services.clock
     storage, isolation, redis = make_storage(
         settings, services.database, clock=clock, prefix=redis_prefix
@@ -213,11 +280,19 @@ def build_app(
     )
     # Before anything else: one knowledge-base version per update, whatever a reload does.
     dispatcher.update.outer_middleware(PinAnswersMiddleware())
-    flood = RateLimitMiddleware(limiter, services.texts)
+    flood = RateLimitMiddleware(
+        limiter, services.texts, exempt=OpenTicketExemption(services.database)
+    )
     for observer in (dispatcher.message, dispatcher.edited_message, dispatcher.callback_query):
         observer.outer_middleware(flood)
     if agents_chat is not None:
         # First: nothing said in the agents' chat reaches the customers' routers.
         dispatcher.include_router(get_agents_router(agents_chat.chat_id))
     dispatcher.include_routers(*get_routers(), errors_router())
-    return App(bot, dispatcher, services, storage, redis, agents_chat)
+    receiver = Receiver(
+        dispatcher,
+        bot,
+        Journal(services.database, bot, clock=clock),
+        limit=settings.max_updates_in_flight,
+    )
+    return App(bot, dispatcher, services, storage, receiver, redis, agents_chat, redis_prefix)

@@ -15,7 +15,7 @@ from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, User
 
 from bot.serving import Services
-from bot.serving.rate_limit import RateLimiter
+from bot.serving.rate_limit import Exemption, RateLimiter
 from bot.texts import Texts
 
 __all__ = ["PinAnswersMiddleware", "RateLimitMiddleware"]
@@ -26,23 +26,29 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 class RateLimitMiddleware(BaseMiddleware):
     """Drops a customer's updates over the per-minute limit; says so once per minute.
 
-    Only private chats count: the agents' group is not a customer.
+    Only private chats count: the agents' group is not a customer. A form's own steps (the
+    conversation has an FSM state) are not counted, and ``exempt`` lets through what must
+    never be dropped (a message for an open ticket).
 
     :param limiter: counts the updates
     :param texts: for the "slow down" message
+    :param exempt: asked about an update over the limit; True hands it on all the same
     """
 
-    def __init__(self, limiter: RateLimiter, texts: Texts) -> None:
+    def __init__(self, limiter: RateLimiter, texts: Texts, exempt: Exemption | None = None) -> None:
         self.limiter = limiter
         self.texts = texts
+        self.exempt = exempt
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
         chat: Chat | None = data.get("event_chat")
         if user is None or chat is None or chat.type != "private":
             return await handler(event, data)
+        if data.get("raw_state") is not None:  # a step of a form: the bot searches nothing
+            return await handler(event, data)
         verdict = await self.limiter.hit(user.id)
-        if verdict.allowed:
+        if verdict.allowed or (self.exempt is not None and await self.exempt(user.id)):
             return await handler(event, data)
         if isinstance(event, CallbackQuery):
             await event.answer()

@@ -1,0 +1,107 @@
+"""Recognising small talk: a message that is only a greeting, thanks, goodbye or chat.
+
+Such a message must never be answered with an article: «как дела?» shares no topic with the
+knowledge base, and any article found for it is a wrong answer. ``detect`` tells which kind it
+is, so a front end can answer from a template of its own::
+
+    detect("Привет!")                     -> SmallTalk.GREETING
+    detect("спасибо большое")             -> SmallTalk.THANKS
+    detect("ты бот или человек?")         -> SmallTalk.ARE_YOU_BOT
+    detect("привет, как поменять тариф?") -> None   (a greeting before a question: the question)
+
+A message is small talk when its small-talk phrases, once removed, leave nothing but filler
+(«пожалуйста», «а», «ну», punctuation). When a message holds several, the most specific kind
+wins (``are_you_bot`` over ``how_are_you`` over ``capabilities`` over ``thanks`` over
+``goodbye`` over ``greeting``). A request for a person («позовите оператора») is not small talk:
+:mod:`bot.dialogue.human_request` recognises it.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+from nlp.text import normalise
+
+__all__ = ["SmallTalk", "detect"]
+
+
+class SmallTalk(Enum):
+    """The kinds of small talk, each answered by its own template."""
+
+    GREETING = "greeting"
+    THANKS = "thanks"
+    GOODBYE = "goodbye"
+    HOW_ARE_YOU = "how_are_you"
+    ARE_YOU_BOT = "are_you_bot"
+    CAPABILITIES = "capabilities"
+
+
+_YOU = r"(?:ты|вы|тебя|вас|тебе|вам)"
+#: Phrases per kind, most specific first; matched on normalised text (lower case, ё → е).
+_PHRASES: tuple[tuple[SmallTalk, str], ...] = (
+    (
+        SmallTalk.ARE_YOU_BOT,
+        rf"(?:{_YOU}|это)\s+(?:(?:живой|настоящий|реальный)\s+)?(?:бот|робот|человек|программа"
+        r"|нейросеть|ии|искусственный\s+интеллект|автоответчик)"
+        r"|(?:с\s+кем|кто)\s+(?:я\s+)?(?:говорю|общаюсь|разговариваю|переписываюсь)"
+        r"|кто\s+(?:ты|вы)|(?:или|либо)\s+(?:бот|робот|человек)|are\s+you\s+(?:a\s+)?(?:bot|human)",
+    ),
+    (
+        SmallTalk.HOW_ARE_YOU,
+        rf"как\s+(?:{_YOU}\s+)?(?:дела|делишки|жизнь|настроение|поживаешь|поживаете|ты|вы)"
+        r"|как\s+сам|что\s+нового|how\s+are\s+you",
+    ),
+    (
+        SmallTalk.CAPABILITIES,
+        rf"(?:что|чем)\s+(?:{_YOU}\s+)?(?:умеешь|умеете|можешь|можете)(?:\s+делать)?"
+        rf"(?:\s+помочь)?|чем\s+(?:{_YOU}\s+)?(?:можешь|можете)\s+(?:мне\s+)?помочь"
+        r"|что\s+(?:ты|вы)\s+(?:такое|за\s+бот)|^(?:помощь|help|/help|/start|меню|начать|старт)$",
+    ),
+    (
+        SmallTalk.THANKS,
+        r"спасибо|спасибки|спасибочки|спс|пасиб[оа]?|сяб|благодарю|благодарствую|thanks?"
+        r"|thank\s+you|thx|мерси|(?:большое\s+)?благодарность",
+    ),
+    (
+        SmallTalk.GOODBYE,
+        r"пока(?:-пока)?|до\s+свидания|до\s+встречи|до\s+связи|всего\s+(?:доброго|хорошего)"
+        r"|хорошего\s+(?:дня|вечера)|удачи|прощай(?:те)?|bye|goodbye|бывай",
+    ),
+    (
+        SmallTalk.GREETING,
+        r"привет(?:ик|ствую)?|здравствуй(?:те)?|здрасьте|здрасте|добр(?:ый|ое|ого)\s+"
+        r"(?:день|дня|вечер|вечера|утро|утра|ночи|времени(?:\s+суток)?)|доброе\s+утро|хай|хелло"
+        r"|салют|hi|hello|hey|ку|алло|ау|эй",
+    ),
+)
+_PATTERNS = tuple((kind, re.compile(rf"(?<!\w)(?:{p})(?!\w)")) for kind, p in _PHRASES)
+#: Words that may stand beside small talk without making it a question.
+_FILLER = frozenset(
+    """
+    а и ну ок окей ладно да нет пожалуйста плиз тебе вам тебя вас ты вы мне я же ли всем
+    большое огромное очень бот ботик друг дружище уважаемый еще раз там тут вот
+    или либо все понятно ясно хорошо отлично супер класс
+    """.split()
+)
+_WORD = re.compile(r"[^\W_]+")
+
+
+def detect(message: str) -> SmallTalk | None:
+    """The kind of small talk ``message`` is, or None when it asks anything else.
+
+    >>> detect("Добрый день!"), detect("спасибо, всё понятно")
+    (<SmallTalk.GREETING: 'greeting'>, <SmallTalk.THANKS: 'thanks'>)
+    >>> detect("Здравствуйте, как поменять тариф?") is None
+    True
+    """
+    text = normalise(message)
+    found: list[SmallTalk] = []
+    for kind, pattern in _PATTERNS:
+        text, count = pattern.subn(" ", text)
+        if count:
+            found.append(kind)
+    if not found:
+        return None
+    rest = [w for w in _WORD.findall(text) if w not in _FILLER]
+    return None if rest else found[0]

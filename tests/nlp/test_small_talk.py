@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import pytest
+
+from nlp.small_talk import SmallTalk, detect
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("Привет!", SmallTalk.GREETING),
+        ("Добрый вечер", SmallTalk.GREETING),
+        ("спасибо большое!", SmallTalk.THANKS),
+        ("пока", SmallTalk.GOODBYE),
+        ("до свидания", SmallTalk.GOODBYE),
+        ("как дела?", SmallTalk.HOW_ARE_YOU),
+        ("привет, как дела?", SmallTalk.HOW_ARE_YOU),
+        ("ты бот или человек", SmallTalk.ARE_YOU_BOT),
+        ("вы робот?", SmallTalk.ARE_YOU_BOT),
+        ("что ты умеешь?", SmallTalk.CAPABILITIES),
+        ("чем можете помочь", SmallTalk.CAPABILITIES),
+    ],
+)
+def test_small_talk_is_recognised_by_kind(message: str, kind: SmallTalk) -> None:
+    assert detect(message) is kind
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Здравствуйте, как поменять тариф?",  # a greeting before a question is the question
+        "пока не пришли деньги",
+        "как дела с моим заказом",
+        "спасибо, а как вернуть деньги?",
+        "позовите оператора",  # a request for a person, not small talk
+        "как завершить поездку",
+    ],
+)
+def test_a_real_question_is_not_small_talk(message: str) -> None:
+    assert detect(message) is None

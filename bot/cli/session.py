@@ -135,7 +135,7 @@ class _Session:
         return ranking, decide(ranking)
 
     def _show(self, reply: Reply, said: str) -> None:
-        from bot.dialogue import HandOver, ShowAnswer, ShowChoices, Thanks
+        from bot.dialogue import HandOver, ShowAnswer, ShowChoices, SmallTalkReply, Thanks
 
         match reply:
             case ShowAnswer(article=article):
@@ -144,6 +144,8 @@ class _Session:
                 self.terminal.say("choices", options=[a.title for a in articles], retry=retry)
             case Thanks():
                 self.terminal.say("thanks")
+            case SmallTalkReply(talk=talk):
+                self.terminal.say("small_talk", talk=talk.value)
             case HandOver():
                 self._hand_over(reply, said)
             case _:

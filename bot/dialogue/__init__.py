@@ -2,7 +2,8 @@
 
 :mod:`~bot.dialogue.conversation` says what to show next (answer, numbered choices, a
 hand-over with a ticket draft) in the terms of :mod:`~bot.dialogue.replies`;
-:mod:`~bot.dialogue.human_request` recognises «позовите оператора»; :mod:`~bot.dialogue.words`
+:mod:`~bot.dialogue.human_request` recognises «позовите оператора» (and :mod:`nlp.small_talk`
+«привет», «спасибо»); :mod:`~bot.dialogue.words`
 reads «да», «нет» and numbers. No I/O anywhere.
 """
 
@@ -15,6 +16,7 @@ from bot.dialogue.replies import (
     Searched,
     ShowAnswer,
     ShowChoices,
+    SmallTalkReply,
     Thanks,
     Vote,
 )
@@ -32,6 +34,7 @@ __all__ = [
     "Searched",
     "ShowAnswer",
     "ShowChoices",
+    "SmallTalkReply",
     "Stage",
     "Thanks",
     "Turn",

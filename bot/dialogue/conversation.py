@@ -15,7 +15,11 @@ what the customer has already seen into a :data:`Reply`, and returns the next
                                                      a button on an old message: the
                                                      conversation it was sent in, rebuilt
 
-    Reply = ShowAnswer | ShowChoices | Thanks | HandOver
+    Reply = ShowAnswer | ShowChoices | Thanks | SmallTalkReply | HandOver
+
+Small talk («привет», «спасибо», «ты бот?», :mod:`nlp.small_talk`) is answered from a template
+and leaves the conversation where it was: it is never searched, never handed over. «Спасибо»
+while an article waits for a vote is a 👍. A greeting followed by a question is the question.
 
 A :class:`Turn` says everything the caller keeps or sends: the next conversation, the reply,
 the search a new question made (the ranking and the decision, to store) and the vote a 👍 / 👎
@@ -42,6 +46,7 @@ from bot.dialogue.replies import (
     Searched,
     ShowAnswer,
     ShowChoices,
+    SmallTalkReply,
     Thanks,
     Vote,
 )
@@ -50,6 +55,8 @@ from bot.policy import Answer, Clarify, Decision, Escalate, Thresholds
 from bot.tickets import TicketDraft
 from kb.article import Article, Catalog
 from nlp.documents import Hit, Ranking
+from nlp.small_talk import SmallTalk
+from nlp.small_talk import detect as detect_small_talk
 
 __all__ = ["Conversation", "Dialogue", "Search", "Stage", "Turn"]
 
@@ -138,6 +145,9 @@ class Turn:
 Search = Callable[[str], tuple[Ranking, Decision]]
 """Searches a question and decides: ``index.search(q, k=10)`` then ``decide(ranking)``."""
 
+SmallTalkDetector = Callable[[str], SmallTalk | None]
+"""Tells small talk from a question: :func:`nlp.small_talk.detect`."""
+
 
 class Dialogue:
     """The conversation rules over one catalog.
@@ -145,6 +155,7 @@ class Dialogue:
     :param catalog: the articles that rankings name
     :param detector: recognises "позовите оператора"; one over a fresh lemmatizer if omitted
     :param thresholds: ``choices`` and ``choice_ratio`` bound the next-best offer after a 👎
+    :param small_talk: tells «привет» from a question; :func:`nlp.small_talk.detect` if omitted
     """
 
     def __init__(
@@ -152,16 +163,19 @@ class Dialogue:
         catalog: Catalog,
         detector: HumanRequestDetector | None = None,
         thresholds: Thresholds | None = None,
+        small_talk: SmallTalkDetector | None = None,
     ) -> None:
         self.catalog = catalog
         self.detector = detector or HumanRequestDetector()
         self.thresholds = thresholds or Thresholds()
+        self.small_talk = small_talk or detect_small_talk
 
     def message(self, conversation: Conversation, text: str, search: Search) -> Turn:
         """A message typed by the customer, whatever the stage.
 
         A request for a person wins; then a number while choices are shown, a yes/no while an
-        article waits for a vote; anything else is a new question, searched with ``search``.
+        article waits for a vote; then small talk; anything else is a new question, searched
+        with ``search``.
 
         :param text: the message; must not be blank (callers answer blanks themselves)
         """
@@ -181,6 +195,11 @@ class Dialogue:
             helpful = parse_vote(text)
             if helpful is not None:
                 return self.vote(conversation, helpful)
+        talk = self.small_talk(text)
+        if talk is SmallTalk.THANKS and conversation.stage is Stage.FEEDBACK:
+            return self.vote(conversation, True)  # «спасибо большое!» under an answer: it helped
+        if talk is not None:
+            return Turn(conversation, SmallTalkReply(talk))
         ranking, decision = search(text)
         return self.ask(conversation, text.strip(), ranking, decision)
 

@@ -3,7 +3,7 @@ search and the vote to record.
 
 A reply is a closed set, matched exhaustively::
 
-    Reply = ShowAnswer | ShowChoices | Thanks | HandOver
+    Reply = ShowAnswer | ShowChoices | Thanks | SmallTalkReply | HandOver
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from bot.policy import Decision
 from bot.tickets import TicketDraft
 from kb.article import Article
 from nlp.documents import Ranking
+from nlp.small_talk import SmallTalk
 
 __all__ = [
     "HandOver",
@@ -24,6 +25,7 @@ __all__ = [
     "Searched",
     "ShowAnswer",
     "ShowChoices",
+    "SmallTalkReply",
     "Thanks",
     "Vote",
 ]
@@ -67,6 +69,18 @@ class Thanks:
 
 
 @dataclass(frozen=True)
+class SmallTalkReply:
+    """Answer small talk («привет», «спасибо», «ты бот?») from its template: no article, no
+    ticket, and the conversation stays where it was.
+
+    :param talk: which kind of small talk the message was
+    """
+
+    talk: SmallTalk
+    kind: Literal["small_talk"] = "small_talk"
+
+
+@dataclass(frozen=True)
 class HandOver:
     """Hand the question to people: start the ticket form with ``draft``.
 
@@ -78,7 +92,7 @@ class HandOver:
     kind: Literal["hand_over"] = "hand_over"
 
 
-Reply = ShowAnswer | ShowChoices | Thanks | HandOver
+Reply = ShowAnswer | ShowChoices | Thanks | SmallTalkReply | HandOver
 
 
 @dataclass(frozen=True)

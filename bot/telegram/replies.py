@@ -1,5 +1,5 @@
-"""What the customer sees of a turn: an answer, a list of choices, thanks; and buttons taken
-off a message once they have been used."""
+"""What the customer sees of a turn: an answer, a list of choices, thanks, a reply to small
+talk; and buttons taken off a message once they have been used."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, Message
 
-from bot.dialogue import ShowAnswer, ShowChoices, Thanks
+from bot.dialogue import ShowAnswer, ShowChoices, SmallTalkReply, Thanks
 from bot.serving import Services
 from bot.telegram.keyboards import answer_keyboard, choices_keyboard
 
@@ -17,19 +17,22 @@ __all__ = ["drop_buttons", "send_reply"]
 
 
 async def send_reply(
-    reply: ShowAnswer | ShowChoices | Thanks,
+    reply: ShowAnswer | ShowChoices | Thanks | SmallTalkReply,
     *,
     bot: Bot,
     chat_id: int,
     services: Services,
     attempt: int,
+    name: str | None = None,
 ) -> None:
-    """Show an answer (entities, ``parse_mode=None``), a list of choices, or thanks.
+    """Show an answer (entities, ``parse_mode=None``), a list of choices, thanks, or the reply
+    to small talk.
 
     A :class:`~bot.dialogue.HandOver` is not shown here: it starts the ticket form
     (:func:`bot.telegram.intake.hand_over`).
 
     :param attempt: the stored question the buttons belong to
+    :param name: the customer's first name, for a greeting
     """
     texts = services.texts
     match reply:
@@ -47,6 +50,8 @@ async def send_reply(
             )
         case Thanks():
             await bot.send_message(chat_id, texts.render("vote_thanks"))
+        case SmallTalkReply(talk=talk):
+            await bot.send_message(chat_id, texts.render("small_talk", talk=talk.value, name=name))
 
 
 async def drop_buttons(bot: Bot, query: CallbackQuery) -> None:

@@ -15,6 +15,7 @@ from bot.dialogue import (
     Searched,
     ShowAnswer,
     ShowChoices,
+    SmallTalkReply,
     Stage,
     Thanks,
     Turn,
@@ -27,6 +28,7 @@ from kb.article import Article, Catalog
 from nlp.analyzer import Analysis
 from nlp.documents import Hit, Ranking
 from nlp.lemmas import Lemmatizer
+from nlp.small_talk import SmallTalk
 
 CATALOG = Catalog.of(
     [
@@ -161,6 +163,52 @@ def test_choose_and_vote_refuse_the_wrong_stage(dialogue: Dialogue) -> None:
     clarifying, _ = ask(dialogue, CLARIFY)
     with pytest.raises(ValueError, match=r"choice 4 is not in 1\.\.3"):
         dialogue.choose(clarifying, 4)
+
+
+# --- small talk: answered from a template, never searched, never handed over -----------------
+
+
+@pytest.mark.parametrize(
+    ("text", "talk"),
+    [
+        ("привет", SmallTalk.GREETING),
+        ("Здравствуйте!", SmallTalk.GREETING),
+        ("добрый день", SmallTalk.GREETING),
+        ("спасибо", SmallTalk.THANKS),
+        ("Спасибо большое!", SmallTalk.THANKS),
+        ("как дела?", SmallTalk.HOW_ARE_YOU),
+        ("ты бот или человек?", SmallTalk.ARE_YOU_BOT),
+        ("что ты умеешь?", SmallTalk.CAPABILITIES),
+        ("пока", SmallTalk.GOODBYE),
+        ("до свидания", SmallTalk.GOODBYE),
+    ],
+)
+def test_small_talk_is_answered_in_kind_and_searches_nothing(
+    dialogue: Dialogue, text: str, talk: SmallTalk
+) -> None:
+    search = FakeSearch(ESCALATE)
+    turn = dialogue.message(Conversation(), text, search)
+    assert turn == Turn(Conversation(), SmallTalkReply(talk))
+    assert search.questions == []
+
+
+@pytest.mark.parametrize(
+    "text", ["привет, как завершить поездку?", "Здравствуйте! Не могу завершить аренду"]
+)
+def test_a_greeting_before_a_question_is_the_question(dialogue: Dialogue, text: str) -> None:
+    search = FakeSearch(ANSWER)
+    turn = dialogue.message(Conversation(), text, search)
+    assert isinstance(turn.reply, ShowAnswer) and search.questions == [text]
+
+
+def test_small_talk_leaves_an_answer_waiting_for_its_vote(dialogue: Dialogue) -> None:
+    search = FakeSearch(ANSWER)
+    conversation, _ = dialogue.message(Conversation(), "как завершить поездку", search)
+    waiting, reply = dialogue.message(conversation, "ты бот?", search)
+    assert reply == SmallTalkReply(SmallTalk.ARE_YOU_BOT) and waiting == conversation
+    turn = dialogue.message(waiting, "Спасибо большое!", search)
+    assert turn.reply == Thanks()  # thanks under an answer: it helped
+    assert turn.vote == Vote("как завершить поездку", "end-trip", helpful=True)
 
 
 # --- message(): what a typed line means at each stage -----------------------------------------

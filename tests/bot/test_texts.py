@@ -247,6 +247,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "csat_comment": {},
     "edited_message": {},
     "vote_thanks": {},
+    "small_talk": {"talk": "greeting", "name": "Анна"},
     "unsupported_content": {},
     "too_long": {"limit": 4000},
     "empty_message": {},

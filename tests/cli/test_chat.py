@@ -169,3 +169,25 @@ def test_ctrl_c_ends_the_chat_cleanly(kb: Path, tmp_path: Path) -> None:
     assert process.returncode == 0
     assert out.rstrip().endswith("До свидания!")
     assert "Traceback" not in err and "Aborted" not in err
+
+
+def test_small_talk_is_answered_kindly_and_files_nothing(
+    faqbot: Run, kb: Path, tmp_path: Path
+) -> None:
+    typed = lines("привет", "Здравствуйте!", "спасибо", "как дела?", "ты бот или человек?", "пока")
+    result = faqbot("chat", "--articles", str(kb), stdin=typed)
+    assert result.code == 0, result.err
+    said = result.out.split("> привет\n", 1)[1]
+    assert said.startswith("Здравствуйте! Напишите, пожалуйста, ваш вопрос своими словами")
+    assert "> спасибо\nПожалуйста!" in said
+    assert "> как дела?\nСпасибо, у меня всё хорошо!" in said
+    assert "> ты бот или человек?\nЯ бот" in said and "«оператор»" in said
+    assert "> пока\nВсего доброго!" in said
+    assert "оператору…" not in said and "Помог ли ответ?" not in said
+    assert not (tmp_path / "faqbot.sqlite3").exists()  # no ticket, not even a database
+
+
+def test_a_greeting_with_a_question_is_answered_as_the_question(faqbot: Run, kb: Path) -> None:
+    result = faqbot("chat", "--articles", str(kb), stdin=lines("Привет! Где мой заказ?"))
+    assert result.code == 0, result.err
+    assert result.out.split("> Привет! Где мой заказ?\n", 1)[1].startswith("Где мой заказ\n")

@@ -17,6 +17,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "answer": {"article": "Как завершить аренду\n\nНажмите «Завершить»."},
     "choices": {"options": ["Как завершить аренду", "Зоны завершения"], "retry": False},
     "thanks": {},
+    "small_talk": {"talk": "greeting"},
     "hand_over": {"reason": "not_found"},
     "form_what": {"question": "не могу завершить", "tried": ["Как завершить аренду"]},
     "form_urgency": {},

@@ -229,3 +229,24 @@ async def test_long_article_is_split_and_buttons_follow_the_last_part(
     assert all("reply_markup" not in part for part in parts[:-1])
     assert buttons(parts[-1]) == ANSWER_BUTTONS
     assert parts[-1]["text"].endswith("Итог: a < b & c, <3")
+
+
+async def test_small_talk_is_answered_kindly_and_stores_no_question_or_ticket(
+    bot: App, anna: Chat, database: ScratchDatabase
+) -> None:
+    from bot.db.models import Ticket
+
+    greeting = await anna.say("привет")
+    assert greeting["text"].startswith("Здравствуйте, Анна! 👋")
+    assert "Напишите, пожалуйста, ваш вопрос" in greeting["text"]
+    assert (await anna.say("спасибо"))["text"].startswith("Пожалуйста!")
+    assert (await anna.say("ты бот или человек?"))["text"].startswith("Я бот")
+    assert (await anna.say("пока"))["text"].startswith("Всего доброго!")
+    assert await rows(database, Attempt) == [] and await rows(database, Ticket) == []
+
+
+async def test_a_greeting_with_a_question_is_answered_as_the_question(
+    bot: App, anna: Chat
+) -> None:
+    answer = await anna.say("Здравствуйте! не приходит код из смс")
+    assert answer["text"].startswith("Не приходит код для входа")

@@ -72,4 +72,7 @@ async def ask(
     elif isinstance(turn.reply, HandOver):
         await start_form(turn.reply, bot=bot, chat_id=chat_id, state=state, texts=texts)
     else:
-        await send_reply(turn.reply, bot=bot, chat_id=chat_id, services=services, attempt=attempt)
+        name = message.from_user.first_name
+        await send_reply(
+            turn.reply, bot=bot, chat_id=chat_id, services=services, attempt=attempt, name=name
+        )

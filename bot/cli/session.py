@@ -125,7 +125,8 @@ class _Session:
                 conversation = Conversation()
             turn = dialogue.message(conversation, text, self._search)
             conversation = turn.conversation
-            self._show(turn.reply, text)
+            if not self._show(turn.reply):
+                return
 
     def _search(self, question: str) -> tuple[Ranking, Decision]:
         from bot.policy import decide
@@ -134,7 +135,8 @@ class _Session:
         ranking = index.search(question, k=DEPTH)
         return ranking, decide(ranking)
 
-    def _show(self, reply: Reply, said: str) -> None:
+    def _show(self, reply: Reply) -> bool:
+        """Show the reply; ``False`` when the chat ends with it (left in the ticket form)."""
         from bot.dialogue import HandOver, ShowAnswer, ShowChoices, SmallTalkReply, Thanks
 
         match reply:
@@ -147,17 +149,20 @@ class _Session:
             case SmallTalkReply(talk=talk):
                 self.terminal.say("small_talk", talk=talk.value)
             case HandOver():
-                self._hand_over(reply, said)
+                return self._hand_over(reply)
             case _:
                 assert_never(reply)
+        return True
 
-    def _hand_over(self, reply: HandOver, said: str) -> None:
+    def _hand_over(self, reply: HandOver) -> bool:
         from bot.cli.ticket_form import fill
+        from bot.dialogue.ticket_form import QUESTIONS
 
-        self.terminal.say("hand_over", reason=reply.reason.value)
-        draft = fill(reply.draft, self.terminal, said)
-        if draft is not None:
-            self.desk.file(draft, self.terminal)
+        self.terminal.say("hand_over", reason=reply.reason.value, questions=QUESTIONS)
+        filled = fill(reply.draft, self.terminal)
+        if filled.draft is not None:
+            self.desk.file(filled.draft, self.terminal)
+        return not filled.leave
 
 
 def _plain_text(article: Article) -> str:

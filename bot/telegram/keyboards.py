@@ -14,6 +14,7 @@ from aiogram.types import (
 )
 
 from bot.dialogue import HandOverReason
+from bot.dialogue.ticket_form import LEVELS_OFFERED
 from bot.serving.answers import article_key
 from bot.telegram.callbacks import (
     AskAgent,
@@ -45,10 +46,10 @@ __all__ = [
 ]
 
 LEVELS: dict[FormStep, tuple[Level, ...]] = {
-    FormStep.URGENCY: (Level.HIGH, Level.MEDIUM, Level.LOW),
-    FormStep.IMPACT: (Level.HIGH, Level.MEDIUM, Level.LOW),
+    FormStep.URGENCY: LEVELS_OFFERED,
+    FormStep.IMPACT: LEVELS_OFFERED,
 }
-"""The order the choices are offered in: the most serious first."""
+"""The order the choices are offered in: the most serious first, as in the terminal."""
 
 
 @functools.lru_cache(maxsize=1024)

@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.cli.conftest import DEMO, ROOT, TITLES, Run
 
 
@@ -23,6 +25,13 @@ def tickets(database: Path) -> list[dict[str, Any]]:
 
 def lines(*typed: str) -> str:
     return "".join(f"{line}\n" for line in typed)
+
+
+SKIP_5 = ("",) * 5
+SKIP_ALL = ("",) * 9
+"""Enter at every question of the form (nine of them, as in Telegram)."""
+SEND = ""
+"""Enter at the confirmation sends the ticket."""
 
 
 def test_chat_answers_asks_for_feedback_and_thanks(faqbot: Run, kb: Path) -> None:
@@ -52,8 +61,9 @@ def test_chat_offers_numbered_choices_and_shows_the_one_picked(faqbot: Run, kb: 
 def test_chat_hands_over_what_it_cannot_answer_and_files_a_ticket(
     faqbot: Run, kb: Path, tmp_path: Path
 ) -> None:
-    typed = lines("погода на марсе", "Хочу знать погоду на Марсе", "1", "+7 900 123-45-67")
-    result = faqbot("chat", "--articles", str(kb), stdin=typed)
+    # what, 5 skipped (when, error, tried, device, order), contact, urgency 1, impact skipped, send
+    typed = lines("погода на марсе", "Хочу знать погоду на Марсе", *SKIP_5, "+7 900 123-45-67", "1")
+    result = faqbot("chat", "--articles", str(kb), stdin=typed + lines("", ""))
     assert result.code == 0, result.err
     assert "Передаю ваш вопрос оператору…" in result.out
     assert "Заявка #1001 создана, приоритет: высокий." in result.out
@@ -63,7 +73,7 @@ def test_chat_hands_over_what_it_cannot_answer_and_files_a_ticket(
     assert ticket["number"] == 1001
     assert ticket["status"] == "new" and ticket["priority"] == "high"
     assert ticket["question"] == "погода на марсе"
-    assert ticket["what_happened"] == "Хочу знать погоду на Марсе"
+    assert ticket["what_happened"] == "погода на марсе\n\nХочу знать погоду на Марсе"
     assert ticket["contact"] == "+7 900 123-45-67"
     assert json.loads(ticket["tried"]) == []
 
@@ -72,7 +82,7 @@ def test_thumbs_down_offers_next_best_then_a_ticket_with_what_was_tried(
     faqbot: Run, kb: Path, tmp_path: Path
 ) -> None:
     database = tmp_path / "desk.sqlite3"
-    typed = lines("Как отменить заказ", "нет", "0", "", "", "")
+    typed = lines("Как отменить заказ", "нет", "0", *SKIP_ALL, SEND)
     result = faqbot(
         "chat", "--articles", str(kb), "--database", f"sqlite:///{database}", stdin=typed
     )
@@ -95,25 +105,25 @@ def test_asking_for_a_person_at_any_time_and_one_open_ticket(
     typed = lines(
         "позавите сотрудника",
         "Курьер привёз не тот заказ",
-        "",
-        "",
+        *SKIP_ALL[1:],
+        SEND,
         "соедините с живым человеком, пожалуйста",
         "Ещё и холодный",
-    )  # then the input ends in the middle of the second form: it is sent as it is
+    )  # then the input ends in the middle of the second form: nothing more is filed
     result = faqbot(
         "chat", "--articles", str(kb), "--database", f"sqlite+aiosqlite:///{database}", stdin=typed
     )
     assert result.code == 0, result.err
     assert result.out.count("Хорошо. Передаю ваш вопрос оператору…") == 2
     assert "Заявка #1001 создана, приоритет: средний." in result.out
-    assert "У вас уже есть открытая заявка #1001" in result.out
+    assert "Заявку не отправили: форма не дозаполнена." in result.out
     assert result.err == ""
     [ticket] = tickets(database)
     assert ticket["question"] == ticket["what_happened"] == "Курьер привёз не тот заказ"
     with sqlite3.connect(database) as connection:
         added = connection.execute("SELECT text, direction FROM ticket_messages").fetchall()
         customers = connection.execute("SELECT telegram_id FROM customers").fetchall()
-    assert added == [("Ещё и холодный", "in")]
+    assert added == []
     assert customers == [(0,)]
 
 
@@ -139,7 +149,7 @@ def test_bad_database_url_is_a_usage_error(faqbot: Run, kb: Path) -> None:
 
 def test_unusable_database_keeps_the_chat_going(faqbot: Run, kb: Path, tmp_path: Path) -> None:
     (tmp_path / "folder").mkdir()
-    typed = lines("оператор", "Нужна помощь", "", "", "/выход")
+    typed = lines("оператор", "Нужна помощь", *SKIP_ALL[1:], SEND, "/выход")
     result = faqbot(
         "chat", "--articles", str(kb), "--database", f"sqlite:///{tmp_path / 'folder'}", stdin=typed
     )
@@ -191,3 +201,50 @@ def test_a_greeting_with_a_question_is_answered_as_the_question(faqbot: Run, kb:
     result = faqbot("chat", "--articles", str(kb), stdin=lines("Привет! Где мой заказ?"))
     assert result.code == 0, result.err
     assert result.out.split("> Привет! Где мой заказ?\n", 1)[1].startswith("Где мой заказ\n")
+
+
+def test_the_terminal_form_asks_the_same_steps_as_telegram(faqbot: Run, kb: Path) -> None:
+    from bot.dialogue.ticket_form import QUESTIONS
+
+    result = faqbot("chat", "--articles", str(kb), stdin=lines("оператор", "Не та еда"))
+    asked = [line for line in result.lines if line.startswith("Вопрос ")]
+    assert asked == [f"Вопрос {n} из {QUESTIONS}." for n in range(1, 3)]
+    assert "Когда это началось?" in result.out
+
+
+@pytest.mark.parametrize("word", ["/выход", "/отмена", "отмена"])
+def test_the_form_can_be_left_at_any_step_and_files_nothing(
+    faqbot: Run, kb: Path, tmp_path: Path, word: str
+) -> None:
+    # At the urgency question (the eighth), where numbers are expected.
+    typed = lines("погода на марсе", *SKIP_ALL[:7], word, "Где мой заказ")
+    result = faqbot("chat", "--articles", str(kb), stdin=typed)
+    assert result.code == 0, result.err
+    after = result.out.split(f"> {word}\n", 1)[1]
+    assert after.startswith("Хорошо, заявку не отправляем.")
+    assert "Введите номер" not in after and "Заявка #" not in result.out
+    if word == "/выход":
+        assert after.rstrip().endswith("До свидания!") and "> Где мой заказ" not in after
+    else:
+        assert "> Где мой заказ\nГде мой заказ\n" in after  # the chat goes on
+    assert not (tmp_path / "faqbot.sqlite3").exists()
+
+
+def test_input_ending_mid_form_files_nothing(faqbot: Run, kb: Path, tmp_path: Path) -> None:
+    result = faqbot("chat", "--articles", str(kb), stdin=lines("привет", "погода на марсе", ""))
+    assert result.code == 0, result.err
+    assert "Заявку не отправили: форма не дозаполнена." in result.out
+    assert result.out.rstrip().endswith("До свидания!")
+    assert not (tmp_path / "faqbot.sqlite3").exists()
+
+
+def test_operator_mid_form_files_what_is_known_at_once(
+    faqbot: Run, kb: Path, tmp_path: Path
+) -> None:
+    typed = lines("погода на марсе", "", "вчера", "оператор", "/выход")
+    result = faqbot("chat", "--articles", str(kb), stdin=typed)
+    assert result.code == 0, result.err
+    assert "Заявка #1001 создана" in result.out
+    assert "Вопрос 4 из" not in result.out
+    [ticket] = tickets(tmp_path / "faqbot.sqlite3")
+    assert ticket["question"] == "погода на марсе" and ticket["when_happened"] == "вчера"

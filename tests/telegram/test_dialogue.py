@@ -245,8 +245,6 @@ async def test_small_talk_is_answered_kindly_and_stores_no_question_or_ticket(
     assert await rows(database, Attempt) == [] and await rows(database, Ticket) == []
 
 
-async def test_a_greeting_with_a_question_is_answered_as_the_question(
-    bot: App, anna: Chat
-) -> None:
+async def test_a_greeting_with_a_question_is_answered_as_the_question(bot: App, anna: Chat) -> None:
     answer = await anna.say("Здравствуйте! не приходит код из смс")
     assert answer["text"].startswith("Не приходит код для входа")

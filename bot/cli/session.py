@@ -137,13 +137,23 @@ class _Session:
 
     def _show(self, reply: Reply) -> bool:
         """Show the reply; ``False`` when the chat ends with it (left in the ticket form)."""
-        from bot.dialogue import HandOver, ShowAnswer, ShowChoices, SmallTalkReply, Thanks
+        from bot.dialogue import (
+            HandOver,
+            Invite,
+            ShowAnswer,
+            ShowChoices,
+            SmallTalkReply,
+            Thanks,
+        )
 
         match reply:
             case ShowAnswer(article=article):
                 self.terminal.say("answer", article=_plain_text(article))
-            case ShowChoices(articles=articles, retry=retry):
-                self.terminal.say("choices", options=[a.title for a in articles], retry=retry)
+            case ShowChoices(articles=articles, retry=retry, again=again):
+                titles = [a.title for a in articles]
+                self.terminal.say("choices", options=titles, retry=retry, again=again)
+            case Invite():
+                self.terminal.say("invite")
             case Thanks():
                 self.terminal.say("thanks")
             case SmallTalkReply(talk=talk):

@@ -12,6 +12,7 @@ from bot.dialogue.human_request import HumanRequest, HumanRequestDetector
 from bot.dialogue.replies import (
     HandOver,
     HandOverReason,
+    Invite,
     Reply,
     Searched,
     ShowAnswer,
@@ -20,7 +21,7 @@ from bot.dialogue.replies import (
     Thanks,
     Vote,
 )
-from bot.dialogue.words import parse_choice, parse_vote
+from bot.dialogue.words import parse_choice, parse_title, parse_vote, rejects
 
 __all__ = [
     "Conversation",
@@ -29,6 +30,7 @@ __all__ = [
     "HandOverReason",
     "HumanRequest",
     "HumanRequestDetector",
+    "Invite",
     "Reply",
     "Search",
     "Searched",
@@ -40,5 +42,7 @@ __all__ = [
     "Turn",
     "Vote",
     "parse_choice",
+    "parse_title",
     "parse_vote",
+    "rejects",
 ]

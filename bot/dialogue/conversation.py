@@ -15,7 +15,14 @@ what the customer has already seen into a :data:`Reply`, and returns the next
                                                      a button on an old message: the
                                                      conversation it was sent in, rebuilt
 
-    Reply = ShowAnswer | ShowChoices | Thanks | SmallTalkReply | HandOver
+    Reply = ShowAnswer | ShowChoices | Thanks | SmallTalkReply | Invite | HandOver
+
+Yes and no mean one thing everywhere. At a list: a number, «второе», words of one title pick
+it; «да» picks the only choice (several: the list again); «0» / «другое» hand over;
+«нет» / «ничего не подходит» are a 👎 to the list. Under an answer: «да» / «спасибо» are a 👍,
+«нет» / «не помогло» a 👎. A 👎 (or its words) offers the next credible candidates once, if
+there are any, then the form, pre-filled with everything shown. A bare «да» / «нет» with
+nothing waiting is no question: the customer is invited to ask one (:class:`Invite`).
 
 Small talk («привет», «спасибо», «ты бот?», :mod:`nlp.small_talk`) is answered from a template
 and leaves the conversation where it was: it is never searched, never handed over. «Спасибо»
@@ -26,8 +33,7 @@ the search a new question made (the ranking and the decision, to store) and the 
 or a typed «да» / «нет» cast (:mod:`bot.dialogue.replies`). Callers never work these out again
 from the reply's type.
 
-A 👎 offers the next-best candidates of the same question once, then a ticket. A
-:class:`HandOver` carries a :class:`~bot.tickets.TicketDraft` pre-filled with the question and
+A :class:`HandOver` carries a :class:`~bot.tickets.TicketDraft` pre-filled with the question and
 the titles of every article offered for it (none of them helped, or there would be no hand-over).
 """
 
@@ -42,6 +48,7 @@ from bot.dialogue.human_request import HumanRequestDetector
 from bot.dialogue.replies import (
     HandOver,
     HandOverReason,
+    Invite,
     Reply,
     Searched,
     ShowAnswer,
@@ -50,7 +57,7 @@ from bot.dialogue.replies import (
     Thanks,
     Vote,
 )
-from bot.dialogue.words import parse_choice, parse_vote
+from bot.dialogue.words import parse_choice, parse_title, parse_vote, rejects
 from bot.policy import Answer, Clarify, Decision, Escalate, Thresholds
 from bot.tickets import TicketDraft
 from kb.article import Article, Catalog
@@ -185,21 +192,21 @@ class Dialogue:
         if request is not None:
             asked = conversation.question or ("" if request.bare else text.strip())
             return self.hand_over(replace(conversation, question=asked), HandOverReason.ASKED)
+        talk = self.small_talk(text)
         if conversation.stage is Stage.CHOICE:
-            number = parse_choice(text, len(conversation.choices))
-            if number == 0:
-                return self.hand_over(conversation, HandOverReason.NOT_HELPED)
-            if number is not None:
-                return self.choose(conversation, number)
+            turn = self._at_list(conversation, text, talk)
+            if turn is not None:
+                return turn
         if conversation.stage is Stage.FEEDBACK:
-            helpful = parse_vote(text)
+            helpful = False if rejects(text) else parse_vote(text)
+            if talk is SmallTalk.THANKS:
+                helpful = True  # «спасибо большое!» under an answer: it helped
             if helpful is not None:
                 return self.vote(conversation, helpful)
-        talk = self.small_talk(text)
-        if talk is SmallTalk.THANKS and conversation.stage is Stage.FEEDBACK:
-            return self.vote(conversation, True)  # «спасибо большое!» under an answer: it helped
         if talk is not None:
             return Turn(conversation, SmallTalkReply(talk))
+        if parse_vote(text) is not None or rejects(text):
+            return Turn(conversation, Invite())  # «да» to nothing: not a question to search
         ranking, decision = search(text)
         return self.ask(conversation, text.strip(), ranking, decision)
 
@@ -255,12 +262,36 @@ class Dialogue:
         cast = Vote(conversation.question, conversation.article, helpful)
         if helpful:
             return Turn(Conversation(), Thanks(), vote=cast)
+        return replace(self._not_these(conversation), vote=cast)
+
+    def _not_these(self, conversation: Conversation) -> Turn:
+        """A 👎 to what was shown: the next credible candidates once, if any; then people."""
         following = self._next_best(conversation)
         if conversation.retried or not following:
-            turn = self.hand_over(conversation, HandOverReason.NOT_HELPED)
-        else:
-            turn = self._offer(conversation, following, retry=True)
-        return replace(turn, vote=cast)
+            return self.hand_over(conversation, HandOverReason.NOT_HELPED)
+        return self._offer(conversation, following, retry=True)
+
+    def _at_list(
+        self, conversation: Conversation, text: str, talk: SmallTalk | None
+    ) -> Turn | None:
+        """What ``text`` says to the numbered list shown; ``None`` if it is not about the list."""
+        choices = conversation.choices
+        titles = [getattr(self.catalog.get(i), "title", "") for i in choices]
+        number = parse_choice(text, len(choices))
+        if number is None:
+            number = parse_title(text, titles)
+        if number == 0:
+            return self.hand_over(conversation, HandOverReason.NOT_HELPED)
+        if number is not None:
+            return self.choose(conversation, number)
+        if rejects(text):
+            return self._not_these(conversation)
+        if parse_vote(text) is True and talk is None:
+            if len(choices) == 1:
+                return self.choose(conversation, 1)
+            articles = tuple(self._article(i) for i in choices)
+            return Turn(conversation, ShowChoices(articles, retry=conversation.retried, again=True))
+        return None
 
     def hand_over(self, conversation: Conversation, reason: HandOverReason) -> Turn:
         """Give the question to people; the draft lists every article already offered."""

@@ -3,7 +3,7 @@ search and the vote to record.
 
 A reply is a closed set, matched exhaustively::
 
-    Reply = ShowAnswer | ShowChoices | Thanks | SmallTalkReply | HandOver
+    Reply = ShowAnswer | ShowChoices | Thanks | SmallTalkReply | Invite | HandOver
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from nlp.small_talk import SmallTalk
 __all__ = [
     "HandOver",
     "HandOverReason",
+    "Invite",
     "Reply",
     "Searched",
     "ShowAnswer",
@@ -54,10 +55,12 @@ class ShowChoices:
     """Show a numbered list of articles and an "other: talk to a person" option.
 
     :param retry: these are next-best candidates after a 👎, not a first clarification
+    :param again: the same list once more: the customer said «да» to a list of several
     """
 
     articles: tuple[Article, ...]
     retry: bool = False
+    again: bool = False
     kind: Literal["choices"] = "choices"
 
 
@@ -81,6 +84,14 @@ class SmallTalkReply:
 
 
 @dataclass(frozen=True)
+class Invite:
+    """The message had no question in it (a «да» or «нет» with nothing waiting for one): invite
+    the customer to ask, rather than search it or hand it over."""
+
+    kind: Literal["invite"] = "invite"
+
+
+@dataclass(frozen=True)
 class HandOver:
     """Hand the question to people: start the ticket form with ``draft``.
 
@@ -92,7 +103,7 @@ class HandOver:
     kind: Literal["hand_over"] = "hand_over"
 
 
-Reply = ShowAnswer | ShowChoices | Thanks | SmallTalkReply | HandOver
+Reply = ShowAnswer | ShowChoices | Thanks | SmallTalkReply | Invite | HandOver
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, Message
 
-from bot.dialogue import ShowAnswer, ShowChoices, SmallTalkReply, Thanks
+from bot.dialogue import Invite, ShowAnswer, ShowChoices, SmallTalkReply, Thanks
 from bot.serving import Services
 from bot.telegram.keyboards import answer_keyboard, choices_keyboard
 
@@ -17,7 +17,7 @@ __all__ = ["drop_buttons", "send_reply"]
 
 
 async def send_reply(
-    reply: ShowAnswer | ShowChoices | Thanks | SmallTalkReply,
+    reply: ShowAnswer | ShowChoices | Thanks | SmallTalkReply | Invite,
     *,
     bot: Bot,
     chat_id: int,
@@ -42,14 +42,16 @@ async def send_reply(
                 await bot.send_message(chat_id, **chunk.as_kwargs())
             keyboard = answer_keyboard(texts, attempt, article)
             await bot.send_message(chat_id, **chunks[-1].as_kwargs(), reply_markup=keyboard)
-        case ShowChoices(articles=articles, retry=retry):
+        case ShowChoices(articles=articles, retry=retry, again=again):
             name = "next_candidates" if retry else "clarify"
-            text = texts.render(name, options=[article.title for article in articles])
+            text = texts.render(name, options=[article.title for article in articles], again=again)
             await bot.send_message(
                 chat_id, text, reply_markup=choices_keyboard(texts, attempt, articles)
             )
         case Thanks():
             await bot.send_message(chat_id, texts.render("vote_thanks"))
+        case Invite():
+            await bot.send_message(chat_id, texts.render("invite"))
         case SmallTalkReply(talk=talk):
             await bot.send_message(chat_id, texts.render("small_talk", talk=talk.value, name=name))
 

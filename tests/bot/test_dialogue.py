@@ -12,6 +12,7 @@ from bot.dialogue import (
     HandOver,
     HandOverReason,
     HumanRequestDetector,
+    Invite,
     Searched,
     ShowAnswer,
     ShowChoices,
@@ -21,7 +22,9 @@ from bot.dialogue import (
     Turn,
     Vote,
     parse_choice,
+    parse_title,
     parse_vote,
+    rejects,
 )
 from bot.policy import Answer, Clarify, Decision, Escalate
 from kb.article import Article, Catalog
@@ -406,11 +409,97 @@ def test_votes_in_words(text: str, helpful: bool | None) -> None:
 
 @pytest.mark.parametrize(
     ("text", "number"),
-    [("1", 1), (" 3. ", 3), ("№2", 2), ("0", 0), ("другое", 0), ("Ничего не подходит", 0),
-     ("4", None), ("12", None), ("первый", None), ("как завершить", None)],
+    [("1", 1), (" 3. ", 3), ("№2", 2), ("0", 0), ("другое", 0), ("Ничего не подходит", None),
+     ("4", None), ("12", None), ("первый", 1), ("Второе", 2), ("давайте третий", 3),
+     ("номер 2", 2), ("последний", 3), ("пятое", None), ("как завершить", None)],
 )  # fmt: skip
 def test_choices_in_words(text: str, number: int | None) -> None:
     assert parse_choice(text, 3) == number
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("не получается", 2), ("Не получается завершить", 2), ("зоны", 3), ("завершить аренду", 1),
+     ("как завершить аренду", 1), ("аренды", None), ("штрафы", None), ("завершить поездку", None)],
+)  # fmt: skip
+def test_a_pick_by_the_words_of_a_title(text: str, number: int | None) -> None:
+    titles = [TITLE["end-trip"], TITLE["cannot-end"], TITLE["zones"]]
+    assert parse_title(text, titles) == number
+
+
+@pytest.mark.parametrize(
+    ("text", "rejected"),
+    [("нет", True), ("Нет.", True), ("ничего не подходит", True), ("не то", True),
+     ("не помогло", True), ("👎", True), ("второе", False), ("да", False), ("нет связи", False)],
+)  # fmt: skip
+def test_no_in_words(text: str, rejected: bool) -> None:
+    assert rejects(text) is rejected
+
+
+# --- yes and no at a list, under an answer, and with nothing waiting -----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "picked"),
+    [("2", "cannot-end"), ("второе", "cannot-end"), ("первый", "end-trip"),
+     ("не получается", "cannot-end"), ("Зоны завершения", "zones")],
+)  # fmt: skip
+def test_a_list_is_answered_by_number_ordinal_or_title(
+    dialogue: Dialogue, text: str, picked: str
+) -> None:
+    search = FakeSearch(CLARIFY)
+    conversation, _ = dialogue.message(Conversation(), "завершить", search)
+    _, reply = dialogue.message(conversation, text, search)
+    assert reply == ShowAnswer(CATALOG[picked], chosen=True)
+    assert search.questions == ["завершить"]
+
+
+@pytest.mark.parametrize("text", ["да", "Да!", "ага"])
+def test_yes_to_a_list_of_one_picks_it_and_to_several_asks_which(
+    dialogue: Dialogue, text: str
+) -> None:
+    search = FakeSearch(Clarify(hits=HITS[:1], confidence=0.5))
+    one, _ = dialogue.message(Conversation(), "завершить", search)
+    assert dialogue.message(one, text, search).reply == ShowAnswer(CATALOG["end-trip"], chosen=True)
+    search = FakeSearch(CLARIFY)
+    several, _ = dialogue.message(Conversation(), "завершить", search)
+    still, reply = dialogue.message(several, text, search)
+    assert isinstance(reply, ShowChoices) and reply.again and still == several
+    assert search.questions == ["завершить"]  # «да» is never searched
+
+
+@pytest.mark.parametrize("text", ["нет", "ничего не подходит", "не то", "👎"])
+def test_no_to_a_list_offers_the_next_candidates_then_the_form(
+    dialogue: Dialogue, text: str
+) -> None:
+    search = FakeSearch(Clarify(hits=HITS[:2], confidence=0.5))
+    conversation, _ = dialogue.message(Conversation(), "завершить", search)
+    conversation, reply = dialogue.message(conversation, text, search)
+    assert reply == ShowChoices((CATALOG["zones"],), retry=True)
+    _, reply = dialogue.message(conversation, text, search)
+    assert isinstance(reply, HandOver) and reply.reason is HandOverReason.NOT_HELPED
+    assert reply.draft.tried == (TITLE["end-trip"], TITLE["cannot-end"], TITLE["zones"])
+
+
+@pytest.mark.parametrize(
+    ("text", "helpful"),
+    [("да", True), ("спасибо", True), ("Спасибо большое!", True), ("нет", False),
+     ("не помогло", False), ("👎", False), ("не то", False)],
+)  # fmt: skip
+def test_yes_and_no_under_an_answer_are_votes(dialogue: Dialogue, text: str, helpful: bool) -> None:
+    search = FakeSearch(ANSWER)
+    conversation, _ = dialogue.message(Conversation(), "как завершить поездку", search)
+    turn = dialogue.message(conversation, text, search)
+    assert turn.vote == Vote("как завершить поездку", "end-trip", helpful)
+    if not helpful:  # the same as a 👎 button: the next candidates
+        assert turn.reply == ShowChoices((CATALOG["cannot-end"], CATALOG["zones"]), retry=True)
+
+
+@pytest.mark.parametrize("text", ["да", "нет", "ничего не подходит"])
+def test_yes_or_no_with_nothing_waiting_invites_a_question(dialogue: Dialogue, text: str) -> None:
+    search = FakeSearch(ESCALATE)
+    assert dialogue.message(Conversation(), text, search) == Turn(Conversation(), Invite())
+    assert search.questions == []
 
 
 # Typos, wrong layout and translit are repaired; «оператор связи», «сотрудник ДПС» are other

@@ -248,3 +248,29 @@ def test_operator_mid_form_files_what_is_known_at_once(
     assert "Вопрос 4 из" not in result.out
     [ticket] = tickets(tmp_path / "faqbot.sqlite3")
     assert ticket["question"] == "погода на марсе" and ticket["when_happened"] == "вчера"
+
+
+def test_yes_and_no_at_a_list(faqbot: Run, kb: Path, tmp_path: Path) -> None:
+    typed = lines("заказ", "да", "второе", "спасибо", "заказ", "нет", "ничего не подходит", "")
+    result = faqbot("chat", "--articles", str(kb), stdin=typed)
+    assert result.code == 0, result.err
+    listed = result.out.split("> заказ\n", 1)[1].split("> да\n", 1)[0]
+    second = [line.strip()[3:] for line in listed.splitlines() if line.strip().startswith("2.")]
+    after_yes = result.out.split("> да\n", 1)[1]
+    assert after_yes.startswith("Какой из вариантов? Введите номер:")  # two plausible: which?
+    assert after_yes.split("> второе\n", 1)[1].startswith(second[0] + "\n\n")
+    assert "> спасибо\nСпасибо за отзыв!" in result.out  # «спасибо» under an answer: a 👍
+    after_no = result.out.split("> нет\n", 1)[1]
+    assert after_no.startswith("Тогда, может быть, подойдёт одно из этих:")  # not the form
+    after_none = after_no.split("> ничего не подходит\n", 1)[1]
+    assert after_none.startswith("Жаль, что не помогло. Передаю ваш вопрос оператору…")
+    assert "Заявку не отправили" in after_none
+    assert not (tmp_path / "faqbot.sqlite3").exists()
+
+
+def test_a_bare_yes_with_nothing_waiting_invites_a_question(faqbot: Run, kb: Path) -> None:
+    result = faqbot("chat", "--articles", str(kb), stdin=lines("да", "нет"))
+    assert result.code == 0, result.err
+    assert "> да\nНе совсем понял, о чём вы." in result.out
+    assert "> нет\nНе совсем понял, о чём вы." in result.out
+    assert "оператору…" not in result.out

@@ -15,7 +15,12 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "welcome": {"count": 44, "folder": "articles"},
     "help": {},
     "answer": {"article": "Как завершить аренду\n\nНажмите «Завершить»."},
-    "choices": {"options": ["Как завершить аренду", "Зоны завершения"], "retry": False},
+    "choices": {
+        "options": ["Как завершить аренду", "Зоны завершения"],
+        "retry": False,
+        "again": False,
+    },
+    "invite": {},
     "thanks": {},
     "small_talk": {"talk": "greeting"},
     "hand_over": {"reason": "not_found", "questions": 9},

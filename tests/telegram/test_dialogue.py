@@ -248,3 +248,33 @@ async def test_small_talk_is_answered_kindly_and_stores_no_question_or_ticket(
 async def test_a_greeting_with_a_question_is_answered_as_the_question(bot: App, anna: Chat) -> None:
     answer = await anna.say("Здравствуйте! не приходит код из смс")
     assert answer["text"].startswith("Не приходит код для входа")
+
+
+async def test_yes_to_a_list_of_several_asks_which_and_an_ordinal_picks(
+    bot: App, anna: Chat, database: ScratchDatabase
+) -> None:
+    choices = await anna.say("штраф")
+    second = buttons(choices)[1].removeprefix("2. ")
+    which = await anna.say("да")
+    assert which["text"].startswith("Какой из вариантов?")
+    assert buttons(which) == buttons(choices)
+    answer = await anna.say("второе")
+    assert answer["text"].startswith(second)
+    [attempt] = await rows(database, Attempt)  # «да» and «второе» were never searched
+    assert attempt.query_text == "штраф"
+
+
+async def test_no_to_a_list_is_a_thumbs_down_not_the_form(bot: App, anna: Chat) -> None:
+    await anna.say("штраф")
+    following = await anna.say("ничего не подходит")
+    assert following["text"].startswith("Тогда, может быть, подойдёт одно из этих:")
+
+
+async def test_a_bare_yes_with_nothing_waiting_invites_a_question(
+    bot: App, anna: Chat, database: ScratchDatabase
+) -> None:
+    from bot.db.models import Ticket
+
+    reply = await anna.say("да")
+    assert reply["text"].startswith("Не совсем понял, о чём вы.")
+    assert await rows(database, Attempt) == [] and await rows(database, Ticket) == []

@@ -10,6 +10,8 @@ reads «да», «нет» and numbers. No I/O anywhere.
 from bot.dialogue.conversation import Conversation, Dialogue, Search, Stage, Turn
 from bot.dialogue.human_request import HumanRequest, HumanRequestDetector
 from bot.dialogue.replies import (
+    AddToTicket,
+    AskAboutTicket,
     HandOver,
     HandOverReason,
     Invite,
@@ -21,9 +23,17 @@ from bot.dialogue.replies import (
     Thanks,
     Vote,
 )
-from bot.dialogue.words import parse_choice, parse_title, parse_vote, rejects
+from bot.dialogue.words import (
+    parse_choice,
+    parse_ticket_or_new,
+    parse_title,
+    parse_vote,
+    rejects,
+)
 
 __all__ = [
+    "AddToTicket",
+    "AskAboutTicket",
     "Conversation",
     "Dialogue",
     "HandOver",
@@ -42,6 +52,7 @@ __all__ = [
     "Turn",
     "Vote",
     "parse_choice",
+    "parse_ticket_or_new",
     "parse_title",
     "parse_vote",
     "rejects",

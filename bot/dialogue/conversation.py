@@ -5,7 +5,7 @@ The caller searches and decides
 what the customer has already seen into a :data:`Reply`, and returns the next
 :class:`Conversation` beside it. Nothing here prints, sends or stores anything::
 
-    message(conversation, text, search) -> Turn(conversation, reply, searched, vote)
+    message(conversation, text, search, open_ticket=None) -> Turn(conversation, reply, ...)
         ask(conversation, question, ranking, decision)   a new question
         choose(conversation, number)                     a numbered choice was picked
         pick(conversation, article_id)                   the same, by the article's button
@@ -15,7 +15,13 @@ what the customer has already seen into a :data:`Reply`, and returns the next
                                                      a button on an old message: the
                                                      conversation it was sent in, rebuilt
 
-    Reply = ShowAnswer | ShowChoices | Thanks | SmallTalkReply | Invite | HandOver
+    Reply = ShowAnswer | ShowChoices | Thanks | SmallTalkReply | Invite
+          | AskAboutTicket | AddToTicket | HandOver
+
+One ticket per problem: while the customer has ticket ``open_ticket`` open, a message that
+would be searched or handed over is asked about first (:class:`AskAboutTicket`, stage
+``TICKET``). «1» / «про заявку» adds it to the ticket (:class:`AddToTicket`); «2» / «новый
+вопрос» takes it as a new question, answered as any other.
 
 Yes and no mean one thing everywhere. At a list: a number, «второе», words of one title pick
 it; «да» picks the only choice (several: the list again); «0» / «другое» hand over;
@@ -46,6 +52,8 @@ from typing import Any, assert_never
 
 from bot.dialogue.human_request import HumanRequestDetector
 from bot.dialogue.replies import (
+    AddToTicket,
+    AskAboutTicket,
     HandOver,
     HandOverReason,
     Invite,
@@ -57,7 +65,13 @@ from bot.dialogue.replies import (
     Thanks,
     Vote,
 )
-from bot.dialogue.words import parse_choice, parse_title, parse_vote, rejects
+from bot.dialogue.words import (
+    parse_choice,
+    parse_ticket_or_new,
+    parse_title,
+    parse_vote,
+    rejects,
+)
 from bot.policy import Answer, Clarify, Decision, Escalate, Thresholds
 from bot.tickets import TicketDraft
 from kb.article import Article, Catalog
@@ -74,6 +88,7 @@ class Stage(Enum):
     IDLE = "idle"  # a new question
     FEEDBACK = "feedback"  # 👍 / 👎 on the article shown
     CHOICE = "choice"  # a number from the list shown
+    TICKET = "ticket"  # whether ``question`` is about the open ticket or a new question
 
 
 @dataclass(frozen=True)
@@ -86,6 +101,7 @@ class Conversation:
     :param choices: ids in the numbered list, while ``stage`` is ``CHOICE``
     :param article: the id of the article waiting for a vote, while ``stage`` is ``FEEDBACK``
     :param retried: whether next-best candidates were offered already
+    :param ticket: the number of the open ticket asked about, while ``stage`` is ``TICKET``
     """
 
     question: str = ""
@@ -95,6 +111,7 @@ class Conversation:
     choices: tuple[str, ...] = ()
     article: str | None = None
     retried: bool = False
+    ticket: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON values, for storage between messages (e.g. aiogram's FSM data)."""
@@ -106,6 +123,7 @@ class Conversation:
             "choices": list(self.choices),
             "article": self.article,
             "retried": self.retried,
+            "ticket": self.ticket,
         }
 
     @classmethod
@@ -119,6 +137,7 @@ class Conversation:
             choices=tuple(data["choices"]),
             article=data["article"],
             retried=data["retried"],
+            ticket=data.get("ticket"),  # absent from conversations stored before it existed
         )
 
     def awaits_vote(self, article_id: str) -> bool:
@@ -177,18 +196,35 @@ class Dialogue:
         self.thresholds = thresholds or Thresholds()
         self.small_talk = small_talk or detect_small_talk
 
-    def message(self, conversation: Conversation, text: str, search: Search) -> Turn:
+    def message(
+        self,
+        conversation: Conversation,
+        text: str,
+        search: Search,
+        open_ticket: int | None = None,
+    ) -> Turn:
         """A message typed by the customer, whatever the stage.
 
-        A request for a person wins; then a number while choices are shown, a yes/no while an
-        article waits for a vote; then small talk; anything else is a new question, searched
-        with ``search``.
+        An answer to «про заявку или новый вопрос?» first; then a request for a person; a
+        number while choices are shown, a yes/no while an article waits for a vote; then small
+        talk; anything else is a new question, searched with ``search``. While a ticket is
+        open, a new question or a request is asked about before either.
 
         :param text: the message; must not be blank (callers answer blanks themselves)
+        :param open_ticket: the number of the customer's open ticket, if they have one
         """
         if not text.strip():
             raise ValueError("a blank message has no question in it")
+        if conversation.stage is Stage.TICKET:
+            about_ticket = parse_ticket_or_new(text)
+            if about_ticket and conversation.ticket is not None:
+                return Turn(Conversation(), AddToTicket(conversation.ticket, conversation.question))
+            if about_ticket is not None:
+                return self.message(Conversation(), conversation.question, search)
+            conversation = Conversation()  # neither: a message of its own, asked about afresh
         request = self.detector.detect(text)
+        if request is not None and open_ticket is not None:
+            return self._ask_about_ticket(text, open_ticket)
         if request is not None:
             asked = conversation.question or ("" if request.bare else text.strip())
             return self.hand_over(replace(conversation, question=asked), HandOverReason.ASKED)
@@ -207,6 +243,8 @@ class Dialogue:
             return Turn(conversation, SmallTalkReply(talk))
         if parse_vote(text) is not None or rejects(text):
             return Turn(conversation, Invite())  # «да» to nothing: not a question to search
+        if open_ticket is not None:
+            return self._ask_about_ticket(text, open_ticket)
         ranking, decision = search(text)
         return self.ask(conversation, text.strip(), ranking, decision)
 
@@ -263,6 +301,10 @@ class Dialogue:
         if helpful:
             return Turn(Conversation(), Thanks(), vote=cast)
         return replace(self._not_these(conversation), vote=cast)
+
+    def _ask_about_ticket(self, text: str, number: int) -> Turn:
+        waiting = Conversation(question=text.strip(), stage=Stage.TICKET, ticket=number)
+        return Turn(waiting, AskAboutTicket(number))
 
     def _not_these(self, conversation: Conversation) -> Turn:
         """A 👎 to what was shown: the next credible candidates once, if any; then people."""

@@ -3,7 +3,10 @@ search and the vote to record.
 
 A reply is a closed set, matched exhaustively::
 
-    Reply = ShowAnswer | ShowChoices | Thanks | SmallTalkReply | Invite | HandOver
+    Reply = (
+        ShowAnswer | ShowChoices | Thanks | SmallTalkReply | Invite
+        | AskAboutTicket | AddToTicket | HandOver
+    )
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from nlp.documents import Ranking
 from nlp.small_talk import SmallTalk
 
 __all__ = [
+    "AddToTicket",
+    "AskAboutTicket",
     "HandOver",
     "HandOverReason",
     "Invite",
@@ -92,6 +97,27 @@ class Invite:
 
 
 @dataclass(frozen=True)
+class AskAboutTicket:
+    """A question while ticket ``number`` is open: ask first whether it is about that ticket
+    or a new question («Это про заявку #1001 или новый вопрос?»), before any search or form."""
+
+    number: int
+    kind: Literal["ask_about_ticket"] = "ask_about_ticket"
+
+
+@dataclass(frozen=True)
+class AddToTicket:
+    """The customer said the message is about their open ticket ``number``: add ``text`` to it.
+
+    :param text: the message asked about, as typed
+    """
+
+    number: int
+    text: str
+    kind: Literal["add_to_ticket"] = "add_to_ticket"
+
+
+@dataclass(frozen=True)
 class HandOver:
     """Hand the question to people: start the ticket form with ``draft``.
 
@@ -103,7 +129,16 @@ class HandOver:
     kind: Literal["hand_over"] = "hand_over"
 
 
-Reply = ShowAnswer | ShowChoices | Thanks | SmallTalkReply | Invite | HandOver
+Reply = (
+    ShowAnswer
+    | ShowChoices
+    | Thanks
+    | SmallTalkReply
+    | Invite
+    | AskAboutTicket
+    | AddToTicket
+    | HandOver
+)
 
 
 @dataclass(frozen=True)

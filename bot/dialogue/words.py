@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from nlp.text import normalise
 
-__all__ = ["parse_choice", "parse_title", "parse_vote", "rejects"]
+__all__ = ["parse_choice", "parse_ticket_or_new", "parse_title", "parse_vote", "rejects"]
 
 _PUNCTUATION = re.compile(r"[^\w\s+\-👍👎]")
 _YES = frozenset(
@@ -99,6 +99,33 @@ def parse_choice(text: str, count: int) -> int | None:
     else:
         number = _ORDINALS.get(word, -1)
     return number if 0 <= number <= count else None
+
+
+_ABOUT_TICKET = frozenset(
+    {"1", "про заявку", "к заявке", "по заявке", "заявка", "в заявку", "про нее", "да",
+     "да про заявку", "это про заявку", "про старую", "про ту же", "то же самое",
+     "добавить к заявке"}
+)  # fmt: skip
+_NEW_QUESTION = frozenset(
+    {"2", "новый", "новый вопрос", "другой", "другой вопрос", "другое", "нет", "нет новый",
+     "это новый вопрос", "новая", "новая проблема", "другая проблема", "нет новый вопрос"}
+)  # fmt: skip
+
+
+def parse_ticket_or_new(text: str) -> bool | None:
+    """The answer to «это про заявку или новый вопрос?»: ``True`` for the ticket, ``False`` for
+    a new question, ``None`` if it is neither (a message of its own).
+
+    >>> parse_ticket_or_new("1"), parse_ticket_or_new("Новый вопрос"), parse_ticket_or_new("а?")
+    (True, False, None)
+    """
+    words = _plain(text.replace("№", " "))
+    words = re.sub(r"\s*\d{3,}$", "", words)  # «про заявку 1001»
+    if words in _ABOUT_TICKET:
+        return True
+    if words in _NEW_QUESTION:
+        return False
+    return None
 
 
 def parse_title(text: str, titles: Sequence[str]) -> int | None:

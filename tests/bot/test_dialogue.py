@@ -7,6 +7,8 @@ import json
 import pytest
 
 from bot.dialogue import (
+    AddToTicket,
+    AskAboutTicket,
     Conversation,
     Dialogue,
     HandOver,
@@ -584,3 +586,45 @@ def test_articles_removed_by_a_reload_are_left_out_of_the_hand_over(dialogue: Di
     )
     turn = dialogue.vote(conversation, helpful=False)
     assert isinstance(turn.reply, HandOver) and turn.reply.draft.tried == ()
+
+
+# --- one ticket per problem: a question while a ticket is open is asked about first ---------
+
+
+@pytest.mark.parametrize("text", ["как завершить поездку", "позовите оператора"])
+def test_a_question_while_a_ticket_is_open_is_asked_about_first(
+    dialogue: Dialogue, text: str
+) -> None:
+    search = FakeSearch(ANSWER)
+    waiting, reply = dialogue.message(Conversation(), text, search, open_ticket=1001)
+    assert reply == AskAboutTicket(1001) and waiting.stage is Stage.TICKET
+    assert search.questions == []  # nothing searched, no form, before the customer says
+
+
+@pytest.mark.parametrize("text", ["1", "про заявку", "Это про заявку #1001", "да"])
+def test_about_the_ticket_adds_the_message_to_it(dialogue: Dialogue, text: str) -> None:
+    search = FakeSearch(ANSWER)
+    waiting, _ = dialogue.message(Conversation(), "а машина всё ещё там", search, open_ticket=1001)
+    turn = dialogue.message(waiting, text, search, open_ticket=1001)
+    assert turn == Turn(Conversation(), AddToTicket(1001, "а машина всё ещё там"))
+    assert search.questions == []
+
+
+@pytest.mark.parametrize("text", ["2", "новый вопрос", "Новый", "нет"])
+def test_a_new_question_is_answered_as_any_other(dialogue: Dialogue, text: str) -> None:
+    search = FakeSearch(ANSWER)
+    waiting, _ = dialogue.message(Conversation(), "как завершить поездку", search, open_ticket=1001)
+    turn = dialogue.message(waiting, text, search, open_ticket=1001)
+    assert turn.reply == ShowAnswer(CATALOG["end-trip"]) and turn.searched is not None
+    assert search.questions == ["как завершить поездку"]
+
+
+def test_small_talk_while_a_ticket_is_open_is_not_asked_about(dialogue: Dialogue) -> None:
+    search = FakeSearch(ANSWER)
+    turn = dialogue.message(Conversation(), "спасибо", search, open_ticket=1001)
+    assert turn.reply == SmallTalkReply(SmallTalk.THANKS)
+
+
+def test_a_conversation_asked_about_survives_json_storage(dialogue: Dialogue) -> None:
+    waiting, _ = dialogue.message(Conversation(), "а машина?", FakeSearch(ANSWER), open_ticket=7)
+    assert Conversation.from_dict(json.loads(json.dumps(waiting.as_dict()))) == waiting

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import Customer
 from bot.tickets import Clock, utc_now
 
-__all__ = ["get_customer", "upsert_customer"]
+__all__ = ["get_customer", "remember_contact", "upsert_customer"]
 
 
 async def get_customer(session: AsyncSession, telegram_id: int) -> Customer | None:
@@ -64,3 +64,16 @@ async def upsert_customer(
         customer.updated_at = now()
         await session.flush()
     return customer
+
+
+async def remember_contact(
+    session: AsyncSession, customer: Customer, contact: str | None, *, now: Clock = utc_now
+) -> None:
+    """Keep the contact the customer gave in a ticket form, for their next form.
+
+    :param contact: the phone or e-mail; ``None`` or blank (the step was skipped) keeps the old
+    """
+    if contact and contact.strip() and customer.contact != contact:
+        customer.contact = contact
+        customer.updated_at = now()
+        await session.flush()

@@ -23,6 +23,11 @@ def tickets(database: Path) -> list[dict[str, Any]]:
     return [dict(row) for row in rows]
 
 
+def no_tickets(database: Path) -> bool:
+    """No ticket was filed (the database is opened at a hand-over, to look for an open one)."""
+    return not database.exists() or tickets(database) == []
+
+
 def lines(*typed: str) -> str:
     return "".join(f"{line}\n" for line in typed)
 
@@ -108,23 +113,56 @@ def test_asking_for_a_person_at_any_time_and_one_open_ticket(
         *SKIP_ALL[1:],
         SEND,
         "соедините с живым человеком, пожалуйста",
-        "Ещё и холодный",
-    )  # then the input ends in the middle of the second form: nothing more is filed
+        "1",  # about the ticket: added to it
+        "Где мой заказ",
+        "2",  # a new question: answered from the knowledge base
+        "погода на марсе",
+        "новый вопрос",  # nothing found: added to the open ticket, no second form
+    )
     result = faqbot(
         "chat", "--articles", str(kb), "--database", f"sqlite+aiosqlite:///{database}", stdin=typed
     )
     assert result.code == 0, result.err
-    assert result.out.count("Хорошо. Передаю ваш вопрос оператору…") == 2
+    assert result.out.count("Хорошо. Передаю ваш вопрос оператору…") == 1
+    assert result.out.count("Вопрос 1 из 9.") == 1  # one form, for one problem
     assert "Заявка #1001 создана, приоритет: средний." in result.out
-    assert "Заявку не отправили: форма не дозаполнена." in result.out
+    asked = "У вас открыта заявка #1001. Это про неё или новый вопрос?"
+    assert result.out.count(asked) == 3
+    assert "> 1\nДобавил к заявке #1001 — оператор увидит." in result.out
+    assert "> 2\nГде мой заказ\n\nСтатус заказа" in result.out
+    assert "> новый вопрос\nПока заявка #1001 открыта, вторую не открываем" in result.out
     assert result.err == ""
     [ticket] = tickets(database)
     assert ticket["question"] == ticket["what_happened"] == "Курьер привёз не тот заказ"
     with sqlite3.connect(database) as connection:
         added = connection.execute("SELECT text, direction FROM ticket_messages").fetchall()
         customers = connection.execute("SELECT telegram_id FROM customers").fetchall()
-    assert added == []
+    assert added == [
+        ("соедините с живым человеком, пожалуйста", "in"),
+        ("погода на марсе", "in"),
+    ]
     assert customers == [(0,)]
+
+
+def test_the_contact_is_asked_once_and_remembered(faqbot: Run, kb: Path, tmp_path: Path) -> None:
+    database = tmp_path / "desk.sqlite3"
+    url = f"sqlite:///{database}"
+    first = lines("оператор", "Не та еда", *SKIP_5, "+7 900 123-45-67", "", "", SEND)
+    result = faqbot("chat", "--articles", str(kb), "--database", url, stdin=first)
+    assert "Заявка #1001 создана" in result.out, result.out
+    with sqlite3.connect(database) as connection:
+        connection.execute("UPDATE tickets SET status = 'closed'")
+    second = lines("оператор", "Опять не та еда", *SKIP_5, "", "", SEND)
+    result = faqbot("chat", "--articles", str(kb), "--database", url, stdin=second)
+    assert result.code == 0, result.err
+    assert "Как с вами связаться" not in result.out
+    assert "Контакт: +7 900 123-45-67" in result.out  # shown in the confirmation
+    assert "Заявка #1002 создана" in result.out
+    assert [t["contact"] for t in tickets(database)] == ["+7 900 123-45-67"] * 2
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT contact FROM customers").fetchall() == [
+            ("+7 900 123-45-67",)
+        ]
 
 
 def test_the_ticket_form_can_be_cancelled(faqbot: Run, kb: Path, tmp_path: Path) -> None:
@@ -132,7 +170,7 @@ def test_the_ticket_form_can_be_cancelled(faqbot: Run, kb: Path, tmp_path: Path)
     assert result.code == 0, result.err
     assert "Хорошо, заявку не отправляем." in result.out
     assert "Заявка #" not in result.out
-    assert not (tmp_path / "faqbot.sqlite3").exists()
+    assert no_tickets(tmp_path / "faqbot.sqlite3")
 
 
 def test_chat_on_the_demo_kb(faqbot: Run) -> None:
@@ -227,7 +265,7 @@ def test_the_form_can_be_left_at_any_step_and_files_nothing(
         assert after.rstrip().endswith("До свидания!") and "> Где мой заказ" not in after
     else:
         assert "> Где мой заказ\nГде мой заказ\n" in after  # the chat goes on
-    assert not (tmp_path / "faqbot.sqlite3").exists()
+    assert no_tickets(tmp_path / "faqbot.sqlite3")
 
 
 def test_input_ending_mid_form_files_nothing(faqbot: Run, kb: Path, tmp_path: Path) -> None:
@@ -235,7 +273,7 @@ def test_input_ending_mid_form_files_nothing(faqbot: Run, kb: Path, tmp_path: Pa
     assert result.code == 0, result.err
     assert "Заявку не отправили: форма не дозаполнена." in result.out
     assert result.out.rstrip().endswith("До свидания!")
-    assert not (tmp_path / "faqbot.sqlite3").exists()
+    assert no_tickets(tmp_path / "faqbot.sqlite3")
 
 
 def test_operator_mid_form_files_what_is_known_at_once(
@@ -265,7 +303,7 @@ def test_yes_and_no_at_a_list(faqbot: Run, kb: Path, tmp_path: Path) -> None:
     after_none = after_no.split("> ничего не подходит\n", 1)[1]
     assert after_none.startswith("Жаль, что не помогло. Передаю ваш вопрос оператору…")
     assert "Заявку не отправили" in after_none
-    assert not (tmp_path / "faqbot.sqlite3").exists()
+    assert no_tickets(tmp_path / "faqbot.sqlite3")
 
 
 def test_a_bare_yes_with_nothing_waiting_invites_a_question(faqbot: Run, kb: Path) -> None:

@@ -142,7 +142,9 @@ class TicketDesk:
         return ticket.number
 
     async def _contact(self, session: AsyncSession, customer: Customer) -> str | None:
-        return customer.contact
+        from bot.db.repo import get_contact
+
+        return await get_contact(session, customer)
 
 
 def _user_name() -> str:

@@ -18,10 +18,12 @@ what the customer has already seen into a :data:`Reply`, and returns the next
     Reply = ShowAnswer | ShowChoices | Thanks | SmallTalkReply | Invite
           | AskAboutTicket | AddToTicket | HandOver
 
-One ticket per problem: while the customer has ticket ``open_ticket`` open, a message that
-would be searched or handed over is asked about first (:class:`AskAboutTicket`, stage
-``TICKET``). «1» / «про заявку» adds it to the ticket (:class:`AddToTicket`); «2» / «новый
-вопрос» takes it as a new question, answered as any other.
+One ticket per problem: while the customer has ticket ``open_ticket`` open, a message the
+knowledge base could answer is asked about first (:class:`AskAboutTicket`, stage ``TICKET``):
+«1» / «про заявку» adds it to the ticket (:class:`AddToTicket`); «2» / «новый вопрос» takes
+it as a new question, answered as any other. A message it has no answer for, or a request
+for a person, goes to the open ticket at once, and the customer is told so (a customer has
+one open ticket at a time: there is no other place for it). No form either way.
 
 Yes and no mean one thing everywhere. At a list: a number, «второе», words of one title pick
 it; «да» picks the only choice (several: the list again); «0» / «другое» hand over;
@@ -217,14 +219,13 @@ class Dialogue:
             raise ValueError("a blank message has no question in it")
         if conversation.stage is Stage.TICKET:
             about_ticket = parse_ticket_or_new(text)
-            if about_ticket and conversation.ticket is not None:
-                return Turn(Conversation(), AddToTicket(conversation.ticket, conversation.question))
             if about_ticket is not None:
-                return self.message(Conversation(), conversation.question, search)
+                return self.about_ticket(conversation, about_ticket, search)
             conversation = Conversation()  # neither: a message of its own, asked about afresh
         request = self.detector.detect(text)
         if request is not None and open_ticket is not None:
-            return self._ask_about_ticket(text, open_ticket)
+            # People have the ticket already: the request goes to them, with its words.
+            return Turn(Conversation(), AddToTicket(open_ticket, text.strip()))
         if request is not None:
             asked = conversation.question or ("" if request.bare else text.strip())
             return self.hand_over(replace(conversation, question=asked), HandOverReason.ASKED)
@@ -244,9 +245,23 @@ class Dialogue:
         if parse_vote(text) is not None or rejects(text):
             return Turn(conversation, Invite())  # «да» to nothing: not a question to search
         if open_ticket is not None:
-            return self._ask_about_ticket(text, open_ticket)
+            return self._ticket_or_new(text, open_ticket, search)
         ranking, decision = search(text)
         return self.ask(conversation, text.strip(), ranking, decision)
+
+    def about_ticket(self, conversation: Conversation, about: bool, search: Search) -> Turn:
+        """The answer to «про заявку или новый вопрос?» (typed, or by button).
+
+        :param about: ``True``: add the message to the ticket; ``False``: a new question
+        :raises ValueError: nothing was asked about
+        """
+        if conversation.stage is not Stage.TICKET or conversation.ticket is None:
+            raise ValueError(
+                f"no ticket was asked about: the conversation is at {conversation.stage}"
+            )
+        if about:
+            return Turn(Conversation(), AddToTicket(conversation.ticket, conversation.question))
+        return self.message(Conversation(), conversation.question, search)
 
     def ask(
         self, conversation: Conversation, question: str, ranking: Ranking, decision: Decision
@@ -302,7 +317,13 @@ class Dialogue:
             return Turn(Conversation(), Thanks(), vote=cast)
         return replace(self._not_these(conversation), vote=cast)
 
-    def _ask_about_ticket(self, text: str, number: int) -> Turn:
+    def _ticket_or_new(self, text: str, number: int, search: Search) -> Turn:
+        """A message while ticket ``number`` is open: ask whether it is a new question only
+        when the knowledge base could answer one; with nothing to answer, its one place is
+        the open ticket (a customer has one open ticket at a time)."""
+        _, decision = search(text)
+        if isinstance(decision, Escalate):
+            return Turn(Conversation(), AddToTicket(number, text.strip()))
         waiting = Conversation(question=text.strip(), stage=Stage.TICKET, ticket=number)
         return Turn(waiting, AskAboutTicket(number))
 

@@ -17,6 +17,7 @@ from bot.dialogue import HandOverReason
 from bot.dialogue.ticket_form import LEVELS_OFFERED
 from bot.serving.answers import article_key
 from bot.telegram.callbacks import (
+    AboutTicket,
     AskAgent,
     CloseTicket,
     CsatScore,
@@ -34,6 +35,7 @@ from kb.article import Article
 
 __all__ = [
     "LEVELS",
+    "about_ticket_keyboard",
     "answer_keyboard",
     "choices_keyboard",
     "close_keyboard",
@@ -194,6 +196,21 @@ def csat_keyboard(texts: Texts, number: int) -> InlineKeyboardMarkup:
                 )
                 for score in range(1, 6)
             ]
+        ]
+    )
+
+
+def about_ticket_keyboard(texts: Texts, number: int) -> InlineKeyboardMarkup:
+    """«Про заявку №…» and «Новый вопрос», for a message sent while ticket ``number`` is open."""
+    return _inline(
+        [
+            [
+                _button(
+                    label(texts, "about_ticket", number=number),
+                    AboutTicket(number=number, about=True).pack(),
+                )
+            ],
+            [_button(label(texts, "new_question"), AboutTicket(number=number, about=False).pack())],
         ]
     )
 

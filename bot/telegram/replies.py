@@ -9,7 +9,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, Message
 
-from bot.dialogue import Invite, ShowAnswer, ShowChoices, SmallTalkReply, Thanks
+from bot.dialogue import Invite, Reply, ShowAnswer, ShowChoices, SmallTalkReply, Thanks
 from bot.serving import Services
 from bot.telegram.keyboards import answer_keyboard, choices_keyboard
 
@@ -17,7 +17,7 @@ __all__ = ["drop_buttons", "send_reply"]
 
 
 async def send_reply(
-    reply: ShowAnswer | ShowChoices | Thanks | SmallTalkReply | Invite,
+    reply: Reply,
     *,
     bot: Bot,
     chat_id: int,
@@ -29,7 +29,10 @@ async def send_reply(
     to small talk.
 
     A :class:`~bot.dialogue.HandOver` is not shown here: it starts the ticket form
-    (:func:`bot.telegram.intake.hand_over`).
+    (:func:`bot.telegram.intake.hand_over`); nor are the replies about an open ticket, which
+    :mod:`bot.telegram.routers.question` stores and shows.
+
+    :raises ValueError: the reply is one of those
 
     :param attempt: the stored question the buttons belong to
     :param name: the customer's first name, for a greeting
@@ -54,6 +57,8 @@ async def send_reply(
             await bot.send_message(chat_id, texts.render("invite"))
         case SmallTalkReply(talk=talk):
             await bot.send_message(chat_id, texts.render("small_talk", talk=talk.value, name=name))
+        case _:
+            raise ValueError(f"a {reply.kind!r} reply is not shown by send_reply")
 
 
 async def drop_buttons(bot: Bot, query: CallbackQuery) -> None:

@@ -591,14 +591,26 @@ def test_articles_removed_by_a_reload_are_left_out_of_the_hand_over(dialogue: Di
 # --- one ticket per problem: a question while a ticket is open is asked about first ---------
 
 
-@pytest.mark.parametrize("text", ["как завершить поездку", "позовите оператора"])
+@pytest.mark.parametrize("decision", [ANSWER, CLARIFY])
 def test_a_question_while_a_ticket_is_open_is_asked_about_first(
-    dialogue: Dialogue, text: str
+    dialogue: Dialogue, decision: Decision
 ) -> None:
-    search = FakeSearch(ANSWER)
-    waiting, reply = dialogue.message(Conversation(), text, search, open_ticket=1001)
-    assert reply == AskAboutTicket(1001) and waiting.stage is Stage.TICKET
-    assert search.questions == []  # nothing searched, no form, before the customer says
+    search = FakeSearch(decision)
+    turn = dialogue.message(Conversation(), "как завершить поездку", search, open_ticket=1001)
+    assert turn.reply == AskAboutTicket(1001) and turn.conversation.stage is Stage.TICKET
+    assert turn.searched is None  # recorded once, when the customer says it is a new question
+
+
+@pytest.mark.parametrize(
+    ("text", "decision"),
+    [("а машина всё ещё стоит", ESCALATE), ("позовите оператора", ANSWER),
+     ("не могу завершить, позовите сотрудника", ANSWER)],
+)  # fmt: skip
+def test_with_nothing_to_answer_a_message_goes_to_the_open_ticket(
+    dialogue: Dialogue, text: str, decision: Decision
+) -> None:
+    turn = dialogue.message(Conversation(), text, FakeSearch(decision), open_ticket=1001)
+    assert turn == Turn(Conversation(), AddToTicket(1001, text))
 
 
 @pytest.mark.parametrize("text", ["1", "про заявку", "Это про заявку #1001", "да"])
@@ -607,7 +619,7 @@ def test_about_the_ticket_adds_the_message_to_it(dialogue: Dialogue, text: str) 
     waiting, _ = dialogue.message(Conversation(), "а машина всё ещё там", search, open_ticket=1001)
     turn = dialogue.message(waiting, text, search, open_ticket=1001)
     assert turn == Turn(Conversation(), AddToTicket(1001, "а машина всё ещё там"))
-    assert search.questions == []
+    assert search.questions == ["а машина всё ещё там"]  # once, to know whether to ask
 
 
 @pytest.mark.parametrize("text", ["2", "новый вопрос", "Новый", "нет"])
@@ -616,7 +628,7 @@ def test_a_new_question_is_answered_as_any_other(dialogue: Dialogue, text: str) 
     waiting, _ = dialogue.message(Conversation(), "как завершить поездку", search, open_ticket=1001)
     turn = dialogue.message(waiting, text, search, open_ticket=1001)
     assert turn.reply == ShowAnswer(CATALOG["end-trip"]) and turn.searched is not None
-    assert search.questions == ["как завершить поездку"]
+    assert search.questions == ["как завершить поездку"] * 2
 
 
 def test_small_talk_while_a_ticket_is_open_is_not_asked_about(dialogue: Dialogue) -> None:

@@ -300,3 +300,32 @@ async def test_operator_mid_form_files_what_is_known_at_once(
     assert "Заявка" in created["text"] and "создана" in created["text"]
     [ticket] = await rows(database, Ticket)
     assert (ticket.question, ticket.when_happened) == ("как завершить поездку", "вчера вечером")
+
+
+async def test_the_contact_is_asked_once_and_remembered(
+    bot: App, anna: Chat, database: ScratchDatabase
+) -> None:
+    from bot.db.models import Customer
+
+    await _start_form(anna)
+    for _ in range(6):  # what .. order
+        step = await anna.say("-")
+    assert "Как с вами связаться" in step["text"]
+    await anna.say("+7 900 123-45-67")
+    await anna.say("2")
+    confirm = await anna.say("3")
+    await anna.press(confirm, text="Отправить")
+    closed = await anna.say("/close")
+    assert closed["text"].startswith("Заявка №1001 закрыта.")
+    [customer] = await rows(database, Customer)
+    assert customer.contact == "+7 900 123-45-67"
+
+    await _start_form(anna, "не приходит код из смс")
+    for _ in range(6):
+        step = await anna.say("-")
+    assert "Насколько это срочно?" in step["text"]  # the contact step is skipped
+    await anna.say("2")
+    confirm = await anna.say("3")
+    assert "+7 900 123-45-67" in confirm["text"]
+    await anna.press(confirm, text="Отправить")
+    assert [t.contact for t in await rows(database, Ticket)] == ["+7 900 123-45-67"] * 2

@@ -76,7 +76,10 @@ async def test_messages_while_a_ticket_is_open_go_to_it(
     bot: App, anna: Chat, telegram: TelegramEmulator, database: ScratchDatabase
 ) -> None:
     await _file_ticket(anna)
-    added = await anna.say("Машину уже эвакуировали?")
+    asked = await anna.say("Машину уже эвакуировали?")  # the knowledge base has an answer
+    assert asked["text"] == "У вас открыта заявка №1001. Это про неё или новый вопрос?"
+    assert buttons(asked) == ["Про заявку №1001", "Новый вопрос"]
+    added = await anna.press(asked, text="Про заявку №1001")
     assert added["text"] == "Добавили к заявке №1001, оператор увидит."
     telegram.send_photo(anna.user, anna.user.private_chat, caption="вот фото")
     await anna.reply()
@@ -145,3 +148,36 @@ async def test_csat_of_someone_elses_ticket_is_refused(
     assert answer["text"].startswith("Эта кнопка уже не действует")
     [stored] = await rows(database, Ticket)
     assert stored.csat_score is None
+
+
+async def test_a_new_question_while_a_ticket_is_open_is_answered_not_merged(
+    bot: App, anna: Chat, database: ScratchDatabase
+) -> None:
+    await _file_ticket(anna)
+    asked = await anna.say("как завершить поездку")
+    assert asked["text"] == "У вас открыта заявка №1001. Это про неё или новый вопрос?"
+    answer = await anna.press(asked, text="Новый вопрос")
+    assert answer["text"].startswith("Как завершить аренду")  # answered, no form
+    assert await rows(database, TicketMessage) == []  # nothing added to the ticket
+    typed = await anna.say("Машину уже эвакуировали?")
+    assert typed["text"].startswith("У вас открыта заявка №1001")
+    added = await anna.say("1")  # typed instead of the button
+    assert added["text"] == "Добавили к заявке №1001, оператор увидит."
+    [message] = await rows(database, TicketMessage)
+    assert message.text == "Машину уже эвакуировали?" and message.source_chat_id == anna.user.id
+    assert len(await rows(database, Ticket)) == 1
+
+
+async def test_a_new_problem_needing_people_joins_the_open_ticket_without_a_second_form(
+    bot: App, anna: Chat, database: ScratchDatabase
+) -> None:
+    await _file_ticket(anna)
+    asked = await anna.say("как завершить поездку")
+    answer = await anna.press(asked, text="Новый вопрос")
+    following = await anna.press(answer, text="👎 Не помогло")
+    told = await anna.press(following, text="Другое — написать оператору")
+    assert "Вопрос 1 из" not in told["text"]  # no second form, no contact asked again
+    assert "№1001" in told["text"]
+    assert len(await rows(database, Ticket)) == 1
+    [message] = await rows(database, TicketMessage)
+    assert message.text == "как завершить поездку"

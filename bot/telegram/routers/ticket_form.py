@@ -18,6 +18,7 @@ from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, User
 
+from bot.db.repo import remember_contact
 from bot.dialogue import Conversation
 from bot.dialogue.ticket_form import (
     FormCommand,
@@ -201,6 +202,7 @@ async def _file(
     texts, levels = services.texts, services.levels
     async with services.database.transaction() as session:
         customer = await customers.of(session, user)
+        await remember_contact(session, customer, draft.contact, now=services.clock)
         opened = await file_ticket(session, customer, draft, desk=levels)
     await _end(state)
     ticket = opened.ticket

@@ -24,6 +24,7 @@ from bot.dialogue.replies import (
     Vote,
 )
 from bot.dialogue.words import (
+    looks_like_question,
     parse_choice,
     parse_ticket_or_new,
     parse_title,
@@ -51,6 +52,7 @@ __all__ = [
     "Thanks",
     "Turn",
     "Vote",
+    "looks_like_question",
     "parse_choice",
     "parse_ticket_or_new",
     "parse_title",

@@ -12,7 +12,14 @@ from collections.abc import Sequence
 
 from nlp.text import normalise
 
-__all__ = ["parse_choice", "parse_ticket_or_new", "parse_title", "parse_vote", "rejects"]
+__all__ = [
+    "looks_like_question",
+    "parse_choice",
+    "parse_ticket_or_new",
+    "parse_title",
+    "parse_vote",
+    "rejects",
+]
 
 _PUNCTUATION = re.compile(r"[^\w\s+\-👍👎]")
 _YES = frozenset(
@@ -161,3 +168,24 @@ def _stems(text: str) -> frozenset[str]:
     return frozenset(
         word[:_STEM] for word in _plain(text).split() if word not in _COMMON and len(word) > 2
     )
+
+
+_QUESTION_WORDS = frozenset(
+    {"как", "где", "когда", "почему", "зачем", "что", "сколько", "куда", "откуда", "кто", "какой",
+     "какая", "какое", "какие", "чем", "можно", "могу", "нельзя", "подскажите", "скажите",
+     "объясните", "help", "how", "why", "what", "where"}
+)  # fmt: skip
+
+
+def looks_like_question(text: str) -> bool:
+    """Whether ``text`` asks something by its form: a «?», or a question word first.
+
+    >>> looks_like_question("Почему так долго"), looks_like_question("а штрафы?")
+    (True, True)
+    >>> looks_like_question("Быстро, но пришлось ждать ответа")
+    False
+    """
+    if "?" in text:
+        return True
+    words = _plain(text).split()
+    return bool(words) and words[0] in _QUESTION_WORDS

@@ -23,6 +23,7 @@ from bot.dialogue import (
     Thanks,
     Turn,
     Vote,
+    looks_like_question,
     parse_choice,
     parse_title,
     parse_vote,
@@ -640,3 +641,13 @@ def test_small_talk_while_a_ticket_is_open_is_not_asked_about(dialogue: Dialogue
 def test_a_conversation_asked_about_survives_json_storage(dialogue: Dialogue) -> None:
     waiting, _ = dialogue.message(Conversation(), "а машина?", FakeSearch(ANSWER), open_ticket=7)
     assert Conversation.from_dict(json.loads(json.dumps(waiting.as_dict()))) == waiting
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [("Почему так долго", True), ("как завершить аренду", True), ("а штрафы?", True),
+     ("Подскажите, где парковка", True), ("Быстро, но пришлось ждать ответа", False),
+     ("Всё отлично", False), ("оператор был вежлив", False)],
+)  # fmt: skip
+def test_a_question_by_its_form(text: str, question: bool) -> None:
+    assert looks_like_question(text) is question

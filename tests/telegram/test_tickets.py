@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.db.models import Ticket, TicketMessage
 from bot.db.repo import get_ticket_by_number, resolve
 from bot.emulator import TelegramEmulator
@@ -181,3 +183,41 @@ async def test_a_new_problem_needing_people_joins_the_open_ticket_without_a_seco
     assert len(await rows(database, Ticket)) == 1
     [message] = await rows(database, TicketMessage)
     assert message.text == "как завершить поездку"
+
+
+async def _rated(bot: App, anna: Chat, database: ScratchDatabase, clock: Clock) -> None:
+    """Anna's ticket resolved and rated 5 ⭐: the comment is invited."""
+    await _file_ticket(anna)
+    async with database.sessions() as session, session.begin():
+        ticket = await get_ticket_by_number(session, 1001)
+        assert ticket is not None
+        await resolve(session, ticket, now=clock)
+    await ask_csat(bot.bot, bot.services.texts, chat_id=anna.user.id, number=1001)
+    invite = await anna.press(await anna.reply(), text="5 ⭐")
+    assert "что нам стоит улучшить" in invite["text"]
+
+
+@pytest.mark.parametrize("question", ["не приходит код из смс", "Как завершить аренду?"])
+async def test_a_question_after_a_rating_is_answered_not_swallowed(
+    bot: App, anna: Chat, database: ScratchDatabase, clock: Clock, question: str
+) -> None:
+    await _rated(bot, anna, database, clock)
+    answer = await anna.say(question)
+    assert not answer["text"].startswith("Спасибо за отзыв")
+    offered = buttons(answer)[0]  # an article with its vote buttons, or a list to choose from
+    assert offered == "👍 Помогло" or offered.startswith("1. ")
+    [stored] = await rows(database, Ticket)
+    assert (stored.csat_score, stored.csat_comment) == (5, None)
+
+
+async def test_the_comment_window_closes_after_a_few_minutes(
+    bot: App, anna: Chat, database: ScratchDatabase, clock: Clock
+) -> None:
+    from bot.telegram.routers.csat import COMMENT_WINDOW
+
+    await _rated(bot, anna, database, clock)
+    clock.now += COMMENT_WINDOW + timedelta(seconds=1)
+    reply = await anna.say("Быстро, но пришлось ждать ответа")
+    assert not reply["text"].startswith("Спасибо за отзыв")
+    [stored] = await rows(database, Ticket)
+    assert (stored.csat_score, stored.csat_comment) == (5, None)

@@ -23,6 +23,7 @@ from bot.dialogue.ticket_form import (
     can_file,
     choose,
     command,
+    confirms,
     level_of,
     next_step,
     number_of,
@@ -32,7 +33,6 @@ from bot.tickets import TicketDraft
 
 __all__ = ["Filled", "fill"]
 
-_SEND = frozenset({"", "да", "1", "отправить", "отправляйте", "ок", "ok", "+"})
 _LEVEL_OF_URGENCY = {urgency: level for level, urgency in URGENCY_OF.items()}
 _LEVEL_OF_IMPACT = {impact: level for level, impact in IMPACT_OF.items()}
 
@@ -135,10 +135,11 @@ def _confirm(draft: TicketDraft, terminal: Terminal) -> Filled:
         impact=texts.button("impact", level=_LEVEL_OF_IMPACT[draft.impact].value),
     )
     while True:
-        text = _read(draft, terminal)
-        if text.lower().strip(" .!") in _SEND:
-            return Filled(draft)
-        if text.lower().strip(" .!") in {"нет", "2"}:
-            terminal.say("form_cancelled")
-            return Filled(None)
-        terminal.say("form_confirm_retry")
+        match confirms(_read(draft, terminal)):
+            case True:
+                return Filled(draft)
+            case False:
+                terminal.say("form_cancelled")
+                return Filled(None)
+            case None:
+                terminal.say("form_confirm_retry")

@@ -12,6 +12,7 @@ are derived from it, and the terminal form can take it without importing a trans
     choose(draft, step, level) -> TicketDraft            urgency or impact, by button or number
     next_step(step, draft) -> FormStep                   the order, and the skip rules
     can_file(draft) -> bool                              enough is known to file
+    confirms(text) -> bool | None                        «да» / «нет» at the confirmation
 
 Every step can be skipped: a skipped question leaves the draft as it was (the question the
 dialogue pre-filled, «сегодня» urgency, «только у меня» impact); «что случилось» is the one
@@ -44,6 +45,7 @@ __all__ = [
     "can_file",
     "choose",
     "command",
+    "confirms",
     "level_of",
     "next_step",
     "number_of",
@@ -165,6 +167,22 @@ def level_of(text: str) -> Level | None:
     if words.isdigit() and 1 <= int(words) <= len(LEVELS_OFFERED):
         return LEVELS_OFFERED[int(words) - 1]
     return _LEVEL_WORDS.get(words)
+
+
+_SEND = frozenset({"", "да", "1", "отправить", "отправляйте", "отправь", "ок", "ok", "верно", "+"})
+_DO_NOT_SEND = frozenset({"нет", "2", "не отправлять", "не надо"})
+
+
+def confirms(text: str) -> bool | None:
+    """The answer at the confirmation: ``True`` send, ``False`` drop, ``None`` neither.
+
+    >>> confirms(""), confirms("Да!"), confirms("нет"), confirms("вчера")
+    (True, True, False, None)
+    """
+    words = _plain(text)
+    if words in _SEND:
+        return True
+    return False if words in _DO_NOT_SEND else None
 
 
 def can_file(draft: TicketDraft) -> bool:

@@ -18,6 +18,7 @@ from bot.dialogue.ticket_form import (
     can_file,
     choose,
     command,
+    confirms,
     level_of,
     next_step,
     number_of,
@@ -140,3 +141,11 @@ def test_a_known_contact_is_not_asked_again() -> None:
 def test_a_draft_without_a_question_cannot_be_filed() -> None:
     assert not can_file(TicketDraft("", ""))
     assert can_file(DRAFT)
+
+
+@pytest.mark.parametrize(
+    ("text", "sent"),
+    [("", True), ("да", True), ("Отправить", True), ("нет", False), ("вчера", None)],
+)
+def test_the_confirmation_in_words(text: str, sent: bool | None) -> None:
+    assert confirms(text) is sent

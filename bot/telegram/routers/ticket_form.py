@@ -27,6 +27,7 @@ from bot.dialogue.ticket_form import (
     can_file,
     choose,
     command,
+    confirms,
     level_of,
     next_step,
     skips,
@@ -252,8 +253,12 @@ async def text_answer(
         FormCommand.EXIT,
     ):
         await _cancel(bot, chat_id, state, raw_state, texts)
-    elif said is FormCommand.FILE and can_file(draft):
+    elif (said is FormCommand.FILE and can_file(draft)) or (
+        step is FormStep.CONFIRM and text and confirms(text)
+    ):
         await _file(bot, message.from_user, state, draft, services, customers)
+    elif step is FormStep.CONFIRM and confirms(text) is False:
+        await _cancel(bot, chat_id, state, raw_state, texts)
     elif len(text) > MESSAGE_LIMIT:
         await message.answer(texts.render("too_long", limit=MESSAGE_LIMIT))
     elif step in (FormStep.URGENCY, FormStep.IMPACT) and (level := level_of(text)) is not None:

@@ -119,9 +119,7 @@ def duration(value: timedelta, case: Case = "nom") -> str:
     return " ".join(words)
 
 
-def datetime_ru(
-    value: datetime, now: datetime, tz: str | tzinfo, *, zone: bool = False
-) -> str:
+def datetime_ru(value: datetime, now: datetime, tz: str | tzinfo, *, zone: bool = False) -> str:
     """A moment as a customer reads it: "сегодня в 14:30", "завтра в 09:00", "25 ноября, 14:30".
 
     Naive datetimes are taken as UTC, the way they are stored.

@@ -8,16 +8,22 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
     from bot.business_hours import BusinessHours
+    from bot.db.models import Customer
     from bot.settings import Settings
     from bot.tickets import Priority, SlaPolicy, TicketDraft
 
 __all__ = ["TERMINAL_CUSTOMER", "FiledTicket", "TicketDesk"]
+
+T = TypeVar("T")
 
 TERMINAL_CUSTOMER = 0
 """The terminal's customer id: Telegram user ids are positive, so it is nobody's in Telegram."""
@@ -61,17 +67,30 @@ class TicketDesk:
         return cls(settings.database_url, settings.sla_policy(), settings.business_hours())
 
     def file(self, draft: TicketDraft) -> FiledTicket:
-        """Open a ticket from ``draft``, or add it to the customer's open one."""
-        return self._loop.run(self._file(draft))
+        """Open a ticket from ``draft``, or add it to the customer's open one; remember the
+        contact it gives for the next form."""
+        return self._loop.run(self._in_session(self._file, draft))
+
+    def open_ticket(self) -> int | None:
+        """The number of the customer's open ticket, if they have one."""
+        return self._loop.run(self._in_session(self._open_number))
+
+    def add(self, text: str) -> int | None:
+        """Add ``text`` to the customer's open ticket; its number, ``None`` if none is open."""
+        return self._loop.run(self._in_session(self._add, text))
+
+    def known_contact(self) -> str | None:
+        """The contact the customer gave in an earlier form, if any."""
+        return self._loop.run(self._in_session(self._contact))
 
     def close(self) -> None:
         self._loop.close()
 
-    async def _file(self, draft: TicketDraft) -> FiledTicket:
+    async def _in_session(self, work: Callable[..., Awaitable[T]], *args: Any) -> T:
+        """Run ``work(session, customer, *args)`` in one transaction on a migrated database."""
         from bot.db.migrate import upgrade
-        from bot.db.repo import add_message, open_ticket, upsert_customer
+        from bot.db.repo import upsert_customer
         from bot.db.session import create_engine, create_sessionmaker
-        from bot.tickets import MessageDirection
 
         engine = create_engine(self.database_url)
         try:
@@ -85,19 +104,47 @@ class TicketDesk:
                     chat_id=TERMINAL_CUSTOMER,
                     first_name=_user_name(),
                 )
-                opened = await open_ticket(
-                    session, customer, draft, policy=self.policy, hours=self.hours
-                )
-                ticket = opened.ticket
-                if not opened.created:
-                    await add_message(
-                        session, ticket, direction=MessageDirection.IN, text=draft.what_happened
-                    )
-            return FiledTicket(
-                ticket.number, ticket.priority, ticket.first_response_due, opened.created
-            )
+                return await work(session, customer, *args)
         finally:
             await engine.dispose()
+
+    async def _file(
+        self, session: AsyncSession, customer: Customer, draft: TicketDraft
+    ) -> FiledTicket:
+        from bot.db.repo import add_message, open_ticket, remember_contact
+        from bot.tickets import MessageDirection
+
+        await remember_contact(session, customer, draft.contact)
+        opened = await open_ticket(session, customer, draft, policy=self.policy, hours=self.hours)
+        ticket = opened.ticket
+        if not opened.created:
+            await add_message(
+                session, ticket, direction=MessageDirection.IN, text=draft.what_happened
+            )
+        return FiledTicket(
+            ticket.number, ticket.priority, ticket.first_response_due, opened.created
+        )
+
+    async def _open_number(self, session: AsyncSession, customer: Customer) -> int | None:
+        from bot.db.repo import get_open_ticket
+
+        ticket = await get_open_ticket(session, customer)
+        return ticket.number if ticket is not None else None
+
+    async def _add(self, session: AsyncSession, customer: Customer, text: str) -> int | None:
+        from bot.db.repo import add_message, get_open_ticket
+        from bot.tickets import MessageDirection
+
+        ticket = await get_open_ticket(session, customer)
+        if ticket is None:
+            return None
+        await add_message(session, ticket, direction=MessageDirection.IN, text=text)
+        return ticket.number
+
+    async def _contact(self, session: AsyncSession, customer: Customer) -> str | None:
+        from bot.db.repo import get_contact
+
+        return await get_contact(session, customer)
 
 
 def _user_name() -> str:

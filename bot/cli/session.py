@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import threading
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, assert_never
+from typing import TYPE_CHECKING, TypeVar, assert_never
 
 import click
 
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     from nlp.documents import Ranking
 
 __all__ = ["talk"]
+
+T = TypeVar("T")
 
 EXIT = frozenset({"/выход", "/exit", "/quit", "/q"})
 HELP = frozenset({"/помощь", "/help", "/start"})
@@ -106,6 +109,9 @@ class _Session:
         self.engine = engine
         self.terminal = terminal
         self.desk = desk
+        #: The customer's open ticket, once one is filed or found: new questions are asked
+        #: about it first (one ticket per problem).
+        self.ticket: int | None = None
 
     def run(self) -> None:
         conversation: Conversation | None = None
@@ -123,9 +129,10 @@ class _Session:
                 from bot.dialogue import Conversation
 
                 conversation = Conversation()
-            turn = dialogue.message(conversation, text, self._search)
+            turn = dialogue.message(conversation, text, self._search, open_ticket=self.ticket)
             conversation = turn.conversation
-            self._show(turn.reply, text)
+            if not self._show(turn.reply):
+                return
 
     def _search(self, question: str) -> tuple[Ranking, Decision]:
         from bot.policy import decide
@@ -134,28 +141,77 @@ class _Session:
         ranking = index.search(question, k=DEPTH)
         return ranking, decide(ranking)
 
-    def _show(self, reply: Reply, said: str) -> None:
-        from bot.dialogue import HandOver, ShowAnswer, ShowChoices, Thanks
+    def _show(self, reply: Reply) -> bool:
+        """Show the reply; ``False`` when the chat ends with it (left in the ticket form)."""
+        from bot.dialogue import (
+            AddToTicket,
+            AskAboutTicket,
+            HandOver,
+            Invite,
+            ShowAnswer,
+            ShowChoices,
+            SmallTalkReply,
+            Thanks,
+        )
 
         match reply:
             case ShowAnswer(article=article):
                 self.terminal.say("answer", article=_plain_text(article))
-            case ShowChoices(articles=articles, retry=retry):
-                self.terminal.say("choices", options=[a.title for a in articles], retry=retry)
+            case ShowChoices(articles=articles, retry=retry, again=again):
+                titles = [a.title for a in articles]
+                self.terminal.say("choices", options=titles, retry=retry, again=again)
+            case Invite():
+                self.terminal.say("invite")
             case Thanks():
                 self.terminal.say("thanks")
+            case SmallTalkReply(talk=talk):
+                self.terminal.say("small_talk", talk=talk.value)
+            case AskAboutTicket(number=number):
+                self.terminal.say("ask_about_ticket", number=number)
+            case AddToTicket(text=text):
+                self._add_to_ticket(text)
             case HandOver():
-                self._hand_over(reply, said)
+                return self._hand_over(reply)
             case _:
                 assert_never(reply)
+        return True
 
-    def _hand_over(self, reply: HandOver, said: str) -> None:
+    def _add_to_ticket(self, text: str) -> None:
+        self.ticket = self.desk.add(text)
+        if self.ticket is not None:
+            self.terminal.say("added_to_ticket", number=self.ticket)
+            return
+        # Closed meanwhile: then it is a new question after all.
+        from bot.dialogue import Conversation
+
+        _, dialogue = self.engine.ready()
+        self._show(dialogue.message(Conversation(), text, self._search).reply)
+
+    def _hand_over(self, reply: HandOver) -> bool:
+        from dataclasses import replace
+
         from bot.cli.ticket_form import fill
+        from bot.dialogue.ticket_form import QUESTIONS
 
-        self.terminal.say("hand_over", reason=reply.reason.value)
-        draft = fill(reply.draft, self.terminal, said)
-        if draft is not None:
-            self.desk.file(draft, self.terminal)
+        if self.ticket is None:
+            self.ticket = self.desk.open_ticket()  # filed in an earlier chat
+        if self.ticket is not None and not reply.draft.question:
+            self.terminal.say("ticket_already_open", number=self.ticket)
+            return True
+        if self.ticket is not None:
+            # One open ticket per customer: the new question goes to it, said so, no form.
+            self.ticket = self.desk.add(reply.draft.what_happened)
+            if self.ticket is not None:
+                self.terminal.say("question_added_to_ticket", number=self.ticket)
+                return True
+        draft = reply.draft
+        if not draft.contact:
+            draft = replace(draft, contact=self.desk.known_contact())
+        self.terminal.say("hand_over", reason=reply.reason.value, questions=QUESTIONS)
+        filled = fill(draft, self.terminal)
+        if filled.draft is not None:
+            self.ticket = self.desk.file(filled.draft, self.terminal)
+        return not filled.leave
 
 
 def _plain_text(article: Article) -> str:
@@ -172,17 +228,16 @@ class _Desk:
         self._desk: TicketDesk | None = None
         self._texts: Texts | None = None
 
-    def file(self, draft: TicketDraft, terminal: Terminal) -> None:
+    def file(self, draft: TicketDraft, terminal: Terminal) -> int | None:
+        """File the ticket and say so; its number, ``None`` if it could not be saved."""
         try:
-            if self._desk is None:
-                self._desk, self._texts = self._open()
-            ticket = self._desk.file(draft)
+            ticket = self._opened().file(draft)
         except Exception as error:  # the chat goes on without the ticket; say why on stderr
             if is_debug():
                 traceback.print_exc()
             click.echo(f"Error: the ticket was not saved: {one_line(error)}", err=True)
             terminal.say("ticket_failed")
-            return
+            return None
         assert self._texts is not None
         if ticket.created:
             text = self._texts.plain(
@@ -194,6 +249,34 @@ class _Desk:
         else:
             text = self._texts.plain("cli/ticket_exists", number=ticket.number)
         terminal.show(text)
+        return ticket.number
+
+    def open_ticket(self) -> int | None:
+        """The customer's open ticket; ``None`` also when the database cannot say."""
+        return self._quietly(lambda desk: desk.open_ticket())
+
+    def add(self, text: str) -> int | None:
+        """Add ``text`` to the open ticket; its number, ``None`` if none is open (or on error)."""
+        return self._quietly(lambda desk: desk.add(text))
+
+    def known_contact(self) -> str | None:
+        """The contact remembered from an earlier form; ``None`` also on error."""
+        return self._quietly(lambda desk: desk.known_contact())
+
+    def _quietly(self, work: Callable[[TicketDesk], T]) -> T | None:
+        # Looking up is a convenience: without it the form is asked in full, and a database
+        # that cannot be used says so when the ticket is filed.
+        try:
+            return work(self._opened())
+        except Exception:
+            if is_debug():
+                traceback.print_exc()
+            return None
+
+    def _opened(self) -> TicketDesk:
+        if self._desk is None:
+            self._desk, self._texts = self._open()
+        return self._desk
 
     def close(self) -> None:
         if self._desk is not None:

@@ -1,76 +1,145 @@
-"""The short ticket form of the terminal chat: what happened, how urgent, a contact.
+"""The ticket form of the terminal chat: the same steps as in Telegram, one line per answer.
 
-Every question is skipped with Enter. ``/отмена`` drops the ticket. The end of input (Ctrl-D,
-or a pipe running dry) submits what was answered so far: the customer did ask for people.
+The steps, their order, the skip rules and what an answer means are
+:mod:`bot.dialogue.ticket_form`'s; this module only asks and reads. Enter skips a question;
+«/отмена» drops the form, «/выход» drops it and ends the chat, «оператор» files what is known
+at once. The end of input (Ctrl-D, a pipe running dry) in the middle files nothing: a form the
+customer did not finish is not a request they made.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass
 
 from bot.cli.terminal import Terminal
-from bot.tickets import TicketDraft, Urgency
+from bot.dialogue.ticket_form import (
+    IMPACT_OF,
+    LEVELS_OFFERED,
+    QUESTIONS,
+    URGENCY_OF,
+    FormCommand,
+    FormStep,
+    answer,
+    can_file,
+    choose,
+    command,
+    confirms,
+    level_of,
+    next_step,
+    number_of,
+    skips,
+)
+from bot.tickets import TicketDraft
 
-__all__ = ["CANCEL", "fill"]
+__all__ = ["Filled", "fill"]
 
-CANCEL = frozenset({"/отмена", "/cancel", "отмена"})
-URGENCY = {"1": Urgency.BLOCKING, "2": Urgency.TODAY, "3": Urgency.CAN_WAIT}
-
-
-class _Cancelled(Exception):
-    pass
+_LEVEL_OF_URGENCY = {urgency: level for level, urgency in URGENCY_OF.items()}
+_LEVEL_OF_IMPACT = {impact: level for level, impact in IMPACT_OF.items()}
 
 
-def fill(draft: TicketDraft, terminal: Terminal, said: str) -> TicketDraft | None:
-    """Complete ``draft`` with the customer's answers; ``None`` if they cancel.
+@dataclass(frozen=True)
+class Filled:
+    """How the form ended.
+
+    :param draft: the ticket to file; ``None`` if nothing is to be filed (cancelled, or the
+        input ended before the form did)
+    :param leave: the chat ends here (``/выход``, or the end of input)
+    """
+
+    draft: TicketDraft | None
+    leave: bool = False
+
+
+class _Stop(Exception):
+    def __init__(self, filled: Filled) -> None:
+        self.filled = filled
+
+
+def fill(draft: TicketDraft, terminal: Terminal) -> Filled:
+    """Ask the form's questions, then for a confirmation; the draft to file, if any.
 
     :param draft: pre-filled by the dialogue (question, articles already offered)
-    :param said: the customer's last message, the question of last resort («позовите оператора»)
     """
-    answers = _Answers(terminal)
-    what, urgency, contact = draft.what_happened or said, draft.urgency, draft.contact
     try:
-        terminal.say("form_what", question=draft.what_happened, tried=list(draft.tried))
-        what = answers.read() or what
-        if not answers.ended:
-            terminal.say("form_urgency")
-            urgency = answers.choice(URGENCY, default=urgency)
-        if not answers.ended:
-            terminal.say("form_contact")
-            contact = answers.read() or contact
-    except _Cancelled:
-        terminal.say("form_cancelled")
-        return None
-    return replace(
-        draft,
-        question=draft.question or what,
-        what_happened=what,
-        urgency=urgency,
-        contact=contact,
+        step = FormStep.WHAT
+        while step is not FormStep.CONFIRM:
+            draft, step = _ask(draft, step, terminal)
+        return _confirm(draft, terminal)
+    except _Stop as stop:
+        return stop.filled
+
+
+def _read(draft: TicketDraft, terminal: Terminal) -> str:
+    """The next answer; a command or the end of input stops the form."""
+    line = terminal.read()
+    if line is None:
+        terminal.say("form_abandoned")
+        raise _Stop(Filled(None, leave=True))
+    text = line.strip()
+    match command(text):
+        case FormCommand.CANCEL | FormCommand.EXIT as said:
+            terminal.say("form_cancelled")
+            raise _Stop(Filled(None, leave=said is FormCommand.EXIT))
+        case FormCommand.FILE if can_file(draft):
+            raise _Stop(Filled(draft))
+        case _:
+            return text
+
+
+def _ask(draft: TicketDraft, step: FormStep, terminal: Terminal) -> tuple[TicketDraft, FormStep]:
+    """Ask ``step`` until it is answered or skipped; the draft and the step that follows."""
+    options = (
+        [terminal.texts.button(step.value, level=level.value) for level in LEVELS_OFFERED]
+        if step in (FormStep.URGENCY, FormStep.IMPACT)
+        else []
     )
+    terminal.say(
+        "form_step",
+        step=step.value,
+        number=number_of(step),
+        total=QUESTIONS,
+        question=draft.what_happened,
+        tried=list(draft.tried),
+        options=options,
+    )
+    while True:
+        text = _read(draft, terminal)
+        if step is FormStep.WHAT and not can_file(draft) and (skips(text) or command(text)):
+            terminal.say("form_what_needed")  # nothing to file yet: the problem comes first
+            continue
+        if skips(text):
+            return draft, next_step(step, draft)
+        if options:
+            level = level_of(text)
+            if level is None:
+                terminal.say("form_retry", count=len(options))
+                continue
+            updated = choose(draft, step, level)
+        else:
+            updated = answer(draft, step, text) or draft
+        return updated, next_step(step, updated)
 
 
-class _Answers:
-    """The customer's answers; after the end of input every answer is "skipped"."""
-
-    def __init__(self, terminal: Terminal) -> None:
-        self.terminal = terminal
-        self.ended = False
-
-    def read(self) -> str:
-        line = self.terminal.read()
-        if line is None:
-            self.ended = True
-            return ""
-        if line.strip().lower() in CANCEL:
-            raise _Cancelled
-        return line.strip()
-
-    def choice(self, options: dict[str, Urgency], default: Urgency) -> Urgency:
-        while True:
-            answer = self.read().rstrip(".)")
-            if not answer:
-                return default
-            if answer in options:
-                return options[answer]
-            self.terminal.say("form_retry")
+def _confirm(draft: TicketDraft, terminal: Terminal) -> Filled:
+    texts = terminal.texts
+    terminal.say(
+        "form_confirm",
+        what=draft.what_happened,
+        when=draft.when_happened,
+        error=draft.error_text,
+        tried=", ".join(draft.tried),
+        device=draft.device,
+        order=draft.order_number,
+        contact=draft.contact,
+        urgency=texts.button("urgency", level=_LEVEL_OF_URGENCY[draft.urgency].value),
+        impact=texts.button("impact", level=_LEVEL_OF_IMPACT[draft.impact].value),
+    )
+    while True:
+        match confirms(_read(draft, terminal)):
+            case True:
+                return Filled(draft)
+            case False:
+                terminal.say("form_cancelled")
+                return Filled(None)
+            case None:
+                terminal.say("form_confirm_retry")

@@ -20,4 +20,3 @@ _ICONS: Mapping[Priority, str] = {
 def priority_icon(priority: Priority) -> str:
     """A coloured circle, most urgent red: the topic list is read by colour first."""
     return _ICONS[priority]
-

@@ -2,40 +2,60 @@
 
 :mod:`~bot.dialogue.conversation` says what to show next (answer, numbered choices, a
 hand-over with a ticket draft) in the terms of :mod:`~bot.dialogue.replies`;
-:mod:`~bot.dialogue.human_request` recognises «позовите оператора»; :mod:`~bot.dialogue.words`
+:mod:`~bot.dialogue.human_request` recognises «позовите оператора» (and :mod:`nlp.small_talk`
+«привет», «спасибо»); :mod:`~bot.dialogue.words`
 reads «да», «нет» and numbers. No I/O anywhere.
 """
 
 from bot.dialogue.conversation import Conversation, Dialogue, Search, Stage, Turn
 from bot.dialogue.human_request import HumanRequest, HumanRequestDetector
 from bot.dialogue.replies import (
+    AddToTicket,
+    AskAboutTicket,
     HandOver,
     HandOverReason,
+    Invite,
     Reply,
     Searched,
     ShowAnswer,
     ShowChoices,
+    SmallTalkReply,
     Thanks,
     Vote,
 )
-from bot.dialogue.words import parse_choice, parse_vote
+from bot.dialogue.words import (
+    looks_like_question,
+    parse_choice,
+    parse_ticket_or_new,
+    parse_title,
+    parse_vote,
+    rejects,
+)
 
 __all__ = [
+    "AddToTicket",
+    "AskAboutTicket",
     "Conversation",
     "Dialogue",
     "HandOver",
     "HandOverReason",
     "HumanRequest",
     "HumanRequestDetector",
+    "Invite",
     "Reply",
     "Search",
     "Searched",
     "ShowAnswer",
     "ShowChoices",
+    "SmallTalkReply",
     "Stage",
     "Thanks",
     "Turn",
     "Vote",
+    "looks_like_question",
     "parse_choice",
+    "parse_ticket_or_new",
+    "parse_title",
     "parse_vote",
+    "rejects",
 ]

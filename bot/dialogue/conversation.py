@@ -5,7 +5,7 @@ The caller searches and decides
 what the customer has already seen into a :data:`Reply`, and returns the next
 :class:`Conversation` beside it. Nothing here prints, sends or stores anything::
 
-    message(conversation, text, search) -> Turn(conversation, reply, searched, vote)
+    message(conversation, text, search, open_ticket=None) -> Turn(conversation, reply, ...)
         ask(conversation, question, ranking, decision)   a new question
         choose(conversation, number)                     a numbered choice was picked
         pick(conversation, article_id)                   the same, by the article's button
@@ -15,15 +15,33 @@ what the customer has already seen into a :data:`Reply`, and returns the next
                                                      a button on an old message: the
                                                      conversation it was sent in, rebuilt
 
-    Reply = ShowAnswer | ShowChoices | Thanks | HandOver
+    Reply = ShowAnswer | ShowChoices | Thanks | SmallTalkReply | Invite
+          | AskAboutTicket | AddToTicket | HandOver
+
+One ticket per problem: while the customer has ticket ``open_ticket`` open, a message the
+knowledge base could answer is asked about first (:class:`AskAboutTicket`, stage ``TICKET``):
+«1» / «про заявку» adds it to the ticket (:class:`AddToTicket`); «2» / «новый вопрос» takes
+it as a new question, answered as any other. A message it has no answer for, or a request
+for a person, goes to the open ticket at once, and the customer is told so (a customer has
+one open ticket at a time: there is no other place for it). No form either way.
+
+Yes and no mean one thing everywhere. At a list: a number, «второе», words of one title pick
+it; «да» picks the only choice (several: the list again); «0» / «другое» hand over;
+«нет» / «ничего не подходит» are a 👎 to the list. Under an answer: «да» / «спасибо» are a 👍,
+«нет» / «не помогло» a 👎. A 👎 (or its words) offers the next credible candidates once, if
+there are any, then the form, pre-filled with everything shown. A bare «да» / «нет» with
+nothing waiting is no question: the customer is invited to ask one (:class:`Invite`).
+
+Small talk («привет», «спасибо», «ты бот?», :mod:`nlp.small_talk`) is answered from a template
+and leaves the conversation where it was: it is never searched, never handed over. «Спасибо»
+while an article waits for a vote is a 👍. A greeting followed by a question is the question.
 
 A :class:`Turn` says everything the caller keeps or sends: the next conversation, the reply,
 the search a new question made (the ranking and the decision, to store) and the vote a 👍 / 👎
 or a typed «да» / «нет» cast (:mod:`bot.dialogue.replies`). Callers never work these out again
 from the reply's type.
 
-A 👎 offers the next-best candidates of the same question once, then a ticket. A
-:class:`HandOver` carries a :class:`~bot.tickets.TicketDraft` pre-filled with the question and
+A :class:`HandOver` carries a :class:`~bot.tickets.TicketDraft` pre-filled with the question and
 the titles of every article offered for it (none of them helped, or there would be no hand-over).
 """
 
@@ -36,20 +54,31 @@ from typing import Any, assert_never
 
 from bot.dialogue.human_request import HumanRequestDetector
 from bot.dialogue.replies import (
+    AddToTicket,
+    AskAboutTicket,
     HandOver,
     HandOverReason,
+    Invite,
     Reply,
     Searched,
     ShowAnswer,
     ShowChoices,
+    SmallTalkReply,
     Thanks,
     Vote,
 )
-from bot.dialogue.words import parse_choice, parse_vote
+from bot.dialogue.words import (
+    parse_choice,
+    parse_ticket_or_new,
+    parse_title,
+    parse_vote,
+    rejects,
+)
 from bot.policy import Answer, Clarify, Decision, Escalate, Thresholds
 from bot.tickets import TicketDraft
 from kb.article import Article, Catalog
 from nlp.documents import Hit, Ranking
+from nlp.small_talk import SmallTalk
 from nlp.small_talk import detect as detect_small_talk
 
 __all__ = ["Conversation", "Dialogue", "Search", "Stage", "Turn"]
@@ -61,6 +90,7 @@ class Stage(Enum):
     IDLE = "idle"  # a new question
     FEEDBACK = "feedback"  # 👍 / 👎 on the article shown
     CHOICE = "choice"  # a number from the list shown
+    TICKET = "ticket"  # whether ``question`` is about the open ticket or a new question
 
 
 @dataclass(frozen=True)
@@ -73,6 +103,7 @@ class Conversation:
     :param choices: ids in the numbered list, while ``stage`` is ``CHOICE``
     :param article: the id of the article waiting for a vote, while ``stage`` is ``FEEDBACK``
     :param retried: whether next-best candidates were offered already
+    :param ticket: the number of the open ticket asked about, while ``stage`` is ``TICKET``
     """
 
     question: str = ""
@@ -82,6 +113,7 @@ class Conversation:
     choices: tuple[str, ...] = ()
     article: str | None = None
     retried: bool = False
+    ticket: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON values, for storage between messages (e.g. aiogram's FSM data)."""
@@ -93,6 +125,7 @@ class Conversation:
             "choices": list(self.choices),
             "article": self.article,
             "retried": self.retried,
+            "ticket": self.ticket,
         }
 
     @classmethod
@@ -106,6 +139,7 @@ class Conversation:
             choices=tuple(data["choices"]),
             article=data["article"],
             retried=data["retried"],
+            ticket=data.get("ticket"),  # absent from conversations stored before it existed
         )
 
     def awaits_vote(self, article_id: str) -> bool:
@@ -139,6 +173,9 @@ class Turn:
 Search = Callable[[str], tuple[Ranking, Decision]]
 """Searches a question and decides: ``index.search(q, k=10)`` then ``decide(ranking)``."""
 
+SmallTalkDetector = Callable[[str], SmallTalk | None]
+"""Tells small talk from a question: :func:`nlp.small_talk.detect`."""
+
 
 class Dialogue:
     """The conversation rules over one catalog.
@@ -146,6 +183,7 @@ class Dialogue:
     :param catalog: the articles that rankings name
     :param detector: recognises "позовите оператора"; one over a fresh lemmatizer if omitted
     :param thresholds: ``choices`` and ``choice_ratio`` bound the next-best offer after a 👎
+    :param small_talk: tells «привет» from a question; :func:`nlp.small_talk.detect` if omitted
     """
 
     def __init__(
@@ -153,42 +191,77 @@ class Dialogue:
         catalog: Catalog,
         detector: HumanRequestDetector | None = None,
         thresholds: Thresholds | None = None,
+        small_talk: SmallTalkDetector | None = None,
     ) -> None:
         self.catalog = catalog
         self.detector = detector or HumanRequestDetector()
         self.thresholds = thresholds or Thresholds()
+        self.small_talk = small_talk or detect_small_talk
 
-    def message(self, conversation: Conversation, text: str, search: Search) -> Turn:
+    def message(
+        self,
+        conversation: Conversation,
+        text: str,
+        search: Search,
+        open_ticket: int | None = None,
+    ) -> Turn:
         """A message typed by the customer, whatever the stage.
 
-        A request for a person wins; then a number while choices are shown, a yes/no while an
-        article waits for a vote; then small talk («привет», «как дела?»), which is never
-        searched; anything else is a new question, searched with ``search``.
+        An answer to «про заявку или новый вопрос?» first; then a request for a person; a
+        number while choices are shown, a yes/no while an article waits for a vote; then small
+        talk; anything else is a new question, searched with ``search``. While a ticket is
+        open, a new question or a request is asked about before either.
 
         :param text: the message; must not be blank (callers answer blanks themselves)
+        :param open_ticket: the number of the customer's open ticket, if they have one
         """
         if not text.strip():
             raise ValueError("a blank message has no question in it")
+        if conversation.stage is Stage.TICKET:
+            about_ticket = parse_ticket_or_new(text)
+            if about_ticket is not None:
+                return self.about_ticket(conversation, about_ticket, search)
+            conversation = Conversation()  # neither: a message of its own, asked about afresh
         request = self.detector.detect(text)
+        if request is not None and open_ticket is not None:
+            # People have the ticket already: the request goes to them, with its words.
+            return Turn(Conversation(), AddToTicket(open_ticket, text.strip()))
         if request is not None:
             asked = conversation.question or ("" if request.bare else text.strip())
             return self.hand_over(replace(conversation, question=asked), HandOverReason.ASKED)
+        talk = self.small_talk(text)
         if conversation.stage is Stage.CHOICE:
-            number = parse_choice(text, len(conversation.choices))
-            if number == 0:
-                return self.hand_over(conversation, HandOverReason.NOT_HELPED)
-            if number is not None:
-                return self.choose(conversation, number)
+            turn = self._at_list(conversation, text, talk)
+            if turn is not None:
+                return turn
         if conversation.stage is Stage.FEEDBACK:
-            helpful = parse_vote(text)
+            helpful = False if rejects(text) else parse_vote(text)
+            if talk is SmallTalk.THANKS:
+                helpful = True  # «спасибо большое!» under an answer: it helped
             if helpful is not None:
                 return self.vote(conversation, helpful)
-        if detect_small_talk(text) is not None:
-            # Never an article, never a ticket. Until small talk has templates of its own, the
-            # polite "write if you have a question" of Thanks closes the turn.
-            return Turn(Conversation(), Thanks())
+        if talk is not None:
+            return Turn(conversation, SmallTalkReply(talk))
+        if parse_vote(text) is not None or rejects(text):
+            return Turn(conversation, Invite())  # «да» to nothing: not a question to search
+        if open_ticket is not None:
+            return self._ticket_or_new(text, open_ticket, search)
         ranking, decision = search(text)
         return self.ask(conversation, text.strip(), ranking, decision)
+
+    def about_ticket(self, conversation: Conversation, about: bool, search: Search) -> Turn:
+        """The answer to «про заявку или новый вопрос?» (typed, or by button).
+
+        :param about: ``True``: add the message to the ticket; ``False``: a new question
+        :raises ValueError: nothing was asked about
+        """
+        if conversation.stage is not Stage.TICKET or conversation.ticket is None:
+            raise ValueError(
+                f"no ticket was asked about: the conversation is at {conversation.stage}"
+            )
+        if about:
+            return Turn(Conversation(), AddToTicket(conversation.ticket, conversation.question))
+        return self.message(Conversation(), conversation.question, search)
 
     def ask(
         self, conversation: Conversation, question: str, ranking: Ranking, decision: Decision
@@ -242,12 +315,47 @@ class Dialogue:
         cast = Vote(conversation.question, conversation.article, helpful)
         if helpful:
             return Turn(Conversation(), Thanks(), vote=cast)
+        return replace(self._not_these(conversation), vote=cast)
+
+    def _ticket_or_new(self, text: str, number: int, search: Search) -> Turn:
+        """A message while ticket ``number`` is open: ask whether it is a new question only
+        when the knowledge base answers it with confidence; anything else (a detail, a
+        screenshot's caption, a vague match the bot would only guess at) belongs to the open
+        ticket, the customer's one place for now (one open ticket at a time)."""
+        _, decision = search(text)
+        if not isinstance(decision, Answer):
+            return Turn(Conversation(), AddToTicket(number, text.strip()))
+        waiting = Conversation(question=text.strip(), stage=Stage.TICKET, ticket=number)
+        return Turn(waiting, AskAboutTicket(number))
+
+    def _not_these(self, conversation: Conversation) -> Turn:
+        """A 👎 to what was shown: the next credible candidates once, if any; then people."""
         following = self._next_best(conversation)
         if conversation.retried or not following:
-            turn = self.hand_over(conversation, HandOverReason.NOT_HELPED)
-        else:
-            turn = self._offer(conversation, following, retry=True)
-        return replace(turn, vote=cast)
+            return self.hand_over(conversation, HandOverReason.NOT_HELPED)
+        return self._offer(conversation, following, retry=True)
+
+    def _at_list(
+        self, conversation: Conversation, text: str, talk: SmallTalk | None
+    ) -> Turn | None:
+        """What ``text`` says to the numbered list shown; ``None`` if it is not about the list."""
+        choices = conversation.choices
+        titles = [getattr(self.catalog.get(i), "title", "") for i in choices]
+        number = parse_choice(text, len(choices))
+        if number is None:
+            number = parse_title(text, titles)
+        if number == 0:
+            return self.hand_over(conversation, HandOverReason.NOT_HELPED)
+        if number is not None:
+            return self.choose(conversation, number)
+        if rejects(text):
+            return self._not_these(conversation)
+        if parse_vote(text) is True and talk is None:
+            if len(choices) == 1:
+                return self.choose(conversation, 1)
+            articles = tuple(self._article(i) for i in choices)
+            return Turn(conversation, ShowChoices(articles, retry=conversation.retried, again=True))
+        return None
 
     def hand_over(self, conversation: Conversation, reason: HandOverReason) -> Turn:
         """Give the question to people; the draft lists every article already offered."""

@@ -3,7 +3,10 @@ search and the vote to record.
 
 A reply is a closed set, matched exhaustively::
 
-    Reply = ShowAnswer | ShowChoices | Thanks | HandOver
+    Reply = (
+        ShowAnswer | ShowChoices | Thanks | SmallTalkReply | Invite
+        | AskAboutTicket | AddToTicket | HandOver
+    )
 """
 
 from __future__ import annotations
@@ -16,14 +19,19 @@ from bot.policy import Decision
 from bot.tickets import TicketDraft
 from kb.article import Article
 from nlp.documents import Ranking
+from nlp.small_talk import SmallTalk
 
 __all__ = [
+    "AddToTicket",
+    "AskAboutTicket",
     "HandOver",
     "HandOverReason",
+    "Invite",
     "Reply",
     "Searched",
     "ShowAnswer",
     "ShowChoices",
+    "SmallTalkReply",
     "Thanks",
     "Vote",
 ]
@@ -52,10 +60,12 @@ class ShowChoices:
     """Show a numbered list of articles and an "other: talk to a person" option.
 
     :param retry: these are next-best candidates after a 👎, not a first clarification
+    :param again: the same list once more: the customer said «да» to a list of several
     """
 
     articles: tuple[Article, ...]
     retry: bool = False
+    again: bool = False
     kind: Literal["choices"] = "choices"
 
 
@@ -64,6 +74,47 @@ class Thanks:
     """The article helped; the conversation about this question is over."""
 
     kind: Literal["thanks"] = "thanks"
+
+
+@dataclass(frozen=True)
+class SmallTalkReply:
+    """Answer small talk («привет», «спасибо», «ты бот?») from its template: no article, no
+    ticket, and the conversation stays where it was.
+
+    :param talk: which kind of small talk the message was
+    """
+
+    talk: SmallTalk
+    kind: Literal["small_talk"] = "small_talk"
+
+
+@dataclass(frozen=True)
+class Invite:
+    """The message had no question in it (a «да» or «нет» with nothing waiting for one): invite
+    the customer to ask, rather than search it or hand it over."""
+
+    kind: Literal["invite"] = "invite"
+
+
+@dataclass(frozen=True)
+class AskAboutTicket:
+    """A question while ticket ``number`` is open: ask first whether it is about that ticket
+    or a new question («Это про заявку #1001 или новый вопрос?»), before any search or form."""
+
+    number: int
+    kind: Literal["ask_about_ticket"] = "ask_about_ticket"
+
+
+@dataclass(frozen=True)
+class AddToTicket:
+    """The customer said the message is about their open ticket ``number``: add ``text`` to it.
+
+    :param text: the message asked about, as typed
+    """
+
+    number: int
+    text: str
+    kind: Literal["add_to_ticket"] = "add_to_ticket"
 
 
 @dataclass(frozen=True)
@@ -78,7 +129,16 @@ class HandOver:
     kind: Literal["hand_over"] = "hand_over"
 
 
-Reply = ShowAnswer | ShowChoices | Thanks | HandOver
+Reply = (
+    ShowAnswer
+    | ShowChoices
+    | Thanks
+    | SmallTalkReply
+    | Invite
+    | AskAboutTicket
+    | AddToTicket
+    | HandOver
+)
 
 
 @dataclass(frozen=True)

@@ -5,29 +5,51 @@
 are derived from it, and the terminal form can take it without importing a transport::
 
     WHAT → WHEN → ERROR → TRIED → DEVICE → ORDER → CONTACT → URGENCY → IMPACT → CONFIRM
+    command(text) -> FormCommand | None                  «отмена», «/выход», «оператор»
+    skips(text) -> bool                                  «пропустить», «-», Enter
     answer(draft, step, text) -> TicketDraft | None      a typed answer (None: wants a button)
-    choose(draft, step, level) -> TicketDraft            urgency or impact, by button
+    level_of(text) -> Level | None                       «1», «2», «3» typed for a choice
+    choose(draft, step, level) -> TicketDraft            urgency or impact, by button or number
+    next_step(step, draft) -> FormStep                   the order, and the skip rules
+    can_file(draft) -> bool                              enough is known to file
+    confirms(text) -> bool | None                        «да» / «нет» at the confirmation
+
+Every step can be skipped: a skipped question leaves the draft as it was (the question the
+dialogue pre-filled, «сегодня» urgency, «только у меня» impact); «что случилось» is the one
+exception while the draft has no question yet (the customer asked for a person first). The
+contact step is skipped when the contact is known (remembered from an earlier ticket).
+At any step «/отмена» or «отмена» drops the form, «/выход» drops it and leaves, and
+«оператор» files what is known at once. Ending the input in the middle files nothing.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
-from enum import StrEnum
+from enum import Enum, StrEnum
 
 from bot.tickets import Impact, TicketDraft, Urgency
+from nlp.text import normalise
 
 __all__ = [
     "IMPACT_OF",
+    "LEVELS_OFFERED",
     "ORDER_NUMBER_LIMIT",
     "QUESTIONS",
     "STEPS",
     "URGENCY_OF",
+    "FormCommand",
     "FormStep",
     "Level",
     "answer",
+    "can_file",
     "choose",
+    "command",
+    "confirms",
+    "level_of",
     "next_step",
     "number_of",
+    "skips",
 ]
 
 
@@ -75,19 +97,114 @@ IMPACT_OF: dict[Level, Impact] = {
     Level.HIGH: Impact.EVERYONE,
 }
 
+LEVELS_OFFERED: tuple[Level, ...] = (Level.HIGH, Level.MEDIUM, Level.LOW)
+"""The order urgency and impact are offered in, the most serious first: «1» is the first."""
+
 ORDER_NUMBER_LIMIT = 64  # the column's width
 
 
-def next_step(step: FormStep) -> FormStep:
+class FormCommand(Enum):
+    """What a customer can say at any step instead of an answer."""
+
+    CANCEL = "cancel"  # drop the form, file nothing
+    EXIT = "exit"  # the same, and the customer is leaving (the terminal ends the chat)
+    FILE = "file"  # «оператор»: file with what is known, the remaining questions skipped
+
+
+_PUNCTUATION = re.compile(r"[^\w\s/]")
+_COMMANDS: dict[str, FormCommand] = {
+    **dict.fromkeys(
+        ("/отмена", "отмена", "/cancel", "cancel", "отменить", "отменить заявку", "не надо"),
+        FormCommand.CANCEL,
+    ),
+    **dict.fromkeys(("/выход", "/exit", "/quit", "/q", "выход"), FormCommand.EXIT),
+    **dict.fromkeys(
+        ("оператор", "оператора", "позовите оператора", "отправить сейчас", "/оператор"),
+        FormCommand.FILE,
+    ),
+}
+_SKIPS = frozenset(
+    {"", "-", "—", "пропустить", "пропуск", "skip", "/skip", "не знаю", "нет", "оставить как есть"}
+)
+_LEVEL_WORDS: dict[str, Level] = {
+    "срочно": Level.HIGH,
+    "очень срочно": Level.HIGH,
+    "сегодня": Level.MEDIUM,
+    "не срочно": Level.LOW,
+    "может подождать": Level.LOW,
+}
+
+
+def _plain(text: str) -> str:
+    return " ".join(_PUNCTUATION.sub(" ", normalise(text)).split())
+
+
+def command(text: str) -> FormCommand | None:
+    """The command typed instead of an answer, if it is one.
+
+    >>> command("/отмена"), command("Оператор!"), command("/выход"), command("вчера")
+    (<FormCommand.CANCEL: 'cancel'>, <FormCommand.FILE: 'file'>, <FormCommand.EXIT: 'exit'>, None)
+    """
+    return _COMMANDS.get(_plain(text))
+
+
+def skips(text: str) -> bool:
+    """Whether ``text`` skips the question: empty (Enter), «-», «пропустить», «не знаю».
+
+    >>> skips(""), skips("Пропустить"), skips("вчера вечером")
+    (True, True, False)
+    """
+    return _plain(text) in _SKIPS
+
+
+def level_of(text: str) -> Level | None:
+    """The level typed for urgency or impact: its number in :data:`LEVELS_OFFERED` or a word.
+
+    >>> level_of("1"), level_of("3."), level_of("не срочно"), level_of("5")
+    (<Level.HIGH: 'high'>, <Level.LOW: 'low'>, <Level.LOW: 'low'>, None)
+    """
+    words = _plain(text)
+    if words.isdigit() and 1 <= int(words) <= len(LEVELS_OFFERED):
+        return LEVELS_OFFERED[int(words) - 1]
+    return _LEVEL_WORDS.get(words)
+
+
+_SEND = frozenset({"", "да", "1", "отправить", "отправляйте", "отправь", "ок", "ok", "верно", "+"})
+_DO_NOT_SEND = frozenset({"нет", "2", "не отправлять", "не надо"})
+
+
+def confirms(text: str) -> bool | None:
+    """The answer at the confirmation: ``True`` send, ``False`` drop, ``None`` neither.
+
+    >>> confirms(""), confirms("Да!"), confirms("нет"), confirms("вчера")
+    (True, True, False, None)
+    """
+    words = _plain(text)
+    if words in _SEND:
+        return True
+    return False if words in _DO_NOT_SEND else None
+
+
+def can_file(draft: TicketDraft) -> bool:
+    """Whether the draft says enough to be filed: it has the customer's question."""
+    return bool(draft.question.strip())
+
+
+def next_step(step: FormStep, draft: TicketDraft | None = None) -> FormStep:
     """The question after ``step``; the confirmation after the last one.
+
+    :param draft: the draft so far; a question it already answers is skipped (the contact,
+        remembered from an earlier ticket)
 
     >>> next_step(FormStep.WHAT), next_step(FormStep.IMPACT), next_step(FormStep.CONFIRM)
     (<FormStep.WHEN: 'when'>, <FormStep.CONFIRM: 'confirm'>, <FormStep.CONFIRM: 'confirm'>)
     """
-    if step is FormStep.CONFIRM:
-        return step
-    position = STEPS.index(step)
-    return STEPS[position + 1] if position + 1 < len(STEPS) else FormStep.CONFIRM
+    while step is not FormStep.CONFIRM:
+        position = STEPS.index(step)
+        step = STEPS[position + 1] if position + 1 < len(STEPS) else FormStep.CONFIRM
+        if not (step is FormStep.CONTACT and draft is not None and draft.contact):
+            return step
+    return step
 
 
 def number_of(step: FormStep) -> int | None:

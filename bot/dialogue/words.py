@@ -1,20 +1,57 @@
-"""What a customer's reply to the bot means: a vote («да», «👎») or a number from a list."""
+"""What a customer's reply to the bot means: a vote («да», «👎»), a pick from a list (a number,
+«второе», words of a title), or a «нет» to the whole list.
+
+The same words mean the same thing at every stage: «нет», «не помогло», «ничего не подходит»
+and 👎 all say "not this" (:func:`parse_vote` is ``False``, :func:`rejects` is true).
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from nlp.text import normalise
 
-__all__ = ["parse_choice", "parse_vote"]
+__all__ = [
+    "looks_like_question",
+    "parse_choice",
+    "parse_ticket_or_new",
+    "parse_title",
+    "parse_vote",
+    "rejects",
+]
 
 _PUNCTUATION = re.compile(r"[^\w\s+\-👍👎]")
-_YES = frozenset({"да", "д", "ага", "угу", "помог", "помогло", "спасибо", "yes", "y", "+", "👍"})
+_YES = frozenset(
+    {"да", "д", "ага", "угу", "помог", "помогло", "спасибо", "yes", "y", "+", "👍", "да да",
+     "оно", "это", "вот это", "да это", "да оно", "подходит", "да подходит", "верно", "точно"}
+)  # fmt: skip
 _YES_PHRASES = frozenset({"да помог", "да помогло", "да спасибо", "помогло спасибо"})
 _NO = frozenset(
     {"нет", "н", "неа", "no", "n", "-", "👎", "не помог", "не помогло", "нет не помогло"}
 )
-_OTHER = frozenset({"другое", "другой", "другая", "ничего", "ничего не подходит", "нет", "не то"})
+_OTHER = frozenset({"другое", "другой", "другая", "другое оператор"})
+_NOT_THESE = frozenset(
+    {"ничего", "ничего не подходит", "не подходит", "не то", "нет не то", "ни то ни другое",
+     "ничего из этого", "нет ничего", "нет ничего не подходит", "не это", "нет не подходит",
+     "ни одно", "ни один", "никакое"}
+)  # fmt: skip
+_ORDINALS: dict[str, int] = {
+    **dict.fromkeys(("первое", "первый", "первая", "первую", "первой", "1й", "1-й", "1е"), 1),
+    **dict.fromkeys(("второе", "второй", "вторая", "вторую", "2й", "2-й", "2е"), 2),
+    **dict.fromkeys(("третье", "третий", "третья", "третью", "третьей", "3й", "3-й", "3е"), 3),
+    **dict.fromkeys(("четвертое", "четвертый", "четвертая", "четвертую", "4й", "4-й"), 4),
+    **dict.fromkeys(("пятое", "пятый", "пятая", "пятую", "5й", "5-й"), 5),
+}
+_LAST = frozenset({"последнее", "последний", "последняя", "последнюю"})
+#: Words around a pick that do not change it: «давайте второе», «номер 2», «вариант первый».
+_AROUND = frozenset(
+    {"давайте", "давай", "номер", "вариант", "пункт", "статья", "статью", "мне", "нужно", "нужен",
+     "нужна", "наверное", "пожалуй", "да", "ну", "тогда", "скорее", "вот", "это", "про"}
+)  # fmt: skip
+#: Words too common in titles to tell one from another.
+_COMMON = frozenset({"как", "что", "где", "когда", "не", "и", "в", "на", "с", "по", "за", "для"})
+_STEM = 5  # Russian endings change; the first letters of a word stay («аренду», «аренды»)
 
 
 def _plain(text: str) -> str:
@@ -35,14 +72,120 @@ def parse_vote(text: str) -> bool | None:
     return None
 
 
+def rejects(text: str) -> bool:
+    """Whether ``text`` turns down everything offered: «нет», «ничего не подходит», «👎».
+
+    >>> rejects("Нет"), rejects("ничего не подходит"), rejects("второе")
+    (True, True, False)
+    """
+    return parse_vote(text) is False or _plain(text) in _NOT_THESE
+
+
 def parse_choice(text: str, count: int) -> int | None:
     """The number picked from a list of ``count``: 1..count, 0 for «0»/«другое»; else ``None``.
 
+    A number may be a digit or a word («второе», «последний»), with a few words around it
+    («давайте второе», «номер 2»).
+
     >>> parse_choice("2.", 3), parse_choice("другое", 3), parse_choice("7", 3)
     (2, 0, None)
+    >>> parse_choice("давайте второе", 3), parse_choice("последний", 3)
+    (2, 3)
     """
     words = _plain(text.replace("№", " "))  # NFKC would read "№" as "No"
-    if words.isdigit():
-        number = int(words)
-        return number if 0 <= number <= count else None
-    return 0 if words in _OTHER else None
+    if words in _OTHER:
+        return 0
+    said = [word for word in words.split() if word not in _AROUND]
+    if len(said) != 1:
+        return None
+    word = said[0]
+    if word.isdigit():
+        number = int(word)
+    elif word in _LAST:
+        number = count
+    else:
+        number = _ORDINALS.get(word, -1)
+    return number if 0 <= number <= count else None
+
+
+_ABOUT_TICKET = frozenset(
+    {"1", "про заявку", "к заявке", "по заявке", "заявка", "в заявку", "про нее", "да",
+     "да про заявку", "это про заявку", "про старую", "про ту же", "то же самое",
+     "добавить к заявке"}
+)  # fmt: skip
+_NEW_QUESTION = frozenset(
+    {"2", "новый", "новый вопрос", "другой", "другой вопрос", "другое", "нет", "нет новый",
+     "это новый вопрос", "новая", "новая проблема", "другая проблема", "нет новый вопрос"}
+)  # fmt: skip
+
+
+def parse_ticket_or_new(text: str) -> bool | None:
+    """The answer to «это про заявку или новый вопрос?»: ``True`` for the ticket, ``False`` for
+    a new question, ``None`` if it is neither (a message of its own).
+
+    >>> parse_ticket_or_new("1"), parse_ticket_or_new("Новый вопрос"), parse_ticket_or_new("а?")
+    (True, False, None)
+    """
+    words = _plain(text.replace("№", " "))
+    words = re.sub(r"\s*\d{3,}$", "", words)  # «про заявку 1001»
+    if words in _ABOUT_TICKET:
+        return True
+    if words in _NEW_QUESTION:
+        return False
+    return None
+
+
+def parse_title(text: str, titles: Sequence[str]) -> int | None:
+    """The number (from 1) of the one title the customer's words point to; else ``None``.
+
+    Every telling word typed must be in the title (by its first letters, so «аренды» finds
+    «аренду»). When several titles have them all, only one whose telling words were all typed
+    is picked («завершить аренду»); one shared word («аренду») is no pick.
+
+    >>> titles = ["Как завершить аренду", "Не получается завершить аренду"]
+    >>> parse_title("не получается", titles), parse_title("завершить аренду", titles)
+    (2, 1)
+    >>> parse_title("аренду", titles) is None, parse_title("штрафы", titles) is None
+    (True, True)
+    """
+    typed = _stems(text)
+    if not typed:
+        return None
+    found = [
+        (len(stems - typed), number)
+        for number, stems in enumerate(map(_stems, titles), start=1)
+        if typed <= stems
+    ]
+    if not found:
+        return None
+    if len(found) == 1:
+        return found[0][1]
+    exact = [number for extra, number in found if extra == 0]
+    return exact[0] if len(exact) == 1 else None
+
+
+def _stems(text: str) -> frozenset[str]:
+    return frozenset(
+        word[:_STEM] for word in _plain(text).split() if word not in _COMMON and len(word) > 2
+    )
+
+
+_QUESTION_WORDS = frozenset(
+    {"как", "где", "когда", "почему", "зачем", "что", "сколько", "куда", "откуда", "кто", "какой",
+     "какая", "какое", "какие", "чем", "можно", "могу", "нельзя", "подскажите", "скажите",
+     "объясните", "help", "how", "why", "what", "where"}
+)  # fmt: skip
+
+
+def looks_like_question(text: str) -> bool:
+    """Whether ``text`` asks something by its form: a «?», or a question word first.
+
+    >>> looks_like_question("Почему так долго"), looks_like_question("а штрафы?")
+    (True, True)
+    >>> looks_like_question("Быстро, но пришлось ждать ответа")
+    False
+    """
+    if "?" in text:
+        return True
+    words = _plain(text).split()
+    return bool(words) and words[0] in _QUESTION_WORDS

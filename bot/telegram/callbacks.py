@@ -15,6 +15,7 @@ from bot.dialogue import HandOverReason
 from bot.dialogue.ticket_form import FormStep, Level
 
 __all__ = [
+    "AboutTicket",
     "AskAgent",
     "CloseTicket",
     "CsatScore",
@@ -80,6 +81,13 @@ class CsatScore(CallbackData, prefix="csat"):
 
     number: int
     score: int
+
+
+class AboutTicket(CallbackData, prefix="about"):
+    """«Про заявку №…» / «Новый вопрос»: a message sent while a ticket is open."""
+
+    number: int
+    about: bool
 
 
 class CsatSkip(CallbackData, prefix="csat_skip"):

@@ -6,6 +6,8 @@ it as a message instead of starting another form.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from aiogram import Bot
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message, ReplyKeyboardRemove, User
@@ -17,6 +19,7 @@ from bot.db.repo import (
     OpenedTicket,
     add_message,
     apply,
+    get_contact,
     get_open_ticket,
     open_ticket,
     state_of,
@@ -101,6 +104,9 @@ async def hand_over(
     async with db.transaction() as session:
         customer = await customers.of(session, user)
         ticket = await get_open_ticket(session, customer)
+        contact = await get_contact(session, customer)  # asked once, remembered
+        if contact and not reply.draft.contact:
+            reply = replace(reply, draft=replace(reply.draft, contact=contact))
         if ticket is not None and reply.draft.question:
             await add_message(
                 session,

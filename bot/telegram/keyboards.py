@@ -14,8 +14,10 @@ from aiogram.types import (
 )
 
 from bot.dialogue import HandOverReason
+from bot.dialogue.ticket_form import LEVELS_OFFERED
 from bot.serving.answers import article_key
 from bot.telegram.callbacks import (
+    AboutTicket,
     AskAgent,
     CloseTicket,
     CsatScore,
@@ -33,6 +35,7 @@ from kb.article import Article
 
 __all__ = [
     "LEVELS",
+    "about_ticket_keyboard",
     "answer_keyboard",
     "choices_keyboard",
     "close_keyboard",
@@ -45,10 +48,10 @@ __all__ = [
 ]
 
 LEVELS: dict[FormStep, tuple[Level, ...]] = {
-    FormStep.URGENCY: (Level.HIGH, Level.MEDIUM, Level.LOW),
-    FormStep.IMPACT: (Level.HIGH, Level.MEDIUM, Level.LOW),
+    FormStep.URGENCY: LEVELS_OFFERED,
+    FormStep.IMPACT: LEVELS_OFFERED,
 }
-"""The order the choices are offered in: the most serious first."""
+"""The order the choices are offered in: the most serious first, as in the terminal."""
 
 
 @functools.lru_cache(maxsize=1024)
@@ -193,6 +196,21 @@ def csat_keyboard(texts: Texts, number: int) -> InlineKeyboardMarkup:
                 )
                 for score in range(1, 6)
             ]
+        ]
+    )
+
+
+def about_ticket_keyboard(texts: Texts, number: int) -> InlineKeyboardMarkup:
+    """«Про заявку №…» and «Новый вопрос», for a message sent while ticket ``number`` is open."""
+    return _inline(
+        [
+            [
+                _button(
+                    label(texts, "about_ticket", number=number),
+                    AboutTicket(number=number, about=True).pack(),
+                )
+            ],
+            [_button(label(texts, "new_question"), AboutTicket(number=number, about=False).pack())],
         ]
     )
 

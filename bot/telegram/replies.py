@@ -1,5 +1,5 @@
-"""What the customer sees of a turn: an answer, a list of choices, thanks; and buttons taken
-off a message once they have been used."""
+"""What the customer sees of a turn: an answer, a list of choices, thanks, a reply to small
+talk; and buttons taken off a message once they have been used."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, Message
 
-from bot.dialogue import ShowAnswer, ShowChoices, Thanks
+from bot.dialogue import Invite, Reply, ShowAnswer, ShowChoices, SmallTalkReply, Thanks
 from bot.serving import Services
 from bot.telegram.keyboards import answer_keyboard, choices_keyboard
 
@@ -17,19 +17,25 @@ __all__ = ["drop_buttons", "send_reply"]
 
 
 async def send_reply(
-    reply: ShowAnswer | ShowChoices | Thanks,
+    reply: Reply,
     *,
     bot: Bot,
     chat_id: int,
     services: Services,
     attempt: int,
+    name: str | None = None,
 ) -> None:
-    """Show an answer (entities, ``parse_mode=None``), a list of choices, or thanks.
+    """Show an answer (entities, ``parse_mode=None``), a list of choices, thanks, or the reply
+    to small talk.
 
     A :class:`~bot.dialogue.HandOver` is not shown here: it starts the ticket form
-    (:func:`bot.telegram.intake.hand_over`).
+    (:func:`bot.telegram.intake.hand_over`); nor are the replies about an open ticket, which
+    :mod:`bot.telegram.routers.question` stores and shows.
+
+    :raises ValueError: the reply is one of those
 
     :param attempt: the stored question the buttons belong to
+    :param name: the customer's first name, for a greeting
     """
     texts = services.texts
     match reply:
@@ -39,14 +45,20 @@ async def send_reply(
                 await bot.send_message(chat_id, **chunk.as_kwargs())
             keyboard = answer_keyboard(texts, attempt, article)
             await bot.send_message(chat_id, **chunks[-1].as_kwargs(), reply_markup=keyboard)
-        case ShowChoices(articles=articles, retry=retry):
+        case ShowChoices(articles=articles, retry=retry, again=again):
             name = "next_candidates" if retry else "clarify"
-            text = texts.render(name, options=[article.title for article in articles])
+            text = texts.render(name, options=[article.title for article in articles], again=again)
             await bot.send_message(
                 chat_id, text, reply_markup=choices_keyboard(texts, attempt, articles)
             )
         case Thanks():
             await bot.send_message(chat_id, texts.render("vote_thanks"))
+        case Invite():
+            await bot.send_message(chat_id, texts.render("invite"))
+        case SmallTalkReply(talk=talk):
+            await bot.send_message(chat_id, texts.render("small_talk", talk=talk.value, name=name))
+        case _:
+            raise ValueError(f"a {reply.kind!r} reply is not shown by send_reply")
 
 
 async def drop_buttons(bot: Bot, query: CallbackQuery) -> None:

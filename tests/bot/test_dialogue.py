@@ -7,26 +7,34 @@ import json
 import pytest
 
 from bot.dialogue import (
+    AddToTicket,
+    AskAboutTicket,
     Conversation,
     Dialogue,
     HandOver,
     HandOverReason,
     HumanRequestDetector,
+    Invite,
     Searched,
     ShowAnswer,
     ShowChoices,
+    SmallTalkReply,
     Stage,
     Thanks,
     Turn,
     Vote,
+    looks_like_question,
     parse_choice,
+    parse_title,
     parse_vote,
+    rejects,
 )
 from bot.policy import Answer, Clarify, Decision, Escalate, Thresholds
 from kb.article import Article, Catalog
 from nlp.analyzer import Analysis
 from nlp.documents import Hit, Ranking
 from nlp.lemmas import Lemmatizer
+from nlp.small_talk import SmallTalk
 
 CATALOG = Catalog.of(
     [
@@ -162,6 +170,52 @@ def test_choose_and_vote_refuse_the_wrong_stage(dialogue: Dialogue) -> None:
     clarifying, _ = ask(dialogue, CLARIFY)
     with pytest.raises(ValueError, match=r"choice 4 is not in 1\.\.3"):
         dialogue.choose(clarifying, 4)
+
+
+# --- small talk: answered from a template, never searched, never handed over -----------------
+
+
+@pytest.mark.parametrize(
+    ("text", "talk"),
+    [
+        ("привет", SmallTalk.GREETING),
+        ("Здравствуйте!", SmallTalk.GREETING),
+        ("добрый день", SmallTalk.GREETING),
+        ("спасибо", SmallTalk.THANKS),
+        ("Спасибо большое!", SmallTalk.THANKS),
+        ("как дела?", SmallTalk.HOW_ARE_YOU),
+        ("ты бот или человек?", SmallTalk.ARE_YOU_BOT),
+        ("что ты умеешь?", SmallTalk.CAPABILITIES),
+        ("пока", SmallTalk.GOODBYE),
+        ("до свидания", SmallTalk.GOODBYE),
+    ],
+)
+def test_small_talk_is_answered_in_kind_and_searches_nothing(
+    dialogue: Dialogue, text: str, talk: SmallTalk
+) -> None:
+    search = FakeSearch(ESCALATE)
+    turn = dialogue.message(Conversation(), text, search)
+    assert turn == Turn(Conversation(), SmallTalkReply(talk))
+    assert search.questions == []
+
+
+@pytest.mark.parametrize(
+    "text", ["привет, как завершить поездку?", "Здравствуйте! Не могу завершить аренду"]
+)
+def test_a_greeting_before_a_question_is_the_question(dialogue: Dialogue, text: str) -> None:
+    search = FakeSearch(ANSWER)
+    turn = dialogue.message(Conversation(), text, search)
+    assert isinstance(turn.reply, ShowAnswer) and search.questions == [text]
+
+
+def test_small_talk_leaves_an_answer_waiting_for_its_vote(dialogue: Dialogue) -> None:
+    search = FakeSearch(ANSWER)
+    conversation, _ = dialogue.message(Conversation(), "как завершить поездку", search)
+    waiting, reply = dialogue.message(conversation, "ты бот?", search)
+    assert reply == SmallTalkReply(SmallTalk.ARE_YOU_BOT) and waiting == conversation
+    turn = dialogue.message(waiting, "Спасибо большое!", search)
+    assert turn.reply == Thanks()  # thanks under an answer: it helped
+    assert turn.vote == Vote("как завершить поездку", "end-trip", helpful=True)
 
 
 # --- message(): what a typed line means at each stage -----------------------------------------
@@ -359,11 +413,97 @@ def test_votes_in_words(text: str, helpful: bool | None) -> None:
 
 @pytest.mark.parametrize(
     ("text", "number"),
-    [("1", 1), (" 3. ", 3), ("№2", 2), ("0", 0), ("другое", 0), ("Ничего не подходит", 0),
-     ("4", None), ("12", None), ("первый", None), ("как завершить", None)],
+    [("1", 1), (" 3. ", 3), ("№2", 2), ("0", 0), ("другое", 0), ("Ничего не подходит", None),
+     ("4", None), ("12", None), ("первый", 1), ("Второе", 2), ("давайте третий", 3),
+     ("номер 2", 2), ("последний", 3), ("пятое", None), ("как завершить", None)],
 )  # fmt: skip
 def test_choices_in_words(text: str, number: int | None) -> None:
     assert parse_choice(text, 3) == number
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("не получается", 2), ("Не получается завершить", 2), ("зоны", 3), ("завершить аренду", 1),
+     ("как завершить аренду", 1), ("аренды", None), ("штрафы", None), ("завершить поездку", None)],
+)  # fmt: skip
+def test_a_pick_by_the_words_of_a_title(text: str, number: int | None) -> None:
+    titles = [TITLE["end-trip"], TITLE["cannot-end"], TITLE["zones"]]
+    assert parse_title(text, titles) == number
+
+
+@pytest.mark.parametrize(
+    ("text", "rejected"),
+    [("нет", True), ("Нет.", True), ("ничего не подходит", True), ("не то", True),
+     ("не помогло", True), ("👎", True), ("второе", False), ("да", False), ("нет связи", False)],
+)  # fmt: skip
+def test_no_in_words(text: str, rejected: bool) -> None:
+    assert rejects(text) is rejected
+
+
+# --- yes and no at a list, under an answer, and with nothing waiting -----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "picked"),
+    [("2", "cannot-end"), ("второе", "cannot-end"), ("первый", "end-trip"),
+     ("не получается", "cannot-end"), ("Зоны завершения", "zones")],
+)  # fmt: skip
+def test_a_list_is_answered_by_number_ordinal_or_title(
+    dialogue: Dialogue, text: str, picked: str
+) -> None:
+    search = FakeSearch(CLARIFY)
+    conversation, _ = dialogue.message(Conversation(), "завершить", search)
+    _, reply = dialogue.message(conversation, text, search)
+    assert reply == ShowAnswer(CATALOG[picked], chosen=True)
+    assert search.questions == ["завершить"]
+
+
+@pytest.mark.parametrize("text", ["да", "Да!", "ага"])
+def test_yes_to_a_list_of_one_picks_it_and_to_several_asks_which(
+    dialogue: Dialogue, text: str
+) -> None:
+    search = FakeSearch(Clarify(hits=HITS[:1], confidence=0.5))
+    one, _ = dialogue.message(Conversation(), "завершить", search)
+    assert dialogue.message(one, text, search).reply == ShowAnswer(CATALOG["end-trip"], chosen=True)
+    search = FakeSearch(CLARIFY)
+    several, _ = dialogue.message(Conversation(), "завершить", search)
+    still, reply = dialogue.message(several, text, search)
+    assert isinstance(reply, ShowChoices) and reply.again and still == several
+    assert search.questions == ["завершить"]  # «да» is never searched
+
+
+@pytest.mark.parametrize("text", ["нет", "ничего не подходит", "не то", "👎"])
+def test_no_to_a_list_offers_the_next_candidates_then_the_form(
+    dialogue: Dialogue, text: str
+) -> None:
+    search = FakeSearch(Clarify(hits=HITS[:2], confidence=0.5))
+    conversation, _ = dialogue.message(Conversation(), "завершить", search)
+    conversation, reply = dialogue.message(conversation, text, search)
+    assert reply == ShowChoices((CATALOG["zones"],), retry=True)
+    _, reply = dialogue.message(conversation, text, search)
+    assert isinstance(reply, HandOver) and reply.reason is HandOverReason.NOT_HELPED
+    assert reply.draft.tried == (TITLE["end-trip"], TITLE["cannot-end"], TITLE["zones"])
+
+
+@pytest.mark.parametrize(
+    ("text", "helpful"),
+    [("да", True), ("спасибо", True), ("Спасибо большое!", True), ("нет", False),
+     ("не помогло", False), ("👎", False), ("не то", False)],
+)  # fmt: skip
+def test_yes_and_no_under_an_answer_are_votes(dialogue: Dialogue, text: str, helpful: bool) -> None:
+    search = FakeSearch(ANSWER)
+    conversation, _ = dialogue.message(Conversation(), "как завершить поездку", search)
+    turn = dialogue.message(conversation, text, search)
+    assert turn.vote == Vote("как завершить поездку", "end-trip", helpful)
+    if not helpful:  # the same as a 👎 button: the next candidates
+        assert turn.reply == ShowChoices((CATALOG["cannot-end"], CATALOG["zones"]), retry=True)
+
+
+@pytest.mark.parametrize("text", ["да", "нет", "ничего не подходит"])
+def test_yes_or_no_with_nothing_waiting_invites_a_question(dialogue: Dialogue, text: str) -> None:
+    search = FakeSearch(ESCALATE)
+    assert dialogue.message(Conversation(), text, search) == Turn(Conversation(), Invite())
+    assert search.questions == []
 
 
 # Typos, wrong layout and translit are repaired; «оператор связи», «сотрудник ДПС» are other
@@ -448,3 +588,65 @@ def test_articles_removed_by_a_reload_are_left_out_of_the_hand_over(dialogue: Di
     )
     turn = dialogue.vote(conversation, helpful=False)
     assert isinstance(turn.reply, HandOver) and turn.reply.draft.tried == ()
+
+
+# --- one ticket per problem: a question while a ticket is open is asked about first ---------
+
+
+def test_a_question_while_a_ticket_is_open_is_asked_about_first(dialogue: Dialogue) -> None:
+    search = FakeSearch(ANSWER)
+    turn = dialogue.message(Conversation(), "как завершить поездку", search, open_ticket=1001)
+    assert turn.reply == AskAboutTicket(1001) and turn.conversation.stage is Stage.TICKET
+    assert turn.searched is None  # recorded once, when the customer says it is a new question
+
+
+@pytest.mark.parametrize(
+    ("text", "decision"),
+    [("а машина всё ещё стоит", ESCALATE), ("позовите оператора", ANSWER),
+     ("не могу завершить, позовите сотрудника", ANSWER),
+     ("я тут, жду", CLARIFY)],  # a vague match is a detail of the ticket, not a new question
+)  # fmt: skip
+def test_with_nothing_to_answer_a_message_goes_to_the_open_ticket(
+    dialogue: Dialogue, text: str, decision: Decision
+) -> None:
+    turn = dialogue.message(Conversation(), text, FakeSearch(decision), open_ticket=1001)
+    assert turn == Turn(Conversation(), AddToTicket(1001, text))
+
+
+@pytest.mark.parametrize("text", ["1", "про заявку", "Это про заявку #1001", "да"])
+def test_about_the_ticket_adds_the_message_to_it(dialogue: Dialogue, text: str) -> None:
+    search = FakeSearch(ANSWER)
+    waiting, _ = dialogue.message(Conversation(), "а машина всё ещё там", search, open_ticket=1001)
+    turn = dialogue.message(waiting, text, search, open_ticket=1001)
+    assert turn == Turn(Conversation(), AddToTicket(1001, "а машина всё ещё там"))
+    assert search.questions == ["а машина всё ещё там"]  # once, to know whether to ask
+
+
+@pytest.mark.parametrize("text", ["2", "новый вопрос", "Новый", "нет"])
+def test_a_new_question_is_answered_as_any_other(dialogue: Dialogue, text: str) -> None:
+    search = FakeSearch(ANSWER)
+    waiting, _ = dialogue.message(Conversation(), "как завершить поездку", search, open_ticket=1001)
+    turn = dialogue.message(waiting, text, search, open_ticket=1001)
+    assert turn.reply == ShowAnswer(CATALOG["end-trip"]) and turn.searched is not None
+    assert search.questions == ["как завершить поездку"] * 2
+
+
+def test_small_talk_while_a_ticket_is_open_is_not_asked_about(dialogue: Dialogue) -> None:
+    search = FakeSearch(ANSWER)
+    turn = dialogue.message(Conversation(), "спасибо", search, open_ticket=1001)
+    assert turn.reply == SmallTalkReply(SmallTalk.THANKS)
+
+
+def test_a_conversation_asked_about_survives_json_storage(dialogue: Dialogue) -> None:
+    waiting, _ = dialogue.message(Conversation(), "а машина?", FakeSearch(ANSWER), open_ticket=7)
+    assert Conversation.from_dict(json.loads(json.dumps(waiting.as_dict()))) == waiting
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [("Почему так долго", True), ("как завершить аренду", True), ("а штрафы?", True),
+     ("Подскажите, где парковка", True), ("Быстро, но пришлось ждать ответа", False),
+     ("Всё отлично", False), ("оператор был вежлив", False)],
+)  # fmt: skip
+def test_a_question_by_its_form(text: str, question: bool) -> None:
+    assert looks_like_question(text) is question

@@ -11,12 +11,18 @@ import pytest
 from bot.dialogue.ticket_form import (
     QUESTIONS,
     STEPS,
+    FormCommand,
     FormStep,
     Level,
     answer,
+    can_file,
     choose,
+    command,
+    confirms,
+    level_of,
     next_step,
     number_of,
+    skips,
 )
 from bot.tickets import Impact, TicketDraft, Urgency
 
@@ -85,3 +91,61 @@ def test_levels_choose_urgency_and_impact_and_nothing_else() -> None:
     assert choose(DRAFT, FormStep.IMPACT, Level.HIGH).impact is Impact.EVERYONE
     with pytest.raises(ValueError, match="'when' is not a choice between levels"):
         choose(DRAFT, FormStep.WHEN, Level.LOW)
+
+
+# --- what can be typed at any step: commands, skips, levels (the same in both front ends) ----
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("/отмена", FormCommand.CANCEL),
+        ("Отмена", FormCommand.CANCEL),
+        ("/cancel", FormCommand.CANCEL),
+        ("/выход", FormCommand.EXIT),
+        ("оператор", FormCommand.FILE),
+        ("Оператор!", FormCommand.FILE),
+        ("позовите оператора", FormCommand.FILE),
+        ("вчера вечером", None),
+        ("оператор не отвечает", None),
+    ],
+)
+def test_commands_at_any_step(text: str, said: FormCommand | None) -> None:
+    assert command(text) is said
+
+
+@pytest.mark.parametrize(
+    ("text", "skipped"),
+    [("", True), ("-", True), ("Пропустить", True), ("не знаю", True), ("нет", True),
+     ("вчера", False), ("iPhone 13", False)],
+)  # fmt: skip
+def test_skips(text: str, skipped: bool) -> None:
+    assert skips(text) is skipped
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [("1", Level.HIGH), ("2.", Level.MEDIUM), ("3", Level.LOW), ("срочно", Level.HIGH),
+     ("не срочно", Level.LOW), ("4", None), ("0", None), ("завтра", None)],
+)  # fmt: skip
+def test_levels_typed_as_numbers_or_words(text: str, level: Level | None) -> None:
+    assert level_of(text) is level
+
+
+def test_a_known_contact_is_not_asked_again() -> None:
+    assert next_step(FormStep.ORDER, TicketDraft("q", "q")) is FormStep.CONTACT
+    known = TicketDraft("q", "q", contact="+7 900 000-00-00")
+    assert next_step(FormStep.ORDER, known) is FormStep.URGENCY
+
+
+def test_a_draft_without_a_question_cannot_be_filed() -> None:
+    assert not can_file(TicketDraft("", ""))
+    assert can_file(DRAFT)
+
+
+@pytest.mark.parametrize(
+    ("text", "sent"),
+    [("", True), ("да", True), ("Отправить", True), ("нет", False), ("вчера", None)],
+)
+def test_the_confirmation_in_words(text: str, sent: bool | None) -> None:
+    assert confirms(text) is sent

@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.cli.conftest import DEMO, ROOT, TITLES, Run
 
 
@@ -21,8 +23,20 @@ def tickets(database: Path) -> list[dict[str, Any]]:
     return [dict(row) for row in rows]
 
 
+def no_tickets(database: Path) -> bool:
+    """No ticket was filed (the database is opened at a hand-over, to look for an open one)."""
+    return not database.exists() or tickets(database) == []
+
+
 def lines(*typed: str) -> str:
     return "".join(f"{line}\n" for line in typed)
+
+
+SKIP_5 = ("",) * 5
+SKIP_ALL = ("",) * 9
+"""Enter at every question of the form (nine of them, as in Telegram)."""
+SEND = ""
+"""Enter at the confirmation sends the ticket."""
 
 
 def test_chat_answers_asks_for_feedback_and_thanks(faqbot: Run, kb: Path) -> None:
@@ -52,8 +66,9 @@ def test_chat_offers_numbered_choices_and_shows_the_one_picked(faqbot: Run, kb: 
 def test_chat_hands_over_what_it_cannot_answer_and_files_a_ticket(
     faqbot: Run, kb: Path, tmp_path: Path
 ) -> None:
-    typed = lines("погода на марсе", "Хочу знать погоду на Марсе", "1", "+7 900 123-45-67")
-    result = faqbot("chat", "--articles", str(kb), stdin=typed)
+    # what, 5 skipped (when, error, tried, device, order), contact, urgency 1, impact skipped, send
+    typed = lines("погода на марсе", "Хочу знать погоду на Марсе", *SKIP_5, "+7 900 123-45-67", "1")
+    result = faqbot("chat", "--articles", str(kb), stdin=typed + lines("", ""))
     assert result.code == 0, result.err
     assert "Передаю ваш вопрос оператору…" in result.out
     assert "Заявка #1001 создана, приоритет: высокий." in result.out
@@ -63,7 +78,7 @@ def test_chat_hands_over_what_it_cannot_answer_and_files_a_ticket(
     assert ticket["number"] == 1001
     assert ticket["status"] == "new" and ticket["priority"] == "high"
     assert ticket["question"] == "погода на марсе"
-    assert ticket["what_happened"] == "Хочу знать погоду на Марсе"
+    assert ticket["what_happened"] == "погода на марсе\n\nХочу знать погоду на Марсе"
     assert ticket["contact"] == "+7 900 123-45-67"
     assert json.loads(ticket["tried"]) == []
 
@@ -72,7 +87,7 @@ def test_thumbs_down_offers_next_best_then_a_ticket_with_what_was_tried(
     faqbot: Run, kb: Path, tmp_path: Path
 ) -> None:
     database = tmp_path / "desk.sqlite3"
-    typed = lines("Как отменить заказ", "нет", "0", "", "", "")
+    typed = lines("Как отменить заказ", "нет", "0", *SKIP_ALL, SEND)
     result = faqbot(
         "chat", "--articles", str(kb), "--database", f"sqlite:///{database}", stdin=typed
     )
@@ -97,26 +112,65 @@ def test_asking_for_a_person_at_any_time_and_one_open_ticket(
     typed = lines(
         "позавите сотрудника",
         "Курьер привёз не тот заказ",
-        "",
-        "",
-        "соедините с живым человеком, пожалуйста",
-        "Ещё и холодный",
-    )  # then the input ends in the middle of the second form: it is sent as it is
+        *SKIP_ALL[1:],
+        SEND,
+        "соедините с живым человеком, пожалуйста",  # people have the ticket: added to it
+        "Где мой заказ",  # the knowledge base has an answer: asked first
+        "1",  # about the ticket: added to it
+        "Как отменить заказ",
+        "новый вопрос",  # answered from the knowledge base
+        "нет",  # the next candidates
+        "0",  # people: added to the open ticket, said so, no second form
+        "погода на марсе",  # nothing to answer with: straight to the open ticket
+    )
     result = faqbot(
         "chat", "--articles", str(kb), "--database", f"sqlite+aiosqlite:///{database}", stdin=typed
     )
     assert result.code == 0, result.err
-    assert result.out.count("Хорошо. Передаю ваш вопрос оператору…") == 2
+    assert result.out.count("Хорошо. Передаю ваш вопрос оператору…") == 1
+    assert result.out.count("Вопрос 1 из 9.") == 1  # one form, for one problem
     assert "Заявка #1001 создана, приоритет: средний." in result.out
-    assert "У вас уже есть открытая заявка #1001" in result.out
+    asked = "У вас открыта заявка #1001. Это про неё или новый вопрос?"
+    assert result.out.count(asked) == 2
+    added = "Добавил к заявке #1001 — оператор увидит."
+    assert f"> соедините с живым человеком, пожалуйста\n{added}" in result.out
+    assert f"> 1\n{added}" in result.out and f"> погода на марсе\n{added}" in result.out
+    assert "> новый вопрос\nКак отменить заказ\n\n" in result.out
+    assert "> 0\nПока заявка #1001 открыта, вторую не открываем" in result.out
     assert result.err == ""
     [ticket] = tickets(database)
     assert ticket["question"] == ticket["what_happened"] == "Курьер привёз не тот заказ"
     with sqlite3.connect(database) as connection:
-        added = connection.execute("SELECT text, direction FROM ticket_messages").fetchall()
+        added_rows = connection.execute("SELECT text FROM ticket_messages").fetchall()
         customers = connection.execute("SELECT telegram_id FROM customers").fetchall()
-    assert added == [("Ещё и холодный", "in")]
+    assert [text for (text,) in added_rows] == [
+        "соедините с живым человеком, пожалуйста",
+        "Где мой заказ",
+        "Как отменить заказ",
+        "погода на марсе",
+    ]
     assert customers == [(0,)]
+
+
+def test_the_contact_is_asked_once_and_remembered(faqbot: Run, kb: Path, tmp_path: Path) -> None:
+    database = tmp_path / "desk.sqlite3"
+    url = f"sqlite:///{database}"
+    first = lines("оператор", "Не та еда", *SKIP_5, "+7 900 123-45-67", "", "", SEND)
+    result = faqbot("chat", "--articles", str(kb), "--database", url, stdin=first)
+    assert "Заявка #1001 создана" in result.out, result.out
+    with sqlite3.connect(database) as connection:
+        connection.execute("UPDATE tickets SET status = 'closed'")
+    second = lines("оператор", "Опять не та еда", *SKIP_5, "", "", SEND)
+    result = faqbot("chat", "--articles", str(kb), "--database", url, stdin=second)
+    assert result.code == 0, result.err
+    assert "Как с вами связаться" not in result.out
+    assert "Контакт: +7 900 123-45-67" in result.out  # shown in the confirmation
+    assert "Заявка #1002 создана" in result.out
+    assert [t["contact"] for t in tickets(database)] == ["+7 900 123-45-67"] * 2
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT contact FROM customers").fetchall() == [
+            ("+7 900 123-45-67",)
+        ]
 
 
 def test_the_ticket_form_can_be_cancelled(faqbot: Run, kb: Path, tmp_path: Path) -> None:
@@ -124,7 +178,7 @@ def test_the_ticket_form_can_be_cancelled(faqbot: Run, kb: Path, tmp_path: Path)
     assert result.code == 0, result.err
     assert "Хорошо, заявку не отправляем." in result.out
     assert "Заявка #" not in result.out
-    assert not (tmp_path / "faqbot.sqlite3").exists()
+    assert no_tickets(tmp_path / "faqbot.sqlite3")
 
 
 def test_chat_on_the_demo_kb(faqbot: Run) -> None:
@@ -141,7 +195,7 @@ def test_bad_database_url_is_a_usage_error(faqbot: Run, kb: Path) -> None:
 
 def test_unusable_database_keeps_the_chat_going(faqbot: Run, kb: Path, tmp_path: Path) -> None:
     (tmp_path / "folder").mkdir()
-    typed = lines("оператор", "Нужна помощь", "", "", "/выход")
+    typed = lines("оператор", "Нужна помощь", *SKIP_ALL[1:], SEND, "/выход")
     result = faqbot(
         "chat", "--articles", str(kb), "--database", f"sqlite:///{tmp_path / 'folder'}", stdin=typed
     )
@@ -171,3 +225,98 @@ def test_ctrl_c_ends_the_chat_cleanly(kb: Path, tmp_path: Path) -> None:
     assert process.returncode == 0
     assert out.rstrip().endswith("До свидания!")
     assert "Traceback" not in err and "Aborted" not in err
+
+
+def test_small_talk_is_answered_kindly_and_files_nothing(
+    faqbot: Run, kb: Path, tmp_path: Path
+) -> None:
+    typed = lines("привет", "Здравствуйте!", "спасибо", "как дела?", "ты бот или человек?", "пока")
+    result = faqbot("chat", "--articles", str(kb), stdin=typed)
+    assert result.code == 0, result.err
+    said = result.out.split("> привет\n", 1)[1]
+    assert said.startswith("Здравствуйте! Напишите, пожалуйста, ваш вопрос своими словами")
+    assert "> спасибо\nПожалуйста!" in said
+    assert "> как дела?\nСпасибо, у меня всё хорошо!" in said
+    assert "> ты бот или человек?\nЯ бот" in said and "«оператор»" in said
+    assert "> пока\nВсего доброго!" in said
+    assert "оператору…" not in said and "Помог ли ответ?" not in said
+    assert not (tmp_path / "faqbot.sqlite3").exists()  # no ticket, not even a database
+
+
+def test_a_greeting_with_a_question_is_answered_as_the_question(faqbot: Run, kb: Path) -> None:
+    result = faqbot("chat", "--articles", str(kb), stdin=lines("Привет! Где мой заказ?"))
+    assert result.code == 0, result.err
+    assert result.out.split("> Привет! Где мой заказ?\n", 1)[1].startswith("Где мой заказ\n")
+
+
+def test_the_terminal_form_asks_the_same_steps_as_telegram(faqbot: Run, kb: Path) -> None:
+    from bot.dialogue.ticket_form import QUESTIONS
+
+    result = faqbot("chat", "--articles", str(kb), stdin=lines("оператор", "Не та еда"))
+    asked = [line for line in result.lines if line.startswith("Вопрос ")]
+    assert asked == [f"Вопрос {n} из {QUESTIONS}." for n in range(1, 3)]
+    assert "Когда это началось?" in result.out
+
+
+@pytest.mark.parametrize("word", ["/выход", "/отмена", "отмена"])
+def test_the_form_can_be_left_at_any_step_and_files_nothing(
+    faqbot: Run, kb: Path, tmp_path: Path, word: str
+) -> None:
+    # At the urgency question (the eighth), where numbers are expected.
+    typed = lines("погода на марсе", *SKIP_ALL[:7], word, "Где мой заказ")
+    result = faqbot("chat", "--articles", str(kb), stdin=typed)
+    assert result.code == 0, result.err
+    after = result.out.split(f"> {word}\n", 1)[1]
+    assert after.startswith("Хорошо, заявку не отправляем.")
+    assert "Введите номер" not in after and "Заявка #" not in result.out
+    if word == "/выход":
+        assert after.rstrip().endswith("До свидания!") and "> Где мой заказ" not in after
+    else:
+        assert "> Где мой заказ\nГде мой заказ\n" in after  # the chat goes on
+    assert no_tickets(tmp_path / "faqbot.sqlite3")
+
+
+def test_input_ending_mid_form_files_nothing(faqbot: Run, kb: Path, tmp_path: Path) -> None:
+    result = faqbot("chat", "--articles", str(kb), stdin=lines("привет", "погода на марсе", ""))
+    assert result.code == 0, result.err
+    assert "Заявку не отправили: форма не дозаполнена." in result.out
+    assert result.out.rstrip().endswith("До свидания!")
+    assert no_tickets(tmp_path / "faqbot.sqlite3")
+
+
+def test_operator_mid_form_files_what_is_known_at_once(
+    faqbot: Run, kb: Path, tmp_path: Path
+) -> None:
+    typed = lines("погода на марсе", "", "вчера", "оператор", "/выход")
+    result = faqbot("chat", "--articles", str(kb), stdin=typed)
+    assert result.code == 0, result.err
+    assert "Заявка #1001 создана" in result.out
+    assert "Вопрос 4 из" not in result.out
+    [ticket] = tickets(tmp_path / "faqbot.sqlite3")
+    assert ticket["question"] == "погода на марсе" and ticket["when_happened"] == "вчера"
+
+
+def test_yes_and_no_at_a_list(faqbot: Run, kb: Path, tmp_path: Path) -> None:
+    typed = lines("заказ", "да", "второе", "спасибо", "заказ", "нет", "ничего не подходит", "")
+    result = faqbot("chat", "--articles", str(kb), stdin=typed)
+    assert result.code == 0, result.err
+    listed = result.out.split("> заказ\n", 1)[1].split("> да\n", 1)[0]
+    second = [line.strip()[3:] for line in listed.splitlines() if line.strip().startswith("2.")]
+    after_yes = result.out.split("> да\n", 1)[1]
+    assert after_yes.startswith("Какой из вариантов? Введите номер:")  # two plausible: which?
+    assert after_yes.split("> второе\n", 1)[1].startswith(second[0] + "\n\n")
+    assert "> спасибо\nСпасибо за отзыв!" in result.out  # «спасибо» under an answer: a 👍
+    after_no = result.out.split("> нет\n", 1)[1]
+    assert after_no.startswith("Тогда, может быть, подойдёт одно из этих:")  # not the form
+    after_none = after_no.split("> ничего не подходит\n", 1)[1]
+    assert after_none.startswith("Жаль, что не помогло. Передаю ваш вопрос оператору…")
+    assert "Заявку не отправили" in after_none
+    assert no_tickets(tmp_path / "faqbot.sqlite3")
+
+
+def test_a_bare_yes_with_nothing_waiting_invites_a_question(faqbot: Run, kb: Path) -> None:
+    result = faqbot("chat", "--articles", str(kb), stdin=lines("да", "нет"))
+    assert result.code == 0, result.err
+    assert "> да\nНе совсем понял, о чём вы." in result.out
+    assert "> нет\nНе совсем понял, о чём вы." in result.out
+    assert "оператору…" not in result.out

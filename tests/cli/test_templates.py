@@ -15,13 +15,42 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "welcome": {"count": 44, "folder": "articles"},
     "help": {},
     "answer": {"article": "Как завершить аренду\n\nНажмите «Завершить»."},
-    "choices": {"options": ["Как завершить аренду", "Зоны завершения"], "retry": False},
+    "choices": {
+        "options": ["Как завершить аренду", "Зоны завершения"],
+        "retry": False,
+        "again": False,
+    },
+    "invite": {},
+    "ask_about_ticket": {"number": 1001},
+    "added_to_ticket": {"number": 1001},
+    "question_added_to_ticket": {"number": 1001},
+    "ticket_already_open": {"number": 1001},
     "thanks": {},
-    "hand_over": {"reason": "not_found"},
-    "form_what": {"question": "не могу завершить", "tried": ["Как завершить аренду"]},
-    "form_urgency": {},
-    "form_contact": {},
-    "form_retry": {},
+    "small_talk": {"talk": "greeting"},
+    "hand_over": {"reason": "not_found", "questions": 9},
+    "form_step": {
+        "step": "what",
+        "number": 1,
+        "total": 9,
+        "question": "не могу завершить",
+        "tried": ["Как завершить аренду"],
+        "options": [],
+    },
+    "form_what_needed": {},
+    "form_confirm": {
+        "what": "не могу завершить",
+        "when": "утром",
+        "error": None,
+        "tried": "Как завершить аренду",
+        "device": None,
+        "order": None,
+        "contact": "+7 900 000-00-00",
+        "urgency": "🔴 Срочно, прямо сейчас",
+        "impact": "Неудобно, но терпимо",
+    },
+    "form_confirm_retry": {},
+    "form_abandoned": {},
+    "form_retry": {"count": 3},
     "form_cancelled": {},
     "ticket_created": {"number": 1001, "priority": "средний", "due": NOW},
     "ticket_exists": {"number": 1001},
@@ -58,7 +87,8 @@ def test_template_refuses_a_missing_variable(texts: Texts, name: str, variable: 
 
 
 def test_what_people_typed_is_shown_as_typed(texts: Texts) -> None:
-    text = texts.plain("cli/form_what", question="<3 & «Co»", tried=[])
+    context = {**SAMPLES["form_step"], "question": "<3 & «Co»", "tried": []}
+    text = texts.plain("cli/form_step", **context)
     assert "«<3 & «Co»»" in text
 
 
@@ -81,7 +111,7 @@ def test_welcome_names_the_kb_size_in_russian(texts: Texts, count: int, words: s
     ],
 )
 def test_hand_over_says_why(texts: Texts, reason: str, opening: str) -> None:
-    text = texts.plain("cli/hand_over", reason=reason)
+    text = texts.plain("cli/hand_over", reason=reason, questions=9)
     assert text.startswith(f"{opening} Передаю ваш вопрос оператору…")
 
 
@@ -91,3 +121,24 @@ def test_ticket_created_gives_number_priority_and_deadline(texts: Texts) -> None
         text
         == "✅ Заявка #1001 создана, приоритет: средний.\nОператор ответит сегодня до 12:00 МСК."
     )
+
+
+@pytest.mark.parametrize(
+    ("questions", "words"),
+    [(1, "1 короткий вопрос"), (3, "3 коротких вопроса"), (9, "9 коротких вопросов")],
+)
+def test_hand_over_counts_the_questions_in_russian(
+    texts: Texts, questions: int, words: str
+) -> None:
+    assert f"Заполним заявку: {words}," in texts.plain(
+        "cli/hand_over", reason="asked", questions=questions
+    )
+
+
+@pytest.mark.parametrize("step", ["what", "when", "error", "tried", "device", "order", "contact",
+                                  "urgency", "impact"])  # fmt: skip
+def test_every_form_step_asks_its_question(texts: Texts, step: str) -> None:
+    options = ["🔴 Срочно", "🟡 Сегодня", "🟢 Не срочно"]
+    context = {**SAMPLES["form_step"], "step": step, "options": options}
+    text = texts.plain("cli/form_step", **context)
+    assert text.startswith("Вопрос 1 из 9.\n") and "?" in text

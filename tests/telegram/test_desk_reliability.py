@@ -104,7 +104,7 @@ async def test_a_restart_between_storing_and_relaying_loses_nothing(
         topic = agents.topic_of(1001)
         # The agents' chat is unreachable: the customer's message is stored, not relayed.
         telegram.fail_next("copyMessage", 502, "Bad Gateway", times=100)
-        ack = await anna.say("я тут, жду")
+        ack = await anna.say("я тут, жду")  # nothing the bot answers: it joins the ticket
         assert ack["text"].startswith("Добавили к заявке")
 
         async def stored() -> bool:

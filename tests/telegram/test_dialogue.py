@@ -235,3 +235,52 @@ async def test_long_article_is_split_and_buttons_follow_the_last_part(
     assert all("reply_markup" not in part for part in parts[:-1])
     assert buttons(parts[-1]) == ANSWER_BUTTONS
     assert parts[-1]["text"].endswith("Итог: a < b & c, <3")
+
+
+async def test_small_talk_is_answered_kindly_and_stores_no_question_or_ticket(
+    bot: App, anna: Chat, database: ScratchDatabase
+) -> None:
+    from bot.db.models import Ticket
+
+    greeting = await anna.say("привет")
+    assert greeting["text"].startswith("Здравствуйте, Анна! 👋")
+    assert "Напишите, пожалуйста, ваш вопрос" in greeting["text"]
+    assert (await anna.say("спасибо"))["text"].startswith("Пожалуйста!")
+    assert (await anna.say("ты бот или человек?"))["text"].startswith("Я бот")
+    assert (await anna.say("пока"))["text"].startswith("Всего доброго!")
+    assert await rows(database, Attempt) == [] and await rows(database, Ticket) == []
+
+
+async def test_a_greeting_with_a_question_is_answered_as_the_question(bot: App, anna: Chat) -> None:
+    answer = await anna.say("Здравствуйте! не приходит код из смс")
+    assert answer["text"].startswith("Не приходит код для входа")
+
+
+async def test_yes_to_a_list_of_several_asks_which_and_an_ordinal_picks(
+    bot: App, anna: Chat, database: ScratchDatabase
+) -> None:
+    choices = await anna.say("проблема с оплатой")  # a clarify: several close articles
+    second = buttons(choices)[1].removeprefix("2. ")
+    which = await anna.say("да")
+    assert which["text"].startswith("Какой из вариантов?")
+    assert buttons(which) == buttons(choices)
+    answer = await anna.say("второе")
+    assert answer["text"].startswith(second)
+    [attempt] = await rows(database, Attempt)  # «да» and «второе» were never searched
+    assert attempt.query_text == "проблема с оплатой"
+
+
+async def test_no_to_a_list_is_a_thumbs_down_not_the_form(bot: App, anna: Chat) -> None:
+    await anna.say("проблема с оплатой")
+    following = await anna.say("ничего не подходит")
+    assert following["text"].startswith("Тогда, может быть, подойдёт одно из этих:")
+
+
+async def test_a_bare_yes_with_nothing_waiting_invites_a_question(
+    bot: App, anna: Chat, database: ScratchDatabase
+) -> None:
+    from bot.db.models import Ticket
+
+    reply = await anna.say("да")
+    assert reply["text"].startswith("Не совсем понял, о чём вы.")
+    assert await rows(database, Attempt) == [] and await rows(database, Ticket) == []

@@ -262,3 +262,71 @@ def test_form_buttons_pack_the_step() -> None:
     assert packed == "choice:urgency:high"
     assert FormChoice.unpack(packed).step is FormStep.URGENCY
     assert FormAction.unpack("form:contact:skip").step is FormStep.CONTACT
+
+
+@pytest.mark.parametrize("word", ["/отмена", "отмена", "/выход"])
+async def test_typed_cancel_or_exit_at_a_choice_step_drops_the_form(
+    bot: App, anna: Chat, database: ScratchDatabase, word: str
+) -> None:
+    await _skip_to_urgency(anna, await _start_form(anna))
+    cancelled = await anna.say(word)
+    assert cancelled["text"].startswith("Хорошо, заявку не отправляем.")
+    assert await rows(database, Ticket) == []
+
+
+async def test_typed_words_skip_and_numbers_choose_as_in_the_terminal(
+    bot: App, anna: Chat, database: ScratchDatabase
+) -> None:
+    await _start_form(anna)
+    for word in ("пропустить", "-", "не знаю", "нет", "Пропустить", "-", "-"):
+        step = await anna.say(word)  # what .. contact, by typing
+    assert "Насколько это срочно?" in step["text"]
+    impact = await anna.say("1")
+    assert "Насколько сильно это мешает?" in impact["text"]
+    confirm = await anna.say("3")
+    assert confirm["text"].startswith("Проверьте заявку")
+    created = await anna.say("да")  # typed, as in the terminal
+    assert "создана" in created["text"]
+    [ticket] = await rows(database, Ticket)
+    assert (ticket.urgency, ticket.impact) == (Urgency.BLOCKING, Impact.ONLY_ME)
+
+
+async def test_operator_mid_form_files_what_is_known_at_once(
+    bot: App, anna: Chat, database: ScratchDatabase
+) -> None:
+    form = await _start_form(anna)
+    await anna.press(form, text="Оставить как есть")
+    await anna.say("вчера вечером")
+    created = await anna.say("оператор")
+    assert "Заявка" in created["text"] and "создана" in created["text"]
+    [ticket] = await rows(database, Ticket)
+    assert (ticket.question, ticket.when_happened) == ("как завершить поездку", "вчера вечером")
+
+
+async def test_the_contact_is_asked_once_and_remembered(
+    bot: App, anna: Chat, database: ScratchDatabase
+) -> None:
+    from bot.db.models import Customer
+
+    await _start_form(anna)
+    for _ in range(6):  # what .. order
+        step = await anna.say("-")
+    assert "Как с вами связаться" in step["text"]
+    await anna.say("+7 900 123-45-67")
+    await anna.say("2")
+    confirm = await anna.say("3")
+    await anna.press(confirm, text="Отправить")
+    closed = await anna.say("/close")
+    assert closed["text"].startswith("Заявка №1001 закрыта.")
+    [customer] = await rows(database, Customer)
+    assert customer.contact == "+7 900 123-45-67"
+
+    await _start_form(anna, "не приходит код из смс")
+    for _ in range(6):
+        step = await anna.say("-")
+    assert "Насколько это срочно?" in step["text"]  # the contact step is skipped
+    await anna.say("2")
+    confirm = await anna.say("3")
+    assert "+7 900 123-45-67" in confirm["text"]
+    await anna.press(confirm, text="Отправить")
+    assert [t.contact for t in await rows(database, Ticket)] == ["+7 900 123-45-67"] * 2

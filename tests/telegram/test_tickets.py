@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.db.models import Ticket, TicketMessage
 from bot.db.repo import get_ticket_by_number, resolve
 from bot.emulator import TelegramEmulator
@@ -76,7 +78,10 @@ async def test_messages_while_a_ticket_is_open_go_to_it(
     bot: App, anna: Chat, telegram: TelegramEmulator, database: ScratchDatabase
 ) -> None:
     await _file_ticket(anna)
-    added = await anna.say("Машину уже эвакуировали?")
+    asked = await anna.say("Машину уже эвакуировали?")  # the knowledge base has an answer
+    assert asked["text"] == "У вас открыта заявка №1001. Это про неё или новый вопрос?"
+    assert buttons(asked) == ["Про заявку №1001", "Новый вопрос"]
+    added = await anna.press(asked, text="Про заявку №1001")
     assert added["text"] == "Добавили к заявке №1001, оператор увидит."
     telegram.send_photo(anna.user, anna.user.private_chat, caption="вот фото")
     await anna.reply()
@@ -145,3 +150,74 @@ async def test_csat_of_someone_elses_ticket_is_refused(
     assert answer["text"].startswith("Эта кнопка уже не действует")
     [stored] = await rows(database, Ticket)
     assert stored.csat_score is None
+
+
+async def test_a_new_question_while_a_ticket_is_open_is_answered_not_merged(
+    bot: App, anna: Chat, database: ScratchDatabase
+) -> None:
+    await _file_ticket(anna)
+    asked = await anna.say("как завершить поездку")
+    assert asked["text"] == "У вас открыта заявка №1001. Это про неё или новый вопрос?"
+    answer = await anna.press(asked, text="Новый вопрос")
+    assert answer["text"].startswith("Как завершить аренду")  # answered, no form
+    assert await rows(database, TicketMessage) == []  # nothing added to the ticket
+    typed = await anna.say("Машину уже эвакуировали?")
+    assert typed["text"].startswith("У вас открыта заявка №1001")
+    added = await anna.say("1")  # typed instead of the button
+    assert added["text"] == "Добавили к заявке №1001, оператор увидит."
+    [message] = await rows(database, TicketMessage)
+    assert message.text == "Машину уже эвакуировали?" and message.source_chat_id == anna.user.id
+    assert len(await rows(database, Ticket)) == 1
+
+
+async def test_a_new_problem_needing_people_joins_the_open_ticket_without_a_second_form(
+    bot: App, anna: Chat, database: ScratchDatabase
+) -> None:
+    await _file_ticket(anna)
+    asked = await anna.say("как завершить поездку")
+    answer = await anna.press(asked, text="Новый вопрос")
+    following = await anna.press(answer, text="👎 Не помогло")
+    told = await anna.press(following, text="Другое — написать оператору")
+    assert "Вопрос 1 из" not in told["text"]  # no second form, no contact asked again
+    assert "№1001" in told["text"]
+    assert len(await rows(database, Ticket)) == 1
+    [message] = await rows(database, TicketMessage)
+    assert message.text == "как завершить поездку"
+
+
+async def _rated(bot: App, anna: Chat, database: ScratchDatabase, clock: Clock) -> None:
+    """Anna's ticket resolved and rated 5 ⭐: the comment is invited."""
+    await _file_ticket(anna)
+    async with database.sessions() as session, session.begin():
+        ticket = await get_ticket_by_number(session, 1001)
+        assert ticket is not None
+        await resolve(session, ticket, now=clock)
+    await ask_csat(bot.bot, bot.services.texts, chat_id=anna.user.id, number=1001)
+    invite = await anna.press(await anna.reply(), text="5 ⭐")
+    assert "что нам стоит улучшить" in invite["text"]
+
+
+@pytest.mark.parametrize("question", ["не приходит код из смс", "Как завершить аренду?"])
+async def test_a_question_after_a_rating_is_answered_not_swallowed(
+    bot: App, anna: Chat, database: ScratchDatabase, clock: Clock, question: str
+) -> None:
+    await _rated(bot, anna, database, clock)
+    answer = await anna.say(question)
+    assert not answer["text"].startswith("Спасибо за отзыв")
+    offered = buttons(answer)[0]  # an article with its vote buttons, or a list to choose from
+    assert offered == "👍 Помогло" or offered.startswith("1. ")
+    [stored] = await rows(database, Ticket)
+    assert (stored.csat_score, stored.csat_comment) == (5, None)
+
+
+async def test_the_comment_window_closes_after_a_few_minutes(
+    bot: App, anna: Chat, database: ScratchDatabase, clock: Clock
+) -> None:
+    from bot.telegram.routers.csat import COMMENT_WINDOW
+
+    await _rated(bot, anna, database, clock)
+    clock.now += COMMENT_WINDOW + timedelta(seconds=1)
+    reply = await anna.say("Быстро, но пришлось ждать ответа")
+    assert not reply["text"].startswith("Спасибо за отзыв")
+    [stored] = await rows(database, Ticket)
+    assert (stored.csat_score, stored.csat_comment) == (5, None)

@@ -22,7 +22,7 @@ from bot.db.repo.canned import (
     list_canned_replies,
     update_canned_reply,
 )
-from bot.db.repo.customers import get_customer, upsert_customer
+from bot.db.repo.customers import get_contact, get_customer, remember_contact, upsert_customer
 from bot.db.repo.errors import (
     CannedReplyTitleTaken,
     StorageError,
@@ -125,7 +125,9 @@ __all__ = [
     "get_agent",
     "get_attempt",
     "get_canned_reply",
+    "get_contact",
     "get_customer",
+    "remember_contact",
     "get_message_by_relay",
     "get_message_by_source",
     "get_open_ticket",

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Customer
 from bot.tickets import Clock, utc_now
 
-__all__ = ["get_customer", "upsert_customer"]
+__all__ = ["get_contact", "get_customer", "remember_contact", "upsert_customer"]
 
 
 async def get_customer(session: AsyncSession, telegram_id: int) -> Customer | None:
@@ -64,3 +64,26 @@ async def upsert_customer(
         customer.updated_at = now()
         await session.flush()
     return customer
+
+
+async def remember_contact(
+    session: AsyncSession, customer: Customer, contact: str | None, *, now: Clock = utc_now
+) -> None:
+    """Keep the contact the customer gave in a ticket form, for their next form.
+
+    Written by id: ``customer`` may be a row remembered from an earlier session
+    (:class:`bot.telegram.customers.Customers`), which is read, never changed.
+
+    :param contact: the phone or e-mail; ``None`` or blank (the step was skipped) keeps the old
+    """
+    if contact and contact.strip():
+        await session.execute(
+            update(Customer)
+            .where(Customer.id == customer.id, Customer.contact.is_distinct_from(contact))
+            .values(contact=contact, updated_at=now())
+        )
+
+
+async def get_contact(session: AsyncSession, customer: Customer) -> str | None:
+    """The contact remembered for ``customer`` (read afresh, not from a remembered row)."""
+    return await session.scalar(select(Customer.contact).where(Customer.id == customer.id))

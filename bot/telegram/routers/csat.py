@@ -1,6 +1,14 @@
-"""The customer's rating of a resolved ticket (1-5 buttons), then an optional comment."""
+"""The customer's rating of a resolved ticket (1-5 buttons), then an optional comment.
+
+The comment is invited, never required: a message that asks something (the knowledge base
+has an answer for it, or it is a question by its form: «?», «как…») is a new question and
+goes to the dialogue, not into the rating; and the invitation lapses after
+:data:`COMMENT_WINDOW`, after which a message is whatever it is, never swallowed as a comment.
+"""
 
 from __future__ import annotations
+
+from datetime import datetime, timedelta
 
 from aiogram import Bot, F, Router
 from aiogram.filters import StateFilter
@@ -9,17 +17,22 @@ from aiogram.types import CallbackQuery, Message, User
 
 from bot.db.models import Ticket
 from bot.db.repo import get_ticket_by_number, set_csat
+from bot.dialogue import looks_like_question
+from bot.policy import Answer
 from bot.serving import Services
 from bot.telegram.callbacks import CsatScore, CsatSkip
 from bot.telegram.customers import Customers
 from bot.telegram.filters import HasText, PrivateChat
 from bot.telegram.keyboards import csat_skip_keyboard
 from bot.telegram.replies import drop_buttons
+from bot.telegram.routers.question import ask
 from bot.telegram.states import CsatForm
 
 __all__ = ["get_router"]
 
 COMMENT_LIMIT = 4096
+COMMENT_WINDOW = timedelta(minutes=5)
+"""How long after the score a message is taken as its comment."""
 
 
 def get_router() -> Router:
@@ -72,7 +85,8 @@ async def score_button(
         await bot.send_message(query.from_user.id, thanks)
         return
     await state.set_state(CsatForm.comment)
-    await state.update_data(csat={"number": number, "score": score})
+    invited = services.clock().isoformat()
+    await state.update_data(csat={"number": number, "score": score, "at": invited})
     await bot.send_message(
         query.from_user.id,
         f"{thanks}\n\n{texts.render('csat_comment')}",
@@ -92,13 +106,21 @@ async def skip_button(
 
 
 async def comment(
-    message: Message, state: FSMContext, services: Services, customers: Customers
+    message: Message, bot: Bot, state: FSMContext, services: Services, customers: Customers
 ) -> None:
     text, texts = (message.text or "").strip(), services.texts
     if not text or message.from_user is None:
         await message.answer(texts.render("csat_comment"))
         return
-    rating = (await state.get_data()).get("csat") or {}
+    data = await state.get_data()
+    rating = data.get("csat") or {}
+    if not _invited(rating, services) or _asks(text, services):
+        # Not a comment: the rating stays as scored, the message is answered as any other.
+        data.pop("csat", None)
+        await state.set_state(None)
+        await state.set_data(data)
+        await ask(message, bot, state, services, customers)
+        return
     await state.set_state(None)
     if isinstance(rating, dict) and {"number", "score"} <= rating.keys():
         number, score = rating["number"], rating["score"]
@@ -113,3 +135,22 @@ async def not_a_comment(message: Message, services: Services, state: FSMContext)
     texts = services.texts
     markup = csat_skip_keyboard(texts, number) if isinstance(number, int) else None
     await message.answer(texts.render("csat_comment"), reply_markup=markup)
+
+
+def _invited(rating: object, services: Services) -> bool:
+    """Whether the invitation to comment still stands (it lapses after COMMENT_WINDOW)."""
+    if not isinstance(rating, dict) or not isinstance(rating.get("at"), str):
+        return False  # stored before the window was: lapsed
+    try:
+        invited = datetime.fromisoformat(rating["at"])
+    except ValueError:
+        return False
+    return services.clock() - invited <= COMMENT_WINDOW
+
+
+def _asks(text: str, services: Services) -> bool:
+    """Whether ``text`` is a question rather than a comment on the rating."""
+    if looks_like_question(text):
+        return True
+    _, decision = services.answers.search(text)
+    return isinstance(decision, Answer)

@@ -1,41 +1,72 @@
 """A customer's text outside any form: a question for the knowledge base, a typed vote or
-choice, a request for a person, or (while a ticket is open) a message for that ticket.
+choice, small talk, a request for a person, or a message for their open ticket.
 
 The dialogue decides; this handler stores what its turn says and sends its reply::
 
     dialogue_state.load(state)                    the conversation so far (FSM data)
-    answers.dialogue.message(conversation, text, answers.search) -> turn
+    answers.dialogue.message(conversation, text, answers.search, open_ticket) -> turn
     records.record_turn(session, customer, turn)  the search as an attempt, the vote
     dialogue_state.save(state, turn.conversation) the conversation for the next update
     replies.send_reply(turn.reply)  |  intake.start_form(turn.reply)   a hand-over
+
+One ticket per problem: while a ticket is open and no agent has taken it, a question is asked
+about first («Это про заявку №1001 или новый вопрос?», two buttons or a typed «1» / «2»),
+before any search or form. A message to an agent who is on the ticket (or a reply to one of
+their messages) goes to the ticket at once: the customer is talking to a person. A new question
+that needs people while the ticket is open is added to it, said so, without a second form (the
+desk keeps one open ticket per customer).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+from typing import Any
+
 from aiogram import Bot, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import Message
+from aiogram.types import CallbackQuery, Message, User
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.dialogue import HandOver, Turn
+from bot.db.models import Customer, Ticket
+from bot.db.repo import add_message, get_contact, get_open_ticket
+from bot.dialogue import AddToTicket, AskAboutTicket, Conversation, HandOver, Stage, Turn
 from bot.serving import Services
 from bot.serving.answers import QUESTION_LIMIT
+from bot.telegram.callbacks import AboutTicket
 from bot.telegram.customers import Customers
-from bot.telegram.dialogue_state import Position, load, save
+from bot.telegram.dialogue_state import Position, as_data, load, save
 from bot.telegram.filters import HasText, PrivateChat
-from bot.telegram.intake import start_form
+from bot.telegram.intake import add_to_ticket, agent_engaged, replied_to, start_form
+from bot.telegram.keyboards import about_ticket_keyboard
 from bot.telegram.records import record_turn
-from bot.telegram.replies import send_reply
-from bot.telegram.ticket_chat import deliver_to_ticket
+from bot.telegram.replies import drop_buttons, send_reply
+from bot.telegram.ticket_chat import TicketDelivery, deliver_to_ticket
+from bot.tickets import MessageDirection
 
 __all__ = ["get_router"]
+
+PENDING = "pending"
+"""FSM data key: ``[chat_id, message_id]`` of the message asked about, so that «про заявку»
+adds the message itself (the agents see it copied, photo captions and all)."""
 
 
 def get_router() -> Router:
     router = Router(name="question")
     router.message.filter(PrivateChat())
+    router.callback_query.filter(PrivateChat())
     router.message.register(ask, StateFilter(None), HasText())
+    router.callback_query.register(about_ticket_button, AboutTicket.filter())
     return router
+
+
+@dataclass
+class _Said:
+    """What the turn leaves to send once its transaction is committed."""
+
+    turn: Turn
+    attempt: int
+    ticket: int | None = None  # the open ticket's number, for the texts about it
 
 
 async def ask(
@@ -48,30 +79,157 @@ async def ask(
         await message.answer(texts.render("empty_message"))
         return
     position = await load(state)
-    turn: Turn | None = None
-    if len(text) <= QUESTION_LIMIT:
-        turn = await answers.off_loop(
-            answers.dialogue.message, position.conversation, text, answers.search
-        )
-    attempt = position.attempt
+    said: _Said | None = None
     async with services.database.transaction() as session:
         customer = await customers.of(session, message.from_user)
-        delivery = await deliver_to_ticket(session, customer, message, levels=services.levels)
-        if delivery.ticket is None and turn is not None:
-            attempt = await record_turn(
-                session, customer, turn, attempt=attempt, clock=services.clock
+        ticket = await get_open_ticket(session, customer)
+        if ticket is None or agent_engaged(ticket) or replied_to(message) is not None:
+            delivery = await deliver_to_ticket(session, customer, message, levels=services.levels)
+        else:
+            delivery = TicketDelivery(None)
+    if delivery.ticket is None and len(text) <= QUESTION_LIMIT:
+        # Searched between two transactions: no transaction (SQLite's write turn above all)
+        # waits on the encoder, and the event loop serves other chats meanwhile.
+        number = ticket.number if ticket is not None else None
+        turn = await answers.off_loop(
+            answers.dialogue.message, position.conversation, text, answers.search, number
+        )
+        async with services.database.transaction() as session:
+            ticket = await get_open_ticket(session, customer)
+            said = await _settle(
+                session, customer, ticket, turn, position.attempt, state, services, message
             )
-            if not isinstance(turn.reply, HandOver):
-                # Stored with the attempt: one commit for both.
-                await save(state, Position(turn.conversation, attempt))
-    chat_id = message.chat.id
     if delivery.ticket is not None:
         if delivery.acknowledge:
             number = delivery.ticket.number
             await message.answer(texts.render("message_added_to_ticket", number=number))
-    elif turn is None:
+    elif said is None:
         await message.answer(texts.render("too_long", limit=QUESTION_LIMIT))
-    elif isinstance(turn.reply, HandOver):
-        await start_form(turn.reply, bot=bot, chat_id=chat_id, state=state, texts=texts)
     else:
-        await send_reply(turn.reply, bot=bot, chat_id=chat_id, services=services, attempt=attempt)
+        await _send(said, bot, message.from_user, state, services)
+
+
+async def about_ticket_button(
+    query: CallbackQuery,
+    callback_data: AboutTicket,
+    bot: Bot,
+    state: FSMContext,
+    raw_state: str | None,
+    services: Services,
+    customers: Customers,
+) -> None:
+    """«Про заявку №…» or «Новый вопрос» under the question about a message."""
+    position = await load(state)
+    conversation = position.conversation
+    asked = conversation.stage is Stage.TICKET and conversation.ticket == callback_data.number
+    if raw_state is not None or not asked:
+        await query.answer(services.texts.plain("callback_outdated"))
+        return
+    await query.answer()
+    await drop_buttons(bot, query)
+    answers = services.answers
+    turn = await answers.off_loop(
+        answers.dialogue.about_ticket, conversation, callback_data.about, answers.search
+    )
+    async with services.database.transaction() as session:
+        customer = await customers.of(session, query.from_user)
+        ticket = await get_open_ticket(session, customer)
+        said = await _settle(session, customer, ticket, turn, position.attempt, state, services)
+    await _send(said, bot, query.from_user, state, services)
+
+
+async def _settle(
+    session: AsyncSession,
+    customer: Customer,
+    ticket: Ticket | None,
+    turn: Turn,
+    attempt: int,
+    state: FSMContext,
+    services: Services,
+    message: Message | None = None,
+) -> _Said:
+    """Store what ``turn`` says, in the update's transaction; what is left to send.
+
+    :param message: the message the turn is about, if it came with one (not a button)
+    """
+    reply = turn.reply
+    if isinstance(reply, AddToTicket):
+        if ticket is None:  # closed meanwhile: then it is a new question after all
+            answers = services.answers
+            turn = answers.dialogue.message(Conversation(), reply.text, answers.search)
+            return await _settle(session, customer, None, turn, attempt, state, services)
+        if message is not None and (message.text or "").strip() == reply.text:
+            await add_to_ticket(session, ticket, message, levels=services.levels)
+        else:  # the message asked about earlier
+            chat_id, message_id = _source((await state.get_data()).get(PENDING))
+            await add_message(
+                session,
+                ticket,
+                direction=MessageDirection.IN,
+                text=reply.text,
+                author_id=customer.telegram_id,
+                source_chat_id=chat_id,
+                source_message_id=message_id,
+                now=services.clock,
+            )
+        await save(state, Position(turn.conversation))
+        return _Said(turn, 0, ticket.number)
+    attempt = await record_turn(session, customer, turn, attempt=attempt, clock=services.clock)
+    if not isinstance(reply, HandOver):
+        # One write (the storage sees its own writes only after the commit), one commit with
+        # the attempt; the message asked about is kept for «про заявку».
+        pending = (
+            {PENDING: [message.chat.id, message.message_id]}
+            if isinstance(reply, AskAboutTicket) and message is not None
+            else {}
+        )
+        await state.update_data({**as_data(Position(turn.conversation, attempt)), **pending})
+        return _Said(turn, attempt, ticket.number if ticket is not None else None)
+    if ticket is not None:
+        if reply.draft.question:
+            await add_message(
+                session,
+                ticket,
+                direction=MessageDirection.IN,
+                text=reply.draft.what_happened,
+                author_id=customer.telegram_id,
+                now=services.clock,
+            )
+        await save(state, Position(Conversation()))
+        return _Said(turn, 0, ticket.number)
+    contact = await get_contact(session, customer)  # asked once, remembered
+    if contact and not reply.draft.contact:
+        turn = replace(turn, reply=replace(reply, draft=replace(reply.draft, contact=contact)))
+    return _Said(turn, attempt)
+
+
+def _source(pending: Any) -> tuple[int | None, int | None]:
+    """``(chat_id, message_id)`` of the message asked about, if the FSM data holds them."""
+    if isinstance(pending, list) and len(pending) == 2 and all(isinstance(i, int) for i in pending):
+        return pending[0], pending[1]
+    return None, None
+
+
+async def _send(said: _Said, bot: Bot, user: User, state: FSMContext, services: Services) -> None:
+    texts, reply, chat_id = services.texts, said.turn.reply, user.id
+    match reply:
+        case AskAboutTicket(number=number):
+            keyboard = about_ticket_keyboard(texts, number)
+            text = texts.render("ask_about_ticket", number=number)
+            await bot.send_message(chat_id, text, reply_markup=keyboard)
+        case AddToTicket(number=number):
+            await bot.send_message(chat_id, texts.render("message_added_to_ticket", number=number))
+        case HandOver() if said.ticket is not None:
+            name = "question_added_to_ticket" if reply.draft.question else "ticket_already_open"
+            await bot.send_message(chat_id, texts.render(name, number=said.ticket))
+        case HandOver():
+            await start_form(reply, bot=bot, chat_id=chat_id, state=state, texts=texts)
+        case _:
+            await send_reply(
+                reply,
+                bot=bot,
+                chat_id=chat_id,
+                services=services,
+                attempt=said.attempt,
+                name=user.first_name,
+            )

@@ -1,5 +1,8 @@
-"""The ticket form: one question per state, every one skippable where it makes sense, «Отмена»
-and /cancel from anywhere, then the ticket with its priority and SLA.
+"""The ticket form: one question per state, every one skippable, «Отмена», «/отмена», /cancel
+and «/выход» from anywhere, «оператор» to file what is known at once, then the ticket with its
+priority and SLA. The steps, the skip rules and the commands are
+:mod:`bot.dialogue.ticket_form`'s, the same as the terminal's; urgency and impact can also be
+typed as their number («1» is the most serious).
 
 Anything the current question cannot take (a sticker, a button of an earlier question, text
 where a choice is asked) is answered by asking the current question again. Photos and
@@ -13,10 +16,22 @@ from dataclasses import replace
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message, User
 
+from bot.db.repo import remember_contact
 from bot.dialogue import Conversation
-from bot.dialogue.ticket_form import FormStep, answer, choose, next_step
+from bot.dialogue.ticket_form import (
+    FormCommand,
+    FormStep,
+    answer,
+    can_file,
+    choose,
+    command,
+    confirms,
+    level_of,
+    next_step,
+    skips,
+)
 from bot.serving import Services
 from bot.telegram.callbacks import FormAction, FormChoice
 from bot.telegram.customers import Customers
@@ -73,7 +88,7 @@ async def _ask(bot: Bot, chat_id: int, step: FormStep, draft: TicketDraft, texts
 async def _advance(
     bot: Bot, chat_id: int, state: FSMContext, step: FormStep, draft: TicketDraft, texts: Texts
 ) -> None:
-    following = next_step(step)
+    following = next_step(step, draft)
     await state.set_state(form_state(following))
     await state.update_data(draft=draft_to_data(draft))
     await _ask(bot, chat_id, following, draft, texts)
@@ -171,12 +186,24 @@ async def send_button(
     services: Services,
     customers: Customers,
 ) -> None:
+    draft = await _current(query, FormStep.CONFIRM, state, raw_state, services.texts)
+    if draft is not None:
+        await _file(bot, query.from_user, state, draft, services, customers)
+
+
+async def _file(
+    bot: Bot,
+    user: User,
+    state: FSMContext,
+    draft: TicketDraft,
+    services: Services,
+    customers: Customers,
+) -> None:
+    """File the ticket, leave the form, and tell the customer its number and deadline."""
     texts, levels = services.texts, services.levels
-    draft = await _current(query, FormStep.CONFIRM, state, raw_state, texts)
-    if draft is None:
-        return
     async with services.database.transaction() as session:
-        customer = await customers.of(session, query.from_user)
+        customer = await customers.of(session, user)
+        await remember_contact(session, customer, draft.contact, now=services.clock)
         opened = await file_ticket(session, customer, draft, levels=levels)
     await _end(state)
     ticket = opened.ticket
@@ -185,7 +212,7 @@ async def send_button(
         if opened.created
         else texts.render("message_added_to_ticket", number=ticket.number)
     )
-    await bot.send_message(query.from_user.id, text, reply_markup=REMOVE_KEYBOARD)
+    await bot.send_message(user.id, text, reply_markup=REMOVE_KEYBOARD)
 
 
 async def _in_form(
@@ -204,22 +231,41 @@ async def _in_form(
 
 
 async def text_answer(
-    message: Message, bot: Bot, state: FSMContext, raw_state: str | None, services: Services
+    message: Message,
+    bot: Bot,
+    state: FSMContext,
+    raw_state: str | None,
+    services: Services,
+    customers: Customers,
 ) -> None:
     texts, chat_id = services.texts, message.chat.id
     form = await _in_form(message, bot, state, raw_state, texts)
-    if form is None:
+    if form is None or message.from_user is None:
         return
     step, draft = form
     text = (message.text or "").strip()
-    updated = answer(draft, step, text) if text else None
-    if text.casefold() == label(texts, "cancel").casefold():
+    said = command(text)
+    skipped = skips(text) or text.casefold() == label(texts, "skip").casefold()
+    # «что случилось» cannot be skipped while the draft has no question at all.
+    skippable = step is not FormStep.CONFIRM and (step is not FormStep.WHAT or can_file(draft))
+    if text.casefold() == label(texts, "cancel").casefold() or said in (
+        FormCommand.CANCEL,
+        FormCommand.EXIT,
+    ):
+        await _cancel(bot, chat_id, state, raw_state, texts)
+    elif (said is FormCommand.FILE and can_file(draft)) or (
+        step is FormStep.CONFIRM and text and confirms(text)
+    ):
+        await _file(bot, message.from_user, state, draft, services, customers)
+    elif step is FormStep.CONFIRM and confirms(text) is False:
         await _cancel(bot, chat_id, state, raw_state, texts)
     elif len(text) > MESSAGE_LIMIT:
         await message.answer(texts.render("too_long", limit=MESSAGE_LIMIT))
-    elif text.casefold() == label(texts, "skip").casefold() and step is FormStep.CONTACT:
+    elif step in (FormStep.URGENCY, FormStep.IMPACT) and (level := level_of(text)) is not None:
+        await _advance(bot, chat_id, state, step, choose(draft, step, level), texts)
+    elif skipped and skippable:
         await _advance(bot, chat_id, state, step, draft, texts)
-    elif updated is None:
+    elif skipped or (updated := answer(draft, step, text)) is None:
         await _ask(bot, chat_id, step, draft, texts)
     else:
         await _advance(bot, chat_id, state, step, updated, texts)

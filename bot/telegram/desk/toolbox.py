@@ -12,7 +12,7 @@ from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.db.models import CannedReply
+from bot.db.models import CannedReply, Ticket
 from bot.db.repo import (
     CannedReplyTitleTaken,
     add_canned_reply,
@@ -30,6 +30,7 @@ from bot.serving.answers import article_key
 from bot.telegram.desk.callbacks import CannedPick, KbPick
 from bot.telegram.desk.chat import AgentsChat
 from bot.telegram.desk.context import admit, at_ticket, display_name, refusal
+from bot.texts import Texts
 from bot.tickets import MessageDirection
 
 __all__ = ["get_router"]
@@ -102,12 +103,7 @@ async def kb_pick(
         return
     await query.answer()
     if stored.created:
-        await agents_chat.post(
-            texts.render(
-                "agents/kb_sent", title=article.title, agent=display_name(query.from_user)
-            ),
-            topic_id=ticket.topic_id,
-        )
+        await _tell_topic(query, agents_chat, texts, "agents/kb_sent", article.title, ticket)
         await agents_chat.refresh(ticket.id)
 
 
@@ -219,9 +215,17 @@ async def canned_pick(
         return
     await query.answer()
     if stored.created:
-        await agents_chat.post(
-            texts.render(
-                "agents/canned_sent", title=reply.title, agent=display_name(query.from_user)
-            ),
-            topic_id=ticket.topic_id,
-        )
+        await _tell_topic(query, agents_chat, texts, "agents/canned_sent", reply.title, ticket)
+
+
+async def _tell_topic(
+    query: CallbackQuery,
+    agents_chat: AgentsChat,
+    texts: Texts,
+    template: str,
+    title: str,
+    ticket: Ticket,
+) -> None:
+    """Say in the ticket's topic which agent sent what to the customer (once per press)."""
+    text = texts.render(template, title=title, agent=display_name(query.from_user))
+    await agents_chat.post(text, topic_id=ticket.topic_id)

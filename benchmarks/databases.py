@@ -77,21 +77,27 @@ async def migrated_database(backend: str, folder: Path) -> AsyncIterator[Scratch
 
 
 @contextlib.asynccontextmanager
-async def empty_database(backend: str, folder: Path) -> AsyncIterator[str]:
-    """A fresh, empty database URL for the bot (it migrates it at start-up)."""
+async def empty_database(
+    backend: str, folder: Path, *, server: str = POSTGRES_SERVER
+) -> AsyncIterator[str]:
+    """A fresh, empty database URL for the bot (it migrates it at start-up): an SQLite file in
+    ``folder``, or a PostgreSQL database made on ``server`` and dropped after.
+
+    :param server: a plain ``postgresql://`` URL of a database on the server to connect to
+    """
     if backend == "sqlite":
         yield f"sqlite+aiosqlite:///{folder / 'bench.sqlite3'}"
         return
-    name = f"faqbot_bench_{uuid.uuid4().hex[:8]}"
-    connection = await asyncpg.connect(POSTGRES_SERVER)
+    name = f"faqbot_scratch_{uuid.uuid4().hex[:10]}"
+    connection = await asyncpg.connect(server)
     try:
         await connection.execute(f'CREATE DATABASE "{name}"')
     finally:
         await connection.close()
     try:
-        yield f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
+        yield f"postgresql+asyncpg://{server.partition('://')[2].rpartition('/')[0]}/{name}"
     finally:
-        connection = await asyncpg.connect(POSTGRES_SERVER)
+        connection = await asyncpg.connect(server)
         try:
             await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         finally:

@@ -16,14 +16,12 @@ import contextlib
 import os
 import signal
 import sys
-import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import asyncpg
 import pytest
 from redis.asyncio import Redis
 
+from benchmarks.databases import empty_database
 from bot.emulator import FakeUser, TelegramEmulator
 from bot.settings import Settings
 from tests.bot.db.fixtures import require_postgres
@@ -41,28 +39,13 @@ TOKEN = f"{700000 + os.getpid() % 100000}:crash-test"
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
-@contextlib.asynccontextmanager
-async def _database(backend: str, folder: Path) -> AsyncIterator[str]:
+def _database(backend: str, folder: Path) -> contextlib.AbstractAsyncContextManager[str]:
     """A database URL for the bot process: an SQLite file, or a PostgreSQL database made for
     this test (the bot migrates it at start-up) and dropped after it."""
     if backend == "sqlite":
-        yield f"sqlite+aiosqlite:///{folder / 'bot.sqlite3'}"
-        return
+        return empty_database(backend, folder)
     server = require_postgres().replace("postgresql+asyncpg", "postgresql")
-    name = f"faqbot_crash_{uuid.uuid4().hex[:10]}"
-    connection = await asyncpg.connect(server)
-    try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-    try:
-        yield f"postgresql+asyncpg://{server.partition('://')[2].rpartition('/')[0]}/{name}"
-    finally:
-        connection = await asyncpg.connect(server)
-        try:
-            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await connection.close()
+    return empty_database(backend, folder, server=server)
 
 
 async def _forget_redis_keys(bot_id: str) -> None:

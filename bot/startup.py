@@ -33,7 +33,6 @@ from bot.policy import Thresholds
 from bot.serving import Answers, Database, OnReloaded, Reloaded, Reloader, Services
 from bot.settings import Settings, mask_password
 from bot.telegram.app import App, build_app, make_bot
-from bot.web.app import build_app as build_web_app
 from kb import KnowledgeBaseNotFound, load_folder
 from kb.index import Index
 
@@ -142,6 +141,9 @@ async def serve_web(settings: Settings, *, host: str, port: int) -> None:
     token = settings.web_token.get_secret_value() if settings.web_token is not None else ""
     if not token.strip():
         raise StartupError("WEB_TOKEN is not set: the page needs a login token")
+    # Imported here: the page's reports pull in clustering (half a second) the bot never needs.
+    from bot.web.app import build_app as build_web_app
+
     async with started(settings) as ready:
         app = build_web_app(token=token, services=ready.services)
         runner = web.AppRunner(app, access_log=None)

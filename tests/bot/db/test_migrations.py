@@ -14,7 +14,15 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
-from bot.db.migrate import ALEMBIC_INI, alembic_config, downgrade, upgrade, upgrade_sync
+from bot.db.migrate import (
+    ALEMBIC_INI,
+    alembic_config,
+    current_revision,
+    downgrade,
+    head_revision,
+    upgrade,
+    upgrade_sync,
+)
 from bot.db.models import Base
 from tests.bot.db.fixtures import (
     ScratchDatabase,
@@ -103,9 +111,22 @@ def test_revisions_are_numbered_and_chained() -> None:
         assert revision.path is not None
         assert re.fullmatch(rf"{number:04d}_[a-z0-9_]+\.py", Path(revision.path).name)
         assert revision.down_revision == (f"{number - 1:04d}" if number > 1 else None)
-    assert script.get_current_head() == revisions[-1].revision
+    assert script.get_current_head() == revisions[-1].revision == head_revision()
     on_disk = [p.name for p in VERSIONS.glob("*.py") if p.name != "__init__.py"]
     assert sorted(on_disk) == sorted(Path(r.path).name for r in revisions if r.path)
+
+
+async def test_the_stored_revision_is_read_without_alembic(
+    empty_database: ScratchDatabase,
+) -> None:
+    """Start-up skips Alembic when the stored revision is the head: both must be read right."""
+    assert await current_revision(empty_database.engine) is None
+    await upgrade(empty_database.engine, "0002")
+    assert await current_revision(empty_database.engine) == "0002"
+    await upgrade(empty_database.engine)  # not at head: Alembic runs and migrates
+    assert await current_revision(empty_database.engine) == head_revision()
+    async with empty_database.engine.connect() as connection:
+        assert await connection.run_sync(_diff) == []
 
 
 def test_alembic_config_escapes_percent_in_password() -> None:

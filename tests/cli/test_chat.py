@@ -182,10 +182,17 @@ def test_the_ticket_form_can_be_cancelled(faqbot: Run, kb: Path, tmp_path: Path)
 
 
 def test_chat_on_the_demo_kb(faqbot: Run) -> None:
-    result = faqbot("chat", "--articles", str(DEMO), stdin=lines("как завершить поездку"))
+    typed = lines("как завершить поездку", "да", "как поменять тариф")
+    result = faqbot("chat", "--articles", str(DEMO), stdin=typed)
     assert result.code == 0, result.err
     assert "База знаний: 44 статьи" in result.out
-    assert "Как завершить аренду" in result.out.split("> как завершить поездку\n", 1)[1]
+    first = result.out.split("> как завершить поездку\n", 1)[1].split("> да\n", 1)[0]
+    assert first.startswith("Как завершить аренду")
+    # A paraphrase: the tariff article says «сменить», never «поменять», which only the
+    # payment article has («Как поменять карту для оплаты?»).
+    tariff = result.out.split("> как поменять тариф\n", 1)[1]
+    assert tariff.startswith("Тарифы и классы машин")
+    assert "Способы оплаты" not in tariff
 
 
 def test_bad_database_url_is_a_usage_error(faqbot: Run, kb: Path) -> None:

@@ -120,7 +120,10 @@ async def hand_over(
         await start_form(reply, bot=bot, chat_id=user.id, state=state, texts=texts)
         return
     await state.update_data(conversation=Conversation().as_dict(), attempt=0)
-    await bot.send_message(user.id, texts.render("message_added_to_ticket", number=ticket.number))
+    # As the question router and the terminal say it: a question joined the open ticket, or
+    # (nothing asked yet) the ticket is already with the agents.
+    name = "question_added_to_ticket" if reply.draft.question else "ticket_already_open"
+    await bot.send_message(user.id, texts.render(name, number=ticket.number))
 
 
 async def ask_again(

@@ -57,11 +57,22 @@ class Candidates:
     dense_best: npt.NDArray[np.float32] | None = None
 
 
-def _rank_of(values: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
-    order = np.argsort(-values, kind="stable")
-    rank = np.empty(len(values), dtype=np.float64)
-    rank[order] = np.arange(len(values))
-    return np.log1p(rank)
+def _rank_of(
+    values: npt.NDArray[np.float32], ids: npt.NDArray[np.int64]
+) -> npt.NDArray[np.float64]:
+    """log(1 + rank) of ``ids`` among all ``values`` (stable descending order, 0 = first).
+
+    Only the values at least as high as the lowest of ``ids`` can rank before one of them, so
+    only those are sorted: on a large KB a full sort per question cost more than the rest of
+    the lexical path.
+    """
+    if not len(ids):
+        return np.zeros(0, dtype=np.float64)
+    contenders = np.flatnonzero(values >= values[ids].min())  # index order: the sort stays stable
+    order = contenders[np.argsort(-values[contenders], kind="stable")]
+    position = np.empty(len(values), dtype=np.int64)
+    position[order] = np.arange(len(order))
+    return np.log1p(position[ids].astype(np.float64))
 
 
 def _top(values: npt.NDArray[np.float32], k: int) -> npt.NDArray[np.int64]:
@@ -174,11 +185,10 @@ class HybridRetriever:
         total: npt.NDArray[np.float32],
         ids: npt.NDArray[np.int64],
     ) -> Candidates:
-        rank = _rank_of(total)
         best = float(total.max()) if len(total) else 0.0
         columns: list[npt.NDArray[np.floating[Any]]] = [views[name][ids] for name in VIEWS]
         ratio = total[ids] / best if best > 0 else np.zeros(len(ids))
-        columns += [total[ids], total[ids] - best, ratio, rank[ids]]
+        columns += [total[ids], total[ids] - best, ratio, _rank_of(total, ids)]
         lexical = np.column_stack(columns).astype(np.float64)
         word_best = int(np.argmax(views["word_article"]))
         char_best = int(np.argmax(views["char_phrasing"]))
@@ -234,7 +244,7 @@ class HybridRetriever:
             dense.best[ids],
             dense.best[ids] - float(dense.best.max()),
             scaled,
-            _rank_of(dense.best)[ids],
+            _rank_of(dense.best, ids),
             agree,
         ]
         return np.column_stack(columns).astype(np.float64)

@@ -23,10 +23,11 @@ import warnings
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import numpy as np
 import numpy.typing as npt
+from tqdm import tqdm
 
 from nlp.encoders import Encoder
 
@@ -36,6 +37,7 @@ __all__ = [
     "Progress",
     "default_cache",
     "default_folder",
+    "progress_bar",
     "shared_cache",
 ]
 
@@ -46,6 +48,41 @@ Progress = Callable[[int, int], None]
 BATCH = 64
 #: Seconds between two saves during a long build.
 SAVE_EVERY = 30.0
+
+
+class _Bar:
+    """A tqdm bar fed by :data:`Progress` calls, made on the first call of a large build."""
+
+    def __init__(self, description: str, minimum: int, stream: TextIO | None) -> None:
+        self.description = description
+        self.minimum = minimum
+        self.stream = stream
+        self._bar: tqdm[Any] | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._bar is None:
+            if total < self.minimum:
+                return
+            # disable=None: shown on a terminal only, so logs and pipes stay clean.
+            self._bar = tqdm(
+                total=total, desc=self.description, unit="passage", file=self.stream,
+                disable=None, dynamic_ncols=True,
+            )  # fmt: skip
+        self._bar.update(done - self._bar.n)
+        if done >= total:
+            self._bar.close()
+            self._bar = None
+
+
+def progress_bar(
+    description: str = "embedding passages", minimum: int = BATCH, stream: TextIO | None = None
+) -> Progress:
+    """A progress bar on stderr (a terminal only) for builds that embed at least ``minimum``
+    new texts: a first build of a large KB takes minutes, an edit a blink.
+
+    :param stream: where the bar is drawn (stderr if omitted)
+    """
+    return _Bar(description, minimum, stream)
 
 
 def default_folder(environ: Mapping[str, str]) -> Path:

@@ -110,6 +110,16 @@ def _key(text: str) -> bytes:
     return hashlib.sha256(text.encode("utf-8", "replace")).digest()[:16]
 
 
+def _exact(keys: npt.NDArray[np.bytes_]) -> list[bytes]:
+    """The 16-byte keys of an ``S16`` array as they were stored.
+
+    Not ``keys.tolist()``: numpy strips trailing NUL bytes from each, so one key in 256 would
+    no longer match its text and be embedded again at every start.
+    """
+    raw = np.ascontiguousarray(keys, dtype="S16").tobytes()
+    return [raw[at : at + 16] for at in range(0, len(raw), 16)]
+
+
 class _Table:
     """One model and role's vectors: a float16 matrix that grows by doubling, and each key's row.
 
@@ -117,7 +127,7 @@ class _Table:
     """
 
     def __init__(self, keys: npt.NDArray[np.bytes_], vectors: npt.NDArray[np.float16]) -> None:
-        self.row: dict[bytes, int] = dict(zip(keys.tolist(), range(len(keys)), strict=True))
+        self.row: dict[bytes, int] = dict(zip(_exact(keys), range(len(keys)), strict=True))
         self.size = len(keys)
         self._data = vectors if len(vectors) else np.zeros((0, 0), dtype=np.float16)
 
@@ -212,7 +222,7 @@ class EmbeddingCache:
         # of its own since this one read the file: keep them rather than write over them.
         theirs = self._read(table, warn=False)
         if theirs.size:
-            rows.add(theirs.keys().tolist(), theirs.vectors())
+            rows.add(_exact(theirs.keys()), theirs.vectors())
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         try:

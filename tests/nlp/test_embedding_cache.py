@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nlp.embedding_cache import EmbeddingCache, progress_bar
+from nlp.embedding_cache import EmbeddingCache, _key, progress_bar
 from nlp.encoders import HashingEncoder
 
 
@@ -97,3 +97,12 @@ def test_no_bar_is_drawn_into_a_pipe_or_a_log(tmp_path: Path) -> None:
     texts = [f"статья {i}" for i in range(130)]
     EmbeddingCache(tmp_path).embed(CountingEncoder(), texts, progress=progress_bar(stream=piped))
     assert piped.getvalue() == ""
+
+
+def test_a_text_whose_key_ends_in_a_zero_byte_is_found_after_a_restart(tmp_path: Path) -> None:
+    # numpy strips trailing NUL bytes from fixed-width byte strings: one key in 256 ends in one.
+    text = next(f"статья {i}" for i in range(10_000) if _key(f"статья {i}").endswith(b"\0"))
+    EmbeddingCache(tmp_path).embed(CountingEncoder(), [text])
+    encoder = CountingEncoder()
+    EmbeddingCache(tmp_path).embed(encoder, [text])
+    assert encoder.embedded == []

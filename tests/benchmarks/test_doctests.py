@@ -7,10 +7,12 @@ from types import ModuleType
 
 import pytest
 
-from benchmarks import baselines, measure, quality, readme, report, synthetic
+from benchmarks import baselines, measure, quality, readme, report, speed_section, synthetic
 
 
-@pytest.mark.parametrize("module", [baselines, measure, quality, readme, report, synthetic])
+@pytest.mark.parametrize(
+    "module", [baselines, measure, quality, readme, report, speed_section, synthetic]
+)
 def test_docstring_examples(module: ModuleType) -> None:
     failed, tried = doctest.testmod(module)
     assert tried and not failed

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from nlp.embedding_cache import EmbeddingCache
+from nlp.embedding_cache import EmbeddingCache, _key, progress_bar
 from nlp.encoders import HashingEncoder
 
 
@@ -67,4 +68,41 @@ def test_two_processes_saving_keep_each_others_texts(tmp_path: Path) -> None:
     second.embed(CountingEncoder(), ["Сменить номер"])  # saves over the first's file
     encoder = CountingEncoder()
     EmbeddingCache(tmp_path).embed(encoder, ["Как сменить тариф", "Сменить номер", "Роуминг"])
+    assert encoder.embedded == []
+
+
+class Terminal(io.StringIO):
+    """A text stream that says it is a terminal, as stderr does in a shell."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_large_build_draws_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    screen = Terminal()
+    texts = [f"статья {i}" for i in range(130)]
+    EmbeddingCache(tmp_path).embed(CountingEncoder(), texts, progress=progress_bar(stream=screen))
+    assert "130/130" in screen.getvalue()
+
+
+def test_an_edit_of_a_few_texts_draws_no_bar(tmp_path: Path) -> None:
+    screen = Terminal()
+    bar = progress_bar(stream=screen)
+    EmbeddingCache(tmp_path).embed(CountingEncoder(), ["Как сменить тариф"], progress=bar)
+    assert screen.getvalue() == ""
+
+
+def test_no_bar_is_drawn_into_a_pipe_or_a_log(tmp_path: Path) -> None:
+    piped = io.StringIO()
+    texts = [f"статья {i}" for i in range(130)]
+    EmbeddingCache(tmp_path).embed(CountingEncoder(), texts, progress=progress_bar(stream=piped))
+    assert piped.getvalue() == ""
+
+
+def test_a_text_whose_key_ends_in_a_zero_byte_is_found_after_a_restart(tmp_path: Path) -> None:
+    # numpy strips trailing NUL bytes from fixed-width byte strings: one key in 256 ends in one.
+    text = next(f"статья {i}" for i in range(10_000) if _key(f"статья {i}").endswith(b"\0"))
+    EmbeddingCache(tmp_path).embed(CountingEncoder(), [text])
+    encoder = CountingEncoder()
+    EmbeddingCache(tmp_path).embed(encoder, [text])
     assert encoder.embedded == []

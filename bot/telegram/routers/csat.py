@@ -114,7 +114,7 @@ async def comment(
         return
     data = await state.get_data()
     rating = data.get("csat") or {}
-    if not _invited(rating, services) or _asks(text, services):
+    if not _invited(rating, services) or await _asks(text, services):
         # Not a comment: the rating stays as scored, the message is answered as any other.
         data.pop("csat", None)
         await state.set_state(None)
@@ -148,9 +148,10 @@ def _invited(rating: object, services: Services) -> bool:
     return services.clock() - invited <= COMMENT_WINDOW
 
 
-def _asks(text: str, services: Services) -> bool:
-    """Whether ``text`` is a question rather than a comment on the rating."""
+async def _asks(text: str, services: Services) -> bool:
+    """Whether ``text`` is a question rather than a comment on the rating (searched off the
+    event loop: the encoder takes tens of milliseconds)."""
     if looks_like_question(text):
         return True
-    _, decision = services.answers.search(text)
+    _, decision = await services.answers.off_loop(services.answers.search, text)
     return isinstance(decision, Answer)

@@ -66,6 +66,7 @@ class Run:
             rate_limit_per_minute=10**9,
             agents_chat_id=self.desk.id,
             reload_articles=False,
+            telegram_limits=self.emulator.flood is not None,
         )
 
     def start_bot(self) -> None:

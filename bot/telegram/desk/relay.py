@@ -1,18 +1,29 @@
 """The relay between customers and the agents' topics: stored first, delivered after.
 
 Every message of a ticket is a row before it is anything else (:func:`bot.db.repo.add_message`,
-in the handler's transaction). This worker delivers the rows in order: a customer's message
-is copied into the ticket's topic, an agent's message (or an article sent with ``/kb``, a
-canned reply, the rating question after ``/close``, the ``/reopen`` notice) goes to the
-customer from the bot, the agent's identity hidden. Each delivery
-claims its row first (one UPDATE; two workers cannot both win), sends, then marks the row
-delivered with the copy's id, which later replies are threaded by.
+in the handler's transaction). This worker delivers the rows: a customer's message is copied
+into the ticket's topic, an agent's message (or an article sent with ``/kb``, a canned reply,
+the rating question after ``/close``, the ``/reopen`` notice) goes to the customer from the
+bot, the agent's identity hidden.
 
-A failed delivery stays undelivered and is tried again after ``retry_seconds``, and on
-start-up: a restart loses nothing. A worker that dies between Telegram's answer and the
-"delivered" mark leaves a claim; after ``stale_after`` seconds another worker takes it over
-and sends again: the one window where a message can arrive twice. Stopping gracefully
-finishes the delivery in flight first, so a restart does not open that window.
+**Lanes.** A ticket's messages going one way are a lane, delivered one after another, in
+order; lanes run side by side, so an agent's answer never waits behind a customer's burst to
+the topic. Sends to one chat (every topic is the agents' one group) queue in this process,
+and the outbound scheduler (:mod:`bot.telegram.outbound`) paces them to Telegram's limits.
+Each delivery claims its row first (one conditional UPDATE, refused while an earlier message
+of the lane is undelivered), so however many processes share the database, one delivers a
+given lane's next message, and only after the one before it.
+
+**Failures.** A passing failure (Telegram down, a time-out) leaves the row undelivered, tried
+again after a backoff (``retry_seconds``, doubling, 5 minutes at most), and on start-up: a
+restart loses nothing. A permanent one (:mod:`bot.desk.delivery`: the customer blocked the
+bot, the chat or the topic is gone, a request Telegram refuses) marks the row failed and
+says so to the agents, in the topic (or in General, when the topic is what is gone).
+
+**The one window.** A worker that dies between Telegram's answer and the "delivered" mark
+leaves a claim; after ``stale_after`` seconds another worker takes it over and sends again,
+so that message can arrive twice. Stopping gracefully finishes the deliveries in flight
+first, so a restart does not open that window.
 """
 
 from __future__ import annotations
@@ -20,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import timedelta
 from html import escape
 
 from aiogram import Bot
@@ -27,7 +39,6 @@ from aiogram.exceptions import (
     TelegramAPIError,
     TelegramBadRequest,
     TelegramForbiddenError,
-    TelegramNetworkError,
     TelegramRetryAfter,
 )
 from aiogram.types import ReplyParameters
@@ -40,11 +51,14 @@ from bot.db.repo import (
     get_message_by_relay,
     get_message_by_source,
     get_ticket,
+    lane_head,
     mark_relayed,
+    pending_lanes,
     release_message,
+    retry_all_now,
     tickets_without_topic,
-    undelivered_messages,
 )
+from bot.desk.delivery import Failure, backoff, failure_of
 from bot.serving.answers import Answers
 from bot.serving.database import Database
 from bot.serving.worker import Worker
@@ -58,15 +72,18 @@ __all__ = ["Relay"]
 logger = logging.getLogger(__name__)
 
 _BATCH = 100
+Lane = tuple[int, MessageDirection]
 
 
 class Relay(Worker):
-    """Delivers stored ticket messages, one worker per process.
+    """Delivers stored ticket messages, lane by lane; one worker per process.
 
     :param chat_id: the agents' chat
     :param signature: sign agents' replies with their first name (``AGENT_SIGNATURE``)
-    :param retry_seconds: how soon failed deliveries are tried again
+    :param retry_seconds: the first backoff of a failed delivery, and how often the worker
+        looks for work nobody woke it for
     :param stale_after: seconds after which another worker's claim is taken over
+    :param lanes: lanes delivering at once in this process
     """
 
     def __init__(
@@ -82,6 +99,7 @@ class Relay(Worker):
         clock: Clock = utc_now,
         retry_seconds: float = 5.0,
         stale_after: float = 60.0,
+        lanes: int = 16,
     ) -> None:
         super().__init__("relay", interval=retry_seconds)
         self.bot = bot
@@ -94,22 +112,42 @@ class Relay(Worker):
         self.clock = clock
         self.retry_seconds = retry_seconds
         self.stale_after = stale_after
+        self.max_lanes = lanes
+        self._lanes: dict[Lane, asyncio.Task[None]] = {}
+        self._queues: dict[int, asyncio.Lock] = {}
+        self._kicks = 0  # messages stored since start: a lane ending checks for newcomers
+        self._fresh = True  # the first round forgets the backoffs of before the start
 
     # --- the worker -----------------------------------------------------------------------
 
     def kick(self) -> None:
         """Something was stored: deliver it now rather than at the next retry."""
+        self._kicks += 1
         self.wake()
 
     async def round(self) -> int:
         return await self.pump()
 
-    async def pump(self) -> int:
-        """One round: topics for new tickets, then every undelivered message, oldest first.
+    def start(self) -> None:
+        self._fresh = True
+        super().start()
 
-        :returns: how many messages were delivered
+    async def stop(self) -> None:
+        """Finish the deliveries in flight (every lane's current one), then stop."""
+        await super().stop()
+        while self._lanes:
+            await asyncio.gather(*self._lanes.values(), return_exceptions=True)
+
+    async def pump(self) -> int:
+        """One round: topics for new tickets, then a lane started for every ticket and
+        direction with messages waiting (one already running goes on by itself).
+
+        :returns: how many lanes were started
         """
         async with self.db.transaction() as session:
+            if self._fresh:
+                await retry_all_now(session)
+                self._fresh = False
             waiting = [ticket.id for ticket in await tickets_without_topic(session)]
         for ticket_id in waiting:
             if self.stopping:
@@ -118,33 +156,65 @@ class Relay(Worker):
                 await self.topics.ensure(ticket_id)
             except TelegramAPIError as error:
                 logger.error("ticket %s: no topic yet: %s", ticket_id, error)
-        delivered = 0
-        skipped: set[int] = set()
-        while not self.stopping:
-            async with self.db.transaction() as session:
-                batch = [
-                    message.id
-                    for message in await undelivered_messages(session, limit=_BATCH)
-                    if message.id not in skipped
-                ]
-            if not batch:
+        async with self.db.transaction() as session:
+            lanes = await pending_lanes(session, limit=_BATCH)
+        started = 0
+        for lane in lanes:
+            if self.stopping or len(self._lanes) >= self.max_lanes:
                 break
-            for message_id in batch:
-                if self.stopping:
+            if lane not in self._lanes:
+                self._lanes[lane] = asyncio.create_task(self._run_lane(lane), name=f"relay {lane}")
+                started += 1
+        return started
+
+    async def _run_lane(self, lane: Lane) -> None:
+        """Deliver the lane's messages in order until none can go now.
+
+        Wakes the worker when it ends having delivered something or having missed a kick,
+        never otherwise: a lane held up (a backoff, another worker's claim) must not spin.
+        """
+        progress, kicks = False, self._kicks
+        try:
+            while not self.stopping:
+                kicks = self._kicks
+                outcome = await self._next(lane)
+                if outcome is None:
                     break
-                outcome = await self._deliver(message_id)
-                if outcome is True:
-                    delivered += 1
-                else:
-                    skipped.add(message_id)
-                    if outcome is None:  # Telegram is unreachable: try the rest later
-                        return delivered
-        return delivered
+                progress = progress or outcome
+                if not outcome:
+                    break
+        except Exception:
+            logger.exception("relay lane %s failed; the next round takes it up", lane)
+        finally:
+            del self._lanes[lane]
+        if not self.stopping and (progress or kicks != self._kicks):
+            self.wake()
+
+    async def _next(self, lane: Lane) -> bool | None:
+        """The lane's next message: ``True`` settled (delivered or failed for good),
+        ``False`` not now, ``None`` nothing waiting."""
+        ticket_id, direction = lane
+        async with self.db.transaction() as session:
+            head = await lane_head(session, ticket_id, direction)
+            if not head:
+                return None
+            message = head[0]
+            to = message.ticket.customer.chat_id if direction is MessageDirection.OUT else None
+        # One send at a time per chat in this process: claimed, then sent at once, so a claim
+        # never waits out its destination's budget long enough to look abandoned.
+        queue = self._queue(to if to is not None else self.chat_id)
+        async with queue:
+            return await self._deliver(message.id, message.attempts + 1)
+
+    def _queue(self, chat_id: int) -> asyncio.Lock:
+        if len(self._queues) > 1000:
+            self._queues = {c: q for c, q in self._queues.items() if q.locked()}
+        return self._queues.setdefault(chat_id, asyncio.Lock())
 
     # --- one message ----------------------------------------------------------------------
 
-    async def _deliver(self, message_id: int) -> bool | None:
-        """``True`` delivered, ``False`` not now (or never), ``None`` Telegram unreachable."""
+    async def _deliver(self, message_id: int, attempt: int) -> bool:
+        """``True`` settled (delivered, or failed for good), ``False`` not now."""
         async with self.db.transaction() as session:
             message = await session.get(TicketMessage, message_id)
             if message is None or not await claim_message(
@@ -159,25 +229,22 @@ class Relay(Worker):
                 await release_message(
                     session, message, error="the ticket has no topic yet", give_up=give_up
                 )
-                return False
+                return give_up
             plan = await self._plan(session, message, ticket)
         try:
             sent_id = await plan.send()
-        except TelegramRetryAfter as error:
-            await self._release(message_id, f"flood control, retry after {error.retry_after} s")
-            await asyncio.sleep(min(error.retry_after, 60))
-            return False
-        except (TelegramNetworkError, TelegramForbiddenError, TelegramBadRequest) as error:
-            permanent = isinstance(error, TelegramForbiddenError) and plan.to_customer
-            await self._release(message_id, str(error), give_up=permanent)
-            if permanent:
-                await self._tell_agents(plan.topic_id, "blocked")
-            if isinstance(error, TelegramNetworkError):
-                return None
+        except TelegramRetryAfter as error:  # longer than the scheduler waits for
+            await self._release(
+                message_id, f"flood control, retry after {error.retry_after} s", error.retry_after
+            )
             return False
         except TelegramAPIError as error:
-            await self._release(message_id, str(error))
-            return False
+            failure = failure_of(_status(error), error.message)
+            if failure is None:
+                await self._release(message_id, str(error), backoff(attempt, self.retry_seconds))
+                return False
+            await self._fail(message_id, plan, failure, str(error))
+            return True
         async with self.db.transaction() as session:
             await mark_relayed(
                 session,
@@ -188,21 +255,40 @@ class Relay(Worker):
             )
         return True
 
-    async def _release(self, message_id: int, error: str, *, give_up: bool = False) -> None:
-        logger.warning("message %s not relayed: %s", message_id, error)
+    async def _release(self, message_id: int, error: str, retry_in: float) -> None:
+        logger.warning("message %s not relayed, again in %.0f s: %s", message_id, retry_in, error)
         async with self.db.transaction() as session:
             stored = await session.get(TicketMessage, message_id)
             if stored is not None:
-                await release_message(session, stored, error=error, give_up=give_up)
+                await release_message(
+                    session,
+                    stored,
+                    error=error,
+                    # Real time, whatever the clock the tickets are stamped by says.
+                    retry_at=utc_now() + timedelta(seconds=retry_in),
+                )
 
-    async def _tell_agents(self, topic_id: int | None, reason: str) -> None:
-        if topic_id is None:
-            return
+    async def _fail(self, message_id: int, plan: _Delivery, failure: Failure, error: str) -> None:
+        """Never to be delivered: the row says why, and the agents are told."""
+        logger.warning("message %s failed for good (%s): %s", message_id, failure.value, error)
+        async with self.db.transaction() as session:
+            stored = await session.get(TicketMessage, message_id)
+            if stored is not None:
+                await release_message(session, stored, error=error, failure=failure.value)
+        # In the topic; in General when the topic is what is gone.
+        thread = None if failure is Failure.TOPIC_GONE or not plan.to_customer else plan.topic_id
         with contextlib.suppress(TelegramAPIError):
             await self.bot.send_message(
                 self.chat_id,
-                self.texts.render("agents/not_delivered", reason=reason),
-                message_thread_id=topic_id,
+                self.texts.render(
+                    "agents/not_delivered",
+                    reason=failure.value,
+                    to_customer=plan.to_customer,
+                    number=plan.number,
+                    text=plan.text,
+                    error=error,
+                ),
+                message_thread_id=thread,
             )
 
     async def _plan(
@@ -240,6 +326,15 @@ class Relay(Worker):
             signature=signature,
             number=ticket.number,
         )
+
+
+def _status(error: TelegramAPIError) -> int | None:
+    """The HTTP status behind aiogram's exception class (a network error has none)."""
+    if isinstance(error, TelegramForbiddenError):
+        return 403
+    if isinstance(error, TelegramBadRequest):
+        return 400
+    return None
 
 
 async def _counterpart(session: AsyncSession, message: TicketMessage, chat_id: int) -> int | None:

@@ -48,6 +48,7 @@ from bot.db.repo.messages import (
 from bot.db.repo.notices import (
     PendingNotice,
     StoredNotice,
+    claim_notice,
     mark_notice_delivered,
     notice_candidates,
     release_notice,
@@ -184,6 +185,7 @@ __all__ = [
     "SelfService",
     "StoredNotice",
     "count_finished",
+    "claim_notice",
     "mark_notice_delivered",
     "notice_candidates",
     "per_agent",

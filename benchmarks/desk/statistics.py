@@ -46,6 +46,7 @@ class Phase:
     stops: int = 0
     kills: int = 0
     cancelled_handlers: int = 0  # updates fetched, still being handled when the process ended
+    refused: int = 0  # sends Telegram answered with 429 (with its limits on)
 
 
 @dataclass

@@ -54,15 +54,27 @@ class Limits:
 
     @property
     def overall_bucket(self) -> Bucket:
-        return Bucket((1 + self.slack) / self.overall, self.overall)
+        return self._within(self.overall, 1.0)
 
     @property
     def chat_bucket(self) -> Bucket:
-        return Bucket((1 + self.slack) / self.per_chat, self.per_chat)
+        return self._within(self.per_chat, 1.0)
 
     @property
     def group_bucket(self) -> Bucket:
-        return Bucket(60.0 * (1 + self.slack) / self.per_group, self.per_group)
+        return self._within(self.per_group, 60.0)
+
+    def _within(self, limit: int, span: float) -> Bucket:
+        """Never more than ``limit`` sends in any ``span`` seconds, as Telegram counts them.
+
+        A bucket of ``b`` tokens refilled every ``t`` seconds lets ``b + span / t`` through in
+        ``span`` (a full bucket, then the refills), so a bucket as deep as the limit would let
+        nearly twice the limit through in the first minute. One token, refilled ``limit - 1``
+        times a span, keeps to the limit in every window; the steady rate loses one send a
+        span (19 a minute in a group rather than 20).
+        """
+        refills = max(limit - 1, 1)
+        return Bucket(span * (1 + self.slack) / refills, 1)
 
 
 TELEGRAM_LIMITS = Limits()
@@ -85,7 +97,7 @@ def take(buckets: list[Bucket], tats: list[float], now: float) -> tuple[float, l
 def pause(bucket: Bucket, tat: float, now: float, seconds: float) -> float:
     """The ``tat`` after Telegram said "retry after ``seconds``": nothing passes before then.
 
-    >>> pause(Bucket(3.0, 20), 0.0, now=100.0, seconds=5)
-    162.0
+    >>> pause(Bucket(3.0, 1), 0.0, now=100.0, seconds=5)
+    105.0
     """
     return max(tat, now + seconds + bucket.tolerance)

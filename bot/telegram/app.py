@@ -276,7 +276,7 @@ def build_app(
             if redis is not None
             else MemoryRateLimiter(settings.rate_limit_per_minute)
         )
-    agents_chat = build_agents_chat(settings, bot=bot, services=services)
+    agents_chat = build_agents_chat(settings, bot=bot, services=services, pacing=budget.peek)
     dispatcher = Dispatcher(
         storage=storage,
         events_isolation=isolation,

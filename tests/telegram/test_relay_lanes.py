@@ -105,9 +105,9 @@ async def test_an_agents_answer_does_not_wait_behind_a_busy_agents_group(
         for text in burst:  # one a second is all the group takes: a backlog of seconds
             limited.send_text(boris.user, boris.user.private_chat, text)
 
-        def relayed() -> list[str]:
+        def relayed() -> list[str]:  # one by one, or joined into posts while the group waits
             sent = limited.sent_messages(agents.chat, topic=boris_topic)
-            return [m.get("text", "") for m in sent if m.get("text", "") in burst]
+            return [line for m in sent for line in m.get("text", "").split("\n") if line in burst]
 
         async def first_relayed() -> bool:
             return len(relayed()) >= 1
@@ -128,3 +128,32 @@ async def test_an_agents_answer_does_not_wait_behind_a_busy_agents_group(
         assert relayed() == burst  # in order
     customers = [m for m in await rows(database, TicketMessage) if m.text in burst]
     assert all(m.direction is MessageDirection.IN and m.delivered for m in customers)
+
+
+async def test_a_burst_of_twenty_reaches_a_short_group_complete_in_order_and_joined(
+    limited: TelegramEmulator, database: ScratchDatabase, answers: Answers, clock: Clock
+) -> None:
+    agents = Desk(limited, limited.new_supergroup("Поддержка: агенты", is_forum=True))
+    anna = Chat(limited, limited.new_user("Анна"))
+    burst = [f"подробность {n}" for n in range(20)]
+    settings = {"agents_chat_id": agents.chat.id, "relay_retry_seconds": 0.2}
+    async with running(limited, database, answers, clock, **settings):
+        await file_ticket(anna)
+        topic = agents.topic_of(1001)
+        for text in burst:
+            limited.send_text(anna.user, anna.user.private_chat, text)
+
+        def posts() -> list[str]:
+            sent = limited.sent_messages(agents.chat, topic=topic)
+            return [m.get("text", "") for m in sent if "подробность" in m.get("text", "")]
+
+        def seen() -> list[str]:
+            return [line for post in posts() for line in post.split("\n") if line in burst]
+
+        async def complete() -> bool:
+            return len(seen()) >= len(burst)
+
+        await eventually(complete, timeout=40)
+    assert seen() == burst  # every one, once, in order
+    assert len(posts()) < len(burst) // 2  # joined while the group waited for its budget
+    assert limited.flood is not None and limited.flood.refused == 0

@@ -19,6 +19,7 @@ __all__ = [
     "AddedMessage",
     "add_message",
     "claim_message",
+    "claim_next",
     "release_message",
     "retry_all_now",
     "get_message_by_relay",
@@ -294,6 +295,38 @@ async def release_message(
         )
         .execution_options(synchronize_session=False)
     )
+
+
+async def claim_next(
+    session: AsyncSession,
+    message_id: int,
+    *,
+    now: Clock = utc_now,
+    stale_after: float = 60.0,
+    wall: Clock = utc_now,
+) -> bool:
+    """Take a message right behind one this worker holds the claim of, in the same lane.
+
+    Nobody else can claim it meanwhile (its predecessor is undelivered), so no lane rule is
+    needed: only that it is still waiting and unclaimed. Used to post several of a lane's
+    messages as one.
+    """
+    moment = now()
+    result = await session.execute(
+        update(TicketMessage)
+        .where(
+            TicketMessage.id == message_id,
+            *_waiting(),
+            or_(
+                TicketMessage.claimed_at.is_(None),
+                TicketMessage.claimed_at < moment - timedelta(seconds=stale_after),
+            ),
+            or_(TicketMessage.retry_at.is_(None), TicketMessage.retry_at <= wall()),
+        )
+        .values(claimed_at=moment, attempts=TicketMessage.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def retry_all_now(session: AsyncSession) -> None:

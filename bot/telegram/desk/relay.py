@@ -14,6 +14,10 @@ Each delivery claims its row first (one conditional UPDATE, refused while an ear
 of the lane is undelivered), so however many processes share the database, one delivers a
 given lane's next message, and only after the one before it.
 
+**Joined when the group is short.** The agents' group takes 20 messages a minute; when its
+budget is spent (``pacing`` says a send would wait), a customer's consecutive text messages
+waiting in a lane go to the topic as one post, in order, rather than one post each.
+
 **Failures.** A passing failure (Telegram down, a time-out) leaves the row undelivered, tried
 again after a backoff (``retry_seconds``, doubling, 5 minutes at most), and on start-up: a
 restart loses nothing. A permanent one (:mod:`bot.desk.delivery`: the customer blocked the
@@ -31,6 +35,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from html import escape
 
@@ -47,6 +53,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import Ticket, TicketMessage
 from bot.db.repo import (
     claim_message,
+    claim_next,
     get_agent,
     get_message_by_relay,
     get_message_by_source,
@@ -72,7 +79,11 @@ __all__ = ["Relay"]
 logger = logging.getLogger(__name__)
 
 _BATCH = 100
+_JOIN_AT_MOST = 50  # messages in one joined post
+_JOINED_LENGTH = 3500  # characters of customers' text in one post (Telegram's limit: 4096)
 Lane = tuple[int, MessageDirection]
+Pacing = Callable[[int], Awaitable[float]]
+"""Seconds a send to a chat would wait for its budget now (the outbound scheduler's)."""
 
 
 class Relay(Worker):
@@ -84,6 +95,8 @@ class Relay(Worker):
         looks for work nobody woke it for
     :param stale_after: seconds after which another worker's claim is taken over
     :param lanes: lanes delivering at once in this process
+    :param pacing: how long a send to a chat would wait now; with it, a customer's messages
+        are joined into one post while the agents' group is short of budget
     """
 
     def __init__(
@@ -100,6 +113,7 @@ class Relay(Worker):
         retry_seconds: float = 5.0,
         stale_after: float = 60.0,
         lanes: int = 16,
+        pacing: Pacing | None = None,
     ) -> None:
         super().__init__("relay", interval=retry_seconds)
         self.bot = bot
@@ -113,6 +127,7 @@ class Relay(Worker):
         self.retry_seconds = retry_seconds
         self.stale_after = stale_after
         self.max_lanes = lanes
+        self.pacing = pacing
         self._lanes: dict[Lane, asyncio.Task[None]] = {}
         self._queues: dict[int, asyncio.Lock] = {}
         self._kicks = 0  # messages stored since start: a lane ending checks for newcomers
@@ -194,16 +209,28 @@ class Relay(Worker):
         """The lane's next message: ``True`` settled (delivered or failed for good),
         ``False`` not now, ``None`` nothing waiting."""
         ticket_id, direction = lane
+        joins = direction is MessageDirection.IN and self.pacing is not None
         async with self.db.transaction() as session:
-            head = await lane_head(session, ticket_id, direction)
+            head = await lane_head(
+                session, ticket_id, direction, limit=_JOIN_AT_MOST if joins else 1
+            )
             if not head:
                 return None
             message = head[0]
             to = message.ticket.customer.chat_id if direction is MessageDirection.OUT else None
+            topic = message.ticket.topic_id
         # One send at a time per chat in this process: claimed, then sent at once, so a claim
         # never waits out its destination's budget long enough to look abandoned.
         queue = self._queue(to if to is not None else self.chat_id)
         async with queue:
+            joinable = _joinable(head) if joins and topic is not None else []
+            if (
+                topic is not None
+                and len(joinable) > 1
+                and self.pacing is not None
+                and await self.pacing(self.chat_id)
+            ):
+                return await self._deliver_joined(joinable, topic)
             return await self._deliver(message.id, message.attempts + 1)
 
     def _queue(self, chat_id: int) -> asyncio.Lock:
@@ -243,7 +270,8 @@ class Relay(Worker):
             if failure is None:
                 await self._release(message_id, str(error), backoff(attempt, self.retry_seconds))
                 return False
-            await self._fail(message_id, plan, failure, str(error))
+            failed = _Failed(plan.to_customer, plan.topic_id, plan.number, plan.text)
+            await self._fail([message_id], failed, failure, str(error))
             return True
         async with self.db.transaction() as session:
             await mark_relayed(
@@ -253,6 +281,53 @@ class Relay(Worker):
                 relay_message_id=sent_id,
                 now=self.clock,
             )
+        return True
+
+    async def _deliver_joined(self, messages: Sequence[TicketMessage], topic: int) -> bool:
+        """Several of a customer's texts, in order, as one post in the topic."""
+        claimed: list[TicketMessage] = []
+        async with self.db.transaction() as session:
+            first = await session.get(TicketMessage, messages[0].id)
+            if first is None or not await claim_message(
+                session, first, now=self.clock, stale_after=self.stale_after
+            ):
+                return False
+            claimed.append(messages[0])
+            for message in messages[1:]:
+                if not await claim_next(
+                    session, message.id, now=self.clock, stale_after=self.stale_after
+                ):
+                    break  # the rest follow later, in order
+                claimed.append(message)
+        ids = [message.id for message in claimed]
+        text = self.texts.render("agents/customer_said", texts=[m.text for m in claimed])
+        try:
+            sent = await self.bot.send_message(self.chat_id, text, message_thread_id=topic)
+        except TelegramAPIError as error:
+            failure = failure_of(_status(error), error.message)
+            if failure is None or isinstance(error, TelegramRetryAfter):
+                retry_in = getattr(error, "retry_after", None) or backoff(
+                    claimed[0].attempts + 1, self.retry_seconds
+                )
+                for message_id in ids:
+                    await self._release(message_id, str(error), retry_in)
+                return False
+            joined = "\n".join(m.text or "" for m in claimed)
+            failed = _Failed(False, topic, claimed[0].ticket.number, joined)
+            await self._fail(ids, failed, failure, str(error))
+            return True
+        async with self.db.transaction() as session:
+            for message_id in ids:
+                await mark_relayed(
+                    session,
+                    message_id,
+                    relay_chat_id=self.chat_id,
+                    relay_message_id=sent.message_id,
+                    now=self.clock,
+                )
+        logger.info(
+            "ticket message %s..%s joined into one post: the group is short", ids[0], ids[-1]
+        )
         return True
 
     async def _release(self, message_id: int, error: str, retry_in: float) -> None:
@@ -268,15 +343,18 @@ class Relay(Worker):
                     retry_at=utc_now() + timedelta(seconds=retry_in),
                 )
 
-    async def _fail(self, message_id: int, plan: _Delivery, failure: Failure, error: str) -> None:
-        """Never to be delivered: the row says why, and the agents are told."""
-        logger.warning("message %s failed for good (%s): %s", message_id, failure.value, error)
+    async def _fail(
+        self, message_ids: Sequence[int], plan: _Failed, failure: Failure, error: str
+    ) -> None:
+        """Never to be delivered: the rows say why, and the agents are told."""
+        logger.warning("messages %s failed for good (%s): %s", message_ids, failure.value, error)
         async with self.db.transaction() as session:
-            stored = await session.get(TicketMessage, message_id)
-            if stored is not None:
-                await release_message(session, stored, error=error, failure=failure.value)
-        # In the topic; in General when the topic is what is gone.
-        thread = None if failure is Failure.TOPIC_GONE or not plan.to_customer else plan.topic_id
+            for message_id in message_ids:
+                stored = await session.get(TicketMessage, message_id)
+                if stored is not None:
+                    await release_message(session, stored, error=error, failure=failure.value)
+        # The customer's side: in the topic. The topic's side: in General (it may be gone).
+        thread = plan.topic_id if plan.to_customer else None
         with contextlib.suppress(TelegramAPIError):
             await self.bot.send_message(
                 self.chat_id,
@@ -326,6 +404,35 @@ class Relay(Worker):
             signature=signature,
             number=ticket.number,
         )
+
+
+@dataclass(frozen=True)
+class _Failed:
+    """What the agents are told of a message that will never be delivered."""
+
+    to_customer: bool
+    topic_id: int | None
+    number: int
+    text: str | None
+
+
+def _joinable(messages: Sequence[TicketMessage]) -> list[TicketMessage]:
+    """The lane's first messages that read well joined: plain texts, no edits or replies."""
+    joinable: list[TicketMessage] = []
+    length = 0
+    for message in messages:
+        plain = (
+            message.content_type == "text"
+            and message.text
+            and message.edit_of_id is None
+            and message.reply_to_message_id is None
+            and message.article_id is None
+        )
+        length += len(message.text or "")
+        if not plain or length > _JOINED_LENGTH:
+            break
+        joinable.append(message)
+    return joinable
 
 
 def _status(error: TelegramAPIError) -> int | None:

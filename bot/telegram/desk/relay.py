@@ -38,7 +38,6 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from html import escape
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -47,7 +46,6 @@ from aiogram.exceptions import (
     TelegramForbiddenError,
     TelegramRetryAfter,
 )
-from aiogram.types import ReplyParameters
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Ticket, TicketMessage
@@ -55,8 +53,6 @@ from bot.db.repo import (
     claim_message,
     claim_next,
     get_agent,
-    get_message_by_relay,
-    get_message_by_source,
     get_ticket,
     lane_head,
     mark_relayed,
@@ -69,10 +65,10 @@ from bot.desk.delivery import Failure, backoff, failure_of
 from bot.serving.answers import Answers
 from bot.serving.database import Database
 from bot.serving.worker import Worker
-from bot.telegram.csat import csat_question
+from bot.telegram.desk.outgoing import Delivery, counterpart
 from bot.telegram.desk.topics import Topics
 from bot.texts import Texts
-from bot.tickets import NOTICE_TYPES, BotNotice, Clock, MessageDirection, utc_now
+from bot.tickets import Clock, MessageDirection, utc_now
 
 __all__ = ["Relay"]
 
@@ -150,8 +146,9 @@ class Relay(Worker):
     async def stop(self) -> None:
         """Finish the deliveries in flight (every lane's current one), then stop."""
         await super().stop()
-        while self._lanes:
-            await asyncio.gather(*self._lanes.values(), return_exceptions=True)
+        while running := [task for task in self._lanes.values() if not task.done()]:
+            await asyncio.gather(*running, return_exceptions=True)
+        self._lanes.clear()
 
     async def pump(self) -> int:
         """One round: topics for new tickets, then a lane started for every ticket and
@@ -173,6 +170,9 @@ class Relay(Worker):
                 logger.error("ticket %s: no topic yet: %s", ticket_id, error)
         async with self.db.transaction() as session:
             lanes = await pending_lanes(session, limit=_BATCH)
+        # A lane cancelled before it ran never reached its own clean-up: forget it here, or
+        # its messages would wait for a lane that is not coming.
+        self._lanes = {key: task for key, task in self._lanes.items() if not task.done()}
         started = 0
         for lane in lanes:
             if self.stopping or len(self._lanes) >= self.max_lanes:
@@ -201,7 +201,7 @@ class Relay(Worker):
         except Exception:
             logger.exception("relay lane %s failed; the next round takes it up", lane)
         finally:
-            del self._lanes[lane]
+            self._lanes.pop(lane, None)
         if not self.stopping and (progress or kicks != self._kicks):
             self.wake()
 
@@ -371,12 +371,12 @@ class Relay(Worker):
 
     async def _plan(
         self, session: AsyncSession, message: TicketMessage, ticket: Ticket
-    ) -> _Delivery:
+    ) -> Delivery:
         """What to send where, decided inside the claim's transaction."""
         topic_id, customer = ticket.topic_id, ticket.customer.chat_id
         to_customer = message.direction is MessageDirection.OUT
         chat_id = customer if to_customer else self.chat_id
-        reply_to = await _counterpart(session, message, chat_id)
+        reply_to = await counterpart(session, message, chat_id)
         edited: int | None = None
         if message.edit_of_id is not None:
             original = await session.get(TicketMessage, message.edit_of_id)
@@ -386,8 +386,10 @@ class Relay(Worker):
             agent = await get_agent(session, message.author_id)
             if agent is not None and agent.first_name:
                 signature = self.texts.render("agent_signature", name=agent.first_name)
-        return _Delivery(
-            relay=self,
+        return Delivery(
+            bot=self.bot,
+            texts=self.texts,
+            answers=self.answers,
             message_id=message.id,
             to_customer=to_customer,
             chat_id=chat_id,
@@ -442,142 +444,3 @@ def _status(error: TelegramAPIError) -> int | None:
     if isinstance(error, TelegramBadRequest):
         return 400
     return None
-
-
-async def _counterpart(session: AsyncSession, message: TicketMessage, chat_id: int) -> int | None:
-    """The message in ``chat_id`` that ``message`` should reply to, if it is a reply.
-
-    A reply to a copy the bot made (an agent answering a customer's message in the topic)
-    becomes a reply to its original; a reply to an original that was relayed (a customer
-    answering the bot's copy of an agent's message... or an agent replying to a colleague's
-    relayed answer) becomes a reply to its copy.
-    """
-    if message.reply_to_message_id is None or message.source_chat_id is None:
-        return None
-    copy = await get_message_by_relay(session, message.source_chat_id, message.reply_to_message_id)
-    if copy is not None and copy.source_chat_id == chat_id:
-        return copy.source_message_id
-    original = await get_message_by_source(
-        session, message.source_chat_id, message.reply_to_message_id
-    )
-    if original is not None and original.relay_chat_id == chat_id:
-        return original.relay_message_id
-    return None
-
-
-class _Delivery:
-    """One message's way out: copy, text or article, to the topic or the customer."""
-
-    def __init__(
-        self,
-        *,
-        relay: Relay,
-        message_id: int,
-        to_customer: bool,
-        chat_id: int,
-        topic_id: int | None,
-        thread: int | None,
-        reply_to: int | None,
-        text: str | None,
-        is_edit: bool,
-        content_type: str,
-        source: tuple[int, int] | None,
-        article_id: str | None,
-        signature: str | None,
-        number: int,
-    ) -> None:
-        self.relay = relay
-        self.message_id = message_id
-        self.to_customer = to_customer
-        self.chat_id = chat_id
-        self.topic_id = topic_id
-        self.thread = thread
-        self.reply_to = reply_to
-        self.text = text
-        self.is_edit = is_edit
-        self.content_type = content_type
-        self.source = source
-        self.article_id = article_id
-        self.signature = signature
-        self.number = number  # the ticket's, for a notice to the customer
-
-    @property
-    def _reply(self) -> ReplyParameters | None:
-        if self.reply_to is None:
-            return None
-        return ReplyParameters(message_id=self.reply_to, allow_sending_without_reply=True)
-
-    async def send(self) -> int:
-        bot, texts = self.relay.bot, self.relay.texts
-        if self.article_id is not None:
-            return await self._send_article()
-        if self.content_type in NOTICE_TYPES:
-            return await self._send_notice(BotNotice(self.content_type))
-        if self.is_edit:
-            text = texts.render("agents/customer_edited", text=self.text or "")
-            return await self._send_text(text)
-        if self.to_customer and self.content_type == "text" and self.text is not None:
-            # Stored as the agent's HTML (entities kept), so it can carry the signature.
-            text = self.text if self.source is not None else escape(self.text, quote=False)
-            if self.signature:
-                text = f"{text}\n\n{self.signature}"
-            return await self._send_text(text)
-        if self.source is not None:
-            try:
-                copied = await bot.copy_message(
-                    self.chat_id,
-                    from_chat_id=self.source[0],
-                    message_id=self.source[1],
-                    message_thread_id=self.thread,
-                    reply_parameters=self._reply,
-                    caption=self._caption(),
-                )
-                return copied.message_id
-            except TelegramBadRequest:
-                if not self.text:
-                    raise  # nothing to fall back on: the original is gone
-        text = self.text or ""
-        if not self.to_customer:
-            text = texts.render("agents/customer_said", text=text)
-        return await self._send_text(text)
-
-    def _caption(self) -> str | None:
-        if not (self.to_customer and self.signature):
-            return None  # the original caption, entities and all
-        caption = self.text or ""
-        return f"{caption}\n\n{self.signature}" if caption else self.signature
-
-    async def _send_text(self, text: str) -> int:
-        sent = await self.relay.bot.send_message(
-            self.chat_id, text, message_thread_id=self.thread, reply_parameters=self._reply
-        )
-        return sent.message_id
-
-    async def _send_notice(self, notice: BotNotice) -> int:
-        """The bot's own word about the ticket, rendered when it is sent."""
-        texts, markup = self.relay.texts, None
-        if notice is BotNotice.CSAT_QUESTION:
-            text, markup = csat_question(texts, self.number)
-        else:
-            text = texts.render("ticket_reopened", number=self.number)
-        sent = await self.relay.bot.send_message(self.chat_id, text, reply_markup=markup)
-        return sent.message_id
-
-    async def _send_article(self) -> int:
-        """The article as the bot itself would answer with it: rendered chunks, in order."""
-        article = self.relay.answers.get(self.article_id or "")
-        if article is None:
-            raise TelegramBadRequest(
-                method=None,  # type: ignore[arg-type]
-                message=f"the article {self.article_id!r} is no longer in the knowledge base",
-            )
-        first: int | None = None
-        for chunk in self.relay.answers.chunks(article):
-            sent = await self.relay.bot.send_message(
-                self.chat_id,
-                **chunk.as_kwargs(),
-                reply_parameters=self._reply if first is None else None,
-            )
-            first = first if first is not None else sent.message_id
-        assert first is not None
-        return first

@@ -90,7 +90,7 @@ class Relay(Worker):
     :param retry_seconds: the first backoff of a failed delivery, and how often the worker
         looks for work nobody woke it for
     :param stale_after: seconds after which another worker's claim is taken over
-    :param lanes: lanes delivering at once in this process
+    :param lanes: lanes delivering at once in this process, each way
     :param pacing: how long a send to a chat would wait now; with it, a customer's messages
         are joined into one post while the agents' group is short of budget
     """
@@ -175,9 +175,12 @@ class Relay(Worker):
         self._lanes = {key: task for key, task in self._lanes.items() if not task.done()}
         started = 0
         for lane in lanes:
-            if self.stopping or len(self._lanes) >= self.max_lanes:
+            if self.stopping:
                 break
-            if lane not in self._lanes:
+            # Counted per direction: lanes into the one agents' group, all waiting for its
+            # budget, must never take the places of the answers to customers.
+            busy = sum(1 for _, direction in self._lanes if direction is lane[1])
+            if lane not in self._lanes and busy < self.max_lanes:
                 self._lanes[lane] = asyncio.create_task(self._run_lane(lane), name=f"relay {lane}")
                 started += 1
         return started
@@ -209,11 +212,8 @@ class Relay(Worker):
         """The lane's next message: ``True`` settled (delivered or failed for good),
         ``False`` not now, ``None`` nothing waiting."""
         ticket_id, direction = lane
-        joins = direction is MessageDirection.IN and self.pacing is not None
         async with self.db.transaction() as session:
-            head = await lane_head(
-                session, ticket_id, direction, limit=_JOIN_AT_MOST if joins else 1
-            )
+            head = await lane_head(session, ticket_id, direction)
             if not head:
                 return None
             message = head[0]
@@ -223,14 +223,18 @@ class Relay(Worker):
         # never waits out its destination's budget long enough to look abandoned.
         queue = self._queue(to if to is not None else self.chat_id)
         async with queue:
-            joinable = _joinable(head) if joins and topic is not None else []
             if (
-                topic is not None
-                and len(joinable) > 1
+                direction is MessageDirection.IN
+                and topic is not None
                 and self.pacing is not None
+                and _joinable(head)
                 and await self.pacing(self.chat_id)
             ):
-                return await self._deliver_joined(joinable, topic)
+                async with self.db.transaction() as session:
+                    waiting = await lane_head(session, ticket_id, direction, limit=_JOIN_AT_MOST)
+                joinable = _joinable(waiting)
+                if len(joinable) > 1:
+                    return await self._deliver_joined(joinable, topic)
             return await self._deliver(message.id, message.attempts + 1)
 
     def _queue(self, chat_id: int) -> asyncio.Lock:

@@ -98,6 +98,7 @@ async def bot_process(
         "ARTICLES_DIR": str(ARTICLES),
         "RELOAD_ARTICLES": "false",
         "RATE_LIMIT_PER_MINUTE": "1000000",
+        "TELEGRAM_LIMITS": "false",  # the emulator runs without Telegram's limits here
     }
     if source != ROOT:
         env["PYTHONPATH"] = str(source)  # that checkout's bot, ahead of this one's

@@ -156,6 +156,9 @@ class Settings(BaseSettings):
     """How often the SLA deadlines are checked."""
     relay_retry_seconds: PositiveFloat = 5
     """How soon a message that could not be relayed is tried again."""
+    telegram_limits: bool = True
+    """Pace every send to Telegram's limits (30/s overall, 1/s per chat, 20/min per group),
+    shared through Redis when it is configured; off for a Bot API server without limits."""
     auto_approve: bool = False
     """Write suggested phrasings into the articles without a lead's approval."""
     reload_articles: bool = True

@@ -49,6 +49,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--kills", type=int, default=0, help="hard stops mid-burst (slow)")
     parser.add_argument("--replies", type=int, default=10, help="agents' replies per topic")
     parser.add_argument(
+        "--limited-customers",
+        type=int,
+        default=6,
+        help="customers of the phase with Telegram's limits on, half of them sending a burst, "
+        "half answered by agents (0: no such phase)",
+    )
+    parser.add_argument("--limited-messages", type=int, default=10, help="per customer, limits on")
+    parser.add_argument("--limited-replies", type=int, default=5, help="per topic, limits on")
+    parser.add_argument(
         "--backend",
         choices=["sqlite", "postgresql", "both"],
         default="both",

@@ -41,6 +41,8 @@ class Copy:
     chat_id: int
     thread: int | None
     message_id: int
+    position: int = 0
+    """Its place in the post, when several texts were joined into one."""
 
 
 class DeskLog(CallLog):
@@ -75,12 +77,18 @@ class DeskLog(CallLog):
             if chat_id == self.agents_chat
             else (AGENT_TEXT, self.to_customers)
         )
-        found = pattern.search(body)
-        if found is not None:
+        # Several texts in one post: a customer's messages joined while the group was short.
+        for position, found in enumerate(pattern.finditer(body)):
             now = time.time()
             key = (int(found[1]), int(found[2]))
             into[key].append(
-                Copy(now, chat_id, message.get("message_thread_id"), message["message_id"])
+                Copy(
+                    now,
+                    chat_id,
+                    message.get("message_thread_id"),
+                    message["message_id"],
+                    position,
+                )
             )
             self.last_delivery = now
 

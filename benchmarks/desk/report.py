@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Sequence
 from datetime import date
 
-from benchmarks.desk.statistics import Flow, Result
+from benchmarks.desk.statistics import Flow, Phase, Result
 from benchmarks.measure import PERCENTILES, hardware, percentile
 
 
@@ -76,10 +76,36 @@ def split_table(results: Sequence[Result]) -> str:
     return "\n".join(lines)
 
 
+def _restarts(result: Result) -> Phase:
+    return result.phases[1]
+
+
+def _saturated(results: Sequence[Result]) -> list[str]:
+    """The phase with Telegram's limits on, when it ran: the agents' answers while the group
+    was saturated, against the target."""
+    lines = []
+    for result in results:
+        for phase in result.phases[2:]:
+            agents = phase.agents
+            if agents is None:
+                continue
+            p95 = percentile(agents.latency_ms, 0.95)
+            lines.append(
+                f"- {_NAMES[result.backend]}, Telegram's limits on: {phase.customers.sent} "
+                f"customer messages into a group that takes 20 a minute, "
+                f"{phase.customers.delivered} in their topics after "
+                f"{phase.customers.seconds:.0f} s; meanwhile {agents.sent} agents' answers "
+                f"reached the customers in p50 {_ms(percentile(agents.latency_ms, 0.5))}, p95 "
+                f"{_ms(p95)} (target ≤ 2 s: {'met' if p95 <= 2000 else 'not met'}); "
+                f"{phase.refused} sends refused with 429."
+            )
+    return lines
+
+
 def summary(results: Sequence[Result]) -> str:
     lines = []
     for result in results:
-        restarts = result.phases[-1]
+        restarts = _restarts(result)
         lines.append(
             f"{_NAMES[result.backend]}: {result.tickets} tickets, {result.topics} topics "
             f"({result.topics_created} createForumTopic calls, {result.distinct_topics} distinct "
@@ -90,6 +116,7 @@ def summary(results: Sequence[Result]) -> str:
         )
         for problem, count in result.problems.most_common(8):
             lines.append(f"  logged {count}×  {problem}")
+    lines += _saturated(results)
     return "\n".join(lines)
 
 
@@ -100,6 +127,10 @@ def section(results: Sequence[Result], args: argparse.Namespace, seconds: float)
         f"python -m benchmarks.desk_reliability --customers {args.customers} "
         f"--messages {args.messages} --restarts {args.restarts} --replies {args.replies}"
         + (f" --kills {args.kills}" if args.kills else "")
+        + (
+            f" --limited-customers {args.limited_customers} --limited-messages "
+            f"{args.limited_messages} --limited-replies {args.limited_replies}"
+        )
     )
     lines = [
         f"_{date.today().isoformat()}, {hw['cpu']}, {hw['cores']} cores (shared), "
@@ -110,7 +141,7 @@ def section(results: Sequence[Result], args: argparse.Namespace, seconds: float)
         "",
     ]
     for result in results:
-        burst, restarts = result.phases[0].customers, result.phases[-1]
+        burst, restarts = result.phases[0].customers, _restarts(result)
         alone = burst.relay_alone_per_second
         lines.append(
             f"- {_NAMES[result.backend]}: {result.tickets} tickets, {result.topics} topics; "
@@ -121,4 +152,5 @@ def section(results: Sequence[Result], args: argparse.Namespace, seconds: float)
             f"{restarts.cancelled_handlers} update handlers were still running at the "
             f"{restarts.stops + restarts.kills} stops."
         )
+    lines += _saturated(results)
     return "\n".join(lines)

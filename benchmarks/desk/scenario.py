@@ -43,12 +43,19 @@ STALE_AFTER_S = 60.0  # the relay's default: a dead worker's claim is taken over
 class Run:
     """One backend's run: the emulator, the customers and agents, the bot's "processes"."""
 
-    def __init__(self, args: argparse.Namespace, scratch: Scratch, answers: Answers) -> None:
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        scratch: Scratch,
+        answers: Answers,
+        *,
+        limits: bool = False,
+    ) -> None:
         self.args = args
         self.scratch = scratch
         self.answers = answers
         self.rng = random.Random(args.seed)
-        self.emulator = TelegramEmulator()
+        self.emulator = TelegramEmulator(limits=limits)
         self.desk: FakeChat = self.emulator.new_supergroup("Поддержка: агенты", is_forum=True)
         self.log = DeskLog(self.desk.id)
         self.emulator.log = self.log
@@ -66,6 +73,7 @@ class Run:
             rate_limit_per_minute=10**9,
             agents_chat_id=self.desk.id,
             reload_articles=False,
+            telegram_limits=self.emulator.flood is not None,
         )
 
     def start_bot(self) -> None:
@@ -97,8 +105,12 @@ class Run:
         self.topic_of = {index[customer]: topic for customer, topic in rows if topic is not None}
         return time.time() - started
 
-    async def burst(self, first: int, sent: dict[tuple[int, int], float]) -> None:
+    async def burst(
+        self, first: int, sent: dict[tuple[int, int], float], only: range | None = None
+    ) -> None:
         async def customer(n: int, user: FakeUser) -> None:
+            if only is not None and n not in only:
+                return
             for i in range(first, first + self.args.messages):
                 sent[(n, i)] = time.time()
                 self.emulator.send_text(user, user.private_chat, customer_text(n, i))
@@ -106,11 +118,13 @@ class Run:
 
         await asyncio.gather(*(customer(n, user) for n, user in enumerate(self.customers)))
 
-    async def answer(self, window: float, sent: dict[tuple[int, int], float]) -> None:
+    async def answer(
+        self, window: float, sent: dict[tuple[int, int], float], only: range | None = None
+    ) -> None:
         agents = [self.emulator.new_user(name) for name in ("Ольга", "Иван", "Мария")]
         plan = sorted(
             (self.rng.uniform(0, window), n, r)
-            for n in range(len(self.customers))
+            for n in (only if only is not None else range(len(self.customers)))
             for r in range(self.args.replies)
         )
         per_topic: Counter[int] = Counter()
@@ -205,6 +219,62 @@ async def run_backend(backend: str, args: argparse.Namespace, answers: Answers) 
 
 
 async def _run(
+    backend: str, args: argparse.Namespace, answers: Answers, scratch: Scratch, problems: Problems
+) -> Result:
+    result = await _unlimited(backend, args, answers, scratch, problems)
+    if args.limited_customers:
+        with tempfile.TemporaryDirectory(prefix="faqbot-desk-limits-") as folder:
+            async with migrated_database(backend, Path(folder)) as limited:
+                result.phases.append(await saturated(backend, args, answers, limited))
+    return result
+
+
+async def saturated(
+    backend: str, args: argparse.Namespace, answers: Answers, scratch: Scratch
+) -> Phase:
+    """Telegram's limits on (the emulator answers 429 over them): half the customers send a
+    burst that keeps the agents' group at its 20 messages a minute while agents answer the
+    other half (a customer who is sending meanwhile gets an acknowledgement per message in
+    the same one-a-second chat, which the desk cannot speed up)."""
+    limited = argparse.Namespace(
+        **{
+            **vars(args),
+            "customers": args.limited_customers,
+            "messages": args.limited_messages,
+            "replies": args.limited_replies,
+        }
+    )
+    run = Run(limited, scratch, answers, limits=True)
+    reader = scratch.reader()
+    async with run.emulator:
+        run.start_bot()
+        await run.emulator.wait_until_polling(timeout=30)
+        await run.file_tickets(reader)
+        sent: dict[tuple[int, int], float] = {}
+        replies: dict[tuple[int, int], float] = {}
+        # The burst is more than the group takes in a minute; the agents answer while the
+        # group works through it.
+        half = args.limited_customers // 2
+        bursting, quiet = range(half), range(half, args.limited_customers)
+        window = half * args.limited_messages * 60 / 20 / 2
+        await asyncio.gather(run.burst(0, sent, bursting), run.answer(window, replies, quiet))
+        await run.settle(len(sent) + len(replies), reader, PATIENCE_S)
+        incoming, outgoing = await stored_texts(reader)
+        phase = Phase(
+            "Telegram's limits, group saturated",
+            tally(sent, incoming, run.log.to_topics),
+            tally(replies, outgoing, run.log.to_customers),
+        )
+        assert run.process is not None
+        await run.process.stop()
+        assert run.emulator.flood is not None
+        phase.refused = run.emulator.flood.refused
+    await reader.dispose()
+    log(f"  {backend}: saturated group done, {phase.refused} sends refused with 429")
+    return phase
+
+
+async def _unlimited(
     backend: str, args: argparse.Namespace, answers: Answers, scratch: Scratch, problems: Problems
 ) -> Result:
     asyncio.get_running_loop().set_task_factory(owned_task_factory)

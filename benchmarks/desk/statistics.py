@@ -46,6 +46,7 @@ class Phase:
     stops: int = 0
     kills: int = 0
     cancelled_handlers: int = 0  # updates fetched, still being handled when the process ended
+    refused: int = 0  # sends Telegram answered with 429 (with its limits on)
 
 
 @dataclass
@@ -74,7 +75,7 @@ def tally(
     """
     flow = Flow(sent=len(sent), stored=len(stored.keys() & sent.keys()))
     firsts: list[float] = []
-    places: dict[object, list[tuple[int, int, int]]] = defaultdict(list)
+    places: dict[object, list[tuple[int, int, int, int]]] = defaultdict(list)
     for key, at in sent.items():
         arrived = copies.get(key, [])
         if not arrived:
@@ -90,10 +91,12 @@ def tally(
             flow.storing_ms.append((stored[key] - at) * 1000)
             flow.relaying_ms.append((first.at - stored[key]) * 1000)
         for copy in arrived:
-            places[(copy.chat_id, copy.thread)].append((copy.message_id, key[0], key[1]))
+            places[(copy.chat_id, copy.thread)].append(
+                (copy.message_id, copy.position, key[0], key[1])
+            )
     for received in places.values():
         latest: dict[int, int] = {}
-        for _, author, n in sorted(received):
+        for _, _, author, n in sorted(received):
             if n < latest.get(author, -1):
                 flow.out_of_order += 1
             latest[author] = max(n, latest.get(author, -1))

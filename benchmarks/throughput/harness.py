@@ -40,6 +40,7 @@ async def bot_process(emulator: TelegramEmulator, url: str, log: Path) -> AsyncI
         "DATABASE_URL": url,
         "ARTICLES_DIR": str(ARTICLES),
         "RATE_LIMIT_PER_MINUTE": "1000000",
+        "TELEGRAM_LIMITS": "false",  # the emulator runs without Telegram's limits here
     }
     with log.open("wb") as output:
         process = await asyncio.create_subprocess_exec(

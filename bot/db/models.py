@@ -248,6 +248,10 @@ class TicketMessage(Base):
     failed: Mapped[bool] = mapped_column(Boolean, default=False)
     """Given up (e.g. the customer blocked the bot); never retried."""
     error: Mapped[str | None] = mapped_column(Text)
+    failure: Mapped[str | None] = mapped_column(String(32))
+    """Why it failed for good, a :class:`bot.desk.delivery.Failure` value (``blocked``...)."""
+    retry_at: Mapped[datetime | None]
+    """Not tried again before this: a passing failure's backoff."""
 
     ticket: Mapped[Ticket] = relationship(back_populates="messages", lazy="raise")
 
@@ -394,6 +398,8 @@ class SlaNotice(Base):
     due_at: Mapped[datetime]
     created_at: Mapped[datetime]
     delivered_at: Mapped[datetime | None]
+    claimed_at: Mapped[datetime | None]
+    """When a worker took it for sending; a claim older than a minute is taken over."""
 
 
 class SuggestionStatus(Enum):

@@ -27,20 +27,22 @@ from aiogram.fsm.storage.redis import RedisStorage
 from redis.asyncio import BlockingConnectionPool, Redis
 
 from bot.serving import Answers, Database, Services
+from bot.serving.buckets import TELEGRAM_LIMITS, Limits
 from bot.serving.rate_limit import (
     MemoryRateLimiter,
     OpenTicketExemption,
     RateLimiter,
     RedisRateLimiter,
 )
+from bot.serving.send_budget import MemoryBudget, RedisBudget
 from bot.settings import Settings
 from bot.telegram.customers import Customers
 from bot.telegram.desk import AgentsChat, build_agents_chat
 from bot.telegram.desk import get_router as get_agents_router
 from bot.telegram.errors import errors_router
-from bot.telegram.flood_wait import WaitOutFloodControl
 from bot.telegram.journal import Journal
 from bot.telegram.middlewares import PinAnswersMiddleware, RateLimitMiddleware
+from bot.telegram.outbound import Outbound
 from bot.telegram.polling import poll
 from bot.telegram.receiving import Receiver
 from bot.telegram.response_types import KeepResponseTypes
@@ -256,18 +258,25 @@ def build_app(
         # Every template is HTML; a bot sending them as plain text would show the tags.
         raise ValueError("the bot must send HTML by default: build it with make_bot()")
     bot.session.middleware(KeepResponseTypes())
-    bot.session.middleware(WaitOutFloodControl())
     clock = services.clock
     storage, isolation, redis = make_storage(
         settings, services.database, clock=clock, prefix=redis_prefix
     )
+    # Every send paced to Telegram's limits; without them (a local Bot API server) only 429s.
+    limits = TELEGRAM_LIMITS if settings.telegram_limits else Limits(10**6, 10**6, 10**6)
+    budget = (
+        RedisBudget(redis, limits, prefix=f"{redis_prefix}:outbound")
+        if redis is not None and settings.telegram_limits
+        else MemoryBudget(limits)
+    )
+    bot.session.middleware(Outbound(budget))
     if limiter is None:
         limiter = (
             RedisRateLimiter(redis, settings.rate_limit_per_minute, prefix=f"{redis_prefix}:rate")
             if redis is not None
             else MemoryRateLimiter(settings.rate_limit_per_minute)
         )
-    agents_chat = build_agents_chat(settings, bot=bot, services=services)
+    agents_chat = build_agents_chat(settings, bot=bot, services=services, pacing=budget.peek)
     dispatcher = Dispatcher(
         storage=storage,
         events_isolation=isolation,

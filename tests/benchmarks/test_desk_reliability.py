@@ -15,6 +15,9 @@ async def test_a_tiny_run_loses_duplicates_and_reorders_nothing() -> None:
         restarts=1,
         kills=0,
         replies=2,
+        limited_customers=2,  # one sends a burst into the saturated group, one is answered
+        limited_messages=4,
+        limited_replies=2,
         backend=["sqlite"],
         seed=7,
         write_readme=False,
@@ -22,6 +25,7 @@ async def test_a_tiny_run_loses_duplicates_and_reorders_nothing() -> None:
     [result] = await main_async(args)
     shown = table([result])
     assert "SQLite" in shown
+    assert [phase.name for phase in result.phases][-1] == "Telegram's limits, group saturated"
     assert result.tickets == result.topics == result.distinct_topics == 2
     for phase in result.phases:
         assert phase.cancelled_handlers == 0  # a stop finishes the updates it fetched

@@ -328,7 +328,13 @@ SAMPLES.update(
         "ticket_reopened": {"number": 1042},
         "agents/customer_edited": {"text": "Не приходит код"},
         "agents/customer_said": {"text": "Не приходит код"},
-        "agents/not_delivered": {"reason": "blocked"},
+        "agents/not_delivered": {
+            "reason": "blocked",
+            "to_customer": True,
+            "number": 1042,
+            "text": "Здравствуйте!",
+            "error": "Forbidden: bot was blocked by the user",
+        },
         "agents/refused": {"lead_only": False},
         "agents/command_error": {"reason": "other_open", "number": 1042},
         "agents/ticket_changed": {

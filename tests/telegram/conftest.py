@@ -71,6 +71,8 @@ def make_settings(
         "database_url": database.url,
         "redis_url": None,
         "rate_limit_per_minute": 1000,
+        # Paced to Telegram's limits only where the emulator enforces them.
+        "telegram_limits": telegram.flood is not None,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)

@@ -70,6 +70,7 @@ async def _start(
         "ARTICLES_DIR": str(ARTICLES),
         "RELOAD_ARTICLES": "false",
         "RATE_LIMIT_PER_MINUTE": "100000",
+        "TELEGRAM_LIMITS": "false",  # the emulator here runs without Telegram's limits
     }
     if redis:
         env["REDIS_URL"] = REDIS_URL

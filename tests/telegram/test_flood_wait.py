@@ -1,5 +1,6 @@
-"""The bot under Telegram's flood control (the emulator's limits on): it waits out each 429
-and sends again; every customer gets every answer, in order, and no error text."""
+"""The bot under Telegram's flood control (the emulator's limits on): its sends are paced to
+the limits (a 429 that still comes is waited out); every customer gets every answer, in order,
+and no error text."""
 
 from __future__ import annotations
 
@@ -35,6 +36,9 @@ async def test_customers_asking_faster_than_telegram_lets_the_bot_answer_get_eve
             return all(len(replies(limited, user)) >= 3 for user in users)
 
         await eventually(all_answered, timeout=30)
-    assert limited.flood is not None and limited.flood.refused > 0  # it did push back
+    assert limited.flood is not None
+    # Paced by the outbound scheduler: a refusal is rare (a send delayed in transit), never
+    # one per answer as without it.
+    assert limited.flood.refused <= 3
     for user in users:
         assert replies(limited, user) == list(QUESTIONS)[:3]

@@ -298,3 +298,42 @@ async def test_the_background_loop_checks_and_stops(scene: Scene) -> None:
         await watch.stop()
     assert reminder["text"] == "⏰ До срока первого ответа 3 минуты (до 16:00)"
     assert await notices(scene) == [("first_response_soon", True)]
+
+
+class ProcessDied(BaseException):
+    """The process ends where it stands (not an error a worker could catch and log)."""
+
+
+async def test_a_notice_claimed_by_a_process_that_died_before_sending_is_sent_later(
+    scene: Scene,
+) -> None:
+    ticket = await scene.ticket()
+    scene.clock.now = ticket.first_response_due + timedelta(minutes=1)
+
+    async def die_on_send(make_request: Any, bot: Bot, method: Any) -> Any:
+        if isinstance(method, SendMessage):
+            raise ProcessDied
+        return await make_request(bot, method)
+
+    dying = make_bot(scene.telegram, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+    dying.session.middleware(die_on_send)
+    try:
+        first = SlaWatch(
+            dying, scene.db, scene.texts, scene.desk, scene.chat.id,
+            Roster({scene.lead.id: AgentRole.LEAD}), remind_before=REMIND, clock=scene.clock,
+        )  # fmt: skip
+        try:
+            await first.tick()
+        except ProcessDied:
+            pass  # claimed, never sent: everything the process knew is gone with it
+    finally:
+        await dying.session.close()
+    assert await notices(scene) == [("first_response_breached", False)]
+    restarted = scene.watch()
+    assert await restarted.tick() == 0  # the claim may still be a live worker's
+    assert scene.messages() == []
+    scene.clock.now += timedelta(seconds=61)  # no live worker holds a claim this long
+    assert await restarted.tick() == 1
+    assert await notices(scene) == [("first_response_breached", True)]
+    assert [m.get("message_thread_id") for m in scene.messages()] == [ticket.topic_id, None]
+    assert await restarted.tick() == 0

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, selectinload
@@ -19,10 +19,14 @@ __all__ = [
     "AddedMessage",
     "add_message",
     "claim_message",
+    "claim_next",
     "release_message",
+    "retry_all_now",
     "get_message_by_relay",
     "get_message_by_source",
+    "lane_head",
     "list_messages",
+    "pending_lanes",
     "mark_delivered",
     "mark_relayed",
     "undelivered_messages",
@@ -219,13 +223,17 @@ async def claim_message(
     *,
     now: Clock = utc_now,
     stale_after: float = 60.0,
+    wall: Clock = utc_now,
 ) -> bool:
-    """Take a message for delivery; ``False`` if it is delivered, failed, being delivered, or
-    an earlier message of its ticket going the same way is still on its way.
+    """Take a message for delivery; ``False`` if it is delivered, failed, being delivered,
+    waiting out its backoff, or an earlier message of its ticket going the same way is still
+    on its way.
 
     The last rule keeps a ticket's conversation in order whatever the number of workers. A
     claim older than ``stale_after`` seconds belongs to a worker that died mid-delivery and
     is taken over. One UPDATE, so two workers cannot both win.
+
+    :param wall: the real time a backoff (``retry_at``) is measured in, whatever ``now`` is
     """
     moment = now()
     stale = moment - timedelta(seconds=stale_after)
@@ -248,6 +256,7 @@ async def claim_message(
             TicketMessage.delivered.is_(False),
             TicketMessage.failed.is_(False),
             or_(TicketMessage.claimed_at.is_(None), TicketMessage.claimed_at < stale),
+            or_(TicketMessage.retry_at.is_(None), TicketMessage.retry_at <= wall()),
             ~waiting_before,
         )
         .values(claimed_at=moment, attempts=TicketMessage.attempts + 1)
@@ -257,16 +266,118 @@ async def claim_message(
 
 
 async def release_message(
-    session: AsyncSession, message: TicketMessage, *, error: str, give_up: bool = False
+    session: AsyncSession,
+    message: TicketMessage,
+    *,
+    error: str,
+    give_up: bool = False,
+    failure: str | None = None,
+    retry_at: datetime | None = None,
 ) -> None:
     """Delivery failed: keep it for a retry (or give up), with the error for people.
 
     An UPDATE rather than attribute changes: the claim was set by an UPDATE too, so the
     loaded row may still say "unclaimed" and an assignment of ``None`` would change nothing.
+
+    :param failure: why it can never be delivered (a :class:`bot.desk.delivery.Failure`
+        value); implies ``give_up``
+    :param retry_at: not tried again before then (a backoff)
     """
     await session.execute(
         update(TicketMessage)
         .where(TicketMessage.id == message.id)
-        .values(claimed_at=None, error=error[:2000], failed=give_up)
+        .values(
+            claimed_at=None,
+            error=error[:2000],
+            failed=give_up or failure is not None,
+            failure=failure,
+            retry_at=retry_at,
+        )
         .execution_options(synchronize_session=False)
     )
+
+
+async def claim_next(
+    session: AsyncSession,
+    message_id: int,
+    *,
+    now: Clock = utc_now,
+    stale_after: float = 60.0,
+    wall: Clock = utc_now,
+) -> bool:
+    """Take a message right behind one this worker holds the claim of, in the same lane.
+
+    Nobody else can claim it meanwhile (its predecessor is undelivered), so no lane rule is
+    needed: only that it is still waiting and unclaimed. Used to post several of a lane's
+    messages as one.
+    """
+    moment = now()
+    result = await session.execute(
+        update(TicketMessage)
+        .where(
+            TicketMessage.id == message_id,
+            *_waiting(),
+            or_(
+                TicketMessage.claimed_at.is_(None),
+                TicketMessage.claimed_at < moment - timedelta(seconds=stale_after),
+            ),
+            or_(TicketMessage.retry_at.is_(None), TicketMessage.retry_at <= wall()),
+        )
+        .values(claimed_at=moment, attempts=TicketMessage.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def retry_all_now(session: AsyncSession) -> None:
+    """Forget every backoff: a starting worker tries what waits at once."""
+    await session.execute(
+        update(TicketMessage)
+        .where(TicketMessage.retry_at.is_not(None), *_waiting())
+        .values(retry_at=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _waiting() -> list[ColumnElement[bool]]:
+    return [
+        TicketMessage.delivered.is_(False),
+        TicketMessage.failed.is_(False),
+        TicketMessage.direction != MessageDirection.INTERNAL,
+    ]
+
+
+async def pending_lanes(
+    session: AsyncSession, *, limit: int = 100
+) -> list[tuple[int, MessageDirection]]:
+    """The (ticket, direction) pairs with messages waiting, the longest-waiting first.
+
+    Each pair is a lane: its messages go out one after another, in order; lanes run side
+    by side.
+    """
+    query = (
+        select(TicketMessage.ticket_id, TicketMessage.direction)
+        .where(*_waiting())
+        .group_by(TicketMessage.ticket_id, TicketMessage.direction)
+        .order_by(func.min(TicketMessage.id))
+        .limit(limit)
+    )
+    return [(ticket_id, direction) for ticket_id, direction in await session.execute(query)]
+
+
+async def lane_head(
+    session: AsyncSession, ticket_id: int, direction: MessageDirection, *, limit: int = 1
+) -> Sequence[TicketMessage]:
+    """The lane's next ``limit`` waiting messages, oldest first, with ticket and customer."""
+    query = (
+        select(TicketMessage)
+        .where(
+            *_waiting(),
+            TicketMessage.ticket_id == ticket_id,
+            TicketMessage.direction == direction,
+        )
+        .order_by(TicketMessage.id)
+        .limit(limit)
+        .options(_WITH_TICKET)
+    )
+    return (await session.scalars(query)).all()

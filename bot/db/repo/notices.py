@@ -1,8 +1,10 @@
 """SLA notices: stored once per ticket, kind and deadline before they are sent.
 
-A notice's ``delivered_at`` is set when a worker takes it for sending (one conditional
-UPDATE, so two workers cannot both send it) and cleared again if Telegram refused. It is
-also set, without sending, for a notice that lost its point while it waited.
+A worker takes a notice by setting its ``claimed_at`` (one conditional UPDATE, so two
+workers cannot both send it), sends it, then sets ``delivered_at``; a refused send clears the
+claim. A claim older than ``stale_after`` belongs to a worker that died between the two and
+is taken over, so a crash delays a notice rather than losing it. ``delivered_at`` is also
+set, without sending, for a notice that lost its point while it waited.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from bot.tickets import OPEN_STATUSES, Clock, utc_now
 __all__ = [
     "PendingNotice",
     "StoredNotice",
+    "claim_notice",
     "mark_notice_delivered",
     "notice_candidates",
     "release_notice",
@@ -155,13 +158,33 @@ async def undelivered_notices(session: AsyncSession, *, limit: int = 100) -> lis
     return [PendingNotice(notice, ticket) for notice, ticket in await session.execute(query)]
 
 
+async def claim_notice(
+    session: AsyncSession, notice_id: int, *, now: Clock = utc_now, stale_after: float = 60.0
+) -> bool:
+    """Take the notice for sending; ``False`` if it is sent, or another worker has it (and
+    claimed it less than ``stale_after`` seconds ago). One UPDATE: two workers cannot both win.
+    """
+    moment = now()
+    result = await session.execute(
+        update(SlaNotice)
+        .where(
+            SlaNotice.id == notice_id,
+            SlaNotice.delivered_at.is_(None),
+            or_(
+                SlaNotice.claimed_at.is_(None),
+                SlaNotice.claimed_at < moment - timedelta(seconds=stale_after),
+            ),
+        )
+        .values(claimed_at=moment)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
 async def mark_notice_delivered(
     session: AsyncSession, notice_id: int, *, now: Clock = utc_now
 ) -> bool:
-    """Mark the notice delivered; ``False`` if it was already (another worker has it).
-
-    Called before sending, as the worker's claim: one UPDATE, so two workers cannot both win.
-    """
+    """Mark the notice delivered (sent, or no longer worth sending); ``False`` if it was."""
     result = await session.execute(
         update(SlaNotice)
         .where(SlaNotice.id == notice_id, SlaNotice.delivered_at.is_(None))
@@ -172,10 +195,10 @@ async def mark_notice_delivered(
 
 
 async def release_notice(session: AsyncSession, notice_id: int) -> None:
-    """Sending failed: undelivered again, for the next check to retry."""
+    """Sending failed: unclaimed again, for the next check to retry."""
     await session.execute(
         update(SlaNotice)
-        .where(SlaNotice.id == notice_id)
-        .values(delivered_at=None)
+        .where(SlaNotice.id == notice_id, SlaNotice.delivered_at.is_(None))
+        .values(claimed_at=None)
         .execution_options(synchronize_session=False)
     )

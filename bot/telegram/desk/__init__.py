@@ -17,15 +17,21 @@ from bot.telegram.desk.access import Gate
 from bot.telegram.desk.callbacks import SuggestionDecision
 from bot.telegram.desk.chat import AgentsChat, topic_link
 from bot.telegram.desk.filters import InAgentsChat
-from bot.telegram.desk.relay import Relay
+from bot.telegram.desk.relay import Pacing, Relay
 from bot.telegram.desk.sla_watch import SlaWatch
 from bot.telegram.desk.topics import Topics
 
 __all__ = ["AgentsChat", "build_agents_chat", "get_router", "topic_link"]
 
 
-def build_agents_chat(settings: Settings, *, bot: Bot, services: Services) -> AgentsChat | None:
-    """The desk for ``AGENTS_CHAT_ID``; ``None`` when it is not set."""
+def build_agents_chat(
+    settings: Settings, *, bot: Bot, services: Services, pacing: Pacing | None = None
+) -> AgentsChat | None:
+    """The desk for ``AGENTS_CHAT_ID``; ``None`` when it is not set.
+
+    :param pacing: the outbound scheduler's wait for a chat; the relay joins a customer's
+        messages into one post while the agents' group is short of budget
+    """
     chat_id = settings.agents_chat_id
     if chat_id is None:
         return None
@@ -41,6 +47,7 @@ def build_agents_chat(settings: Settings, *, bot: Bot, services: Services) -> Ag
         signature=settings.agent_signature,
         clock=clock,
         retry_seconds=settings.relay_retry_seconds,
+        pacing=pacing,
     )
     db.on_ticket_write(relay.kick)
     gate = Gate(bot, db, settings.roster(), chat_id, clock=clock)

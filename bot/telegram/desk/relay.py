@@ -1,18 +1,33 @@
 """The relay between customers and the agents' topics: stored first, delivered after.
 
 Every message of a ticket is a row before it is anything else (:func:`bot.db.repo.add_message`,
-in the handler's transaction). This worker delivers the rows in order: a customer's message
-is copied into the ticket's topic, an agent's message (or an article sent with ``/kb``, a
-canned reply, the rating question after ``/close``, the ``/reopen`` notice) goes to the
-customer from the bot, the agent's identity hidden. Each delivery
-claims its row first (one UPDATE; two workers cannot both win), sends, then marks the row
-delivered with the copy's id, which later replies are threaded by.
+in the handler's transaction). This worker delivers the rows: a customer's message is copied
+into the ticket's topic, an agent's message (or an article sent with ``/kb``, a canned reply,
+the rating question after ``/close``, the ``/reopen`` notice) goes to the customer from the
+bot, the agent's identity hidden.
 
-A failed delivery stays undelivered and is tried again after ``retry_seconds``, and on
-start-up: a restart loses nothing. A worker that dies between Telegram's answer and the
-"delivered" mark leaves a claim; after ``stale_after`` seconds another worker takes it over
-and sends again: the one window where a message can arrive twice. Stopping gracefully
-finishes the delivery in flight first, so a restart does not open that window.
+**Lanes.** A ticket's messages going one way are a lane, delivered one after another, in
+order; lanes run side by side, so an agent's answer never waits behind a customer's burst to
+the topic. Sends to one chat (every topic is the agents' one group) queue in this process,
+and the outbound scheduler (:mod:`bot.telegram.outbound`) paces them to Telegram's limits.
+Each delivery claims its row first (one conditional UPDATE, refused while an earlier message
+of the lane is undelivered), so however many processes share the database, one delivers a
+given lane's next message, and only after the one before it.
+
+**Joined when the group is short.** The agents' group takes 20 messages a minute; when its
+budget is spent (``pacing`` says a send would wait), a customer's consecutive text messages
+waiting in a lane go to the topic as one post, in order, rather than one post each.
+
+**Failures.** A passing failure (Telegram down, a time-out) leaves the row undelivered, tried
+again after a backoff (``retry_seconds``, doubling, 5 minutes at most), and on start-up: a
+restart loses nothing. A permanent one (:mod:`bot.desk.delivery`: the customer blocked the
+bot, the chat or the topic is gone, a request Telegram refuses) marks the row failed and
+says so to the agents, in the topic (or in General, when the topic is what is gone).
+
+**The one window.** A worker that dies between Telegram's answer and the "delivered" mark
+leaves a claim; after ``stale_after`` seconds another worker takes it over and sends again,
+so that message can arrive twice. Stopping gracefully finishes the deliveries in flight
+first, so a restart does not open that window.
 """
 
 from __future__ import annotations
@@ -20,53 +35,64 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from html import escape
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
 
 from aiogram import Bot
 from aiogram.exceptions import (
     TelegramAPIError,
     TelegramBadRequest,
     TelegramForbiddenError,
-    TelegramNetworkError,
     TelegramRetryAfter,
 )
-from aiogram.types import ReplyParameters
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Ticket, TicketMessage
 from bot.db.repo import (
     claim_message,
+    claim_next,
     get_agent,
-    get_message_by_relay,
-    get_message_by_source,
     get_ticket,
+    lane_head,
     mark_relayed,
+    pending_lanes,
     release_message,
+    retry_all_now,
     tickets_without_topic,
-    undelivered_messages,
 )
+from bot.desk.delivery import Failure, backoff, failure_of
 from bot.serving.answers import Answers
 from bot.serving.database import Database
 from bot.serving.worker import Worker
-from bot.telegram.csat import csat_question
+from bot.telegram.desk.outgoing import Delivery, counterpart
 from bot.telegram.desk.topics import Topics
 from bot.texts import Texts
-from bot.tickets import NOTICE_TYPES, BotNotice, Clock, MessageDirection, utc_now
+from bot.tickets import Clock, MessageDirection, utc_now
 
 __all__ = ["Relay"]
 
 logger = logging.getLogger(__name__)
 
 _BATCH = 100
+_JOIN_AT_MOST = 50  # messages in one joined post
+_JOINED_LENGTH = 3500  # characters of customers' text in one post (Telegram's limit: 4096)
+Lane = tuple[int, MessageDirection]
+Pacing = Callable[[int], Awaitable[float]]
+"""Seconds a send to a chat would wait for its budget now (the outbound scheduler's)."""
 
 
 class Relay(Worker):
-    """Delivers stored ticket messages, one worker per process.
+    """Delivers stored ticket messages, lane by lane; one worker per process.
 
     :param chat_id: the agents' chat
     :param signature: sign agents' replies with their first name (``AGENT_SIGNATURE``)
-    :param retry_seconds: how soon failed deliveries are tried again
+    :param retry_seconds: the first backoff of a failed delivery, and how often the worker
+        looks for work nobody woke it for
     :param stale_after: seconds after which another worker's claim is taken over
+    :param lanes: lanes delivering at once in this process, each way
+    :param pacing: how long a send to a chat would wait now; with it, a customer's messages
+        are joined into one post while the agents' group is short of budget
     """
 
     def __init__(
@@ -82,6 +108,8 @@ class Relay(Worker):
         clock: Clock = utc_now,
         retry_seconds: float = 5.0,
         stale_after: float = 60.0,
+        lanes: int = 16,
+        pacing: Pacing | None = None,
     ) -> None:
         super().__init__("relay", interval=retry_seconds)
         self.bot = bot
@@ -94,22 +122,44 @@ class Relay(Worker):
         self.clock = clock
         self.retry_seconds = retry_seconds
         self.stale_after = stale_after
+        self.max_lanes = lanes
+        self.pacing = pacing
+        self._lanes: dict[Lane, asyncio.Task[None]] = {}
+        self._queues: dict[int, asyncio.Lock] = {}
+        self._kicks = 0  # messages stored since start: a lane ending checks for newcomers
+        self._fresh = True  # the first round forgets the backoffs of before the start
 
     # --- the worker -----------------------------------------------------------------------
 
     def kick(self) -> None:
         """Something was stored: deliver it now rather than at the next retry."""
+        self._kicks += 1
         self.wake()
 
     async def round(self) -> int:
         return await self.pump()
 
-    async def pump(self) -> int:
-        """One round: topics for new tickets, then every undelivered message, oldest first.
+    def start(self) -> None:
+        self._fresh = True
+        super().start()
 
-        :returns: how many messages were delivered
+    async def stop(self) -> None:
+        """Finish the deliveries in flight (every lane's current one), then stop."""
+        await super().stop()
+        while running := [task for task in self._lanes.values() if not task.done()]:
+            await asyncio.gather(*running, return_exceptions=True)
+        self._lanes.clear()
+
+    async def pump(self) -> int:
+        """One round: topics for new tickets, then a lane started for every ticket and
+        direction with messages waiting (one already running goes on by itself).
+
+        :returns: how many lanes were started
         """
         async with self.db.transaction() as session:
+            if self._fresh:
+                await retry_all_now(session)
+                self._fresh = False
             waiting = [ticket.id for ticket in await tickets_without_topic(session)]
         for ticket_id in waiting:
             if self.stopping:
@@ -118,33 +168,84 @@ class Relay(Worker):
                 await self.topics.ensure(ticket_id)
             except TelegramAPIError as error:
                 logger.error("ticket %s: no topic yet: %s", ticket_id, error)
-        delivered = 0
-        skipped: set[int] = set()
-        while not self.stopping:
-            async with self.db.transaction() as session:
-                batch = [
-                    message.id
-                    for message in await undelivered_messages(session, limit=_BATCH)
-                    if message.id not in skipped
-                ]
-            if not batch:
+        async with self.db.transaction() as session:
+            lanes = await pending_lanes(session, limit=_BATCH)
+        # A lane cancelled before it ran never reached its own clean-up: forget it here, or
+        # its messages would wait for a lane that is not coming.
+        self._lanes = {key: task for key, task in self._lanes.items() if not task.done()}
+        started = 0
+        for lane in lanes:
+            if self.stopping:
                 break
-            for message_id in batch:
-                if self.stopping:
+            # Counted per direction: lanes into the one agents' group, all waiting for its
+            # budget, must never take the places of the answers to customers.
+            busy = sum(1 for _, direction in self._lanes if direction is lane[1])
+            if lane not in self._lanes and busy < self.max_lanes:
+                self._lanes[lane] = asyncio.create_task(self._run_lane(lane), name=f"relay {lane}")
+                started += 1
+        return started
+
+    async def _run_lane(self, lane: Lane) -> None:
+        """Deliver the lane's messages in order until none can go now.
+
+        Wakes the worker when it ends having delivered something or having missed a kick,
+        never otherwise: a lane held up (a backoff, another worker's claim) must not spin.
+        """
+        progress, kicks = False, self._kicks
+        try:
+            while not self.stopping:
+                kicks = self._kicks
+                outcome = await self._next(lane)
+                if outcome is None:
                     break
-                outcome = await self._deliver(message_id)
-                if outcome is True:
-                    delivered += 1
-                else:
-                    skipped.add(message_id)
-                    if outcome is None:  # Telegram is unreachable: try the rest later
-                        return delivered
-        return delivered
+                progress = progress or outcome
+                if not outcome:
+                    break
+        except Exception:
+            logger.exception("relay lane %s failed; the next round takes it up", lane)
+        finally:
+            self._lanes.pop(lane, None)
+        if not self.stopping and (progress or kicks != self._kicks):
+            self.wake()
+
+    async def _next(self, lane: Lane) -> bool | None:
+        """The lane's next message: ``True`` settled (delivered or failed for good),
+        ``False`` not now, ``None`` nothing waiting."""
+        ticket_id, direction = lane
+        async with self.db.transaction() as session:
+            head = await lane_head(session, ticket_id, direction)
+            if not head:
+                return None
+            message = head[0]
+            to = message.ticket.customer.chat_id if direction is MessageDirection.OUT else None
+            topic = message.ticket.topic_id
+        # One send at a time per chat in this process: claimed, then sent at once, so a claim
+        # never waits out its destination's budget long enough to look abandoned.
+        queue = self._queue(to if to is not None else self.chat_id)
+        async with queue:
+            if (
+                direction is MessageDirection.IN
+                and topic is not None
+                and self.pacing is not None
+                and _joinable(head)
+                and await self.pacing(self.chat_id)
+            ):
+                async with self.db.transaction() as session:
+                    waiting = await lane_head(session, ticket_id, direction, limit=_JOIN_AT_MOST)
+                joinable = _joinable(waiting)
+                if len(joinable) > 1:
+                    return await self._deliver_joined(joinable, topic)
+            return await self._deliver(message.id, message.attempts + 1)
+
+    def _queue(self, chat_id: int) -> asyncio.Lock:
+        if len(self._queues) > 1000:
+            self._queues = {c: q for c, q in self._queues.items() if q.locked()}
+        return self._queues.setdefault(chat_id, asyncio.Lock())
 
     # --- one message ----------------------------------------------------------------------
 
-    async def _deliver(self, message_id: int) -> bool | None:
-        """``True`` delivered, ``False`` not now (or never), ``None`` Telegram unreachable."""
+    async def _deliver(self, message_id: int, attempt: int) -> bool:
+        """``True`` settled (delivered, or failed for good), ``False`` not now."""
         async with self.db.transaction() as session:
             message = await session.get(TicketMessage, message_id)
             if message is None or not await claim_message(
@@ -159,25 +260,23 @@ class Relay(Worker):
                 await release_message(
                     session, message, error="the ticket has no topic yet", give_up=give_up
                 )
-                return False
+                return give_up
             plan = await self._plan(session, message, ticket)
         try:
             sent_id = await plan.send()
-        except TelegramRetryAfter as error:
-            await self._release(message_id, f"flood control, retry after {error.retry_after} s")
-            await asyncio.sleep(min(error.retry_after, 60))
-            return False
-        except (TelegramNetworkError, TelegramForbiddenError, TelegramBadRequest) as error:
-            permanent = isinstance(error, TelegramForbiddenError) and plan.to_customer
-            await self._release(message_id, str(error), give_up=permanent)
-            if permanent:
-                await self._tell_agents(plan.topic_id, "blocked")
-            if isinstance(error, TelegramNetworkError):
-                return None
+        except TelegramRetryAfter as error:  # longer than the scheduler waits for
+            await self._release(
+                message_id, f"flood control, retry after {error.retry_after} s", error.retry_after
+            )
             return False
         except TelegramAPIError as error:
-            await self._release(message_id, str(error))
-            return False
+            failure = failure_of(_status(error), error.message)
+            if failure is None:
+                await self._release(message_id, str(error), backoff(attempt, self.retry_seconds))
+                return False
+            failed = _Failed(plan.to_customer, plan.topic_id, plan.number, plan.text)
+            await self._fail([message_id], failed, failure, str(error))
+            return True
         async with self.db.transaction() as session:
             await mark_relayed(
                 session,
@@ -188,31 +287,100 @@ class Relay(Worker):
             )
         return True
 
-    async def _release(self, message_id: int, error: str, *, give_up: bool = False) -> None:
-        logger.warning("message %s not relayed: %s", message_id, error)
+    async def _deliver_joined(self, messages: Sequence[TicketMessage], topic: int) -> bool:
+        """Several of a customer's texts, in order, as one post in the topic."""
+        claimed: list[TicketMessage] = []
+        async with self.db.transaction() as session:
+            first = await session.get(TicketMessage, messages[0].id)
+            if first is None or not await claim_message(
+                session, first, now=self.clock, stale_after=self.stale_after
+            ):
+                return False
+            claimed.append(messages[0])
+            for message in messages[1:]:
+                if not await claim_next(
+                    session, message.id, now=self.clock, stale_after=self.stale_after
+                ):
+                    break  # the rest follow later, in order
+                claimed.append(message)
+        ids = [message.id for message in claimed]
+        text = self.texts.render("agents/customer_said", texts=[m.text for m in claimed])
+        try:
+            sent = await self.bot.send_message(self.chat_id, text, message_thread_id=topic)
+        except TelegramAPIError as error:
+            failure = failure_of(_status(error), error.message)
+            if failure is None or isinstance(error, TelegramRetryAfter):
+                retry_in = getattr(error, "retry_after", None) or backoff(
+                    claimed[0].attempts + 1, self.retry_seconds
+                )
+                for message_id in ids:
+                    await self._release(message_id, str(error), retry_in)
+                return False
+            joined = "\n".join(m.text or "" for m in claimed)
+            failed = _Failed(False, topic, claimed[0].ticket.number, joined)
+            await self._fail(ids, failed, failure, str(error))
+            return True
+        async with self.db.transaction() as session:
+            for message_id in ids:
+                await mark_relayed(
+                    session,
+                    message_id,
+                    relay_chat_id=self.chat_id,
+                    relay_message_id=sent.message_id,
+                    now=self.clock,
+                )
+        logger.info(
+            "ticket message %s..%s joined into one post: the group is short", ids[0], ids[-1]
+        )
+        return True
+
+    async def _release(self, message_id: int, error: str, retry_in: float) -> None:
+        logger.warning("message %s not relayed, again in %.0f s: %s", message_id, retry_in, error)
         async with self.db.transaction() as session:
             stored = await session.get(TicketMessage, message_id)
             if stored is not None:
-                await release_message(session, stored, error=error, give_up=give_up)
+                await release_message(
+                    session,
+                    stored,
+                    error=error,
+                    # Real time, whatever the clock the tickets are stamped by says.
+                    retry_at=utc_now() + timedelta(seconds=retry_in),
+                )
 
-    async def _tell_agents(self, topic_id: int | None, reason: str) -> None:
-        if topic_id is None:
-            return
+    async def _fail(
+        self, message_ids: Sequence[int], plan: _Failed, failure: Failure, error: str
+    ) -> None:
+        """Never to be delivered: the rows say why, and the agents are told."""
+        logger.warning("messages %s failed for good (%s): %s", message_ids, failure.value, error)
+        async with self.db.transaction() as session:
+            for message_id in message_ids:
+                stored = await session.get(TicketMessage, message_id)
+                if stored is not None:
+                    await release_message(session, stored, error=error, failure=failure.value)
+        # The customer's side: in the topic. The topic's side: in General (it may be gone).
+        thread = plan.topic_id if plan.to_customer else None
         with contextlib.suppress(TelegramAPIError):
             await self.bot.send_message(
                 self.chat_id,
-                self.texts.render("agents/not_delivered", reason=reason),
-                message_thread_id=topic_id,
+                self.texts.render(
+                    "agents/not_delivered",
+                    reason=failure.value,
+                    to_customer=plan.to_customer,
+                    number=plan.number,
+                    text=plan.text,
+                    error=error,
+                ),
+                message_thread_id=thread,
             )
 
     async def _plan(
         self, session: AsyncSession, message: TicketMessage, ticket: Ticket
-    ) -> _Delivery:
+    ) -> Delivery:
         """What to send where, decided inside the claim's transaction."""
         topic_id, customer = ticket.topic_id, ticket.customer.chat_id
         to_customer = message.direction is MessageDirection.OUT
         chat_id = customer if to_customer else self.chat_id
-        reply_to = await _counterpart(session, message, chat_id)
+        reply_to = await counterpart(session, message, chat_id)
         edited: int | None = None
         if message.edit_of_id is not None:
             original = await session.get(TicketMessage, message.edit_of_id)
@@ -222,8 +390,10 @@ class Relay(Worker):
             agent = await get_agent(session, message.author_id)
             if agent is not None and agent.first_name:
                 signature = self.texts.render("agent_signature", name=agent.first_name)
-        return _Delivery(
-            relay=self,
+        return Delivery(
+            bot=self.bot,
+            texts=self.texts,
+            answers=self.answers,
             message_id=message.id,
             to_customer=to_customer,
             chat_id=chat_id,
@@ -242,140 +412,39 @@ class Relay(Worker):
         )
 
 
-async def _counterpart(session: AsyncSession, message: TicketMessage, chat_id: int) -> int | None:
-    """The message in ``chat_id`` that ``message`` should reply to, if it is a reply.
+@dataclass(frozen=True)
+class _Failed:
+    """What the agents are told of a message that will never be delivered."""
 
-    A reply to a copy the bot made (an agent answering a customer's message in the topic)
-    becomes a reply to its original; a reply to an original that was relayed (a customer
-    answering the bot's copy of an agent's message... or an agent replying to a colleague's
-    relayed answer) becomes a reply to its copy.
-    """
-    if message.reply_to_message_id is None or message.source_chat_id is None:
-        return None
-    copy = await get_message_by_relay(session, message.source_chat_id, message.reply_to_message_id)
-    if copy is not None and copy.source_chat_id == chat_id:
-        return copy.source_message_id
-    original = await get_message_by_source(
-        session, message.source_chat_id, message.reply_to_message_id
-    )
-    if original is not None and original.relay_chat_id == chat_id:
-        return original.relay_message_id
-    return None
+    to_customer: bool
+    topic_id: int | None
+    number: int
+    text: str | None
 
 
-class _Delivery:
-    """One message's way out: copy, text or article, to the topic or the customer."""
-
-    def __init__(
-        self,
-        *,
-        relay: Relay,
-        message_id: int,
-        to_customer: bool,
-        chat_id: int,
-        topic_id: int | None,
-        thread: int | None,
-        reply_to: int | None,
-        text: str | None,
-        is_edit: bool,
-        content_type: str,
-        source: tuple[int, int] | None,
-        article_id: str | None,
-        signature: str | None,
-        number: int,
-    ) -> None:
-        self.relay = relay
-        self.message_id = message_id
-        self.to_customer = to_customer
-        self.chat_id = chat_id
-        self.topic_id = topic_id
-        self.thread = thread
-        self.reply_to = reply_to
-        self.text = text
-        self.is_edit = is_edit
-        self.content_type = content_type
-        self.source = source
-        self.article_id = article_id
-        self.signature = signature
-        self.number = number  # the ticket's, for a notice to the customer
-
-    @property
-    def _reply(self) -> ReplyParameters | None:
-        if self.reply_to is None:
-            return None
-        return ReplyParameters(message_id=self.reply_to, allow_sending_without_reply=True)
-
-    async def send(self) -> int:
-        bot, texts = self.relay.bot, self.relay.texts
-        if self.article_id is not None:
-            return await self._send_article()
-        if self.content_type in NOTICE_TYPES:
-            return await self._send_notice(BotNotice(self.content_type))
-        if self.is_edit:
-            text = texts.render("agents/customer_edited", text=self.text or "")
-            return await self._send_text(text)
-        if self.to_customer and self.content_type == "text" and self.text is not None:
-            # Stored as the agent's HTML (entities kept), so it can carry the signature.
-            text = self.text if self.source is not None else escape(self.text, quote=False)
-            if self.signature:
-                text = f"{text}\n\n{self.signature}"
-            return await self._send_text(text)
-        if self.source is not None:
-            try:
-                copied = await bot.copy_message(
-                    self.chat_id,
-                    from_chat_id=self.source[0],
-                    message_id=self.source[1],
-                    message_thread_id=self.thread,
-                    reply_parameters=self._reply,
-                    caption=self._caption(),
-                )
-                return copied.message_id
-            except TelegramBadRequest:
-                if not self.text:
-                    raise  # nothing to fall back on: the original is gone
-        text = self.text or ""
-        if not self.to_customer:
-            text = texts.render("agents/customer_said", text=text)
-        return await self._send_text(text)
-
-    def _caption(self) -> str | None:
-        if not (self.to_customer and self.signature):
-            return None  # the original caption, entities and all
-        caption = self.text or ""
-        return f"{caption}\n\n{self.signature}" if caption else self.signature
-
-    async def _send_text(self, text: str) -> int:
-        sent = await self.relay.bot.send_message(
-            self.chat_id, text, message_thread_id=self.thread, reply_parameters=self._reply
+def _joinable(messages: Sequence[TicketMessage]) -> list[TicketMessage]:
+    """The lane's first messages that read well joined: plain texts, no edits or replies."""
+    joinable: list[TicketMessage] = []
+    length = 0
+    for message in messages:
+        plain = (
+            message.content_type == "text"
+            and message.text
+            and message.edit_of_id is None
+            and message.reply_to_message_id is None
+            and message.article_id is None
         )
-        return sent.message_id
+        length += len(message.text or "")
+        if not plain or length > _JOINED_LENGTH:
+            break
+        joinable.append(message)
+    return joinable
 
-    async def _send_notice(self, notice: BotNotice) -> int:
-        """The bot's own word about the ticket, rendered when it is sent."""
-        texts, markup = self.relay.texts, None
-        if notice is BotNotice.CSAT_QUESTION:
-            text, markup = csat_question(texts, self.number)
-        else:
-            text = texts.render("ticket_reopened", number=self.number)
-        sent = await self.relay.bot.send_message(self.chat_id, text, reply_markup=markup)
-        return sent.message_id
 
-    async def _send_article(self) -> int:
-        """The article as the bot itself would answer with it: rendered chunks, in order."""
-        article = self.relay.answers.get(self.article_id or "")
-        if article is None:
-            raise TelegramBadRequest(
-                method=None,  # type: ignore[arg-type]
-                message=f"the article {self.article_id!r} is no longer in the knowledge base",
-            )
-        first: int | None = None
-        for chunk in self.relay.answers.chunks(article):
-            sent = await self.relay.bot.send_message(
-                self.chat_id,
-                **chunk.as_kwargs(),
-                reply_parameters=self._reply if first is None else None,
-            )
-            first = first if first is not None else sent.message_id
-        assert first is not None
-        return first
+def _status(error: TelegramAPIError) -> int | None:
+    """The HTTP status behind aiogram's exception class (a network error has none)."""
+    if isinstance(error, TelegramForbiddenError):
+        return 403
+    if isinstance(error, TelegramBadRequest):
+        return 400
+    return None

@@ -6,9 +6,11 @@ deadline: a restart, or a second worker, stores nothing new). Then it sends what
 and not yet sent: a reminder or a breach notice in the ticket's topic and, for a breach, a
 word to the leads in General with a link to the topic.
 
-A notice is marked sent just before it is sent (the marking is the worker's claim, so two
-workers cannot both send it) and unmarked if Telegram refuses, to be tried at the next
-check. A process that dies between the two loses that notice rather than sending it twice.
+A notice is claimed before it is sent (so two workers cannot both send it), marked sent
+after, and unclaimed if Telegram refuses, to be tried at the next check. A process that dies
+between the claim and the mark leaves a claim another worker (or the restarted one) takes
+over after ``stale_after`` seconds: the notice comes late, never not at all; the one window
+where it comes twice is a death between Telegram's answer and the mark.
 A ticket without a topic yet keeps its notices until the topic exists; a notice that lost
 its point while it waited (answered, resolved, deadline moved or passed) is dropped.
 """
@@ -26,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Agent, Ticket
 from bot.db.repo import (
+    claim_notice,
     get_agent,
     list_agents,
     mark_notice_delivered,
@@ -71,6 +74,7 @@ class SlaWatch(Worker):
     :param remind_before: how long before a deadline the topic is reminded
     :param interval: seconds between checks
     :param clock: "now"; the service levels' clock when omitted
+    :param stale_after: seconds after which another worker's claim is taken over
     """
 
     def __init__(
@@ -85,6 +89,7 @@ class SlaWatch(Worker):
         remind_before: timedelta = timedelta(minutes=15),
         interval: float = 30.0,
         clock: Clock | None = None,
+        stale_after: float = 60.0,
     ) -> None:
         super().__init__("sla-watch", interval=interval)
         self.bot = bot
@@ -95,6 +100,7 @@ class SlaWatch(Worker):
         self.roster = roster
         self.remind_before = remind_before
         self.clock = clock if clock is not None else levels.clock
+        self.stale_after = stale_after
         # Parts of a notice sent before its other part failed, so a retry in this process
         # does not repeat them.
         self._sent_parts: set[tuple[int, str]] = set()
@@ -135,7 +141,9 @@ class SlaWatch(Worker):
         sent = 0
         for item in outgoing:
             async with self.db.transaction() as session:
-                if not await mark_notice_delivered(session, item.notice_id, now=self.clock):
+                if not await claim_notice(
+                    session, item.notice_id, now=self.clock, stale_after=self.stale_after
+                ):
                     continue  # another worker sends it
             try:
                 await self._send(item, leads, now)
@@ -153,6 +161,8 @@ class SlaWatch(Worker):
                 if isinstance(error, TelegramRetryAfter):
                     break  # flood control: the rest waits for the next check
                 continue
+            async with self.db.transaction() as session:
+                await mark_notice_delivered(session, item.notice_id, now=self.clock)
             self._sent_parts.discard((item.notice_id, "topic"))
             self._sent_parts.discard((item.notice_id, "leads"))
             sent += 1

@@ -121,7 +121,9 @@ async def test_answered_and_closed_tickets_are_not_candidates(db_session: AsyncS
     assert await candidates(db_session, answered.resolution_due) == [answered.id]
 
 
-async def test_marking_delivered_is_a_claim(database: ScratchDatabase) -> None:
+async def test_a_notice_is_claimed_by_one_worker_and_delivered_after(
+    database: ScratchDatabase,
+) -> None:
     async with database.sessions() as session:
         ticket = await open_ticket(session)
         stored = await repo.store_notice(
@@ -135,15 +137,22 @@ async def test_marking_delivered_is_a_claim(database: ScratchDatabase) -> None:
         assert [(p.notice.id, p.ticket.id) for p in pending] == [(notice_id, ticket.id)]
         assert pending[0].ticket.customer.first_name == "Анна"
 
-    async def claim() -> bool:
+    async def claim(at: datetime = CREATED) -> bool:
         async with database.sessions() as session:
-            won = await repo.mark_notice_delivered(session, notice_id, now=lambda: CREATED)
+            won = await repo.claim_notice(session, notice_id, now=lambda: at)
             await session.commit()
             return won
 
     assert sorted(await asyncio.gather(*(claim() for _ in range(5)))) == [False] * 4 + [True]
     async with database.sessions() as session:
-        assert await repo.undelivered_notices(session) == []
+        # Claimed is not sent: still undelivered, for a crash between claim and send.
+        assert [p.notice.id for p in await repo.undelivered_notices(session)] == [notice_id]
         await repo.release_notice(session, notice_id)
         await session.commit()
-        assert [p.notice.id for p in await repo.undelivered_notices(session)] == [notice_id]
+    assert await claim()  # released: claimable again
+    assert await claim(CREATED + timedelta(seconds=61))  # a claim a minute old is taken over
+    async with database.sessions() as session:
+        assert await repo.mark_notice_delivered(session, notice_id, now=lambda: CREATED)
+        await session.commit()
+        assert await repo.undelivered_notices(session) == []
+    assert not await claim(CREATED + timedelta(hours=1))  # sent: nobody claims it again

@@ -1,0 +1,168 @@
+"""One stored ticket message on its way out: what to send where, and the sending.
+
+:class:`Delivery` is planned by the relay (:mod:`bot.telegram.desk.relay`) inside its claim's
+transaction and sent after it: a copy of the customer's original into the topic, an agent's
+text (signed if asked) or an article to the customer, or the bot's own notice about the
+ticket, rendered when it is sent.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import ReplyParameters
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import TicketMessage
+from bot.db.repo import get_message_by_relay, get_message_by_source
+from bot.serving.answers import Answers
+from bot.telegram.csat import csat_question
+from bot.texts import Texts
+from bot.tickets import NOTICE_TYPES, BotNotice
+
+__all__ = ["Delivery", "counterpart"]
+
+
+async def counterpart(session: AsyncSession, message: TicketMessage, chat_id: int) -> int | None:
+    """The message in ``chat_id`` that ``message`` should reply to, if it is a reply.
+
+    A reply to a copy the bot made (an agent answering a customer's message in the topic)
+    becomes a reply to its original; a reply to an original that was relayed (a customer
+    answering the bot's copy of an agent's message... or an agent replying to a colleague's
+    relayed answer) becomes a reply to its copy.
+    """
+    if message.reply_to_message_id is None or message.source_chat_id is None:
+        return None
+    copy = await get_message_by_relay(session, message.source_chat_id, message.reply_to_message_id)
+    if copy is not None and copy.source_chat_id == chat_id:
+        return copy.source_message_id
+    original = await get_message_by_source(
+        session, message.source_chat_id, message.reply_to_message_id
+    )
+    if original is not None and original.relay_chat_id == chat_id:
+        return original.relay_message_id
+    return None
+
+
+class Delivery:
+    """One message's way out: copy, text or article, to the topic or the customer."""
+
+    def __init__(
+        self,
+        *,
+        bot: Bot,
+        texts: Texts,
+        answers: Answers,
+        message_id: int,
+        to_customer: bool,
+        chat_id: int,
+        topic_id: int | None,
+        thread: int | None,
+        reply_to: int | None,
+        text: str | None,
+        is_edit: bool,
+        content_type: str,
+        source: tuple[int, int] | None,
+        article_id: str | None,
+        signature: str | None,
+        number: int,
+    ) -> None:
+        self.bot = bot
+        self.texts = texts
+        self.answers = answers
+        self.message_id = message_id
+        self.to_customer = to_customer
+        self.chat_id = chat_id
+        self.topic_id = topic_id
+        self.thread = thread
+        self.reply_to = reply_to
+        self.text = text
+        self.is_edit = is_edit
+        self.content_type = content_type
+        self.source = source
+        self.article_id = article_id
+        self.signature = signature
+        self.number = number  # the ticket's, for a notice to the customer
+
+    @property
+    def _reply(self) -> ReplyParameters | None:
+        if self.reply_to is None:
+            return None
+        return ReplyParameters(message_id=self.reply_to, allow_sending_without_reply=True)
+
+    async def send(self) -> int:
+        bot, texts = self.bot, self.texts
+        if self.article_id is not None:
+            return await self._send_article()
+        if self.content_type in NOTICE_TYPES:
+            return await self._send_notice(BotNotice(self.content_type))
+        if self.is_edit:
+            text = texts.render("agents/customer_edited", text=self.text or "")
+            return await self._send_text(text)
+        if self.to_customer and self.content_type == "text" and self.text is not None:
+            # Stored as the agent's HTML (entities kept), so it can carry the signature.
+            text = self.text if self.source is not None else escape(self.text, quote=False)
+            if self.signature:
+                text = f"{text}\n\n{self.signature}"
+            return await self._send_text(text)
+        if self.source is not None:
+            try:
+                copied = await bot.copy_message(
+                    self.chat_id,
+                    from_chat_id=self.source[0],
+                    message_id=self.source[1],
+                    message_thread_id=self.thread,
+                    reply_parameters=self._reply,
+                    caption=self._caption(),
+                )
+                return copied.message_id
+            except TelegramBadRequest:
+                if not self.text:
+                    raise  # nothing to fall back on: the original is gone
+        text = self.text or ""
+        if not self.to_customer:
+            text = texts.render("agents/customer_said", text=text)
+        return await self._send_text(text)
+
+    def _caption(self) -> str | None:
+        if not (self.to_customer and self.signature):
+            return None  # the original caption, entities and all
+        caption = self.text or ""
+        return f"{caption}\n\n{self.signature}" if caption else self.signature
+
+    async def _send_text(self, text: str) -> int:
+        sent = await self.bot.send_message(
+            self.chat_id, text, message_thread_id=self.thread, reply_parameters=self._reply
+        )
+        return sent.message_id
+
+    async def _send_notice(self, notice: BotNotice) -> int:
+        """The bot's own word about the ticket, rendered when it is sent."""
+        texts, markup = self.texts, None
+        if notice is BotNotice.CSAT_QUESTION:
+            text, markup = csat_question(texts, self.number)
+        else:
+            text = texts.render("ticket_reopened", number=self.number)
+        sent = await self.bot.send_message(self.chat_id, text, reply_markup=markup)
+        return sent.message_id
+
+    async def _send_article(self) -> int:
+        """The article as the bot itself would answer with it: rendered chunks, in order."""
+        article = self.answers.get(self.article_id or "")
+        if article is None:
+            raise TelegramBadRequest(
+                method=None,  # type: ignore[arg-type]
+                message=f"the article {self.article_id!r} is no longer in the knowledge base",
+            )
+        first: int | None = None
+        for chunk in self.answers.chunks(article):
+            sent = await self.bot.send_message(
+                self.chat_id,
+                **chunk.as_kwargs(),
+                reply_parameters=self._reply if first is None else None,
+            )
+            first = first if first is not None else sent.message_id
+        assert first is not None
+        return first

@@ -38,10 +38,12 @@ async def test_two_schedulers_spend_one_group_budget_through_redis(
     second = RedisBudget(redis, ONLY_GROUPS, prefix=redis_prefix)
     # Four a minute, never more in any minute: one send, then one every 20 s.
     assert await first.take(GROUP) == 0
-    # The second waits its turn whichever process asks.
-    assert 19 < await second.take(GROUP) <= 20
-    assert 19 < await first.peek(GROUP) <= 20
-    assert await first.take(-1002) == 0  # another group has its own budget
+    # The second waits its turn whichever process asks (about 20 s; a loaded machine may
+    # take seconds between the calls, so the bound is loose, the point is "not 0").
+    assert 10 < await second.take(GROUP) <= 20
+    assert 10 < await first.peek(GROUP) <= 20
+    # another group has its own budget (a millisecond of rounding in Redis aside)
+    assert await first.take(-1002) < 0.01
     # Two budgets in memory would each have let a send through: that is what Redis fixes.
     apart = [MemoryBudget(ONLY_GROUPS), MemoryBudget(ONLY_GROUPS)]
     assert [await budget.take(GROUP) for budget in apart] == [0, 0]

@@ -1,6 +1,6 @@
 """Run the benchmark suite: answer quality against classic baselines, then speed and memory.
 
-    .venv/bin/python -m benchmarks [--quick] [--write-readme]
+    .venv/bin/python -m benchmarks [--quick | --no-speed] [--write-readme]
 
 Prints the tables, saves the raw figures to ``benchmarks/results/latest.json`` and, with
 ``--write-readme``, puts the tables into README.md between the benchmark markers.
@@ -39,6 +39,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         action="store_true",
         help="write the tables into README.md between the benchmark markers",
     )
+    parser.add_argument(
+        "--no-speed",
+        action="store_true",
+        help="answer quality only (speed has its own section: python -m benchmarks.speed_section)",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     results: dict[str, Any] = {
@@ -51,12 +56,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     results["quality"] = quality.run()
     print(report.quality_tables(results["quality"]) + "\n", flush=True)
 
-    plan = speed.QUICK if args.quick else speed.FULL
-    sizes = ", ".join(f"{n:,}" for n in plan.sizes)
-    print(f"Speed on synthetic KBs of {sizes} articles, one process each...", flush=True)
-    results["speed"] = speed.run(plan, log=lambda line: print(line, flush=True))
+    if not args.no_speed:
+        plan = speed.QUICK if args.quick else speed.FULL
+        sizes = ", ".join(f"{n:,}" for n in plan.sizes)
+        print(f"Speed on synthetic KBs of {sizes} articles, one process each...", flush=True)
+        results["speed"] = speed.run(plan, log=lambda line: print(line, flush=True))
+        print("\n" + report.speed_tables(results["speed"]), flush=True)
     results["duration_s"] = round(time.perf_counter() - started)
-    print("\n" + report.speed_tables(results["speed"]), flush=True)
 
     hw = results["hardware"]
     print(

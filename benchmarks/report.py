@@ -219,6 +219,8 @@ def section(results: Mapping[str, Any]) -> str:
     """The README section: date, hardware, and all tables of one run."""
     hw = results["hardware"]
     mode = "`python -m benchmarks --quick`" if results.get("quick") else "`python -m benchmarks`"
+    if "speed" not in results:
+        mode = "`python -m benchmarks --no-speed`"
     parts = [
         f"_{results['date']}, {hw['cpu']}, {hw['cores']} cores, Python {hw['python']}, "
         f"commit {hw['commit'] or 'unknown'}; {mode}, {results['duration_s']} s._\n",

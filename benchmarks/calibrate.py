@@ -8,20 +8,27 @@ each pair would do on each set with models fitted on the other sets: auto-answer
 in-scope questions, wrong answers among answers, right article offered (answered or among the
 choices), out-of-scope questions not answered. ``bot/policy.py``'s ``ANSWER_AT`` and
 ``CLARIFY_AT`` are picked from this table.
+
+A second table is for the customer's «нет» under an answer: the next candidates are offered
+only if their share of the ranking is at least a floor. Per floor, over every question whose
+first hit was wrong (in scope or not): how often the right article is still among the offered,
+how many wrong ones are offered on average, and how often nothing is (the ticket form comes
+at once). ``FOLLOW_UP_AT`` is picked from it.
 """
 
 from __future__ import annotations
 
 import argparse
-import pickle
 from collections.abc import Sequence
 from pathlib import Path
 
 from benchmarks import train
 from bot.policy import Thresholds
+from nlp.fusion import FusionModel
 
 ANSWER = (0.7, 0.75, 0.8, 0.85, 0.9)
 CLARIFY = (0.2, 0.3, 0.4, 0.5)
+FOLLOW_UP = (0.0, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -31,8 +38,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     if args.features and Path(args.features).exists():
-        with open(args.features, "rb") as handle:
-            data = pickle.load(handle)  # our own file from an earlier run
+        data = train.load_features(Path(args.features))
     else:
         data = train.collect_all()
     sets = {name: data[name] for name in train.TRAIN_SETS if name in data}
@@ -51,6 +57,39 @@ def main(argv: Sequence[str] | None = None) -> None:
                     f"{o['right_article_offered']:.2f} {'-' if oos is None else f'{oos:.2f}'}"
                 )
             print(f"{answer:.2f}   {clarify:.2f}   | " + " | ".join(cells), flush=True)
+    print()
+    follow_ups(sets, models)
+
+
+def follow_ups(sets: dict[str, list[train.Question]], models: dict[str, FusionModel]) -> None:
+    """What each floor leaves after a «нет» to the first hit, the sets pooled."""
+    choices = Thresholds().choices
+    nexts: list[tuple[list[float], list[bool], bool]] = []
+    for held, questions in sets.items():
+        for q in questions:
+            ranking = train.outcome(q, models[held])
+            if ranking is None or len(ranking.hits) < 2:
+                continue
+            if q.case.in_scope and ranking.hits[0].doc_id == q.case.expected:
+                continue  # the customer would not say «нет»
+            rest = ranking.hits[1:]
+            right = [q.case.in_scope and h.doc_id == q.case.expected for h in rest]
+            nexts.append(([h.score for h in rest], right, q.case.in_scope))
+    scoped = sum(1 for _, _, in_scope in nexts if in_scope)
+    print(f"follow-up floor | {len(nexts)} questions whose first hit was wrong ({scoped} in scope)")
+    print("floor  | right article still offered (in scope) | wrong offered, mean | nothing offered")
+    for floor in FOLLOW_UP:
+        kept = wrong = empty = 0
+        for scores, right, _ in nexts:
+            offered = [i for i, s in enumerate(scores) if s >= floor][:choices]
+            kept += any(right[i] for i in offered)
+            wrong += sum(not right[i] for i in offered)
+            empty += not offered
+        print(
+            f"{floor:<6} | {kept / max(1, scoped):.3f} | {wrong / len(nexts):.2f} | "
+            f"{empty / len(nexts):.3f}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

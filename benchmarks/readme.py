@@ -44,7 +44,8 @@ HYBRID_ENGINE = Section("hybrid-engine", "The hybrid engine")
 INTAKE_FAULTS = Section("intake-faults", "Intake under a crash")
 """Messages lost, repeated, reordered by a kill -9: ``python -m benchmarks.intake_faults``."""
 START_UP = Section("start-up", "Start-up")
-"""``faqbot run`` from launch to polling and to its first answer: ``python -m benchmarks.startup``."""
+"""``faqbot run`` from launch to polling and to its first answer:
+``python -m benchmarks.startup``."""
 
 
 class MarkersError(ValueError):

@@ -68,10 +68,15 @@ async def measure(sources: Sequence[tuple[str, Path]], repeat: int) -> dict[str,
                 for name, source in sources:
                     polling, answered = await launch_s(emulator, source, folder, url)
                     floor = import_aiogram_s()
-                    for column, value in zip(results[name], (polling, answered, floor)):
+                    for column, value in zip(
+                        results[name], (polling, answered, floor), strict=True
+                    ):
                         column.append(value)
-                    print(f"  {name}: polling {polling:.2f} s, answer {answered:.2f} s, "
-                          f"import aiogram {floor:.2f} s", file=sys.stderr)
+                    print(
+                        f"  {name}: polling {polling:.2f} s, answer {answered:.2f} s, "
+                        f"import aiogram {floor:.2f} s",
+                        file=sys.stderr,
+                    )
     return results
 
 
@@ -88,8 +93,10 @@ def table(results: dict[str, list[list[float]]]) -> str:
             f"{percentile(floor, 0.5):.2f} |"
         )
     hw = hardware()
-    lines.append(f"\n{hw['cores']} CPUs {hw['cpu']}, commit {hw['commit']}; load average "
-                 f"{os.getloadavg()[0]:.1f} at the end.")
+    lines.append(
+        f"\n{hw['cores']} CPUs {hw['cpu']}, commit {hw['commit']}; load average "
+        f"{os.getloadavg()[0]:.1f} at the end."
+    )
     return "\n".join(lines)
 
 

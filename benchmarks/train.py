@@ -419,6 +419,23 @@ def tables(result: dict[str, Any]) -> str:
     )
 
 
+class _Features(pickle.Unpickler):
+    """Reads a features file whoever wrote it: run as ``python -m benchmarks.train``, this
+    module was ``__main__`` and its classes were pickled under that name."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == "__main__":
+            module = __name__
+        return super().find_class(module, name)
+
+
+def load_features(path: Path) -> dict[str, list[Question]]:
+    """The questions and features kept by ``--features`` (our own file, never a download)."""
+    with open(path, "rb") as handle:
+        data: dict[str, list[Question]] = _Features(handle).load()
+    return data
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.train", description=__doc__)
     parser.add_argument("--write", action="store_true", help=f"write {MODEL_PATH.name}")
@@ -433,8 +450,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     if args.features and Path(args.features).exists():
-        with open(args.features, "rb") as handle:
-            data = pickle.load(handle)  # our own file from an earlier run, never a download
+        data = load_features(Path(args.features))
     else:
         data = collect_all()
         if args.features:

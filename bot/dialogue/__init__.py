@@ -7,7 +7,7 @@ hand-over with a ticket draft) in the terms of :mod:`~bot.dialogue.replies`;
 reads «да», «нет» and numbers. No I/O anywhere.
 """
 
-from bot.dialogue.conversation import Conversation, Dialogue, Search, Stage, Turn
+from bot.dialogue.conversation import Conversation, Stage, Turn
 from bot.dialogue.human_request import HumanRequest, HumanRequestDetector
 from bot.dialogue.replies import (
     AddToTicket,
@@ -23,6 +23,7 @@ from bot.dialogue.replies import (
     Thanks,
     Vote,
 )
+from bot.dialogue.rules import Dialogue, Search
 from bot.dialogue.words import (
     looks_like_question,
     parse_choice,

@@ -1,0 +1,354 @@
+"""The conversation rules: what to show next for one question: an answer, choices, or people.
+
+The caller searches and decides
+(:class:`kb.index.Index`, :func:`bot.policy.decide`); :class:`Dialogue` turns the decision and
+what the customer has already seen into a :data:`Reply`, and returns the next
+:class:`Conversation` beside it. Nothing here prints, sends or stores anything::
+
+    message(conversation, text, search, open_ticket=None) -> Turn(conversation, reply, ...)
+        ask(conversation, question, ranking, decision)   a new question
+        choose(conversation, number)                     a numbered choice was picked
+        pick(conversation, article_id)                   the same, by the article's button
+        vote(conversation, helpful)                      👍 / 👎 on the article shown
+        hand_over(conversation, reason)                  the customer wants people
+    resume(question, waiting, article, search) -> Conversation
+                                                     a button on an old message: the
+                                                     conversation it was sent in, rebuilt
+
+    Reply = ShowAnswer | ShowChoices | Thanks | SmallTalkReply | Invite
+          | AskAboutTicket | AddToTicket | HandOver
+
+One ticket per problem: while the customer has ticket ``open_ticket`` open, a message the
+knowledge base could answer is asked about first (:class:`AskAboutTicket`, stage ``TICKET``):
+«1» / «про заявку» adds it to the ticket (:class:`AddToTicket`); «2» / «новый вопрос» takes
+it as a new question, answered as any other. A message it has no answer for, or a request
+for a person, goes to the open ticket at once, and the customer is told so (a customer has
+one open ticket at a time: there is no other place for it). No form either way.
+
+Yes and no mean one thing everywhere. At a list: a number, «второе», words of one title pick
+it; «да» picks the only choice (several: the list again); «0» / «другое» hand over;
+«нет» / «ничего не подходит» are a 👎 to the list. Under an answer: «да» / «спасибо» are a 👍,
+«нет» / «не помогло» a 👎. A 👎 (or its words) offers the next credible candidates once, if
+there are any, then the form, pre-filled with everything shown. A bare «да» / «нет» with
+nothing waiting is no question: the customer is invited to ask one (:class:`Invite`).
+
+Small talk («привет», «спасибо», «ты бот?», :mod:`nlp.small_talk`) is answered from a template
+and leaves the conversation where it was: it is never searched, never handed over. «Спасибо»
+while an article waits for a vote is a 👍. A greeting followed by a question is the question.
+
+A :class:`Turn` says everything the caller keeps or sends: the next conversation, the reply,
+the search a new question made (the ranking and the decision, to store) and the vote a 👍 / 👎
+or a typed «да» / «нет» cast (:mod:`bot.dialogue.replies`). Callers never work these out again
+from the reply's type.
+
+A :class:`HandOver` carries a :class:`~bot.tickets.TicketDraft` pre-filled with the question and
+the titles of every article offered for it (none of them helped, or there would be no hand-over).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import assert_never
+
+from bot.dialogue.conversation import Conversation, Stage, Turn
+from bot.dialogue.human_request import HumanRequestDetector
+from bot.dialogue.replies import (
+    AddToTicket,
+    AskAboutTicket,
+    HandOver,
+    HandOverReason,
+    Invite,
+    Searched,
+    ShowAnswer,
+    ShowChoices,
+    SmallTalkReply,
+    Thanks,
+    Vote,
+)
+from bot.dialogue.words import (
+    parse_choice,
+    parse_ticket_or_new,
+    parse_title,
+    parse_vote,
+    rejects,
+)
+from bot.policy import Answer, Clarify, Decision, Escalate, Thresholds
+from bot.tickets import TicketDraft
+from kb.article import Article, Catalog
+from nlp.documents import Ranking
+from nlp.small_talk import SmallTalk
+from nlp.small_talk import detect as detect_small_talk
+
+__all__ = ["Dialogue", "Search", "SmallTalkDetector"]
+
+
+Search = Callable[[str], tuple[Ranking, Decision]]
+"""Searches a question and decides: ``index.search(q, k=10)`` then ``decide(ranking)``."""
+
+SmallTalkDetector = Callable[[str], SmallTalk | None]
+"""Tells small talk from a question: :func:`nlp.small_talk.detect`."""
+
+
+class Dialogue:
+    """The conversation rules over one catalog.
+
+    :param catalog: the articles that rankings name
+    :param detector: recognises "позовите оператора"; one over a fresh lemmatizer if omitted
+    :param thresholds: ``choices`` and ``choice_ratio`` bound the next-best offer after a 👎
+    :param small_talk: tells «привет» from a question; :func:`nlp.small_talk.detect` if omitted
+    """
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        detector: HumanRequestDetector | None = None,
+        thresholds: Thresholds | None = None,
+        small_talk: SmallTalkDetector | None = None,
+    ) -> None:
+        self.catalog = catalog
+        self.detector = detector or HumanRequestDetector()
+        self.thresholds = thresholds or Thresholds()
+        self.small_talk = small_talk or detect_small_talk
+
+    def message(
+        self,
+        conversation: Conversation,
+        text: str,
+        search: Search,
+        open_ticket: int | None = None,
+    ) -> Turn:
+        """A message typed by the customer, whatever the stage.
+
+        An answer to «про заявку или новый вопрос?» first; then a request for a person; a
+        number while choices are shown, a yes/no while an article waits for a vote; then small
+        talk; anything else is a new question, searched with ``search``. While a ticket is
+        open, a new question or a request is asked about before either.
+
+        :param text: the message; must not be blank (callers answer blanks themselves)
+        :param open_ticket: the number of the customer's open ticket, if they have one
+        """
+        if not text.strip():
+            raise ValueError("a blank message has no question in it")
+        if conversation.stage is Stage.TICKET:
+            about_ticket = parse_ticket_or_new(text)
+            if about_ticket is not None:
+                return self.about_ticket(conversation, about_ticket, search)
+            conversation = Conversation()  # neither: a message of its own, asked about afresh
+        request = self.detector.detect(text)
+        if request is not None and open_ticket is not None:
+            # People have the ticket already: the request goes to them, with its words.
+            return Turn(Conversation(), AddToTicket(open_ticket, text.strip()))
+        if request is not None:
+            asked = conversation.question or ("" if request.bare else text.strip())
+            return self.hand_over(replace(conversation, question=asked), HandOverReason.ASKED)
+        talk = self.small_talk(text)
+        if conversation.stage is Stage.CHOICE:
+            turn = self._at_list(conversation, text, talk)
+            if turn is not None:
+                return turn
+        if conversation.stage is Stage.FEEDBACK:
+            helpful = False if rejects(text) else parse_vote(text)
+            if talk is SmallTalk.THANKS:
+                helpful = True  # «спасибо большое!» under an answer: it helped
+            if helpful is not None:
+                return self.vote(conversation, helpful)
+        if talk is not None:
+            return Turn(conversation, SmallTalkReply(talk))
+        if parse_vote(text) is not None or rejects(text):
+            return Turn(conversation, Invite())  # «да» to nothing: not a question to search
+        if open_ticket is not None:
+            return self._ticket_or_new(text, open_ticket, search)
+        ranking, decision = search(text)
+        return self.ask(conversation, text.strip(), ranking, decision)
+
+    def about_ticket(self, conversation: Conversation, about: bool, search: Search) -> Turn:
+        """The answer to «про заявку или новый вопрос?» (typed, or by button).
+
+        :param about: ``True``: add the message to the ticket; ``False``: a new question
+        :raises ValueError: nothing was asked about
+        """
+        if conversation.stage is not Stage.TICKET or conversation.ticket is None:
+            raise ValueError(
+                f"no ticket was asked about: the conversation is at {conversation.stage}"
+            )
+        if about:
+            return Turn(Conversation(), AddToTicket(conversation.ticket, conversation.question))
+        return self.message(Conversation(), conversation.question, search)
+
+    def ask(
+        self, conversation: Conversation, question: str, ranking: Ranking, decision: Decision
+    ) -> Turn:
+        """A new question: answer it, offer choices, or hand it over.
+
+        :param conversation: the conversation so far; a new question starts afresh
+        :param ranking: the question's ranking (10 hits give next-best offers room)
+        """
+        fresh = Conversation(question=question, candidates=ranking.hits)
+        match decision:
+            case Answer(hit=hit):
+                turn = self._answer(fresh, hit.doc_id, chosen=False)
+            case Clarify(hits=hits):
+                turn = self._offer(fresh, tuple(hit.doc_id for hit in hits), retry=False)
+            case Escalate():
+                turn = self.hand_over(fresh, HandOverReason.NOT_FOUND)
+            case _:
+                assert_never(decision)
+        return replace(turn, searched=Searched(question, ranking, decision))
+
+    def choose(self, conversation: Conversation, number: int) -> Turn:
+        """The customer picked ``number`` (1-based) from the list shown; 0 means "other".
+
+        :raises ValueError: no list is shown, or the number is not on it
+        """
+        if conversation.stage is not Stage.CHOICE:
+            raise ValueError(f"no choices are shown: the conversation is at {conversation.stage}")
+        if number == 0:
+            return self.hand_over(conversation, HandOverReason.NOT_HELPED)
+        if not 1 <= number <= len(conversation.choices):
+            raise ValueError(f"choice {number} is not in 1..{len(conversation.choices)}")
+        return self._answer(conversation, conversation.choices[number - 1], chosen=True)
+
+    def pick(self, conversation: Conversation, article_id: str) -> Turn:
+        """The customer pressed the button of ``article_id`` on the list shown.
+
+        :raises ValueError: the article is not on the list shown
+        """
+        if not conversation.lists(article_id):
+            raise ValueError(f"article {article_id!r} is not on the list shown")
+        return self.choose(conversation, conversation.choices.index(article_id) + 1)
+
+    def vote(self, conversation: Conversation, helpful: bool) -> Turn:
+        """👍 ends the conversation; 👎 offers the next-best candidates once, then people.
+
+        :raises ValueError: no article waits for a vote
+        """
+        if conversation.stage is not Stage.FEEDBACK or conversation.article is None:
+            raise ValueError(f"no vote is expected: the conversation is at {conversation.stage}")
+        cast = Vote(conversation.question, conversation.article, helpful)
+        if helpful:
+            return Turn(Conversation(), Thanks(), vote=cast)
+        return replace(self._not_these(conversation), vote=cast)
+
+    def _ticket_or_new(self, text: str, number: int, search: Search) -> Turn:
+        """A message while ticket ``number`` is open: ask whether it is a new question only
+        when the knowledge base answers it with confidence; anything else (a detail, a
+        screenshot's caption, a vague match the bot would only guess at) belongs to the open
+        ticket, the customer's one place for now (one open ticket at a time)."""
+        _, decision = search(text)
+        if not isinstance(decision, Answer):
+            return Turn(Conversation(), AddToTicket(number, text.strip()))
+        waiting = Conversation(question=text.strip(), stage=Stage.TICKET, ticket=number)
+        return Turn(waiting, AskAboutTicket(number))
+
+    def _not_these(self, conversation: Conversation) -> Turn:
+        """A 👎 to what was shown: the next credible candidates once, if any; then people."""
+        following = self._next_best(conversation)
+        if conversation.retried or not following:
+            return self.hand_over(conversation, HandOverReason.NOT_HELPED)
+        return self._offer(conversation, following, retry=True)
+
+    def _at_list(
+        self, conversation: Conversation, text: str, talk: SmallTalk | None
+    ) -> Turn | None:
+        """What ``text`` says to the numbered list shown; ``None`` if it is not about the list."""
+        choices = conversation.choices
+        titles = [getattr(self.catalog.get(i), "title", "") for i in choices]
+        number = parse_choice(text, len(choices))
+        if number is None:
+            number = parse_title(text, titles)
+        if number == 0:
+            return self.hand_over(conversation, HandOverReason.NOT_HELPED)
+        if number is not None:
+            return self.choose(conversation, number)
+        if rejects(text):
+            return self._not_these(conversation)
+        if parse_vote(text) is True and talk is None:
+            if len(choices) == 1:
+                return self.choose(conversation, 1)
+            articles = tuple(self._article(i) for i in choices)
+            return Turn(conversation, ShowChoices(articles, retry=conversation.retried, again=True))
+        return None
+
+    def hand_over(self, conversation: Conversation, reason: HandOverReason) -> Turn:
+        """Give the question to people; the draft lists every article already offered."""
+        # An article removed by a hot reload since it was shown is simply left out.
+        tried = tuple(
+            article.title
+            for article in map(self.catalog.get, conversation.shown)
+            if article is not None
+        )
+        draft = TicketDraft.from_question(conversation.question, rejected_articles=tried)
+        return Turn(Conversation(), HandOver(draft, reason))
+
+    def resume(
+        self, question: str, *, waiting: Stage, article: str | None, search: Search
+    ) -> Conversation:
+        """The conversation a button on an old message was sent in, rebuilt from what was stored.
+
+        A button outlives its conversation (the customer asked something else since, or the
+        bot restarted); the stored question and the article on the button are enough to carry
+        on from there, exactly as if that message were the last one.
+
+        :param question: the stored question (for the /start menu: the article's title)
+        :param waiting: ``FEEDBACK``: ``article`` waits for a vote; ``CHOICE``: ``article`` is
+            on the list shown; ``IDLE``: nothing waits, ``article`` (if any) was offered
+        :param search: searched again for the candidates a 👎 draws on (not called for
+            ``IDLE``: a hand-over needs none)
+        """
+        shown = (article,) if article is not None else ()
+        if waiting is Stage.IDLE:
+            return Conversation(question=question, shown=shown)
+        if article is None:
+            raise ValueError(f"a conversation at {waiting} needs the article on the button")
+        ranking, _ = search(question)
+        return Conversation(
+            question=question,
+            candidates=ranking.hits,
+            shown=shown,
+            stage=waiting,
+            choices=shown if waiting is Stage.CHOICE else (),
+            article=article if waiting is Stage.FEEDBACK else None,
+        )
+
+    def _answer(self, conversation: Conversation, article_id: str, *, chosen: bool) -> Turn:
+        shown = _with(conversation.shown, (article_id,))
+        state = replace(
+            conversation, shown=shown, stage=Stage.FEEDBACK, choices=(), article=article_id
+        )
+        return Turn(state, ShowAnswer(self._article(article_id), chosen=chosen))
+
+    def _offer(self, conversation: Conversation, ids: tuple[str, ...], *, retry: bool) -> Turn:
+        state = replace(
+            conversation,
+            shown=_with(conversation.shown, ids),
+            stage=Stage.CHOICE,
+            choices=ids,
+            article=None,
+            retried=conversation.retried or retry,
+        )
+        return Turn(state, ShowChoices(tuple(self._article(i) for i in ids), retry=retry))
+
+    def _next_best(self, conversation: Conversation) -> tuple[str, ...]:
+        """Candidates not offered yet and close enough to the best one to be worth a look."""
+        if not conversation.candidates:
+            return ()
+        floor = self.thresholds.choice_ratio * conversation.candidates[0].score
+        following = [
+            hit.doc_id
+            for hit in conversation.candidates
+            if hit.doc_id not in conversation.shown
+            and hit.score >= floor
+            and hit.doc_id in self.catalog  # not removed by a reload since the search
+        ]
+        return tuple(following[: self.thresholds.choices])
+
+    def _article(self, article_id: str) -> Article:
+        article = self.catalog.get(article_id)
+        if article is None:
+            raise LookupError(f"article {article_id!r} is not in the catalog the dialogue knows")
+        return article
+
+
+def _with(seen: tuple[str, ...], more: tuple[str, ...]) -> tuple[str, ...]:
+    return seen + tuple(item for item in more if item not in seen)

@@ -83,7 +83,9 @@ async def ask(
     async with services.database.transaction() as session:
         customer = await customers.of(session, message.from_user)
         ticket = await get_open_ticket(session, customer)
-        if ticket is None or agent_engaged(ticket) or replied_to(message) is not None:
+        if ticket is None and message.reply_to_message is None:
+            delivery = TicketDelivery(None)  # no ticket to add it to, none to reopen
+        elif ticket is None or agent_engaged(ticket) or replied_to(message) is not None:
             delivery = await deliver_to_ticket(session, customer, message, levels=services.levels)
         else:
             delivery = TicketDelivery(None)
@@ -95,7 +97,7 @@ async def ask(
             answers.dialogue.message, position.conversation, text, answers.search, number
         )
         async with services.database.transaction() as session:
-            ticket = await get_open_ticket(session, customer)
+            ticket = await _ticket_for(session, customer, turn)
             said = await _settle(
                 session, customer, ticket, turn, position.attempt, state, services, message
             )
@@ -133,9 +135,21 @@ async def about_ticket_button(
     )
     async with services.database.transaction() as session:
         customer = await customers.of(session, query.from_user)
-        ticket = await get_open_ticket(session, customer)
+        ticket = await _ticket_for(session, customer, turn)
         said = await _settle(session, customer, ticket, turn, position.attempt, state, services)
     await _send(said, bot, query.from_user, state, services)
+
+
+async def _ticket_for(session: AsyncSession, customer: Customer, turn: Turn) -> Ticket | None:
+    """The open ticket, read again after the search, if what the turn does depends on it.
+
+    Only a message for the ticket and a hand-over do (the ticket may have closed, or been
+    opened, while the question was searched); an answer or a list of choices does not, and
+    is stored without the read.
+    """
+    if isinstance(turn.reply, (AddToTicket, HandOver)):
+        return await get_open_ticket(session, customer)
+    return None
 
 
 async def _settle(

@@ -110,7 +110,7 @@ async def _warm(emulator: TelegramEmulator, user: FakeUser) -> None:
 
 
 async def main_async(args: argparse.Namespace) -> list[tuple[str, str, list[float], list[float]]]:
-    sources = [("this checkout", ROOT)]
+    sources = [("this checkout", args.code.resolve())]
     if args.baseline is not None:
         sources.insert(0, (args.baseline_label, args.baseline.resolve()))
     rows = []
@@ -124,7 +124,7 @@ async def main_async(args: argparse.Namespace) -> list[tuple[str, str, list[floa
         for run in range(args.repeat):
             for code, source in sources:  # alternating: the neighbours' load hits both
                 profile = None
-                if args.profile is not None and source == ROOT:
+                if args.profile is not None and code == "this checkout":
                     args.profile.mkdir(parents=True, exist_ok=True)
                     profile = args.profile / f"{backend}-{run + 1}.txt"
                 cpu_ms, rate = await run_once(backend, source, args, profile)
@@ -146,6 +146,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="comma-separated: sqlite, postgresql, postgresql+redis",
     )
     parser.add_argument("--baseline", type=Path)
+    parser.add_argument(
+        "--code",
+        type=Path,
+        default=ROOT,
+        help="the checkout measured as 'this checkout' (a snapshot: edits here do not leak in)",
+    )
     parser.add_argument("--baseline-label", default="before")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=7)

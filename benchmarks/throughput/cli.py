@@ -53,8 +53,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         default=["sqlite", "postgresql", "postgresql+redis"],
         help="comma-separated: sqlite, postgresql, postgresql+redis",
     )
+    parser.add_argument(
+        "--code", type=Path, help="run another checkout's bot (e.g. a baseline), not this one's"
+    )
     parser.add_argument("--write-readme", action="store_true")
     args = parser.parse_args(argv)
+    if args.write_readme and args.code is not None:
+        parser.error("--write-readme writes this checkout's figures; drop --code")
     started = time.perf_counter()
     results = asyncio.run(main_async(args))
     seconds = time.perf_counter() - started

@@ -32,7 +32,12 @@ REDIS_URL = "redis://127.0.0.1:6379/0"
 
 @contextlib.asynccontextmanager
 async def bot_process(
-    emulator: TelegramEmulator, url: str, log: Path, *, redis: bool = False
+    emulator: TelegramEmulator,
+    url: str,
+    log: Path,
+    *,
+    redis: bool = False,
+    source: Path | None = None,
 ) -> AsyncIterator[None]:
     """``python -m bot`` against the emulator, until the block ends (then SIGTERM).
 
@@ -41,6 +46,7 @@ async def bot_process(
     :param redis: keep the dialogue state, its locks and the rate limit in Redis
         (:data:`REDIS_URL`); the keys carry the bot id, so give the emulator a token of the
         run's own and drop them after (:func:`forget_redis_keys`)
+    :param source: another checkout whose bot to run (``PYTHONPATH``), for a before/after
     """
     env = {
         "PATH": os.environ.get("PATH", ""),
@@ -54,6 +60,8 @@ async def bot_process(
     }
     if redis:
         env["REDIS_URL"] = REDIS_URL
+    if source is not None:
+        env["PYTHONPATH"] = str(source)  # that checkout's bot, ahead of this one's
     with log.open("wb") as output:
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", cwd=log.parent, env=env, stdout=output, stderr=output

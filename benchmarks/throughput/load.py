@@ -75,7 +75,7 @@ async def run_backend(backend: str, args: argparse.Namespace) -> list[Result]:
             telegram = Telegram(token=f"{bot_id}:bot-throughput")
             async with telegram.emulator:
                 log = folder / "bot.log"
-                async with bot_process(telegram.emulator, url, log, redis=redis):
+                async with bot_process(telegram.emulator, url, log, redis=redis, source=args.code):
                     warm = telegram.emulator.new_user("Разогрев")
                     for question in QUESTIONS:
                         telegram.ask(warm, question)

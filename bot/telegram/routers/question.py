@@ -82,8 +82,8 @@ async def ask(
     said: _Said | None = None
     customer, ticket, delivery = await _deliver(message, message.from_user, services, customers)
     if delivery.ticket is None and len(text) <= QUESTION_LIMIT:
-        # Searched between two transactions: no transaction (SQLite's write turn above all)
-        # waits on the encoder, and the event loop serves other chats meanwhile.
+        # Searched outside any transaction: none (SQLite's write turn above all) waits on
+        # the encoder, and the event loop serves other chats meanwhile.
         number = ticket.number if ticket is not None else None
         turn = await answers.off_loop(
             answers.dialogue.message, position.conversation, text, answers.search, number

@@ -131,7 +131,7 @@ async def main_async(args: argparse.Namespace) -> list[tuple[str, str, list[floa
     sources = [("this checkout", args.code.resolve())]
     if args.baseline is not None:
         sources.insert(0, (args.baseline_label, args.baseline.resolve()))
-    rows = []
+    rows: list[tuple[str, str, list[float], list[float]]] = []
     for backend in args.backends:
         if backend.startswith("postgresql") and not await postgres_up():
             print(

@@ -26,8 +26,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiogram.fsm.state import State
-from aiogram.fsm.storage.base import BaseEventIsolation, StateType, StorageKey
-from aiogram.fsm.storage.redis import DEFAULT_REDIS_LOCK_KWARGS, RedisStorage
+from aiogram.fsm.storage.base import StateType, StorageKey
+from aiogram.fsm.storage.redis import (
+    DEFAULT_REDIS_LOCK_KWARGS,
+    RedisEventIsolation,
+    RedisStorage,
+)
 from redis.asyncio import Redis
 from redis.exceptions import LockNotOwnedError
 
@@ -135,7 +139,7 @@ class RedisFsmStorage(RedisStorage):
             self._held.reset(reset)
 
 
-class RedisFsmIsolation(BaseEventIsolation):
+class RedisFsmIsolation(RedisEventIsolation):
     """One conversation's updates one at a time, across processes: aiogram's Redis lock
     (same key, same expiry, same release), taken together with the conversation's read.
 
@@ -144,8 +148,9 @@ class RedisFsmIsolation(BaseEventIsolation):
     """
 
     def __init__(self, storage: RedisFsmStorage, lock_kwargs: dict[str, Any] | None = None) -> None:
+        super().__init__(storage.redis, storage.key_builder, lock_kwargs)
         self.storage = storage
-        timeout = (lock_kwargs or DEFAULT_REDIS_LOCK_KWARGS)["timeout"]
+        timeout = self.lock_kwargs.get("timeout", DEFAULT_REDIS_LOCK_KWARGS["timeout"])
         self.expires_ms = int(timeout * 1000)
         self._release = storage.redis.register_script(_RELEASE)
 

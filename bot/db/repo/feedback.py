@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Attempt, AttemptDecision, Customer, Vote
@@ -84,8 +85,9 @@ async def store_attempt(
     The row is never read back in that update, so no ORM object is built for it (the unit of
     work's bookkeeping cost more CPU than the statement).
     """
+    table = cast(Table, Attempt.__table__)
     statement = (
-        insert(Attempt.__table__)
+        insert(table)
         .values(
             customer_id=customer_id,
             query_text=query_text,
@@ -95,7 +97,7 @@ async def store_attempt(
             chosen_article_id=chosen_article_id,
             created_at=now(),
         )
-        .returning(Attempt.__table__.c.id)
+        .returning(table.c.id)
     )
     return int((await session.execute(statement)).scalar_one())
 

@@ -1,11 +1,12 @@
 """End-to-end throughput and latency of the Telegram bot, through the Bot API emulator.
 
     .venv/bin/python -m benchmarks.bot_throughput [--customers 50] [--rates 100,200] [--duration 10]
-        [--backends sqlite,postgresql] [--write-readme]
+        [--backends sqlite,postgresql,postgresql+redis] [--write-readme]
 
 The bot runs as it does in production, in a process of its own (``python -m bot``, long
 polling, the demo KB, its own database); this process plays Telegram (the emulator from
-``bot/emulator``) and the customers. Two runs per database, SQLite and PostgreSQL:
+``bot/emulator``) and the customers. Runs per backend (SQLite; PostgreSQL; PostgreSQL with the
+dialogue state, its locks and the rate limit in Redis, as production runs):
 
 * **closed loop**: ``--customers`` customers each ask ``--questions`` questions, one after
   another, each as soon as the previous one is answered: how many updates per second the bot

@@ -23,8 +23,10 @@ README = ROOT / "README.md"
 async def main_async(args: argparse.Namespace) -> list[Result]:
     results: list[Result] = []
     for backend in args.backends:
-        if backend == "postgresql" and not await postgres_up():
-            print("postgresql: not running at 127.0.0.1:5432, skipped", file=sys.stderr)
+        if backend.startswith("postgresql") and not await postgres_up():
+            print(
+                f"{backend}: PostgreSQL is not running at 127.0.0.1:5432, skipped", file=sys.stderr
+            )
             continue
         results.extend(await run_backend(backend, args))
     return results
@@ -48,11 +50,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--backends",
         type=lambda text: [b.strip() for b in text.split(",") if b.strip()],
-        default=["sqlite", "postgresql"],
-        help="comma-separated: sqlite, postgresql",
+        default=["sqlite", "postgresql", "postgresql+redis"],
+        help="comma-separated: sqlite, postgresql, postgresql+redis",
+    )
+    parser.add_argument(
+        "--code", type=Path, help="run another checkout's bot (e.g. a baseline), not this one's"
     )
     parser.add_argument("--write-readme", action="store_true")
     args = parser.parse_args(argv)
+    if args.write_readme and args.code is not None:
+        parser.error("--write-readme writes this checkout's figures; drop --code")
     started = time.perf_counter()
     results = asyncio.run(main_async(args))
     seconds = time.perf_counter() - started

@@ -9,10 +9,11 @@ import random
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 from benchmarks.databases import empty_database
-from benchmarks.throughput.harness import bot_process, handled_durations
+from benchmarks.throughput.harness import bot_process, forget_redis_keys, handled_durations
 from benchmarks.throughput.timing import Result, Telegram
 from bot.emulator import FakeUser
 
@@ -62,14 +63,19 @@ async def open_loop(telegram: Telegram, rate: float, duration: float, seed: int)
 
 
 async def run_backend(backend: str, args: argparse.Namespace) -> list[Result]:
+    """The runs on one backend: ``sqlite``, ``postgresql``, or ``postgresql+redis`` (the
+    dialogue state, its locks and the rate limit in Redis, as in production)."""
     results = []
+    database, _, store = backend.partition("+")
+    redis = store == "redis"
+    bot_id = 800000 + uuid.uuid4().int % 100000  # Redis keys of this run's own
     with tempfile.TemporaryDirectory(prefix="faqbot-bench-") as tmp:
         folder = Path(tmp)
-        async with empty_database(backend, folder) as url:
-            telegram = Telegram()
+        async with empty_database(database, folder) as url:
+            telegram = Telegram(token=f"{bot_id}:bot-throughput")
             async with telegram.emulator:
                 log = folder / "bot.log"
-                async with bot_process(telegram.emulator, url, log):
+                async with bot_process(telegram.emulator, url, log, redis=redis, source=args.code):
                     warm = telegram.emulator.new_user("Разогрев")
                     for question in QUESTIONS:
                         telegram.ask(warm, question)
@@ -86,6 +92,8 @@ async def run_backend(backend: str, args: argparse.Namespace) -> list[Result]:
                         calls = range(since, len(telegram.log.calls))
                         results.append((backend, label, calls, list(telegram.sent)))
                         print(f"  {backend}: {label} done", file=sys.stderr)
+                if redis:
+                    await forget_redis_keys(bot_id)
                 handled = handled_durations(log)
                 measured = []
                 for name, label, calls, sent in results:

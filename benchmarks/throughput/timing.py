@@ -79,8 +79,8 @@ class Result:
 class Telegram:
     """The emulator with timing, and the bookkeeping of who asked what when."""
 
-    def __init__(self) -> None:
-        self.emulator = TelegramEmulator()
+    def __init__(self, token: str | None = None) -> None:
+        self.emulator = TelegramEmulator(token=token) if token else TelegramEmulator()
         self.log = TimedCallLog()
         self.emulator.log = self.log
         self.sent: list[Sent] = []

@@ -23,7 +23,6 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import SimpleEventIsolation
-from aiogram.fsm.storage.redis import RedisStorage
 from redis.asyncio import BlockingConnectionPool, Redis
 
 from bot.serving import Answers, Database, Services
@@ -45,6 +44,7 @@ from bot.telegram.middlewares import PinAnswersMiddleware, RateLimitMiddleware
 from bot.telegram.outbound import Outbound
 from bot.telegram.polling import poll
 from bot.telegram.receiving import Receiver
+from bot.telegram.redis_fsm import RedisFsmStorage
 from bot.telegram.response_types import KeepResponseTypes
 from bot.telegram.routers import get_routers
 from bot.telegram.storage import SqlStorage
@@ -227,7 +227,7 @@ def make_storage(
             settings.redis_url, max_connections=settings.pool_connections(), timeout=POOL_WAIT_S
         )
         redis = Redis(connection_pool=pool)
-        storage = RedisStorage(
+        storage = RedisFsmStorage(
             redis, key_builder=DefaultKeyBuilder(prefix=f"{prefix}:fsm", with_bot_id=True)
         )
         return storage, storage.create_isolation(), redis

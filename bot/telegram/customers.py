@@ -19,6 +19,10 @@ DEFAULT_REMEMBERED = 10_000
 Profile = tuple[str, str | None, str | None, str | None]
 
 
+def _profile(user: User) -> Profile:
+    return (user.first_name, user.last_name, user.username, user.language_code)
+
+
 class Customers:
     """Customer rows by Telegram user.
 
@@ -40,16 +44,24 @@ class Customers:
         self.remembered = remembered
         self._known: OrderedDict[int, tuple[Profile, Customer]] = OrderedDict()
 
+    def known(self, user: User) -> Customer | None:
+        """The remembered record of ``user`` if their profile has not changed, without a query
+        (None: ask :meth:`of`, in a transaction)."""
+        known = self._known.get(user.id)
+        if known is None or known[0] != _profile(user):
+            return None
+        self._known.move_to_end(user.id)
+        return known[1]
+
     async def of(self, session: AsyncSession, user: User) -> Customer:
         """The customer record of ``user``, refreshed if their profile changed.
 
         The bot talks to customers in private chats only, where the chat id is the user id.
         """
-        profile: Profile = (user.first_name, user.last_name, user.username, user.language_code)
-        known = self._known.get(user.id)
-        if known is not None and known[0] == profile:
-            self._known.move_to_end(user.id)
-            return known[1]
+        known = self.known(user)
+        if known is not None:
+            return known
+        profile = _profile(user)
         customer = await upsert_customer(
             session,
             telegram_id=user.id,

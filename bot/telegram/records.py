@@ -11,7 +11,7 @@ from typing import assert_never
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import AttemptDecision, Customer
-from bot.db.repo import record_attempt, record_vote
+from bot.db.repo import record_vote, store_attempt
 from bot.dialogue import Searched, Turn
 from bot.policy import Answer, Clarify, Decision, Escalate
 from bot.tickets import Clock
@@ -48,9 +48,9 @@ async def _record_search(
     session: AsyncSession, customer: Customer, searched: Searched, clock: Clock
 ) -> int:
     decision = searched.decision
-    stored = await record_attempt(
+    return await store_attempt(
         session,
-        customer=customer,
+        customer_id=customer.id,
         query_text=searched.question,
         decision=_decision_of(decision),
         confidence=decision.confidence,
@@ -58,7 +58,6 @@ async def _record_search(
         chosen_article_id=decision.hit.doc_id if isinstance(decision, Answer) else None,
         now=clock,
     )
-    return stored.id
 
 
 def _decision_of(decision: Decision) -> AttemptDecision:

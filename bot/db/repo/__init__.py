@@ -29,7 +29,13 @@ from bot.db.repo.errors import (
     TicketAlreadyOpen,
     TooMuchContention,
 )
-from bot.db.repo.feedback import get_attempt, list_votes, record_attempt, record_vote
+from bot.db.repo.feedback import (
+    get_attempt,
+    list_votes,
+    record_attempt,
+    record_vote,
+    store_attempt,
+)
 from bot.db.repo.messages import (
     AddedMessage,
     add_message,
@@ -154,6 +160,7 @@ __all__ = [
     "median_first_response",
     "open_ticket",
     "record_attempt",
+    "store_attempt",
     "record_vote",
     "pending_lanes",
     "release_message",

@@ -80,22 +80,16 @@ async def ask(
         return
     position = await load(state)
     said: _Said | None = None
-    async with services.database.transaction() as session:
-        customer = await customers.of(session, message.from_user)
-        ticket = await get_open_ticket(session, customer)
-        if ticket is None or agent_engaged(ticket) or replied_to(message) is not None:
-            delivery = await deliver_to_ticket(session, customer, message, levels=services.levels)
-        else:
-            delivery = TicketDelivery(None)
+    customer, ticket, delivery = await _deliver(message, message.from_user, services, customers)
     if delivery.ticket is None and len(text) <= QUESTION_LIMIT:
-        # Searched between two transactions: no transaction (SQLite's write turn above all)
-        # waits on the encoder, and the event loop serves other chats meanwhile.
+        # Searched outside any transaction: none (SQLite's write turn above all) waits on
+        # the encoder, and the event loop serves other chats meanwhile.
         number = ticket.number if ticket is not None else None
         turn = await answers.off_loop(
             answers.dialogue.message, position.conversation, text, answers.search, number
         )
         async with services.database.transaction() as session:
-            ticket = await get_open_ticket(session, customer)
+            ticket = await _ticket_for(session, customer, turn)
             said = await _settle(
                 session, customer, ticket, turn, position.attempt, state, services, message
             )
@@ -107,6 +101,34 @@ async def ask(
         await message.answer(texts.render("too_long", limit=QUESTION_LIMIT))
     else:
         await _send(said, bot, message.from_user, state, services)
+
+
+async def _deliver(
+    message: Message, user: User, services: Services, customers: Customers
+) -> tuple[Customer, Ticket | None, TicketDelivery]:
+    """The customer, their open ticket, and whether ``message`` went to a ticket.
+
+    A known customer's message that replies to nothing goes to a ticket only if an agent is
+    on it: the common case, a question, costs one read and no transaction. Anything else
+    (a new customer, a reply that may reopen a ticket, a message for the agent) is stored in
+    one transaction.
+    """
+    known = customers.known(user)
+    if known is not None and message.reply_to_message is None:
+        async with services.database.reading() as session:
+            ticket = await get_open_ticket(session, known)
+        if ticket is None or not agent_engaged(ticket):
+            return known, ticket, TicketDelivery(None)
+    async with services.database.transaction() as session:
+        customer = await customers.of(session, user)
+        ticket = await get_open_ticket(session, customer)
+        if ticket is None and message.reply_to_message is None:
+            delivery = TicketDelivery(None)  # no ticket to add it to, none to reopen
+        elif ticket is None or agent_engaged(ticket) or replied_to(message) is not None:
+            delivery = await deliver_to_ticket(session, customer, message, levels=services.levels)
+        else:
+            delivery = TicketDelivery(None)
+    return customer, ticket, delivery
 
 
 async def about_ticket_button(
@@ -133,9 +155,21 @@ async def about_ticket_button(
     )
     async with services.database.transaction() as session:
         customer = await customers.of(session, query.from_user)
-        ticket = await get_open_ticket(session, customer)
+        ticket = await _ticket_for(session, customer, turn)
         said = await _settle(session, customer, ticket, turn, position.attempt, state, services)
     await _send(said, bot, query.from_user, state, services)
+
+
+async def _ticket_for(session: AsyncSession, customer: Customer, turn: Turn) -> Ticket | None:
+    """The open ticket, read again after the search, if what the turn does depends on it.
+
+    Only a message for the ticket and a hand-over do (the ticket may have closed, or been
+    opened, while the question was searched); an answer or a list of choices does not, and
+    is stored without the read.
+    """
+    if isinstance(turn.reply, (AddToTicket, HandOver)):
+        return await get_open_ticket(session, customer)
+    return None
 
 
 async def _settle(

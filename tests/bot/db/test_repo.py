@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.business_hours import BusinessHours
 from bot.db import repo
-from bot.db.models import AttemptDecision, Customer, Ticket, TicketMessage
+from bot.db.models import Attempt, AttemptDecision, Customer, Ticket, TicketMessage
 from bot.tickets import (
     Impact,
     MessageDirection,
@@ -452,6 +452,36 @@ async def test_votes_and_attempts_are_recorded(db_session: AsyncSession, clock: 
     await db_session.refresh(attempt)
     assert attempt.top_article_ids == ["billing/top-up", "billing/cards"]
     assert attempt.decision is AttemptDecision.CLARIFY
+
+
+async def test_stored_attempt_reads_back_as_a_recorded_one(
+    db_session: AsyncSession, clock: Clock
+) -> None:
+    customer = await make_customer(db_session)
+    fields = {
+        "query_text": "не приходит код «из смс»",
+        "decision": AttemptDecision.ANSWER,
+        "confidence": 0.91,
+        "top_article_ids": ["account/login-code", "account/phone"],
+        "chosen_article_id": "account/login-code",
+        "now": clock,
+    }
+    recorded = await repo.record_attempt(db_session, customer=customer, **fields)
+    stored_id = await repo.store_attempt(db_session, customer_id=customer.id, **fields)
+    await db_session.commit()
+    assert stored_id == recorded.id + 1
+    stored = await repo.get_attempt(db_session, stored_id)
+    assert stored is not None
+
+    def row(a: Attempt) -> tuple[object, ...]:
+        return (
+            a.customer_id, a.query_text, a.decision, a.confidence, a.top_article_ids,
+            a.chosen_article_id, a.created_at,
+        )  # fmt: skip
+
+    await db_session.refresh(recorded)
+    assert row(stored) == row(recorded)
+    assert stored.decision is AttemptDecision.ANSWER
 
 
 async def test_canned_replies_crud(db_session: AsyncSession, clock: Clock) -> None:

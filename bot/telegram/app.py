@@ -26,6 +26,7 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.fsm.storage.redis import RedisStorage
 from redis.asyncio import BlockingConnectionPool, Redis
 
+from bot.db.repo import release_claims, release_notice_claims
 from bot.serving import Answers, Database, Services
 from bot.serving.buckets import TELEGRAM_LIMITS, Limits
 from bot.serving.rate_limit import (
@@ -42,6 +43,7 @@ from bot.telegram.desk import get_router as get_agents_router
 from bot.telegram.errors import errors_router
 from bot.telegram.journal import Journal
 from bot.telegram.middlewares import PinAnswersMiddleware, RateLimitMiddleware
+from bot.telegram.outages import OutageGuard
 from bot.telegram.outbound import Outbound
 from bot.telegram.polling import poll
 from bot.telegram.receiving import Receiver
@@ -112,6 +114,8 @@ class App:
         await self.bot.delete_webhook(drop_pending_updates=False)
         if self.redis is not None:
             await forget_locks(self.redis, f"{self.redis_prefix}:fsm:{self.bot.id}")
+        if self.agents_chat is not None:
+            await forget_claims(self.services.database)
         self._start_workers()
         self._stop.clear()
         loop = asyncio.get_running_loop()
@@ -213,6 +217,20 @@ async def forget_locks(redis: Redis, prefix: str) -> int:
     return len(keys)
 
 
+async def forget_claims(database: Database) -> int:
+    """Release the deliveries a killed process had claimed (ticket messages, SLA notices),
+    so they go out now rather than after the claims' ``stale_after`` (a minute).
+
+    Only a long-polling bot calls this, for the reason of :func:`forget_locks`: no other live
+    process delivers. A message its previous incarnation sent and did not mark delivered is
+    sent again either way (Telegram's API has no idempotency key); this only makes it sooner.
+
+    :returns: how many claims were released
+    """
+    async with database.transaction() as session:
+        return await release_claims(session) + await release_notice_claims(session)
+
+
 def make_storage(
     settings: Settings, database: Database, *, clock: Clock = utc_now, prefix: str = "faqbot"
 ) -> tuple[BaseStorage, BaseEventIsolation, Redis | None]:
@@ -289,6 +307,8 @@ def build_app(
     )
     # Before anything else: one knowledge-base version per update, whatever a reload does.
     dispatcher.update.outer_middleware(PinAnswersMiddleware())
+    # Outside everything: the database or Redis away, the update is handled again later.
+    OutageGuard.install(dispatcher)
     flood = RateLimitMiddleware(
         limiter, services.texts, exempt=OpenTicketExemption(services.database)
     )

@@ -67,6 +67,7 @@ from bot.serving.database import Database
 from bot.serving.worker import Worker
 from bot.telegram.desk.outgoing import Delivery, counterpart
 from bot.telegram.desk.topics import Topics
+from bot.telegram.outages import until_written
 from bot.texts import Texts
 from bot.tickets import Clock, MessageDirection, utc_now
 
@@ -277,14 +278,7 @@ class Relay(Worker):
             failed = _Failed(plan.to_customer, plan.topic_id, plan.number, plan.text)
             await self._fail([message_id], failed, failure, str(error))
             return True
-        async with self.db.transaction() as session:
-            await mark_relayed(
-                session,
-                message_id,
-                relay_chat_id=plan.chat_id,
-                relay_message_id=sent_id,
-                now=self.clock,
-            )
+        await self._mark_relayed([message_id], plan.chat_id, sent_id)
         return True
 
     async def _deliver_joined(self, messages: Sequence[TicketMessage], topic: int) -> bool:
@@ -320,19 +314,28 @@ class Relay(Worker):
             failed = _Failed(False, topic, claimed[0].ticket.number, joined)
             await self._fail(ids, failed, failure, str(error))
             return True
-        async with self.db.transaction() as session:
-            for message_id in ids:
-                await mark_relayed(
-                    session,
-                    message_id,
-                    relay_chat_id=self.chat_id,
-                    relay_message_id=sent.message_id,
-                    now=self.clock,
-                )
+        await self._mark_relayed(ids, self.chat_id, sent.message_id)
         logger.info(
             "ticket message %s..%s joined into one post: the group is short", ids[0], ids[-1]
         )
         return True
+
+    async def _mark_relayed(self, ids: Sequence[int], chat_id: int, sent_id: int) -> None:
+        """Telegram has the message: mark it delivered, waiting out a database outage (a mark
+        dropped here would send it again)."""
+
+        async def write() -> None:
+            async with self.db.transaction() as session:
+                for message_id in ids:
+                    await mark_relayed(
+                        session,
+                        message_id,
+                        relay_chat_id=chat_id,
+                        relay_message_id=sent_id,
+                        now=self.clock,
+                    )
+
+        await until_written(write, f"marking ticket messages {list(ids)} relayed")
 
     async def _release(self, message_id: int, error: str, retry_in: float) -> None:
         logger.warning("message %s not relayed, again in %.0f s: %s", message_id, retry_in, error)

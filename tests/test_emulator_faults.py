@@ -36,8 +36,10 @@ def test_only_the_methods_named_and_never_getme() -> None:
     faults.set(bad_gateway=1.0, methods={"sendMessage"})
     assert faults.draw("sendMessage") is not None
     assert faults.draw("copyMessage") is None
-    faults.set(bad_gateway=1.0)
+    faults.set(bad_gateway=1.0, sparing={"getUpdates"})
     assert faults.draw("getMe") is None
+    assert faults.draw("getUpdates") is None
+    assert faults.draw("sendMessage") is not None
 
 
 def test_faults_end_at_their_deadline() -> None:

@@ -52,6 +52,7 @@ class ApiFaults:
         self.hold = 0.0
         self.hold_share = 1.0
         self.methods: frozenset[str] | None = None
+        self.sparing: frozenset[str] = frozenset()
         self.until: float | None = None
         self.answered_502 = 0
         self.held = 0
@@ -63,6 +64,7 @@ class ApiFaults:
         hold: float = 0.0,
         hold_share: float = 1.0,
         methods: Collection[str] | None = None,
+        sparing: Collection[str] = (),
         until: float | None = None,
         seconds: float | None = None,
     ) -> None:
@@ -74,6 +76,7 @@ class ApiFaults:
         :param hold_share: the share of calls held, when ``hold`` is set
         :param methods: only these Bot API methods (case as Telegram spells them); all if
             ``None``
+        :param sparing: never these (e.g. ``getUpdates``: a held long poll only delays intake)
         :param until: faults end at this moment of ``clock``
         :param seconds: faults end this long from now (instead of ``until``)
         :raises ValueError: a share outside 0..1, or a negative hold
@@ -87,6 +90,7 @@ class ApiFaults:
         self.hold = hold
         self.hold_share = hold_share
         self.methods = frozenset(methods) if methods is not None else None
+        self.sparing = frozenset(sparing)
         self.until = self.clock() + seconds if seconds is not None else until
 
     def clear(self) -> None:
@@ -101,7 +105,7 @@ class ApiFaults:
 
     def draw(self, method: str) -> Fault | None:
         """The fault for one call of ``method`` now, or ``None``: answer it as usual."""
-        if method in NEVER_FAULTED or not self.active:
+        if method in NEVER_FAULTED or method in self.sparing or not self.active:
             return None
         if self.methods is not None and method not in self.methods:
             return None

@@ -166,8 +166,9 @@ class Run:
             1 for key in sent_out if key in self.log.to_customers
         )
 
-    async def settle(self, fault: str) -> None:
+    async def settle(self, fault: str, patience: float | None = None) -> None:
         """Until every message of the fault arrived, or nothing new for ``patience`` s."""
+        patience = self.args.patience if patience is None else patience
         expected = self.ledger.expected(fault)
         last, seen = time.monotonic(), -1
         while True:
@@ -177,7 +178,7 @@ class Run:
                 return
             if arrived != seen:
                 last, seen = time.monotonic(), arrived
-            elif time.monotonic() - last > self.args.patience:
+            elif time.monotonic() - last > patience:
                 return
             await asyncio.sleep(0.1)
 
@@ -269,7 +270,9 @@ class Run:
                 for name, fault in self.faults():
                     started = time.monotonic()
                     note = await fault(name)
-                    await self.settle(name)
+                    # A held call holds its chat's queue until the client gives up.
+                    held = HOLD_S if name == "Bot API time-outs" else 0.0
+                    await self.settle(name, self.args.patience + held)
                     row = self.ledger.row(
                         self.kind,
                         name,

@@ -43,6 +43,7 @@ class Deployment:
     starts: int = 0
     kills: int = 0
     start_up_s: list[float] = field(default_factory=list)
+    log_paths: list[Path] = field(default_factory=list)
 
     def _log(self, index: int, start: int) -> Path:
         return self.folder / f"bot-{index}-{start}.log"
@@ -59,6 +60,7 @@ class Deployment:
         """
         self.starts += 1
         log_path = self._log(index, self.starts)
+        self.log_paths.append(log_path)
         env = {
             "PATH": os.environ.get("PATH", ""),
             "HOME": str(self.folder),
@@ -102,7 +104,6 @@ class Deployment:
                 process.kill()
                 await process.wait()
 
-    def logs(self) -> str:
-        """Every process's log, in the order they started."""
-        paths = sorted(self.folder.glob("bot-*.log"), key=lambda p: p.stat().st_mtime)
-        return "\n".join(p.read_text(errors="replace") for p in paths)
+    def logs(self, since: int = 0) -> str:
+        """The logs of the processes started ``since`` (a count of :attr:`log_paths`) on."""
+        return "\n".join(p.read_text(errors="replace") for p in self.log_paths[since:])

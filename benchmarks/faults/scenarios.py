@@ -26,6 +26,7 @@ import argparse
 import asyncio
 import contextlib
 import random
+import re
 import sys
 import tempfile
 import time
@@ -48,6 +49,7 @@ __all__ = ["DEPLOYMENTS", "FAULTS", "run_deployment"]
 
 DEPLOYMENTS = ("sqlite", "postgresql", "postgresql+redis")
 FAULTS = ("kill -9", "PostgreSQL restart", "Redis restart", "Bot API 502s", "Bot API time-outs")
+RELEASED = re.compile(r"released (\d+) delivery claims")
 HOLD_S = 65.0  # aiogram's client gives up after 60 s
 BURSTS = 4  # per phase, other than the kills'
 BURST_GAP_S = 1.5
@@ -194,6 +196,7 @@ class Run:
 
     async def kills(self, fault: str) -> str:
         assert self.deployment is not None
+        first_log = len(self.deployment.log_paths)
         starts: list[float] = []
         for _ in range(self.args.kills):
             self.burst(fault)
@@ -202,7 +205,14 @@ class Run:
             begun = time.monotonic()
             await self.deployment.restart(0)
             starts.append(time.monotonic() - begun)
-        return f"{self.args.kills} kills; back up in {sum(starts) / len(starts):.1f} s on average"
+        # Claims a restart released: deliveries in hand at the kill, some of them sent already.
+        released = sum(
+            int(found) for found in RELEASED.findall(self.deployment.logs(since=first_log))
+        )
+        return (
+            f"back up in {sum(starts) / len(starts):.1f} s on average; "
+            f"{released} deliveries in hand at the kills"
+        )
 
     async def restart_server(self, fault: str, server: PrivatePostgres | PrivateRedis) -> str:
         async def restart() -> None:
@@ -215,6 +225,7 @@ class Run:
     async def bad_gateways(self, fault: str) -> str:
         faults = self.emulator.faults
         window = BURSTS * BURST_GAP_S
+        before = faults.answered_502
 
         async def switch() -> None:
             faults.set(bad_gateway=0.3, seconds=window)
@@ -224,7 +235,7 @@ class Run:
             faults.set(bad_gateway=0.3, seconds=window / 2)
 
         await asyncio.gather(self.bursts(fault), switch())
-        return f"{faults.answered_502} calls answered 502"
+        return f"{faults.answered_502 - before} calls answered 502"
 
     async def time_outs(self, fault: str) -> str:
         faults = self.emulator.faults
@@ -280,11 +291,7 @@ class Run:
                         (self.log.to_topics, self.log.to_customers),
                     )
                     row.seconds, row.note = time.monotonic() - started, note
-                    total = row.total
-                    log(
-                        f"  {self.kind}, {name}: sent {total.sent}, lost {total.lost}, "
-                        f"twice {total.duplicated}, out of order {total.out_of_order} ({note})"
-                    )
+                    log(f"  {self.kind}, {name}: {row.customers} / {row.agents} ({note})")
                     rows.append(row)
             finally:
                 await self.deployment.stop()

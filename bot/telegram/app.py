@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import signal
 from dataclasses import dataclass, field
 
@@ -43,7 +44,7 @@ from bot.telegram.desk import get_router as get_agents_router
 from bot.telegram.errors import errors_router
 from bot.telegram.journal import Journal
 from bot.telegram.middlewares import PinAnswersMiddleware, RateLimitMiddleware
-from bot.telegram.outages import OutageGuard
+from bot.telegram.outages import OutageGuard, ReleasingIsolation
 from bot.telegram.outbound import Outbound
 from bot.telegram.polling import poll
 from bot.telegram.receiving import Receiver
@@ -54,6 +55,8 @@ from bot.telegram.webhook import WebhookServer, start_webhook_server
 from bot.tickets import Clock, utc_now
 
 __all__ = ["App", "build_app", "make_bot"]
+
+logger = logging.getLogger(__name__)
 
 POOL_WAIT_S = 60
 """How long a Redis command waits for a free connection of the pool."""
@@ -114,8 +117,10 @@ class App:
         await self.bot.delete_webhook(drop_pending_updates=False)
         if self.redis is not None:
             await forget_locks(self.redis, f"{self.redis_prefix}:fsm:{self.bot.id}")
-        if self.agents_chat is not None:
-            await forget_claims(self.services.database)
+        if self.agents_chat is not None and (
+            released := await forget_claims(self.services.database)
+        ):
+            logger.warning("released %d delivery claims of a process that died", released)
         self._start_workers()
         self._stop.clear()
         loop = asyncio.get_running_loop()
@@ -248,7 +253,8 @@ def make_storage(
         storage = RedisStorage(
             redis, key_builder=DefaultKeyBuilder(prefix=f"{prefix}:fsm", with_bot_id=True)
         )
-        return storage, storage.create_isolation(), redis
+        isolation = ReleasingIsolation(redis, key_builder=storage.key_builder)
+        return storage, isolation, redis
     return SqlStorage(database, now=clock), SimpleEventIsolation(), None
 
 

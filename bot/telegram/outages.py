@@ -12,7 +12,8 @@ it, and all wait rather than give up:
   with the error template and the update would count as handled, its message never stored.
   The guard instead waits and handles the update again, in its lane (the chat's later
   updates wait behind it, so their order holds); the transaction that failed rolled back, so
-  nothing is stored twice.
+  nothing is stored twice. A conversation lock in Redis that Redis went away with
+  (:class:`ReleasingIsolation`) is released once it is back, not left to its minute's expiry.
 
 Each outage is one log line when it begins and one when it ends, not a line per retry::
 
@@ -23,15 +24,20 @@ Each outage is one log line when it begins and one when it ends, not a line per 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 
 import asyncpg
 from aiogram import BaseMiddleware, Dispatcher
+from aiogram.fsm.storage.base import StorageKey
+from aiogram.fsm.storage.redis import RedisEventIsolation
 from aiogram.types import ErrorEvent, TelegramObject, Update
 from redis import exceptions as redis_errors
+from redis.asyncio.lock import Lock
 from sqlalchemy import exc as sql_errors
 
 __all__ = [
@@ -40,6 +46,7 @@ __all__ = [
     "Away",
     "Outage",
     "OutageGuard",
+    "ReleasingIsolation",
     "is_outage",
     "until_written",
 ]
@@ -217,3 +224,50 @@ def _outage_event(event: ErrorEvent) -> bool:
 
 async def _let_through(event: ErrorEvent) -> None:
     raise Away(event.exception)
+
+
+class ReleasingIsolation(RedisEventIsolation):
+    """aiogram's per-conversation lock in Redis, released once Redis is back when Redis went
+    away while it was held.
+
+    Redis keeps the lock through a restart (its append-only file), and aiogram's lock would
+    hold the conversation until its 60 s expiry: the update handled again after the outage
+    would wait for its own lock. Releasing checks the lock's token, so only this holder's
+    lock goes; one that expired meanwhile is left alone.
+    """
+
+    @contextlib.asynccontextmanager
+    async def lock(self, key: StorageKey) -> AsyncIterator[None]:
+        held = self.redis.lock(
+            name=self.key_builder.build(key, "lock"), **self.lock_kwargs, lock_class=Lock
+        )
+        token = uuid.uuid4().hex.encode()
+        try:
+            await held.acquire(token=token)
+        except Exception as error:
+            if is_outage(error):  # the SET may have reached Redis, and its answer not us
+                held.local.token = token
+                _release_later(held)
+            raise
+        try:
+            yield None
+        finally:
+            try:
+                await held.release()
+            except Exception as error:
+                if not is_outage(error):
+                    raise
+                _release_later(held)
+
+
+_releasing: set[asyncio.Task[None]] = set()
+
+
+def _release_later(held: Lock) -> None:
+    async def release() -> None:
+        with contextlib.suppress(redis_errors.LockError):  # expired, or never taken
+            await until_written(held.release, f"releasing the conversation lock {held.name!r}")
+
+    task = asyncio.create_task(release(), name="release a conversation lock")
+    _releasing.add(task)  # held until done: the loop keeps only weak references
+    task.add_done_callback(_releasing.discard)

@@ -13,16 +13,19 @@ import logging
 from collections.abc import AsyncIterator
 
 import pytest
+from aiogram.fsm.storage.base import DefaultKeyBuilder, StorageKey
+from redis.asyncio import Redis
 from sqlalchemy import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bot.emulator import TelegramEmulator
 from bot.serving import Answers
-from bot.telegram.outages import Outage, is_outage
+from bot.telegram.outages import Outage, ReleasingIsolation, is_outage
 from tests.bot.db.fixtures import postgres_scratch, require_postgres
 from tests.telegram.conftest import Clock, running
 from tests.telegram.desk_fixtures import eventually
 from tests.telegram.test_journal import ERROR, QUESTIONS, replies
+from tests.telegram.test_storage import _redis_listening
 
 
 class Cable:
@@ -170,3 +173,32 @@ async def test_a_start_while_the_database_is_away_waits_for_it(
                 return replies(telegram, user) == ["штраф"]
 
             await eventually(answered, timeout=30)
+
+
+async def test_a_conversation_lock_redis_went_away_with_is_released_once_it_is_back() -> None:
+    if not _redis_listening():
+        pytest.skip("Redis is not running at 127.0.0.1:6379")
+    async with Cable("127.0.0.1", 6379) as cable:
+        redis = Redis.from_url(f"redis://127.0.0.1:{cable.local_port}/0")
+        builder = DefaultKeyBuilder(prefix=f"faqbot-test-outages-{id(cable)}", with_bot_id=True)
+        isolation = ReleasingIsolation(redis, key_builder=builder)
+        key = StorageKey(bot_id=1, chat_id=2, user_id=3)
+        name = builder.build(key, "lock")
+        try:
+            async with isolation.lock(key):
+                assert await redis.exists(name)
+                cable.sever()  # Redis away while the lock is held: its release fails
+            await asyncio.sleep(0.3)  # the release is left for later, not raised
+            cable.mend()
+
+            async def released() -> bool:
+                with contextlib.suppress(Exception):
+                    return not await redis.exists(name)
+                return False
+
+            await eventually(released, timeout=10)  # not the lock's 60 s expiry
+            async with isolation.lock(key):  # and it can be taken again at once
+                pass
+        finally:
+            await redis.delete(name)
+            await redis.aclose()

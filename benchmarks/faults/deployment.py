@@ -22,7 +22,7 @@ __all__ = ["READY_LINE", "START_UP_S", "Deployment"]
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLES = ROOT / "articles"
-START_UP_S = 120.0
+START_UP_S = 300.0  # a start takes 5-80 s on this shared machine, depending on its load
 READY_LINE = b"long polling"
 """What a process logs once it reads updates (:func:`bot.startup.serve_bot`)."""
 
@@ -50,7 +50,7 @@ class Deployment:
 
     async def start(self) -> None:
         """Start every process and wait until each reads updates."""
-        self.processes = [None] * len(self.extra)
+        self.processes = [None] * len(self.extra)  # filled as they start: stop() sees them
         await asyncio.gather(*(self.restart(index) for index in range(len(self.extra))))
 
     async def restart(self, index: int) -> None:
@@ -74,7 +74,10 @@ class Deployment:
             process = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "bot", cwd=self.folder, env=env, stdout=log, stderr=log
             )
-        self.processes[index] = process
+        if index < len(self.processes):
+            self.processes[index] = process
+        else:
+            self.processes.append(process)
         while READY_LINE not in log_path.read_bytes():
             if process.returncode is not None:
                 raise RuntimeError(f"faqbot run exited with {process.returncode}; see {log_path}")

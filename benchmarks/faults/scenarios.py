@@ -266,8 +266,8 @@ class Run:
         rows: list[Row] = []
         async with self.emulator:
             self.deployment = Deployment(self.environment(), self.folder)
-            await self.deployment.start()
             try:
+                await self.deployment.start()
                 await self.file_tickets()
                 warm_up = "warm-up"
                 for n in range(len(self.customers)):  # from now on, a person answers

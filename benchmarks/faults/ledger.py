@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from benchmarks.desk.messages import Copy
 from benchmarks.desk.statistics import tally
 
-__all__ = ["Count", "Ledger", "Row", "count"]
+__all__ = ["Count", "Ledger", "Row", "count", "windows"]
 
 Key = tuple[int, int]
 """(customer, number): the customer's n-th text, or the n-th answer in their topic."""
@@ -65,6 +65,25 @@ def count(
         duplicated=flow.duplicated,
         out_of_order=flow.out_of_order,
     )
+
+
+def windows(
+    sent: Mapping[Key, float],
+    delivered_at: Mapping[Key, float],
+    copies: Mapping[Key, list[Copy]],
+) -> list[float]:
+    """Milliseconds from Telegram taking each message to its "delivered" mark's moment: a
+    kill inside this window sends the message again after the restart.
+
+    >>> windows({(1, 0): 0.0, (1, 1): 0.0}, {(1, 0): 10.004}, {(1, 0): [Copy(10.0, 1, 7, 3)]})
+    [4.0]
+    """
+    found = []
+    for key in sent:
+        if key in delivered_at and copies.get(key):
+            first = min(copy.at for copy in copies[key])
+            found.append(round((delivered_at[key] - first) * 1000, 3))
+    return found
 
 
 @dataclass

@@ -32,18 +32,27 @@ import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from benchmarks.desk.messages import DeskLog, agent_text, customer_text, stored_texts
+from benchmarks.desk.messages import (
+    AGENT_TEXT,
+    CUSTOMER_TEXT,
+    DeskLog,
+    agent_text,
+    customer_text,
+    stored_texts,
+)
 from benchmarks.faults.deployment import Deployment
 from benchmarks.faults.ledger import Ledger, Row
 from benchmarks.faults.servers import PrivatePostgres, PrivateRedis
-from bot.db.models import Customer, Ticket
+from bot.db.models import Customer, Ticket, TicketMessage
 from bot.emulator import FakeChat, FakeUser, TelegramEmulator
 from bot.emulator.driver import Chat, file_ticket
+from bot.tickets import MessageDirection
 
 __all__ = ["DEPLOYMENTS", "FAULTS", "run_deployment"]
 
@@ -183,6 +192,29 @@ class Run:
             elif time.monotonic() - last > patience:
                 return
             await asyncio.sleep(0.1)
+
+    async def delivered_at(self) -> tuple[dict[tuple[int, int], float], ...]:
+        """When each benchmark text's row was marked delivered: (customers', agents')."""
+        found: tuple[dict[tuple[int, int], float], ...] = ({}, {})
+        engine = create_async_engine(self.on.database_url)
+        try:
+            async with engine.connect() as connection:
+                rows = await connection.execute(
+                    select(
+                        TicketMessage.direction, TicketMessage.text, TicketMessage.delivered_at
+                    ).where(TicketMessage.delivered_at.is_not(None))
+                )
+                for direction, body, at in rows:
+                    incoming = direction is MessageDirection.IN
+                    matched = (CUSTOMER_TEXT if incoming else AGENT_TEXT).fullmatch(body or "")
+                    if matched is not None:
+                        at = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+                        found[0 if incoming else 1][(int(matched[1]), int(matched[2]))] = (
+                            at.timestamp()
+                        )
+        finally:
+            await engine.dispose()
+        return found
 
     async def stored(self) -> tuple[dict[tuple[int, int], float], dict[tuple[int, int], float]]:
         """The benchmark's texts stored as ticket messages: (customers', agents')."""

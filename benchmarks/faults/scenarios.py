@@ -47,8 +47,9 @@ from benchmarks.desk.messages import (
     stored_texts,
 )
 from benchmarks.faults.deployment import Deployment
-from benchmarks.faults.ledger import Ledger, Row
+from benchmarks.faults.ledger import Ledger, Row, windows
 from benchmarks.faults.servers import PrivatePostgres, PrivateRedis
+from benchmarks.measure import percentile
 from bot.db.models import Customer, Ticket, TicketMessage
 from bot.emulator import FakeChat, FakeUser, TelegramEmulator
 from bot.emulator.driver import Chat, file_ticket
@@ -237,13 +238,19 @@ class Run:
             begun = time.monotonic()
             await self.deployment.restart(0)
             starts.append(time.monotonic() - begun)
+        await self.settle(fault)  # and the last start has logged what it released
         # Claims a restart released: deliveries in hand at the kill, some of them sent already.
         released = sum(
             int(found) for found in RELEASED.findall(self.deployment.logs(since=first_log))
         )
+        marks = await self.delivered_at()
+        window = windows(
+            self.ledger.to_topics.get(fault, {}), marks[0], self.log.to_topics
+        ) + windows(self.ledger.to_customers.get(fault, {}), marks[1], self.log.to_customers)
         return (
-            f"back up in {sum(starts) / len(starts):.1f} s on average; "
-            f"{released} deliveries in hand at the kills"
+            f"back up in {sum(starts) / len(starts):.0f} s on average; {released} deliveries "
+            f"in hand at the kills; Telegram's answer to the delivered mark: p50 "
+            f"{percentile(window, 0.5):.0f} ms, p99 {percentile(window, 0.99):.0f} ms"
         )
 
     async def restart_server(self, fault: str, server: PrivatePostgres | PrivateRedis) -> str:

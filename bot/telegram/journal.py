@@ -20,6 +20,7 @@ A mark whose transaction fails (the database away) is kept and written by the ne
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 import logging
 from collections.abc import Sequence
@@ -157,7 +158,11 @@ class Journal:
 
     def _wake(self) -> None:
         if self._committer is None or self._committer.done():
-            self._committer = asyncio.create_task(self._commit(), name="journal marks")
+            # A context of its own: woken from inside a transaction (board()), the task
+            # would otherwise inherit that transaction and commit into a session gone bad.
+            self._committer = asyncio.create_task(
+                self._commit(), name="journal marks", context=contextvars.Context()
+            )
 
     async def _commit(self) -> None:
         """Commit the marks no other transaction took; while the database is away, keep them

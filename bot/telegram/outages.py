@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import time
 import uuid
@@ -268,6 +269,8 @@ def _release_later(held: Lock) -> None:
         with contextlib.suppress(redis_errors.LockError):  # expired, or never taken
             await until_written(held.release, f"releasing the conversation lock {held.name!r}")
 
-    task = asyncio.create_task(release(), name="release a conversation lock")
+    task = asyncio.create_task(
+        release(), name="release a conversation lock", context=contextvars.Context()
+    )
     _releasing.add(task)  # held until done: the loop keeps only weak references
     task.add_done_callback(_releasing.discard)

@@ -55,7 +55,6 @@ from bot.db.repo import (
     get_agent,
     get_ticket,
     lane_head,
-    mark_relayed,
     pending_lanes,
     release_message,
     retry_all_now,
@@ -65,9 +64,9 @@ from bot.desk.delivery import Failure, backoff, failure_of
 from bot.serving.answers import Answers
 from bot.serving.database import Database
 from bot.serving.worker import Worker
+from bot.telegram.desk.marks import DeliveredMarks
 from bot.telegram.desk.outgoing import Delivery, counterpart
 from bot.telegram.desk.topics import Topics
-from bot.telegram.outages import until_written
 from bot.texts import Texts
 from bot.tickets import Clock, MessageDirection, utc_now
 
@@ -129,6 +128,7 @@ class Relay(Worker):
         self._queues: dict[int, asyncio.Lock] = {}
         self._kicks = 0  # messages stored since start: a lane ending checks for newcomers
         self._fresh = True  # the first round forgets the backoffs of before the start
+        self._marks = DeliveredMarks(db, clock=clock)
 
     # --- the worker -----------------------------------------------------------------------
 
@@ -321,21 +321,9 @@ class Relay(Worker):
         return True
 
     async def _mark_relayed(self, ids: Sequence[int], chat_id: int, sent_id: int) -> None:
-        """Telegram has the message: mark it delivered, waiting out a database outage (a mark
-        dropped here would send it again)."""
-
-        async def write() -> None:
-            async with self.db.transaction() as session:
-                for message_id in ids:
-                    await mark_relayed(
-                        session,
-                        message_id,
-                        relay_chat_id=chat_id,
-                        relay_message_id=sent_id,
-                        now=self.clock,
-                    )
-
-        await until_written(write, f"marking ticket messages {list(ids)} relayed")
+        """Telegram has the message: mark it delivered in the next transaction to commit
+        (:mod:`bot.telegram.desk.marks`; kept through a database outage)."""
+        await self._marks.mark(ids, chat_id, sent_id)
 
     async def _release(self, message_id: int, error: str, retry_in: float) -> None:
         logger.warning("message %s not relayed, again in %.0f s: %s", message_id, retry_in, error)

@@ -38,6 +38,9 @@ BOT_THROUGHPUT = Section("bot-throughput", "Bot throughput")
 """Updates/s and latency, the bot as its own process: ``python -m benchmarks.bot_throughput``."""
 DESK_RELIABILITY = Section("desk-reliability", "Agents' desk reliability")
 """The desk under a burst and restarts: ``python -m benchmarks.desk_reliability``."""
+FAULT_TABLE = Section("fault-table", "Faults: kills, restarts, a failing Bot API")
+"""Sent / stored / delivered / lost / duplicated / out of order under each fault, per
+deployment: ``python -m benchmarks.faults``."""
 HYBRID_ENGINE = Section("hybrid-engine", "The hybrid engine")
 """BM25, the encoder alone, the lexical and the hybrid engine, dev and leave-one-set-out:
 ``python -m benchmarks.train --readme``."""

@@ -23,6 +23,7 @@ from .activity import UserActivity, chat_id_of
 from .chat_methods import ChatMethods
 from .delivery import UpdateMethods
 from .errors import ApiError
+from .faults import ApiFaults
 from .flood import TELEGRAM_LIMITS, FloodControl, FloodLimits
 from .message_methods import MessageMethods, Sent
 from .params import Params, read_request
@@ -95,6 +96,7 @@ class TelegramEmulator(UserActivity):
         if limits:
             self.flood = FloodControl(TELEGRAM_LIMITS if limits is True else limits)
         self.internal_errors: list[Exception] = []  # emulator bugs; the fixture checks it
+        self.faults = ApiFaults()  # 502s and hung calls on demand (off until set)
         self._runner: web.AppRunner | None = None
         self.base_url = ""
 
@@ -112,6 +114,7 @@ class TelegramEmulator(UserActivity):
     async def start(self) -> TelegramEmulator:
         app = web.Application(client_max_size=50 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_route("*", "/_faults", self._faults_control)
         # handler_cancellation: a bot that stops polling drops its getUpdates at once.
         self._runner = web.AppRunner(app, handler_cancellation=True, shutdown_timeout=1.0)
         await self._runner.setup()
@@ -145,9 +148,24 @@ class TelegramEmulator(UserActivity):
         except ApiError as error:
             call = self._log_call(method, {}, error.to_json())
             return web.json_response(call.response, status=error.error_code, dumps=_dumps)
+        entry = self._methods.get(method.lower())
+        try:
+            await self.faults.apply(entry[0] if entry else method)
+        except ApiError as error:
+            call = self._log_call(method, params, error.to_json())
+            return web.json_response(call.response, status=error.error_code, dumps=_dumps)
         call = await self._execute(method, params)
         status = 200 if call.ok else int(call.response["error_code"])
         return web.json_response(call.response, status=status, dumps=_dumps)
+
+    async def _faults_control(self, request: web.Request) -> web.Response:
+        """``POST /_faults`` with :meth:`ApiFaults.set`'s arguments as JSON; ``GET``: counts."""
+        if request.method == "POST":
+            try:
+                self.faults.set(**(await request.json()))
+            except (TypeError, ValueError) as error:
+                return web.json_response({"ok": False, "description": str(error)}, status=400)
+        return web.json_response({"ok": True, "result": self.faults.counts()})
 
     def _log_call(
         self,

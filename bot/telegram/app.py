@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import signal
 from dataclasses import dataclass, field
 
@@ -25,6 +26,7 @@ from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKey
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from redis.asyncio import BlockingConnectionPool, Redis
 
+from bot.db.repo import release_claims, release_notice_claims
 from bot.serving import Answers, Database, Services
 from bot.serving.buckets import TELEGRAM_LIMITS, Limits
 from bot.serving.rate_limit import (
@@ -41,6 +43,7 @@ from bot.telegram.desk import get_router as get_agents_router
 from bot.telegram.errors import errors_router
 from bot.telegram.journal import Journal
 from bot.telegram.middlewares import PinAnswersMiddleware, RateLimitMiddleware
+from bot.telegram.outages import OutageGuard, ReleasingIsolation
 from bot.telegram.outbound import Outbound
 from bot.telegram.polling import poll
 from bot.telegram.receiving import Receiver
@@ -52,6 +55,8 @@ from bot.telegram.webhook import WebhookServer, start_webhook_server
 from bot.tickets import Clock, utc_now
 
 __all__ = ["App", "build_app", "make_bot"]
+
+logger = logging.getLogger(__name__)
 
 POOL_WAIT_S = 60
 """How long a Redis command waits for a free connection of the pool."""
@@ -112,6 +117,10 @@ class App:
         await self.bot.delete_webhook(drop_pending_updates=False)
         if self.redis is not None:
             await forget_locks(self.redis, f"{self.redis_prefix}:fsm:{self.bot.id}")
+        if self.agents_chat is not None and (
+            released := await forget_claims(self.services.database)
+        ):
+            logger.warning("released %d delivery claims of a process that died", released)
         self._start_workers()
         self._stop.clear()
         loop = asyncio.get_running_loop()
@@ -213,6 +222,20 @@ async def forget_locks(redis: Redis, prefix: str) -> int:
     return len(keys)
 
 
+async def forget_claims(database: Database) -> int:
+    """Release the deliveries a killed process had claimed (ticket messages, SLA notices),
+    so they go out now rather than after the claims' ``stale_after`` (a minute).
+
+    Only a long-polling bot calls this, for the reason of :func:`forget_locks`: no other live
+    process delivers. A message its previous incarnation sent and did not mark delivered is
+    sent again either way (Telegram's API has no idempotency key); this only makes it sooner.
+
+    :returns: how many claims were released
+    """
+    async with database.transaction() as session:
+        return await release_claims(session) + await release_notice_claims(session)
+
+
 def make_storage(
     settings: Settings, database: Database, *, clock: Clock = utc_now, prefix: str = "faqbot"
 ) -> tuple[BaseStorage, BaseEventIsolation, Redis | None]:
@@ -230,7 +253,8 @@ def make_storage(
         storage = RedisFsmStorage(
             redis, key_builder=DefaultKeyBuilder(prefix=f"{prefix}:fsm", with_bot_id=True)
         )
-        return storage, storage.create_isolation(), redis
+        isolation = ReleasingIsolation(redis, key_builder=storage.key_builder)
+        return storage, isolation, redis
     return SqlStorage(database, now=clock), SimpleEventIsolation(), None
 
 
@@ -289,6 +313,8 @@ def build_app(
     )
     # Before anything else: one knowledge-base version per update, whatever a reload does.
     dispatcher.update.outer_middleware(PinAnswersMiddleware())
+    # Outside everything: the database or Redis away, the update is handled again later.
+    OutageGuard.install(dispatcher)
     flood = RateLimitMiddleware(
         limiter, services.texts, exempt=OpenTicketExemption(services.database)
     )

@@ -14,11 +14,13 @@ update Telegram sends again (a lost confirmation) is stored once and handled onc
 Handled marks ride along (:class:`~bot.serving.database.Passenger`): they are written into
 the next transaction any handler commits, so under load they cost no transaction of their
 own; when nothing else commits within :data:`RIDE_WAIT_S`, the journal commits them itself.
+A mark whose transaction fails (the database away) is kept and written by the next one.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 import logging
 from collections.abc import Sequence
@@ -32,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.repo.updates import forget_handled, mark_handled, store_updates, unhandled_updates
 from bot.serving import Database
 from bot.serving.database import Landed
+from bot.telegram.outages import Outage
 from bot.tickets import Clock, utc_now
 
 __all__ = ["KEEP_HANDLED", "Journal", "lane_key"]
@@ -118,7 +121,8 @@ class Journal:
         return [load(payload, self.bot) for payload in payloads]
 
     async def handled(self, update_id: int) -> None:
-        """Mark the update handled; returns once the mark is committed (or could not be)."""
+        """Mark the update handled; returns once the mark is committed, or once its first
+        commit failed (it is kept and committed when the database is back)."""
         done = asyncio.get_running_loop().create_future()
         self._marks.append((update_id, done))
         self._wake()
@@ -130,7 +134,12 @@ class Journal:
             return None
         marks, self._marks = self._marks, []
         now = self.clock()
-        await mark_handled(session, [update_id for update_id, _ in marks], now)
+        try:
+            await mark_handled(session, [update_id for update_id, _ in marks], now)
+        except BaseException:  # the connection went: the transaction rolls back without us
+            self._marks[:0] = marks
+            self._wake()
+            raise
         self._marked += len(marks)
         if self._marked >= PRUNE_EVERY:
             self._marked = 0
@@ -149,24 +158,30 @@ class Journal:
 
     def _wake(self) -> None:
         if self._committer is None or self._committer.done():
-            self._committer = asyncio.create_task(self._commit(), name="journal marks")
+            # A context of its own: woken from inside a transaction (board()), the task
+            # would otherwise inherit that transaction and commit into a session gone bad.
+            self._committer = asyncio.create_task(
+                self._commit(), name="journal marks", context=contextvars.Context()
+            )
 
     async def _commit(self) -> None:
-        """Commit the marks no other transaction took."""
+        """Commit the marks no other transaction took; while the database is away, keep them
+        for the next attempt (a mark dropped here means a handled update handled again)."""
         await asyncio.sleep(RIDE_WAIT_S)
+        outage: Outage | None = None
         while self._marks:
             try:
                 async with self.database.transaction():
-                    pass  # the marks board it (see board())
-            except Exception as error:  # the updates are handled again after a restart
-                marks, self._marks = self._marks, []
-                logger.error(
-                    "could not mark %d updates handled (they will be handled again after a "
-                    "restart): %s: %s",
-                    len(marks),
-                    type(error).__name__,
-                    error,
-                )
-                for _, done in marks:
+                    pass  # the marks board it (see board()); put back if it rolls back
+            except Exception as error:
+                # The updates are handled; their handlers need not wait for the marks.
+                for _, done in self._marks:
                     if not done.done():
                         done.set_result(None)
+                if outage is None:
+                    outage = Outage(f"marking {len(self._marks)} updates handled")
+                await outage.wait(error)
+                continue
+            if outage is not None:
+                outage.over()
+                outage = None

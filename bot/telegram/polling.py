@@ -4,6 +4,11 @@ aiogram's ``start_polling`` asks for the next batch as soon as it has started ha
 last one, and that request's offset confirms the batch: a crash a moment later loses every
 update still being handled. Here the next ``getUpdates`` carries the offset only after
 :meth:`~bot.telegram.receiving.Receiver.receive` has committed the batch.
+
+Telegram or the database away (a 502, a time-out, PostgreSQL restarting) is one outage
+(:class:`~bot.telegram.outages.Outage`): tried again after 0.5 s, then 1, 2, 4, 5, 5... s,
+logged once when it begins and once when it ends. The start waits too: the updates a
+previous run stored are queued once the database answers.
 """
 
 from __future__ import annotations
@@ -13,8 +18,8 @@ import logging
 
 from aiogram import Bot
 from aiogram.methods import GetUpdates
-from aiogram.utils.backoff import Backoff, BackoffConfig
 
+from bot.telegram.outages import Outage
 from bot.telegram.receiving import Receiver
 
 __all__ = ["POLLING_TIMEOUT_S", "poll"]
@@ -22,7 +27,6 @@ __all__ = ["POLLING_TIMEOUT_S", "poll"]
 logger = logging.getLogger(__name__)
 
 POLLING_TIMEOUT_S = 30
-BACKOFF = BackoffConfig(min_delay=1.0, max_delay=5.0, factor=1.3, jitter=0.1)
 
 
 async def poll(
@@ -37,8 +41,17 @@ async def poll(
     A failed ``getUpdates`` or a failed store is retried with a growing pause; nothing is
     confirmed until it is stored.
     """
-    await receiver.resume()
-    backoff = Backoff(config=BACKOFF)
+    starting = Outage("queueing the updates stored before the start")
+    while True:
+        try:
+            await receiver.resume()
+            break
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # the database is away: the stored updates wait for it
+            await starting.wait(error)
+    starting.over()
+    outage = Outage("reading updates")
     offset: int | None = None  # Telegram's unconfirmed updates; the journal skips known ones
     request_timeout = int(bot.session.timeout + timeout) if bot.session.timeout else None
     while True:
@@ -54,12 +67,6 @@ async def poll(
         except asyncio.CancelledError:
             raise
         except Exception as error:  # Telegram or the database is away: wait, try again
-            logger.error(
-                "reading updates failed: %s: %s; again in %.1f s",
-                type(error).__name__,
-                error,
-                backoff.next_delay,
-            )
-            await backoff.asleep()
+            await outage.wait(error)
             continue
-        backoff.reset()
+        outage.over()

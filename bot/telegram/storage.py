@@ -29,6 +29,7 @@ from aiogram.fsm.storage.base import (
     StorageKey,
 )
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 
 from bot.db.models import FsmRecord
 from bot.serving.database import Database
@@ -143,16 +144,26 @@ class SqlStorage(BaseStorage):
                 )
                 new = _Row(state, data, stored=True)
             else:
-                session.add(
-                    FsmRecord(
-                        key=name,
-                        chat_id=key.chat_id,
-                        user_id=key.user_id,
-                        state=state,
-                        data=data,
-                        updated_at=self.now(),
+                try:
+                    async with session.begin_nested():
+                        session.add(
+                            FsmRecord(
+                                key=name,
+                                chat_id=key.chat_id,
+                                user_id=key.user_id,
+                                state=state,
+                                data=data,
+                                updated_at=self.now(),
+                            )
+                        )
+                except IntegrityError:
+                    # Stored after all: a commit whose answer the connection lost (the
+                    # database restarting), so memory still says "absent".
+                    await session.execute(
+                        update(FsmRecord)
+                        .where(FsmRecord.key == name)
+                        .values(state=state, data=data, updated_at=self.now())
                     )
-                )
                 new = _Row(state, data, stored=True)
             # Inside a handler's transaction, the row is written when that one commits.
             self.database.after_commit(lambda: self._remember(name, new))

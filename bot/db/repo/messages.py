@@ -20,6 +20,7 @@ __all__ = [
     "add_message",
     "claim_message",
     "claim_next",
+    "release_claims",
     "release_message",
     "retry_all_now",
     "get_message_by_relay",
@@ -337,6 +338,24 @@ async def retry_all_now(session: AsyncSession) -> None:
         .values(retry_at=None)
         .execution_options(synchronize_session=False)
     )
+
+
+async def release_claims(session: AsyncSession) -> int:
+    """Forget every claim on a message still waiting: their workers are known to be dead.
+
+    Only a process that knows it is the one deliverer may call it: a long-polling bot at
+    start (Telegram lets one ``getUpdates`` reader per bot). Its previous incarnation's
+    claims would otherwise hold their lanes for ``stale_after`` seconds.
+
+    :returns: how many claims were released
+    """
+    result = await session.execute(
+        update(TicketMessage)
+        .where(TicketMessage.claimed_at.is_not(None), *_waiting())
+        .values(claimed_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def _waiting() -> list[ColumnElement[bool]]:

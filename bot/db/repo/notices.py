@@ -29,6 +29,7 @@ __all__ = [
     "mark_notice_delivered",
     "notice_candidates",
     "release_notice",
+    "release_notice_claims",
     "store_notice",
     "undelivered_notices",
 ]
@@ -202,3 +203,18 @@ async def release_notice(session: AsyncSession, notice_id: int) -> None:
         .values(claimed_at=None)
         .execution_options(synchronize_session=False)
     )
+
+
+async def release_notice_claims(session: AsyncSession) -> int:
+    """Forget every claim on a notice not sent yet: their workers are known to be dead (see
+    :func:`bot.db.repo.messages.release_claims`: a long-polling bot at start).
+
+    :returns: how many claims were released
+    """
+    result = await session.execute(
+        update(SlaNotice)
+        .where(SlaNotice.claimed_at.is_not(None), SlaNotice.delivered_at.is_(None))
+        .values(claimed_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]

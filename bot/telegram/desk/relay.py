@@ -55,7 +55,6 @@ from bot.db.repo import (
     get_agent,
     get_ticket,
     lane_head,
-    mark_relayed,
     pending_lanes,
     release_message,
     retry_all_now,
@@ -65,6 +64,7 @@ from bot.desk.delivery import Failure, backoff, failure_of
 from bot.serving.answers import Answers
 from bot.serving.database import Database
 from bot.serving.worker import Worker
+from bot.telegram.desk.marks import DeliveredMarks
 from bot.telegram.desk.outgoing import Delivery, counterpart
 from bot.telegram.desk.topics import Topics
 from bot.texts import Texts
@@ -128,6 +128,7 @@ class Relay(Worker):
         self._queues: dict[int, asyncio.Lock] = {}
         self._kicks = 0  # messages stored since start: a lane ending checks for newcomers
         self._fresh = True  # the first round forgets the backoffs of before the start
+        self._marks = DeliveredMarks(db, clock=clock)
 
     # --- the worker -----------------------------------------------------------------------
 
@@ -277,14 +278,7 @@ class Relay(Worker):
             failed = _Failed(plan.to_customer, plan.topic_id, plan.number, plan.text)
             await self._fail([message_id], failed, failure, str(error))
             return True
-        async with self.db.transaction() as session:
-            await mark_relayed(
-                session,
-                message_id,
-                relay_chat_id=plan.chat_id,
-                relay_message_id=sent_id,
-                now=self.clock,
-            )
+        await self._mark_relayed([message_id], plan.chat_id, sent_id)
         return True
 
     async def _deliver_joined(self, messages: Sequence[TicketMessage], topic: int) -> bool:
@@ -320,19 +314,16 @@ class Relay(Worker):
             failed = _Failed(False, topic, claimed[0].ticket.number, joined)
             await self._fail(ids, failed, failure, str(error))
             return True
-        async with self.db.transaction() as session:
-            for message_id in ids:
-                await mark_relayed(
-                    session,
-                    message_id,
-                    relay_chat_id=self.chat_id,
-                    relay_message_id=sent.message_id,
-                    now=self.clock,
-                )
+        await self._mark_relayed(ids, self.chat_id, sent.message_id)
         logger.info(
             "ticket message %s..%s joined into one post: the group is short", ids[0], ids[-1]
         )
         return True
+
+    async def _mark_relayed(self, ids: Sequence[int], chat_id: int, sent_id: int) -> None:
+        """Telegram has the message: mark it delivered in the next transaction to commit
+        (:mod:`bot.telegram.desk.marks`; kept through a database outage)."""
+        await self._marks.mark(ids, chat_id, sent_id)
 
     async def _release(self, message_id: int, error: str, retry_in: float) -> None:
         logger.warning("message %s not relayed, again in %.0f s: %s", message_id, retry_in, error)

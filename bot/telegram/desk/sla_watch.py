@@ -17,6 +17,7 @@ its point while it waited (answered, resolved, deadline moved or passed) is drop
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -43,6 +44,7 @@ from bot.serving.database import Database
 from bot.serving.service_levels import ServiceLevels
 from bot.serving.worker import Worker
 from bot.telegram.desk.links import topic_link
+from bot.telegram.outages import until_written
 from bot.texts import Texts
 from bot.tickets import Clock
 
@@ -161,12 +163,19 @@ class SlaWatch(Worker):
                 if isinstance(error, TelegramRetryAfter):
                     break  # flood control: the rest waits for the next check
                 continue
-            async with self.db.transaction() as session:
-                await mark_notice_delivered(session, item.notice_id, now=self.clock)
+            await until_written(
+                functools.partial(self._mark_delivered, item.notice_id),
+                f"marking SLA notice {item.notice_id} sent",
+            )
             self._sent_parts.discard((item.notice_id, "topic"))
             self._sent_parts.discard((item.notice_id, "leads"))
             sent += 1
         return sent
+
+    async def _mark_delivered(self, notice_id: int) -> None:
+        """Telegram has it: a mark lost to a database outage would send it again."""
+        async with self.db.transaction() as session:
+            await mark_notice_delivered(session, notice_id, now=self.clock)
 
     async def _outgoing(self, session: AsyncSession, now: datetime) -> list[_Outgoing]:
         """Stored notices to send now; those that lost their point are settled unsent."""

@@ -46,6 +46,9 @@ HYBRID_ENGINE = Section("hybrid-engine", "The hybrid engine")
 ``python -m benchmarks.train --readme``."""
 INTAKE_FAULTS = Section("intake-faults", "Intake under a crash")
 """Messages lost, repeated, reordered by a kill -9: ``python -m benchmarks.intake_faults``."""
+REPLICAS = Section("replicas", "Several processes")
+"""Updates/s of 1, 2, 4 webhook replicas behind one URL:
+``python -m benchmarks.throughput.replicas``."""
 START_UP = Section("start-up", "Start-up")
 """``faqbot run`` from launch to polling and to its first answer:
 ``python -m benchmarks.startup``."""

@@ -170,6 +170,11 @@ class Settings(BaseSettings):
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8081, ge=1, le=65535)
 
+    shared_intake: bool | None = None
+    """Several replicas share the database (and Redis): each chat is handled by one replica at
+    a time, taken with a PostgreSQL advisory lock. Unset: on for a webhook on PostgreSQL,
+    off otherwise; it needs PostgreSQL."""
+
     @field_validator("database_url")
     @classmethod
     def _async_driver(cls, value: str) -> str:

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import User
 from aiogram.utils.token import TokenValidationError
 from aiohttp import web
@@ -33,6 +34,8 @@ from bot.policy import Thresholds
 from bot.serving import Answers, Database, OnReloaded, Reloaded, Reloader, Services
 from bot.settings import Settings, mask_password
 from bot.telegram.app import App, build_app, make_bot
+from bot.telegram.chat_locks import ChatLocks
+from bot.telegram.shared_intake import SharedIntake
 from kb import KnowledgeBaseNotFound, load_folder
 from kb.index import Index
 
@@ -118,7 +121,7 @@ async def serve_bot(settings: Settings, *, webhook: bool = False) -> None:
                     gc.collect()
                     gc.freeze()
                     if webhook:
-                        await _serve_webhook(app, settings)
+                        await _serve_webhook(app, settings, ready.services.database)
                     else:
                         logger.info("long polling %s", settings.bot_api_url)
                         await app.run_polling(handle_signals=True)
@@ -270,18 +273,60 @@ def _thresholds(path: Path | None) -> Thresholds | None:
         raise StartupError(f"THRESHOLDS_PATH {path}: {error}") from None
 
 
-async def _serve_webhook(app: App, settings: Settings) -> None:
+async def _serve_webhook(app: App, settings: Settings, database: Database) -> None:
     assert settings.webhook_url is not None and settings.webhook_secret is not None
     path = urlsplit(settings.webhook_url).path or DEFAULT_WEBHOOK_PATH
-    server = await app.start_webhook(
-        secret=settings.webhook_secret.get_secret_value(),
-        host=settings.webhook_host,
-        port=settings.webhook_port,
-        path=path,
-        public_url=settings.webhook_url,
-    )
-    logger.info("webhook %s, listening at %s", mask_password(settings.webhook_url), server.url)
-    await _until_stopped()
+    intake = await _shared_intake(app, settings, database)
+    try:
+        try:
+            server = await app.start_webhook(
+                secret=settings.webhook_secret.get_secret_value(),
+                host=settings.webhook_host,
+                port=settings.webhook_port,
+                path=path,
+                public_url=settings.webhook_url,
+            )
+        except OSError as error:
+            raise StartupError(
+                f"cannot listen on {settings.webhook_host}:{settings.webhook_port}: "
+                f"{error.strerror or error}"
+            ) from None
+        logger.info(
+            "webhook %s, listening at %s%s",
+            mask_password(settings.webhook_url),
+            server.url,
+            ", sharing the chats with other replicas" if intake is not None else "",
+        )
+        await _until_stopped()
+    finally:
+        if intake is not None:
+            # In this order: no chat taken any more, the updates in hand finished, and only
+            # then the chats given back (a replica taking one must not meet this one's lane).
+            await intake.close()
+            await app.stop()
+            await intake.locks.close()
+
+
+async def _shared_intake(app: App, settings: Settings, database: Database) -> SharedIntake | None:
+    """The chats shared with other replicas (``SHARED_INTAKE``; unset: on for PostgreSQL), or
+    None for a process that handles every update it stores."""
+    postgres = database.engine.dialect.name == "postgresql"
+    if settings.shared_intake is False or (settings.shared_intake is None and not postgres):
+        return None
+    if not postgres:
+        raise StartupError(
+            "SHARED_INTAKE needs PostgreSQL in DATABASE_URL: replicas take chats with its "
+            "advisory locks"
+        )
+    locks = await ChatLocks.connect(database.engine.url, prefix=str(app.bot.id))
+    intake = SharedIntake(locks, database, app.bot, app.receiver.lanes.put)
+    app.receiver.gate = intake
+    # A chat is handled by one replica at a time, its updates one by one (the lanes), so
+    # aiogram's per-conversation Redis lock adds two round trips per update and nothing else;
+    # after a replica is killed, its locks would hold those chats up for 60 s.
+    app.dispatcher.fsm.events_isolation = SimpleEventIsolation()
+    intake.start()
+    return intake
 
 
 async def _until_stopped() -> None:

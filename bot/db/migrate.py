@@ -4,6 +4,10 @@ A database already at the newest revision is the usual case at start-up, and Ale
 quarter of a second to import and read its scripts: :func:`upgrade` first reads the stored
 revision with one query and compares it with :func:`head_revision`, read from the file names
 (``0005_customer_contact.py`` is revision ``0005``; a test holds Alembic to the same head).
+
+Replicas starting together on one PostgreSQL database migrate it once: the migration runs
+in a transaction that first takes the advisory lock :data:`MIGRATION_LOCK`; the others wait
+for that transaction to commit, find the database at the target and do nothing.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ALEMBIC_INI",
+    "MIGRATION_LOCK",
     "VERSIONS",
     "alembic_config",
     "current_revision",
@@ -39,6 +44,8 @@ ALEMBIC_INI = Path(__file__).with_name("alembic.ini")
 """Found next to this module, so it works installed and from any working directory."""
 VERSIONS = Path(__file__).with_name("migrations") / "versions"
 _NUMBERED = re.compile(r"^(\d{4})_\w+\.py$")
+MIGRATION_LOCK = 0x66617162_6F74_0001  # "faqbot", 1: one key for every faqbot database
+"""The transaction-level advisory lock a PostgreSQL migration holds."""
 
 
 def alembic_config(url: str | URL) -> Config:
@@ -109,6 +116,13 @@ async def _run(
             command_step(config, revision)
 
         async with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                await connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
+                )
+                # Another process may have migrated while this one waited for the lock.
+                if skip_if_at_head and await current_revision(engine) == head_revision():
+                    return
             await connection.run_sync(run)
     finally:
         if engine is not target:

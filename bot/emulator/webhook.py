@@ -1,14 +1,23 @@
-"""Webhook delivery: POST each update to the bot's URL, one at a time, until it answers 2xx.
+"""Webhook delivery: POST each update to the bot's URL until it answers 2xx.
 
 Like Telegram, the emulator sends ``X-Telegram-Bot-Api-Secret-Token`` when a secret was set
 and executes a Bot API method the webhook returns in its answer (aiogram's
 ``SimpleRequestHandler(handle_in_background=False)`` answers with a multipart form).
+
+Updates go out at the same time over up to ``max_connections`` requests, as Telegram's
+``setWebhook`` describes, so that several replicas behind one URL all get work. A chat's
+updates go one at a time, each after the one before was answered 2xx: Telegram does not
+document what it does there, and a test can then check a chat's order end to end (an update
+retried after a failure keeps its chat's later ones waiting). ``setWebhook`` again with the
+same settings, as every replica does at its start, leaves the deliveries in flight alone.
 """
 
 from __future__ import annotations
 
 import asyncio
+import builtins
 import contextlib
+import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -82,6 +91,16 @@ class WebhookDelivery:
         self._session: aiohttp.ClientSession | None = None
 
     async def set(self, config: WebhookConfig) -> None:
+        current = self.config
+        if current is not None and self._task is not None and not self._task.done():
+            same = (config.url, config.secret_token, config.max_connections, config.allowed_updates)
+            if same == (
+                current.url,
+                current.secret_token,
+                current.max_connections,
+                current.allowed_updates,
+            ):
+                return
         await self.delete()
         self.config = config
         self._session = aiohttp.ClientSession()
@@ -118,19 +137,58 @@ class WebhookDelivery:
         return info
 
     async def _run(self, config: WebhookConfig, session: aiohttp.ClientSession) -> None:
+        in_flight: dict[int, asyncio.Task[None]] = {}  # update_id -> its delivery
+        busy: builtins.set[object] = builtins.set()  # chats with an update in flight
+        try:
+            while True:
+                started = False
+                blocked: builtins.set[object] = builtins.set(busy)
+                for update in self.queue.peek(100):
+                    if len(in_flight) >= max(1, config.max_connections):
+                        break
+                    chat = chat_of(update)
+                    if update["update_id"] in in_flight or chat in blocked:
+                        blocked.add(chat)  # its later updates wait behind it
+                        continue
+                    blocked.add(chat)
+                    busy.add(chat)
+                    task = asyncio.create_task(self._deliver(config, session, update))
+                    in_flight[update["update_id"]] = task
+                    task.add_done_callback(
+                        functools.partial(self._done, in_flight, busy, update["update_id"], chat)
+                    )
+                    started = True
+                if not started:
+                    await self.queue.changed.wait(1.0)
+        finally:
+            for task in list(in_flight.values()):
+                task.cancel()
+            await asyncio.gather(*in_flight.values(), return_exceptions=True)
+
+    def _done(
+        self,
+        in_flight: dict[int, asyncio.Task[None]],
+        busy: builtins.set[object],
+        update_id: int,
+        chat: object,
+        _: asyncio.Task[None],
+    ) -> None:
+        in_flight.pop(update_id, None)
+        busy.discard(chat)
+        self.queue.changed.fire()  # a chat and a connection are free: look again
+
+    async def _deliver(
+        self, config: WebhookConfig, session: aiohttp.ClientSession, update: JSON
+    ) -> None:
+        """POST until the webhook takes it, then forget it and run its answer's method."""
         while True:
-            pending = self.queue.peek(1)
-            if not pending:
-                await self.queue.changed.wait(1.0)
-                continue
-            update = pending[0]
             delivered, reply = await self._post(config, session, update)
-            if not delivered:
-                await asyncio.sleep(self.retry_delay)
-                continue
-            self.queue.remove(update)
-            if reply is not None:
-                await self.execute_reply(*reply)
+            if delivered:
+                break
+            await asyncio.sleep(self.retry_delay)
+        self.queue.remove(update)
+        if reply is not None:
+            await self.execute_reply(*reply)
 
     async def _post(
         self, config: WebhookConfig, session: aiohttp.ClientSession, update: JSON
@@ -158,3 +216,18 @@ class WebhookDelivery:
         config.last_error_date = self.clock()
         config.last_error_message = error
         return False, None
+
+
+def chat_of(update: JSON) -> object:
+    """What keeps updates in order: the chat of the update's message (a button's message's),
+    else its sender, else the update alone."""
+    for value in update.values():
+        if not isinstance(value, dict):
+            continue
+        message = value.get("message") if "chat" not in value else value
+        if isinstance(message, dict) and isinstance(message.get("chat"), dict):
+            return ("chat", message["chat"].get("id"))
+        sender = value.get("from") or value.get("user")
+        if isinstance(sender, dict):
+            return ("user", sender.get("id"))
+    return ("update", update.get("update_id"))

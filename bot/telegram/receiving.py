@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import Protocol
 
 from aiogram import Bot, Dispatcher
 from aiogram.methods import TelegramMethod
@@ -17,7 +18,7 @@ from aiogram.types import Update
 from bot.telegram.journal import Journal, lane_key
 from bot.telegram.lanes import Lanes
 
-__all__ = ["SHUTDOWN_GRACE_SECONDS", "Receiver"]
+__all__ = ["SHUTDOWN_GRACE_SECONDS", "Gate", "Receiver"]
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +33,15 @@ QUEUED_AT_MOST = 64
 chat's flood is read no faster than it is handled, give or take)."""
 
 
+class Gate(Protocol):
+    """Decides which stored updates this process handles, when several share the journal
+    (:class:`bot.telegram.shared_intake.SharedIntake`); it queues them itself."""
+
+    async def admit(self, updates: Sequence[Update]) -> None: ...
+
+    async def handled(self, update: Update) -> None: ...
+
+
 class Receiver:
     """Stores updates, handles them in per-chat lanes, marks them handled.
 
@@ -39,6 +49,8 @@ class Receiver:
     :param bot: the bot the updates came to
     :param journal: where updates are stored before they are confirmed
     :param limit: updates handled at the same time (``MAX_UPDATES_IN_FLIGHT``)
+
+    :attr:`gate`, when set, is asked instead of queueing every stored update here.
     """
 
     def __init__(self, dispatcher: Dispatcher, bot: Bot, journal: Journal, *, limit: int) -> None:
@@ -47,6 +59,7 @@ class Receiver:
         self.journal = journal
         self.lanes: Lanes[Update] = Lanes(self._handle, limit=limit)
         self.resumed = False
+        self.gate: Gate | None = None
 
     async def resume(self) -> int:
         """Queue what a previous run stored and did not handle; once per process.
@@ -59,8 +72,7 @@ class Receiver:
         self.resumed = True
         if updates:
             logger.info("handling %d updates stored before the restart", len(updates))
-        for update in updates:
-            self.lanes.put(lane_key(update), update)
+        await self._queue(updates)
         return len(updates)
 
     async def receive(self, updates: Sequence[Update]) -> int:
@@ -70,9 +82,15 @@ class Receiver:
         :raises Exception: the journal could not store them: do not confirm them
         """
         fresh = await self.journal.store(updates)
-        for update in fresh:
-            self.lanes.put(lane_key(update), update)
+        await self._queue(fresh)
         return len(fresh)
+
+    async def _queue(self, updates: Sequence[Update]) -> None:
+        if self.gate is not None:
+            await self.gate.admit(updates)
+            return
+        for update in updates:
+            self.lanes.put(lane_key(update), update)
 
     async def room(self) -> None:
         """Wait while the lanes hold more than the reader should add to (back-pressure)."""
@@ -94,3 +112,5 @@ class Receiver:
         except Exception:  # the error router answers the customer; this is what escaped it
             logger.exception("update %s failed", update.update_id)
         await self.journal.handled(update.update_id)
+        if self.gate is not None:
+            await self.gate.handled(update)

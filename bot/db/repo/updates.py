@@ -5,14 +5,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy import insert as sa_insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import ReceivedUpdate, UpdateState
 
-__all__ = ["forget_handled", "mark_handled", "store_updates", "unhandled_updates"]
+__all__ = [
+    "forget_handled",
+    "mark_handled",
+    "store_updates",
+    "unhandled_in_chat",
+    "unhandled_updates",
+    "waiting_chats",
+]
 
 
 async def store_updates(
@@ -80,6 +87,29 @@ async def unhandled_updates(session: AsyncSession) -> list[ReceivedUpdate]:
             )
         ).all()
     )
+
+
+async def unhandled_in_chat(session: AsyncSession, chat_key: str) -> list[tuple[int, str]]:
+    """One chat's stored, unhandled updates as ``(update_id, payload)``, oldest first."""
+    rows = await session.execute(
+        select(ReceivedUpdate.update_id, ReceivedUpdate.payload)
+        .where(ReceivedUpdate.state == UpdateState.STORED, ReceivedUpdate.chat_key == chat_key)
+        .order_by(ReceivedUpdate.update_id)
+    )
+    return [(update_id, payload) for update_id, payload in rows.all()]
+
+
+async def waiting_chats(session: AsyncSession, *, limit: int = 1000) -> list[str]:
+    """The chats with stored, unhandled updates, the longest waiting first."""
+    first = func.min(ReceivedUpdate.update_id)
+    rows = await session.scalars(
+        select(ReceivedUpdate.chat_key)
+        .where(ReceivedUpdate.state == UpdateState.STORED)
+        .group_by(ReceivedUpdate.chat_key)
+        .order_by(first)
+        .limit(limit)
+    )
+    return list(rows.all())
 
 
 async def mark_handled(session: AsyncSession, update_ids: Sequence[int], now: datetime) -> None:

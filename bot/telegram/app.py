@@ -115,6 +115,8 @@ class App:
         await self.bot.delete_webhook(drop_pending_updates=False)
         if self.redis is not None:
             await forget_locks(self.redis, f"{self.redis_prefix}:fsm:{self.bot.id}")
+        if self._stop.is_set():
+            return  # stopped while starting: no workers, no polling
         self._start_workers()
         loop = asyncio.get_running_loop()
         signals = (signal.SIGINT, signal.SIGTERM) if handle_signals else ()

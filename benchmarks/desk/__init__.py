@@ -23,7 +23,10 @@ a temporary folder, or a scratch schema on PostgreSQL at 127.0.0.1:5432/test, dr
    then the "process" exits: what it still runs is cancelled, as ``asyncio.run`` does (every
    task the bot started is tracked; aiogram's handlers of updates it had already fetched are
    counted). The agents' replies are counted on the customers' side.
-4. **Baseline**: the same number of messages sent to the topics with plain
+4. **Backlog**: the bot stopped, each customer's next ``--messages`` messages are written as
+   rows (``benchmarks/desk/backlog.py``), then the bot is started and its relay drains them
+   with nothing else to do: *the relay alone*, from its first copy to its last.
+5. **Baseline**: the same number of messages sent to the topics with plain
    ``bot.send_message``, one after another (the relay is one worker sending one at a time):
    no database, no relay. Throughput is reported as a ratio to it, since the machine is noisy.
 
@@ -35,6 +38,7 @@ then lasts that much longer.
 
 One job per module: ``harness`` starts and stops the bot like a process, ``messages`` words
 the texts and finds them in Telegram's log and the database, ``scenario`` runs the phases,
-``statistics`` counts, ``report`` writes the tables and the README section, ``cli`` parses the
-command. The scratch databases are shared with ``bot_throughput`` (``benchmarks/databases.py``).
+``backlog`` stores the drain's rows, ``statistics`` counts, ``report`` writes the tables and
+the README section, ``cli`` parses the command. The scratch databases are shared with
+``bot_throughput`` (``benchmarks/databases.py``).
 """

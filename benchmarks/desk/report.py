@@ -80,6 +80,12 @@ def _restarts(result: Result) -> Phase:
     return result.phases[1]
 
 
+def _drained(result: Result) -> float:
+    """The relay's rate alone, draining the backlog it found on start (first copy to last)."""
+    found = [p for p in result.phases if p.name.startswith("backlog")]
+    return found[0].customers.relay_alone_per_second if found else float("nan")
+
+
 def _saturated(results: Sequence[Result]) -> list[str]:
     """The phase with Telegram's limits on, when it ran: the agents' answers while the group
     was saturated, against the target."""
@@ -142,11 +148,13 @@ def section(results: Sequence[Result], args: argparse.Namespace, seconds: float)
     ]
     for result in results:
         burst, restarts = result.phases[0].customers, _restarts(result)
-        alone = burst.relay_alone_per_second
+        alone = _drained(result)
+        ratio = "–" if alone != alone else f"{alone / result.baseline_per_second:.2f}×"
         lines.append(
             f"- {_NAMES[result.backend]}: {result.tickets} tickets, {result.topics} topics; "
-            f"plain `sendMessage` {result.baseline_per_second:.0f}/s, the relay alone (after "
-            f"the burst's last row) {_rate(alone)}/s; in the burst, p50 "
+            f"plain `sendMessage` {result.baseline_per_second:.0f}/s, the relay alone (draining "
+            f"the backlog it found on start, first copy to last) {_rate(alone)}/s, "
+            f"{ratio}; in the burst, p50 "
             f"{_ms(percentile(burst.storing_ms, 0.5))} to the row, then "
             f"{_ms(percentile(burst.relaying_ms, 0.5))} to the copy; "
             f"{restarts.cancelled_handlers} update handlers were still running at the "

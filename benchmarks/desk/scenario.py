@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from benchmarks.databases import Scratch, migrated_database
+from benchmarks.desk.backlog import backlog
 from benchmarks.desk.harness import BotProcess, Problems, owned_task_factory
 from benchmarks.desk.messages import (
     DeskLog,
@@ -311,6 +312,13 @@ async def _unlimited(
 
         assert run.process is not None
         await run.process.stop()
+        arrived = len(run.log.to_topics) + len(run.log.to_customers)
+        drained = await backlog(
+            run, 2 * args.messages, reader, arrived_before=arrived, patience=PATIENCE_S
+        )
+        log(f"  {backend}: backlog done, {drained.customers.delivered} relayed")
+        assert run.process is not None
+        await run.process.stop()
         baseline = await run.baseline()
         async with reader.connect() as connection:
             tickets = (await connection.execute(select(Ticket.topic_id))).scalars().all()
@@ -326,7 +334,7 @@ async def _unlimited(
         topics_created=run.log.topics_created,
         distinct_topics=len({t for t in tickets if t is not None}),
         filing_s=filing_s,
-        phases=[burst, restarts],
+        phases=[burst, restarts, drained],
         baseline_per_second=baseline,
         problems=Counter(
             {f"{key}: {problems.first.get(key, '')}": n for key, n in problems.seen.items()}

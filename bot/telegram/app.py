@@ -114,6 +114,9 @@ class App:
         Returns once polling has stopped; the updates in hand are finished by :meth:`stop`
         (or :meth:`close`), before anything closes.
         """
+        # Cleared before the first await: a stop() asked for during the start-up must stop
+        # this run, not be forgotten (the caller would then wait for polling forever).
+        self._stop.clear()
         await self.bot.delete_webhook(drop_pending_updates=False)
         if self.redis is not None:
             await forget_locks(self.redis, f"{self.redis_prefix}:fsm:{self.bot.id}")
@@ -121,8 +124,9 @@ class App:
             released := await forget_claims(self.services.database)
         ):
             logger.warning("released %d delivery claims of a process that died", released)
+        if self._stop.is_set():
+            return  # stopped while starting: no workers, no polling
         self._start_workers()
-        self._stop.clear()
         loop = asyncio.get_running_loop()
         signals = (signal.SIGINT, signal.SIGTERM) if handle_signals else ()
         for sig in signals:

@@ -123,7 +123,7 @@ class Outage:
     @property
     def pause(self) -> float:
         """The pause before the next attempt."""
-        return min(self.longest, self.first * 2 ** max(0, self.attempts - 1))
+        return float(min(self.longest, self.first * 2.0 ** max(0, self.attempts - 1)))
 
     async def wait(self, error: BaseException) -> None:
         """``error`` happened: log it if the outage begins now, then pause."""

@@ -10,7 +10,9 @@ handlers and workers keep calling aiogram as usual, and:
   waiting for it when the buckets are empty;
 - queues the callers of one destination in this process first come, first served, so the
   agents' group running out of its minute's budget makes only the group's senders wait: a
-  reply to a customer goes out at once;
+  reply to a customer goes out at once; a send that finds nobody queued for its destination
+  and a token in every bucket goes straight out, side by side with others (with no limits,
+  every send);
 - meets a 429 by pausing that destination alone for ``retry_after`` and sending again.
 
 Other methods (edits, topics, callback answers) are not counted; a 429 on them is waited out
@@ -78,6 +80,9 @@ class Outbound(BaseRequestMiddleware):
                 if not counted:
                     return await make_request(bot, method)
                 assert chat is not None
+                if chat not in self._queues and await self.budget.take(chat) == 0:
+                    # Nobody queued for it and a token spent: no queue to keep in order.
+                    return await make_request(bot, method)
                 async with self._queue(chat):
                     await self._admit(chat)
                     return await make_request(bot, method)

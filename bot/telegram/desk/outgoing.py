@@ -1,9 +1,9 @@
 """One stored ticket message on its way out: what to send where, and the sending.
 
-:class:`Delivery` is planned by the relay (:mod:`bot.telegram.desk.relay`) inside its claim's
-transaction and sent after it: a copy of the customer's original into the topic, an agent's
-text (signed if asked) or an article to the customer, or the bot's own notice about the
-ticket, rendered when it is sent.
+:class:`Delivery` is planned (:func:`plan`) by the relay (:mod:`bot.telegram.desk.batches`)
+inside its claim's transaction and sent after it: a copy of the customer's original into the
+topic, an agent's text (signed if asked) or an article to the customer, or the bot's own
+notice about the ticket, rendered when it is sent.
 """
 
 from __future__ import annotations
@@ -16,34 +16,88 @@ from aiogram.types import ReplyParameters
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import TicketMessage
-from bot.db.repo import get_message_by_relay, get_message_by_source
+from bot.db.repo import get_agent, get_message_by_relay, get_message_by_source
+from bot.db.repo.relay_batches import Claimed
 from bot.serving.answers import Answers
 from bot.telegram.csat import csat_question
 from bot.texts import Texts
-from bot.tickets import NOTICE_TYPES, BotNotice
+from bot.tickets import NOTICE_TYPES, BotNotice, MessageDirection
 
-__all__ = ["Delivery", "counterpart"]
+__all__ = ["Delivery", "counterpart", "plan"]
 
 
-async def counterpart(session: AsyncSession, message: TicketMessage, chat_id: int) -> int | None:
-    """The message in ``chat_id`` that ``message`` should reply to, if it is a reply.
+async def counterpart(
+    session: AsyncSession, source_chat_id: int | None, reply_to: int | None, chat_id: int
+) -> int | None:
+    """The message in ``chat_id`` that a message of ``source_chat_id`` replying to
+    ``reply_to`` there should reply to, if it is a reply.
 
     A reply to a copy the bot made (an agent answering a customer's message in the topic)
     becomes a reply to its original; a reply to an original that was relayed (a customer
     answering the bot's copy of an agent's message... or an agent replying to a colleague's
     relayed answer) becomes a reply to its copy.
     """
-    if message.reply_to_message_id is None or message.source_chat_id is None:
+    if reply_to is None or source_chat_id is None:
         return None
-    copy = await get_message_by_relay(session, message.source_chat_id, message.reply_to_message_id)
+    copy = await get_message_by_relay(session, source_chat_id, reply_to)
     if copy is not None and copy.source_chat_id == chat_id:
         return copy.source_message_id
-    original = await get_message_by_source(
-        session, message.source_chat_id, message.reply_to_message_id
-    )
+    original = await get_message_by_source(session, source_chat_id, reply_to)
     if original is not None and original.relay_chat_id == chat_id:
         return original.relay_message_id
     return None
+
+
+async def plan(
+    session: AsyncSession,
+    message: Claimed,
+    *,
+    bot: Bot,
+    texts: Texts,
+    answers: Answers,
+    agents_chat: int,
+    signature: bool,
+) -> Delivery:
+    """What to send where for a claimed message, decided inside the claim's transaction.
+
+    :param agents_chat: the agents' group, where a customer's message goes (its topic)
+    :param signature: sign an agent's reply with their first name
+    """
+    to_customer = message.direction is MessageDirection.OUT
+    chat_id = message.customer_chat_id if to_customer else agents_chat
+    reply_to = await counterpart(
+        session, message.source_chat_id, message.reply_to_message_id, chat_id
+    )
+    if message.edit_of_id is not None:
+        original = await session.get(TicketMessage, message.edit_of_id)
+        if original is not None and original.relay_message_id is not None:
+            reply_to = original.relay_message_id  # the edit answers the copy it changes
+    signed = None
+    if to_customer and signature and message.author_id is not None:
+        agent = await get_agent(session, message.author_id)
+        if agent is not None and agent.first_name:
+            signed = texts.render("agent_signature", name=agent.first_name)
+    source = None
+    if message.source_chat_id is not None and message.source_message_id is not None:
+        source = (message.source_chat_id, message.source_message_id)
+    return Delivery(
+        bot=bot,
+        texts=texts,
+        answers=answers,
+        message_id=message.id,
+        to_customer=to_customer,
+        chat_id=chat_id,
+        topic_id=message.topic_id,
+        thread=None if to_customer else message.topic_id,
+        reply_to=reply_to,
+        text=message.text,
+        is_edit=message.edit_of_id is not None,
+        content_type=message.content_type,
+        source=source,
+        article_id=message.article_id,
+        signature=signed,
+        number=message.number,
+    )
 
 
 class Delivery:

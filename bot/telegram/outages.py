@@ -27,6 +27,7 @@ import asyncio
 import contextlib
 import contextvars
 import logging
+import sqlite3
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -60,6 +61,8 @@ _AWAY_SQLSTATES = ("08", "57")
 """SQLSTATE classes of a connection gone: connection exception, operator intervention
 (``57P01 terminating connection due to administrator command``, ``57P03 cannot connect now``)."""
 _REDIS_AWAY = (redis_errors.ConnectionError, redis_errors.TimeoutError)
+_SQLITE_AWAY = ("database is locked", "unable to open database file", "disk i/o error")
+"""SQLite's words for a file that cannot be used now (the rest of its errors are bugs)."""
 
 
 class Away(Exception):
@@ -88,8 +91,10 @@ def is_outage(error: BaseException) -> bool:
         seen.add(id(current))
         if isinstance(current, (Away, OSError, *_REDIS_AWAY)):
             return True
-        if isinstance(current, sql_errors.OperationalError | sql_errors.InterfaceError):
-            return True
+        if isinstance(current, sqlite3.OperationalError):
+            # SQLite says what went wrong only in words: a locked or unreachable file passes,
+            # a missing table or column is a bug, and waiting would hide it.
+            return str(current).lower().startswith(_SQLITE_AWAY)
         if isinstance(current, sql_errors.DBAPIError) and current.connection_invalidated:
             return True
         if isinstance(current, asyncpg.PostgresConnectionError | asyncpg.InterfaceError):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 from collections.abc import AsyncIterator
 
 import pytest
@@ -99,6 +100,8 @@ async def behind_a_cable() -> AsyncIterator[tuple[Cable, object]]:
         (ConnectionRefusedError(111, "Connect call failed"), True),
         (OperationalError("SELECT 1", {}, ConnectionResetError()), True),
         (IntegrityError("INSERT", {}, ValueError("duplicate key")), False),
+        (OperationalError("INSERT", {}, sqlite3.OperationalError("database is locked")), True),
+        (OperationalError("INSERT", {}, sqlite3.OperationalError("no such table: votes")), False),
         (ValueError("a bug"), False),
     ],
 )

@@ -39,6 +39,8 @@ class Deployment:
     env: Mapping[str, str]
     folder: Path
     extra: Sequence[Mapping[str, str]] = ({},)
+    ready_line: bytes = READY_LINE
+    """What a process logs once it takes updates (a webhook replica: ``listening at``)."""
     processes: list[asyncio.subprocess.Process | None] = field(default_factory=list)
     starts: int = 0
     kills: int = 0
@@ -78,11 +80,13 @@ class Deployment:
             self.processes[index] = process
         else:
             self.processes.append(process)
-        while READY_LINE not in log_path.read_bytes():
+        while self.ready_line not in log_path.read_bytes():
             if process.returncode is not None:
                 raise RuntimeError(f"faqbot run exited with {process.returncode}; see {log_path}")
             if time.monotonic() - started > START_UP_S:
-                raise TimeoutError(f"faqbot run not polling after {START_UP_S:.0f} s: {log_path}")
+                raise TimeoutError(
+                    f"faqbot run not taking updates after {START_UP_S:.0f} s: {log_path}"
+                )
             await asyncio.sleep(0.05)
         self.start_up_s.append(time.monotonic() - started)
 

@@ -1,6 +1,7 @@
 """The faults, one after another on one deployment, each under bursts both ways.
 
-For a deployment (SQLite; PostgreSQL; PostgreSQL + Redis): servers of its own
+For a deployment (SQLite; PostgreSQL; PostgreSQL + Redis; two ``faqbot run --webhook``
+replicas on PostgreSQL + Redis behind the round-robin balancer): servers of its own
 (:mod:`.servers`), ``faqbot run`` processes (:mod:`.deployment`), the emulator in this process
 with an agents' forum. Customers file a ticket each through the form, an agent answers in
 every topic (so the customer talks to a person from then on), then each fault runs while
@@ -8,7 +9,9 @@ customers and agents send bursts at once:
 
 - **kill -9 ×N**: a burst both ways, SIGKILL at a random moment 0..``kill_within`` s into it,
   the process started again at once (it reads the burst's rest, and the next burst waits
-  for it);
+  for it); with replicas, a random one of them is killed while the other goes on, and the
+  deliveries the dead one had claimed go out once their claim is stale (``stale_after``,
+  60 s: no live replica knows the claimer is dead), so that phase waits a minute longer;
 - **PostgreSQL restart** / **Redis restart**: the server stopped (``pg_ctl stop -m fast``,
   Redis's SIGTERM) at a random moment of the bursts, away ``away`` s, started again;
 - **Bot API 502s**: 30 % of calls answered 502 Bad Gateway for the whole phase, and every
@@ -50,19 +53,24 @@ from benchmarks.faults.deployment import Deployment
 from benchmarks.faults.ledger import Ledger, Row, windows
 from benchmarks.faults.servers import PrivatePostgres, PrivateRedis
 from benchmarks.measure import percentile
+from benchmarks.throughput.replicas import free_ports
 from bot.db.models import Customer, Ticket, TicketMessage
 from bot.emulator import FakeChat, FakeUser, TelegramEmulator
+from bot.emulator.balancer import Balancer
 from bot.emulator.driver import Chat, file_ticket
 from bot.tickets import MessageDirection
 
 __all__ = ["DEPLOYMENTS", "FAULTS", "run_deployment"]
 
-DEPLOYMENTS = ("sqlite", "postgresql", "postgresql+redis")
+REPLICAS = "2 replicas"
+DEPLOYMENTS = ("sqlite", "postgresql", "postgresql+redis", REPLICAS)
 FAULTS = ("kill -9", "PostgreSQL restart", "Redis restart", "Bot API 502s", "Bot API time-outs")
 RELEASED = re.compile(r"released (\d+) delivery claims")
 HOLD_S = 65.0  # aiogram's client gives up after 60 s
 BURSTS = 4  # per phase, other than the kills'
 BURST_GAP_S = 1.5
+STALE_S = 60.0  # a relay claim another replica takes over (Relay's stale_after)
+WEBHOOK_SECRET = "faults-secret"
 
 
 def log(line: str) -> None:
@@ -86,7 +94,7 @@ async def servers(kind: str, folder: Path) -> AsyncIterator[Servers]:
             return
         postgres = await stack.enter_async_context(PrivatePostgres.running())
         redis = None
-        if kind.endswith("+redis"):
+        if kind.endswith("+redis") or kind == REPLICAS:
             redis = await stack.enter_async_context(PrivateRedis.running())
         yield Servers(postgres.url, postgres, redis)
 
@@ -111,6 +119,8 @@ class Run:
         self.ledger = Ledger()
         self.folder = folder
         self.deployment: Deployment | None = None
+        self.replicas = 2 if kind == REPLICAS else 1
+        self.balancer: Balancer | None = None
 
     def environment(self) -> dict[str, str]:
         env = {
@@ -126,7 +136,24 @@ class Run:
         }
         if self.on.redis is not None:
             env["REDIS_URL"] = self.on.redis.url
+        if self.balancer is not None:
+            env["WEBHOOK_URL"] = f"{self.balancer.url}/webhook"
+            env["WEBHOOK_SECRET"] = WEBHOOK_SECRET
+            env["SHARED_INTAKE"] = "true"
         return env
+
+    async def new_deployment(self) -> Deployment:
+        """One polling process, or the replicas behind a balancer started here."""
+        if self.replicas == 1:
+            return Deployment(self.environment(), self.folder)
+        ports = free_ports(self.replicas)
+        self.balancer = await Balancer([f"127.0.0.1:{port}" for port in ports]).start()
+        return Deployment(
+            self.environment(),
+            self.folder,
+            extra=[{"WEBHOOK_PORT": str(port)} for port in ports],
+            ready_line=b"listening at",
+        )
 
     # --- customers and agents --------------------------------------------------------------
 
@@ -208,7 +235,7 @@ class Run:
                 for direction, body, at in rows:
                     incoming = direction is MessageDirection.IN
                     matched = (CUSTOMER_TEXT if incoming else AGENT_TEXT).fullmatch(body or "")
-                    if matched is not None:
+                    if matched is not None and at is not None:
                         at = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
                         found[0 if incoming else 1][(int(matched[1]), int(matched[2]))] = (
                             at.timestamp()
@@ -234,11 +261,14 @@ class Run:
         for _ in range(self.args.kills):
             self.burst(fault)
             await asyncio.sleep(self.rng.uniform(0.0, self.args.kill_within))
-            await self.deployment.kill()
+            victim = self.rng.randrange(self.replicas)
+            await self.deployment.kill(victim)
             begun = time.monotonic()
-            await self.deployment.restart(0)
+            await self.deployment.restart(victim)
             starts.append(time.monotonic() - begun)
-        await self.settle(fault)  # and the last start has logged what it released
+        # And the last start has logged what it released; a dead replica's claims wait to
+        # be stale.
+        await self.settle(fault, self.args.patience + (STALE_S if self.replicas > 1 else 0.0))
         # Claims a restart released: deliveries in hand at the kill, some of them sent already.
         released = sum(
             int(found) for found in RELEASED.findall(self.deployment.logs(since=first_log))
@@ -247,10 +277,15 @@ class Run:
         window = windows(
             self.ledger.to_topics.get(fault, {}), marks[0], self.log.to_topics
         ) + windows(self.ledger.to_customers.get(fault, {}), marks[1], self.log.to_customers)
+        in_hand = (
+            f"{released} deliveries in hand at the kills"
+            if self.replicas == 1
+            else f"a dead replica's claims taken over after {STALE_S:.0f} s"
+        )
         return (
-            f"back up in {sum(starts) / len(starts):.0f} s on average; {released} deliveries "
-            f"in hand at the kills; Telegram's answer to the delivered mark: p50 "
-            f"{percentile(window, 0.5):.0f} ms, p99 {percentile(window, 0.99):.0f} ms"
+            f"back up in {sum(starts) / len(starts):.0f} s on average; {in_hand}; Telegram's "
+            f"answer to the delivered mark: p50 {percentile(window, 0.5):.0f} ms, p99 "
+            f"{percentile(window, 0.99):.0f} ms"
         )
 
     async def restart_server(self, fault: str, server: PrivatePostgres | PrivateRedis) -> str:
@@ -304,8 +339,8 @@ class Run:
     async def run(self) -> list[Row]:
         rows: list[Row] = []
         async with self.emulator:
-            self.deployment = Deployment(self.environment(), self.folder)
             try:
+                self.deployment = await self.new_deployment()
                 await self.deployment.start()
                 await self.file_tickets()
                 warm_up = "warm-up"
@@ -333,7 +368,10 @@ class Run:
                     log(f"  {self.kind}, {name}: {row.customers} / {row.agents} ({note})")
                     rows.append(row)
             finally:
-                await self.deployment.stop()
+                if self.deployment is not None:
+                    await self.deployment.stop()
+                if self.balancer is not None:
+                    await self.balancer.stop()
             errors = self.emulator.internal_errors
             if errors:
                 raise RuntimeError(f"emulator bugs: {errors[:3]!r}")

@@ -101,7 +101,8 @@ class Liveness(Worker):
             released = await release_dead(session, dead)
         if dead:
             logger.warning(
-                "liveness: %d process(es) silent for %.0f s taken for dead, %d claim(s) released",
+                "liveness: %d process(es) silent for %.0f s taken for dead; released %d "
+                "delivery claims",
                 len(dead),
                 self.dead_after.total_seconds(),
                 released,

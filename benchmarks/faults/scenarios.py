@@ -10,8 +10,8 @@ customers and agents send bursts at once:
 - **kill -9 ×N**: a burst both ways, SIGKILL at a random moment 0..``kill_within`` s into it,
   the process started again at once (it reads the burst's rest, and the next burst waits
   for it); with replicas, a random one of them is killed while the other goes on, and the
-  deliveries the dead one had claimed go out once their claim is stale (``stale_after``,
-  60 s: no live replica knows the claimer is dead), so that phase waits a minute longer;
+  deliveries the dead one had claimed go out once the survivor finds it dead (silent for
+  :data:`~bot.serving.liveness.DEAD_AFTER_S`), so that phase waits that much longer;
 - **PostgreSQL restart** / **Redis restart**: the server stopped (``pg_ctl stop -m fast``,
   Redis's SIGTERM) at a random moment of the bursts, away ``away`` s, started again;
 - **Bot API 502s**: 30 % of calls answered 502 Bad Gateway for the whole phase, and every
@@ -58,6 +58,7 @@ from bot.db.models import Customer, Ticket, TicketMessage
 from bot.emulator import FakeChat, FakeUser, TelegramEmulator
 from bot.emulator.balancer import Balancer
 from bot.emulator.driver import Chat, file_ticket
+from bot.serving.liveness import BEAT_S, DEAD_AFTER_S
 from bot.tickets import MessageDirection
 
 __all__ = ["DEPLOYMENTS", "FAULTS", "run_deployment"]
@@ -69,7 +70,8 @@ RELEASED = re.compile(r"released (\d+) delivery claims")
 HOLD_S = 65.0  # aiogram's client gives up after 60 s
 BURSTS = 4  # per phase, other than the kills'
 BURST_GAP_S = 1.5
-STALE_S = 60.0  # a relay claim another replica takes over (Relay's stale_after)
+# A dead replica's claims go once a survivor has missed its beats this long.
+SILENCE_S = DEAD_AFTER_S + 2 * BEAT_S
 WEBHOOK_SECRET = "faults-secret"
 
 
@@ -266,9 +268,9 @@ class Run:
             begun = time.monotonic()
             await self.deployment.restart(victim)
             starts.append(time.monotonic() - begun)
-        # And the last start has logged what it released; a dead replica's claims wait to
-        # be stale.
-        await self.settle(fault, self.args.patience + (STALE_S if self.replicas > 1 else 0.0))
+        # And the last start has logged what it released; a dead replica's claims wait for
+        # a survivor to find it dead.
+        await self.settle(fault, self.args.patience + (SILENCE_S if self.replicas > 1 else 0.0))
         # Claims a restart released: deliveries in hand at the kill, some of them sent already.
         released = sum(
             int(found) for found in RELEASED.findall(self.deployment.logs(since=first_log))
@@ -277,10 +279,10 @@ class Run:
         window = windows(
             self.ledger.to_topics.get(fault, {}), marks[0], self.log.to_topics
         ) + windows(self.ledger.to_customers.get(fault, {}), marks[1], self.log.to_customers)
-        in_hand = (
-            f"{released} deliveries in hand at the kills"
+        in_hand = f"{released} deliveries in hand at the kills" + (
+            ""
             if self.replicas == 1
-            else f"a dead replica's claims taken over after {STALE_S:.0f} s"
+            else f", released by a survivor after {DEAD_AFTER_S:.0f} s of the dead one's silence"
         )
         return (
             f"back up in {sum(starts) / len(starts):.0f} s on average; {in_hand}; Telegram's "

@@ -58,6 +58,7 @@ __all__ = [
     "TicketMessage",
     "UpdateState",
     "Vote",
+    "Worker",
 ]
 
 NAMING_CONVENTION = {
@@ -179,6 +180,8 @@ class Ticket(Base):
     """The ticket card, first message of the topic (edited as the ticket changes)."""
     topic_claimed_at: Mapped[datetime | None]
     """Set by the process creating the topic, so that concurrent workers create one."""
+    topic_claimed_by: Mapped[str | None] = mapped_column(String(32))
+    """The worker (:class:`Worker`) that set ``topic_claimed_at``."""
     first_response_by: Mapped[int | None] = mapped_column(BigInteger)
     """The agent (Telegram user id) who answered first."""
     resolved_article_id: Mapped[str | None] = mapped_column(String(255))
@@ -245,6 +248,8 @@ class TicketMessage(Base):
     """Delivery attempts so far."""
     claimed_at: Mapped[datetime | None]
     """When a worker started delivering it; a claim older than a minute is taken over."""
+    claimed_by: Mapped[str | None] = mapped_column(String(32))
+    """The worker (:class:`Worker`) that claimed it: its claims go once it is seen dead."""
     failed: Mapped[bool] = mapped_column(Boolean, default=False)
     """Given up (e.g. the customer blocked the bot); never retried."""
     error: Mapped[str | None] = mapped_column(Text)
@@ -400,6 +405,8 @@ class SlaNotice(Base):
     delivered_at: Mapped[datetime | None]
     claimed_at: Mapped[datetime | None]
     """When a worker took it for sending; a claim older than a minute is taken over."""
+    claimed_by: Mapped[str | None] = mapped_column(String(32))
+    """The worker (:class:`Worker`) that claimed it."""
 
 
 class SuggestionStatus(Enum):
@@ -435,3 +442,18 @@ class PhrasingSuggestion(Base):
     created_at: Mapped[datetime]
     decided_at: Mapped[datetime | None]
     decided_by: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class Worker(Base):
+    """A process that claims deliveries, and when it last said it was alive.
+
+    Each process beats every few seconds (:mod:`bot.serving.liveness`); one silent for
+    longer than the others allow is dead, and its claims are released at once instead of
+    after their minute (a replica killed behind the load balancer).
+    """
+
+    __tablename__ = "workers"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    started_at: Mapped[datetime]
+    seen_at: Mapped[datetime]

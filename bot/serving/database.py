@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import uuid
 from collections.abc import AsyncIterator, Callable
 from contextvars import ContextVar
 from typing import Any, Protocol
@@ -60,10 +61,13 @@ class Database:
     """Transactions over one engine.
 
     :param engine: the bot's engine (SQLite or PostgreSQL)
+    :param worker: who this process is when it claims a delivery
+        (:mod:`bot.serving.liveness`); a new id for every process if omitted
     """
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, *, worker: str | None = None) -> None:
         self.engine = engine
+        self.worker = worker or uuid.uuid4().hex
         # Keep loaded values after commit: handlers read them afterwards.
         self.sessions = async_sessionmaker(
             engine, expire_on_commit=False, sync_session_class=_WatchedSession

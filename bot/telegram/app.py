@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from aiogram import Bot, Dispatcher
@@ -29,6 +30,7 @@ from redis.asyncio import BlockingConnectionPool, Redis
 from bot.db.repo import release_claims, release_notice_claims
 from bot.serving import Answers, Database, Services
 from bot.serving.buckets import TELEGRAM_LIMITS, Limits
+from bot.serving.liveness import Liveness
 from bot.serving.rate_limit import (
     MemoryRateLimiter,
     OpenTicketExemption,
@@ -98,6 +100,8 @@ class App:
     redis: Redis | None = None
     agents_chat: AgentsChat | None = None
     redis_prefix: str = "faqbot"
+    liveness: Liveness | None = None
+    """This process's heartbeat; it frees what processes found dead held."""
     _webhook: WebhookServer | None = field(default=None, repr=False)
     _polling: asyncio.Task[None] | None = field(default=None, repr=False)
     _stop: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
@@ -151,6 +155,8 @@ class App:
                 await self._polling
 
     def _start_workers(self) -> None:
+        if self.liveness is not None:
+            self.liveness.start()
         if self.agents_chat is not None:
             self.agents_chat.start()
 
@@ -169,6 +175,8 @@ class App:
         await self.receiver.drain()
         if self.agents_chat is not None:
             await self.agents_chat.stop()
+        if self.liveness is not None:
+            await self.liveness.stop()  # last: every claim finished or handed back
 
     async def start_webhook(
         self,
@@ -226,6 +234,28 @@ async def forget_locks(redis: Redis, prefix: str) -> int:
     return len(keys)
 
 
+_DELETE_IF = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end"
+
+
+async def forget_owners_locks(redis: Redis, prefix: str, owners: Sequence[str]) -> int:
+    """Delete the conversations' locks under ``prefix`` held by ``owners`` (processes found
+    dead, :mod:`bot.serving.liveness`), so their chats go on now, not after the locks' expiry.
+
+    A lock's token starts with its holder's worker id (:class:`ReleasingIsolation`); each is
+    deleted only if it still holds the token read, so a lock taken meanwhile stays.
+
+    :returns: how many were deleted
+    """
+    dead = {owner.encode() for owner in owners}
+    deleted = 0
+    async for key in redis.scan_iter(f"{prefix}:*:lock", count=1000):
+        token = await redis.get(key)
+        raw = token.encode() if isinstance(token, str) else token
+        if raw is not None and raw.partition(b":")[0] in dead:
+            deleted += bool(await redis.eval(_DELETE_IF, 1, key, raw))
+    return deleted
+
+
 async def forget_claims(database: Database) -> int:
     """Release the deliveries a killed process had claimed (ticket messages, SLA notices),
     so they go out now rather than after the claims' ``stale_after`` (a minute).
@@ -257,7 +287,9 @@ def make_storage(
         storage = RedisFsmStorage(
             redis, key_builder=DefaultKeyBuilder(prefix=f"{prefix}:fsm", with_bot_id=True)
         )
-        isolation = ReleasingIsolation(redis, key_builder=storage.key_builder)
+        isolation = ReleasingIsolation(
+            redis, key_builder=storage.key_builder, owner=database.worker
+        )
         return storage, isolation, redis
     return SqlStorage(database, now=clock), SimpleEventIsolation(), None
 
@@ -334,4 +366,31 @@ def build_app(
         Journal(services.database, bot, clock=clock),
         limit=settings.max_updates_in_flight,
     )
-    return App(bot, dispatcher, services, storage, receiver, redis, agents_chat, redis_prefix)
+    liveness = Liveness(
+        services.database,
+        wake=(agents_chat.relay.kick, agents_chat.sla.wake) if agents_chat is not None else (),
+        on_dead=_freeing_locks(redis, f"{redis_prefix}:fsm:{bot.id}") if redis is not None else (),
+        clock=clock,
+    )
+    return App(
+        bot,
+        dispatcher,
+        services,
+        storage,
+        receiver,
+        redis,
+        agents_chat,
+        redis_prefix,
+        liveness=liveness,
+    )
+
+
+def _freeing_locks(
+    redis: Redis, prefix: str
+) -> tuple[Callable[[Sequence[str]], Awaitable[object]]]:
+    async def free(owners: Sequence[str]) -> object:
+        if deleted := await forget_owners_locks(redis, prefix, owners):
+            logger.warning("deleted %d conversation locks of processes found dead", deleted)
+        return deleted
+
+    return (free,)

@@ -39,6 +39,7 @@ from aiogram.fsm.storage.base import StorageKey
 from aiogram.fsm.storage.redis import RedisEventIsolation
 from aiogram.types import ErrorEvent, TelegramObject, Update
 from redis import exceptions as redis_errors
+from redis.asyncio import Redis
 from redis.asyncio.lock import Lock
 from sqlalchemy import exc as sql_errors
 
@@ -240,14 +241,21 @@ class ReleasingIsolation(RedisEventIsolation):
     hold the conversation until its 60 s expiry: the update handled again after the outage
     would wait for its own lock. Releasing checks the lock's token, so only this holder's
     lock goes; one that expired meanwhile is left alone.
+
+    Each token starts with its process's worker id (``owner``): when a replica is killed, the
+    survivors delete its locks (:func:`forget_owners_locks`) instead of waiting out their expiry.
     """
+
+    def __init__(self, redis: Redis, *, owner: str = "", **kwargs: Any) -> None:
+        super().__init__(redis, **kwargs)
+        self.owner = owner
 
     @contextlib.asynccontextmanager
     async def lock(self, key: StorageKey) -> AsyncIterator[None]:
         held = self.redis.lock(
             name=self.key_builder.build(key, "lock"), **self.lock_kwargs, lock_class=Lock
         )
-        token = uuid.uuid4().hex.encode()
+        token = f"{self.owner}:{uuid.uuid4().hex}".encode()
         try:
             await held.acquire(token=token)
         except Exception as error:

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bot.emulator import TelegramEmulator
 from bot.serving import Answers
+from bot.telegram.app import forget_owners_locks
 from bot.telegram.outages import Outage, ReleasingIsolation, is_outage
 from tests.bot.db.fixtures import postgres_scratch, require_postgres
 from tests.telegram.conftest import Clock, running
@@ -205,3 +206,32 @@ async def test_a_conversation_lock_redis_went_away_with_is_released_once_it_is_b
         finally:
             await redis.delete(name)
             await redis.aclose()
+
+
+async def test_the_locks_of_a_process_found_dead_go_and_a_live_ones_stay() -> None:
+    """A replica killed while handling an update leaves its conversation's lock in Redis; the
+    survivor that finds it dead deletes it instead of waiting out its 60 s expiry."""
+    if not _redis_listening():
+        pytest.skip("Redis is not running at 127.0.0.1:6379")
+    redis = Redis.from_url("redis://127.0.0.1:6379/0")
+    prefix = f"faqbot-test-dead-locks-{id(redis)}"
+    builder = DefaultKeyBuilder(prefix=prefix, with_bot_id=True)
+    killed = ReleasingIsolation(redis, key_builder=builder, owner="killed")
+    alive = ReleasingIsolation(redis, key_builder=builder, owner="alive")
+    orphan, busy = StorageKey(bot_id=1, chat_id=2, user_id=2), StorageKey(1, 3, 3)
+    try:
+        async with contextlib.AsyncExitStack() as held:
+            await held.enter_async_context(alive.lock(busy))
+            # The killed process never releases: its lock is entered and never left.
+            await killed.lock(orphan).__aenter__()
+            assert await forget_owners_locks(redis, prefix, ["killed"]) == 1
+            assert not await redis.exists(builder.build(orphan, "lock"))
+            assert await redis.exists(builder.build(busy, "lock"))
+            async with asyncio.timeout(1):  # free at once, not in a minute
+                async with alive.lock(orphan):
+                    pass
+    finally:
+        keys = [key async for key in redis.scan_iter(f"{prefix}:*")]
+        if keys:
+            await redis.delete(*keys)
+        await redis.aclose()

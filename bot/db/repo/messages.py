@@ -225,6 +225,7 @@ async def claim_message(
     now: Clock = utc_now,
     stale_after: float = 60.0,
     wall: Clock = utc_now,
+    worker: str | None = None,
 ) -> bool:
     """Take a message for delivery; ``False`` if it is delivered, failed, being delivered,
     waiting out its backoff, or an earlier message of its ticket going the same way is still
@@ -260,7 +261,7 @@ async def claim_message(
             or_(TicketMessage.retry_at.is_(None), TicketMessage.retry_at <= wall()),
             ~waiting_before,
         )
-        .values(claimed_at=moment, attempts=TicketMessage.attempts + 1)
+        .values(claimed_at=moment, claimed_by=worker, attempts=TicketMessage.attempts + 1)
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
@@ -305,6 +306,7 @@ async def claim_next(
     now: Clock = utc_now,
     stale_after: float = 60.0,
     wall: Clock = utc_now,
+    worker: str | None = None,
 ) -> bool:
     """Take a message right behind one this worker holds the claim of, in the same lane.
 
@@ -324,7 +326,7 @@ async def claim_next(
             ),
             or_(TicketMessage.retry_at.is_(None), TicketMessage.retry_at <= wall()),
         )
-        .values(claimed_at=moment, attempts=TicketMessage.attempts + 1)
+        .values(claimed_at=moment, claimed_by=worker, attempts=TicketMessage.attempts + 1)
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -160,7 +160,12 @@ async def undelivered_notices(session: AsyncSession, *, limit: int = 100) -> lis
 
 
 async def claim_notice(
-    session: AsyncSession, notice_id: int, *, now: Clock = utc_now, stale_after: float = 60.0
+    session: AsyncSession,
+    notice_id: int,
+    *,
+    now: Clock = utc_now,
+    stale_after: float = 60.0,
+    worker: str | None = None,
 ) -> bool:
     """Take the notice for sending; ``False`` if it is sent, or another worker has it (and
     claimed it less than ``stale_after`` seconds ago). One UPDATE: two workers cannot both win.
@@ -176,7 +181,7 @@ async def claim_notice(
                 SlaNotice.claimed_at < moment - timedelta(seconds=stale_after),
             ),
         )
-        .values(claimed_at=moment)
+        .values(claimed_at=moment, claimed_by=worker)
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]

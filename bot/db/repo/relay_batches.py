@@ -127,6 +127,7 @@ async def claim_batch(
     now: Clock = utc_now,
     stale_after: float = 60.0,
     wall: Clock = utc_now,
+    worker: str | None = None,
 ) -> list[Claimed]:
     """Claim up to ``limit`` of a lane's next messages for delivery, in order; ``[]`` when
     nothing of it can go now.
@@ -137,6 +138,7 @@ async def claim_batch(
 
     :param stale_after: a claim older than this belongs to a worker that died mid-delivery
     :param wall: the real time a backoff (``retry_at``) is measured in, whatever ``now`` is
+    :param worker: who claims (:mod:`bot.db.repo.workers`: released at once if it dies)
     """
     moment, real = now(), wall()
     stale = moment - timedelta(seconds=stale_after)
@@ -181,7 +183,7 @@ async def claim_batch(
                 or_(TicketMessage.retry_at.is_(None), TicketMessage.retry_at <= real),
                 ~waiting_before,
             )
-            .values(claimed_at=moment, attempts=TicketMessage.attempts + 1)
+            .values(claimed_at=moment, claimed_by=worker, attempts=TicketMessage.attempts + 1)
             .execution_options(synchronize_session=False)
         )
         if result.rowcount != len(ids):  # type: ignore[attr-defined]

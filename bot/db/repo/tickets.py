@@ -393,7 +393,12 @@ async def tickets_without_topic(session: AsyncSession, *, limit: int = 50) -> Se
 
 
 async def claim_topic(
-    session: AsyncSession, ticket_id: int, *, now: Clock = utc_now, stale_after: float = 60.0
+    session: AsyncSession,
+    ticket_id: int,
+    *,
+    now: Clock = utc_now,
+    stale_after: float = 60.0,
+    worker: str | None = None,
 ) -> bool:
     """Take the job of creating the ticket's topic; ``False`` if it has one or another worker
     is creating it. A claim older than ``stale_after`` seconds is taken over."""
@@ -406,7 +411,7 @@ async def claim_topic(
             Ticket.topic_id.is_(None),
             or_(Ticket.topic_claimed_at.is_(None), Ticket.topic_claimed_at < stale),
         )
-        .values(topic_claimed_at=moment)
+        .values(topic_claimed_at=moment, topic_claimed_by=worker)
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -144,6 +144,7 @@ class Batches:
                     limit=limit,
                     now=self.clock,
                     stale_after=self.stale_after,
+                    worker=self.db.worker,
                 )
                 if not claimed:
                     return False

@@ -144,7 +144,11 @@ class SlaWatch(Worker):
         for item in outgoing:
             async with self.db.transaction() as session:
                 if not await claim_notice(
-                    session, item.notice_id, now=self.clock, stale_after=self.stale_after
+                    session,
+                    item.notice_id,
+                    now=self.clock,
+                    stale_after=self.stale_after,
+                    worker=self.db.worker,
                 ):
                     continue  # another worker sends it
             try:

@@ -73,7 +73,11 @@ class Topics:
             if ticket.topic_id is not None:
                 return ticket.topic_id
             if not await claim_topic(
-                session, ticket_id, now=self.clock, stale_after=self.stale_after
+                session,
+                ticket_id,
+                now=self.clock,
+                stale_after=self.stale_after,
+                worker=self.db.worker,
             ):
                 return None
             name = self.name(ticket)

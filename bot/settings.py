@@ -110,6 +110,11 @@ class Settings(BaseSettings):
     bot_token: SecretStr | None = None
     """Telegram token; may be absent for the terminal demo."""
     bot_api_url: str = "https://api.telegram.org"
+    bot_api_timeout_seconds: PositiveFloat = 20
+    """How long a Bot API call may take before it is given up and retried. A chat's sends
+    wait behind it (one a second, in order), and the agents' group is one chat for every
+    topic: aiogram's 60 s would stall the whole desk that long. Telegram answers in well under
+    a second; a call it ran and answered after this is sent twice, as after 60 s."""
     database_url: str = "sqlite+aiosqlite:///faqbot.sqlite3"
     redis_url: str | None = None
     """Dialogue state in Redis (aiogram RedisStorage); without it, state is kept in the database."""

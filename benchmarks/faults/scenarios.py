@@ -16,7 +16,8 @@ customers and agents send bursts at once:
   Redis's SIGTERM) at a random moment of the bursts, away ``away`` s, started again;
 - **Bot API 502s**: 30 % of calls answered 502 Bad Gateway for the whole phase, and every
   call for 2 s of it;
-- **Bot API time-outs**: 30 % of calls held 65 s (past aiogram's 60 s) for 3 s of the phase
+- **Bot API time-outs**: 30 % of calls held past the bot's time-out (``BOT_API_TIMEOUT_SECONDS``)
+  for 3 s of the phase
   (``getUpdates`` excepted: a hung long poll only delays intake, by its 90 s).
 
 A fault's messages count once every one has arrived, or nothing new arrived for
@@ -59,6 +60,7 @@ from bot.emulator import FakeChat, FakeUser, TelegramEmulator
 from bot.emulator.balancer import Balancer
 from bot.emulator.driver import Chat, file_ticket
 from bot.serving.liveness import BEAT_S, DEAD_AFTER_S
+from bot.settings import Settings
 from bot.tickets import MessageDirection
 
 __all__ = ["DEPLOYMENTS", "FAULTS", "run_deployment"]
@@ -67,7 +69,8 @@ REPLICAS = "2 replicas"
 DEPLOYMENTS = ("sqlite", "postgresql", "postgresql+redis", REPLICAS)
 FAULTS = ("kill -9", "PostgreSQL restart", "Redis restart", "Bot API 502s", "Bot API time-outs")
 RELEASED = re.compile(r"released (\d+) delivery claims")
-HOLD_S = 65.0  # aiogram's client gives up after 60 s
+# Past the bot's own time-out, after which it gives up a call and tries again.
+HOLD_S = Settings.model_fields["bot_api_timeout_seconds"].default + 5.0
 BURSTS = 4  # per phase, other than the kills'
 BURST_GAP_S = 1.5
 # A dead replica's claims go once a survivor has missed its beats this long.
@@ -223,6 +226,29 @@ class Run:
                 return
             await asyncio.sleep(0.1)
 
+    async def marked(self, fault: str, patience: float) -> None:
+        """Until every message of the fault is marked delivered, or nothing new for
+        ``patience`` s.
+
+        Every message may have arrived while some are still claimed by a dead process: the
+        deliveries in doubt at a kill, whose repeat comes when the claim is released (at the
+        restart, or when a survivor finds the dead replica). Counting before that would miss
+        those repeats; the relay sends before it marks, so a marked message's copies are in.
+        """
+        last, seen = time.monotonic(), -1
+        while True:
+            marks = await self.delivered_at()
+            done = sum(k in marks[0] for k in self.ledger.to_topics.get(fault, {})) + sum(
+                k in marks[1] for k in self.ledger.to_customers.get(fault, {})
+            )
+            if done >= self.ledger.expected(fault):
+                return
+            if done != seen:
+                last, seen = time.monotonic(), done
+            elif time.monotonic() - last > patience:
+                return
+            await asyncio.sleep(0.5)
+
     async def delivered_at(self) -> tuple[dict[tuple[int, int], float], ...]:
         """When each benchmark text's row was marked delivered: (customers', agents')."""
         found: tuple[dict[tuple[int, int], float], ...] = ({}, {})
@@ -360,6 +386,7 @@ class Run:
                     # A held call holds its chat's queue until the client gives up.
                     held = HOLD_S if name == "Bot API time-outs" else 0.0
                     await self.settle(name, self.args.patience + held)
+                    await self.marked(name, self.args.patience + SILENCE_S)
                     row = self.ledger.row(
                         self.kind,
                         name,

@@ -79,11 +79,7 @@ class Liveness(Worker):
             async with self.database.transaction() as session:
                 known = await beat(session, self.worker, now=now)
         except Exception as error:  # the database away: judge nobody until it is back
-            if not self._failing:
-                logger.warning("liveness: heartbeat failed (%r); retrying", error)
-            self._failing = True
-            self._up_since = None
-            return 0
+            return self._failed(error)
         self._failing = False
         if not known and self._beaten:
             logger.warning(
@@ -96,9 +92,13 @@ class Liveness(Worker):
             self._up_since = now
         if now - self._up_since < self.dead_after:
             return 0
-        async with self.database.transaction() as session:
-            dead = await silent_workers(session, since=now - self.dead_after, besides=self.worker)
-            released = await release_dead(session, dead)
+        try:
+            async with self.database.transaction() as session:
+                since = now - self.dead_after
+                dead = await silent_workers(session, since=since, besides=self.worker)
+                released = await release_dead(session, dead)
+        except Exception as error:
+            return self._failed(error)
         if dead:
             logger.warning(
                 "liveness: %d process(es) silent for %.0f s taken for dead; released %d "
@@ -116,6 +116,13 @@ class Liveness(Worker):
             for wake in self.wake_after_release:
                 wake()
         return released
+
+    def _failed(self, error: Exception) -> int:
+        if not self._failing:
+            logger.warning("liveness: the database failed (%r); retrying", error)
+        self._failing = True
+        self._up_since = None
+        return 0
 
     async def stop(self) -> None:
         """Stop beating and leave the roll (the claims were finished or handed back)."""

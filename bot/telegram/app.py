@@ -76,7 +76,10 @@ def make_bot(settings: Settings, *, session: BaseSession | None = None) -> Bot:
             "BOT_TOKEN is not set: create a bot with @BotFather and put its token there"
         )
     if session is None:
-        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.bot_api_url))
+        session = AiohttpSession(
+            api=TelegramAPIServer.from_base(settings.bot_api_url),
+            timeout=settings.bot_api_timeout_seconds,
+        )
     return Bot(
         settings.bot_token.get_secret_value(),
         session=session,

@@ -9,12 +9,15 @@ from collections.abc import AsyncIterator
 
 import pytest
 from aiogram import Bot
+from aiogram.exceptions import TelegramNetworkError
 from redis.asyncio import Redis
 
 from bot.emulator import TelegramEmulator
 from bot.emulator.client import make_bot
 from bot.serving.buckets import Limits
 from bot.serving.send_budget import MemoryBudget, RedisBudget, SendBudget
+from bot.settings import Settings
+from bot.telegram.app import make_bot as make_app_bot
 from bot.telegram.outbound import Outbound
 from tests.telegram.test_storage import REDIS_URL, redis_prefix  # noqa: F401  (a fixture)
 
@@ -114,3 +117,28 @@ async def test_a_429_for_the_group_pauses_the_group_alone(telegram: TelegramEmul
         assert time.monotonic() - started >= 2.0  # sent again once retry_after had passed
     finally:
         await bot.session.close()
+
+
+async def test_a_hung_call_is_given_up_after_the_bots_own_time_out(
+    telegram: TelegramEmulator,
+) -> None:
+    """``BOT_API_TIMEOUT_SECONDS``, not aiogram's minute: a chat's sends wait behind it."""
+    user = telegram.new_user("Борис")
+    telegram.send_text(user, user.private_chat, "/start")  # the bot may write to them now
+    settings = Settings(
+        _env_file=None,
+        bot_token=telegram.token,
+        bot_api_url=telegram.base_url,
+        bot_api_timeout_seconds=0.5,
+    )
+    bot = make_app_bot(settings)
+    try:
+        telegram.faults.set(hold=30.0, methods={"sendMessage"})
+        # Raised while the emulator still holds the call: the client gave up, the call never ran.
+        with pytest.raises(TelegramNetworkError):
+            await bot.send_message(user.id, "зависнет")
+        telegram.faults.clear()
+        await bot.send_message(user.id, "пройдёт")
+    finally:
+        await bot.session.close()
+    assert [m["text"] for m in telegram.sent_messages(user.private_chat)] == ["пройдёт"]

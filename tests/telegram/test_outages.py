@@ -19,9 +19,11 @@ from redis.asyncio import Redis
 from sqlalchemy import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from bot.db.repo.relay_batches import Mark
 from bot.emulator import TelegramEmulator
-from bot.serving import Answers
+from bot.serving import Answers, Database
 from bot.telegram.app import forget_owners_locks
+from bot.telegram.desk.marks import Marks
 from bot.telegram.outages import Outage, ReleasingIsolation, is_outage
 from tests.bot.db.fixtures import postgres_scratch, require_postgres
 from tests.telegram.conftest import Clock, running
@@ -235,3 +237,22 @@ async def test_the_locks_of_a_process_found_dead_go_and_a_live_ones_stay() -> No
         if keys:
             await redis.delete(*keys)
         await redis.aclose()
+
+
+@pytest.mark.postgres
+async def test_a_stop_while_the_database_is_away_gives_up_on_its_marks_instead_of_hanging(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A SIGTERM with the database away: the stop ends within its grace, says which marks it
+    could not write (their messages go again after the restart), and loses nothing meanwhile."""
+    async with behind_a_cable() as (cable, scratch):
+        database = Database(scratch.engine)  # type: ignore[attr-defined]
+        marks = Marks(database)
+        cable.sever()
+        marks.add(Mark(message_id=1, chat_id=-100, relayed_id=7))
+        with caplog.at_level(logging.WARNING, logger="bot.telegram.desk.marks"):
+            assert await marks.close(timeout=0.5) == 1
+        assert "1 delivered marks not written" in caplog.text
+        cable.mend()
+        async with asyncio.timeout(30):  # kept, and written once the database is back
+            await marks.flush()

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,10 +28,14 @@ from bot.serving.database import Database, Landed
 from bot.telegram.outages import Outage
 from bot.tickets import Clock, utc_now
 
-__all__ = ["RIDE_WAIT_S", "Marks"]
+__all__ = ["CLOSE_GRACE_S", "RIDE_WAIT_S", "Marks"]
+
+logger = logging.getLogger(__name__)
 
 RIDE_WAIT_S = 0.002
 """How long marks wait for another transaction to ride before they open their own."""
+CLOSE_GRACE_S = 10.0
+"""How long a stopping process waits for marks the database cannot take (it is away)."""
 
 
 class Marks:
@@ -63,9 +68,27 @@ class Marks:
             # Shielded: a lane cancelled while waiting must not cancel the marks themselves.
             await asyncio.shield(asyncio.gather(*pending))
 
-    async def close(self) -> None:
-        """Write what is left (a graceful stop)."""
-        await self.flush()
+    async def close(self, timeout: float = CLOSE_GRACE_S) -> int:
+        """Write what is left (a graceful stop), waiting at most ``timeout`` seconds.
+
+        With the database away a stop would otherwise wait for it forever, and a supervisor
+        would end the process with SIGKILL anyway. The marks not written are logged: their
+        messages are sent again after the restart (at least once, never lost).
+
+        :returns: how many marks were not written
+        """
+        try:
+            await asyncio.wait_for(self.flush(), timeout)
+        except TimeoutError:
+            left = len(self._unlanded)
+            logger.warning(
+                "%d delivered marks not written within %.0f s (the database is away): those "
+                "messages will be sent again after the restart",
+                left,
+                timeout,
+            )
+            return left
+        return 0
 
     async def board(self, session: AsyncSession) -> Landed | None:
         """Write the waiting marks into a transaction about to commit (a passenger's part)."""

@@ -50,6 +50,8 @@ __all__ = ["Pacing", "Relay"]  # Pacing: what the desk passes in, defined with t
 logger = logging.getLogger(__name__)
 
 _LANES_PER_ROUND = 100
+STOP_GRACE_S = 15.0
+"""How long a stop waits for the lanes' deliveries in flight (the database may be away)."""
 
 
 class Relay(Worker):
@@ -122,8 +124,19 @@ class Relay(Worker):
         """Finish the deliveries in flight (every lane's current batch), write their marks,
         then stop."""
         await super().stop()
+        deadline = asyncio.get_running_loop().time() + STOP_GRACE_S
         while running := [task for task in self._lanes.values() if not task.done()]:
-            await asyncio.gather(*running, return_exceptions=True)
+            left = deadline - asyncio.get_running_loop().time()
+            _, stuck = await asyncio.wait(running, timeout=max(0.0, left))
+            if stuck and left <= 0:
+                # The database away: a lane waits for it (a claim, its marks) forever. Its
+                # claims stay, and are released at the next start or by a survivor.
+                logger.warning(
+                    "relay: %d lanes still busy after %.0f s, stopped", len(stuck), STOP_GRACE_S
+                )
+                for task in stuck:
+                    task.cancel()
+                await asyncio.gather(*stuck, return_exceptions=True)
         self._lanes.clear()
         await self.marks.close()
 

@@ -220,38 +220,32 @@ class App:
         await self.bot.session.close()
 
 
-async def forget_locks(redis: Redis, prefix: str) -> int:
+_DELETE_IF = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end"
+
+
+async def forget_locks(redis: Redis, prefix: str, *, of: Sequence[str] | None = None) -> int:
     """Delete the conversations' locks under ``prefix``, left by a process that was killed.
 
     aiogram's Redis isolation holds a lock per conversation while an update is handled, with
     a 60-second expiry. A killed process leaves the locks of the updates it had in hand, and
     the restarted one would wait out the expiry for each of them, its in-flight slots taken.
-    Only a long-polling bot calls this: Telegram lets one ``getUpdates`` reader per bot, so
-    no live process holds them (webhook replicas may, and keep theirs).
+    Without ``of`` every lock goes: only a long-polling bot calls it so, as Telegram lets one
+    ``getUpdates`` reader per bot and no live process holds them. Webhook replicas pass the
+    processes found dead (:mod:`bot.serving.liveness`): a lock's token starts with its
+    holder's worker id (:class:`ReleasingIsolation`), and it is deleted only if it still
+    holds the token read, so a lock taken meanwhile stays.
 
+    :param of: only the locks of these workers
     :returns: how many were deleted
     """
     keys = [key async for key in redis.scan_iter(f"{prefix}:*:lock", count=1000)]
-    if keys:
-        await redis.delete(*keys)
-    return len(keys)
-
-
-_DELETE_IF = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end"
-
-
-async def forget_owners_locks(redis: Redis, prefix: str, owners: Sequence[str]) -> int:
-    """Delete the conversations' locks under ``prefix`` held by ``owners`` (processes found
-    dead, :mod:`bot.serving.liveness`), so their chats go on now, not after the locks' expiry.
-
-    A lock's token starts with its holder's worker id (:class:`ReleasingIsolation`); each is
-    deleted only if it still holds the token read, so a lock taken meanwhile stays.
-
-    :returns: how many were deleted
-    """
-    dead = {owner.encode() for owner in owners}
+    if of is None:
+        if keys:
+            await redis.delete(*keys)
+        return len(keys)
+    dead = {owner.encode() for owner in of}
     deleted = 0
-    async for key in redis.scan_iter(f"{prefix}:*:lock", count=1000):
+    for key in keys:
         token = await redis.get(key)
         raw = token.encode() if isinstance(token, str) else token
         if raw is not None and raw.partition(b":")[0] in dead:
@@ -392,7 +386,7 @@ def _freeing_locks(
     redis: Redis, prefix: str
 ) -> tuple[Callable[[Sequence[str]], Awaitable[object]]]:
     async def free(owners: Sequence[str]) -> object:
-        if deleted := await forget_owners_locks(redis, prefix, owners):
+        if deleted := await forget_locks(redis, prefix, of=owners):
             logger.warning("deleted %d conversation locks of processes found dead", deleted)
         return deleted
 

@@ -243,7 +243,8 @@ class ReleasingIsolation(RedisEventIsolation):
     lock goes; one that expired meanwhile is left alone.
 
     Each token starts with its process's worker id (``owner``): when a replica is killed, the
-    survivors delete its locks (:func:`forget_owners_locks`) instead of waiting out their expiry.
+    survivors delete its locks (:func:`bot.telegram.app.forget_locks`) instead of waiting out
+    their expiry.
     """
 
     def __init__(self, redis: Redis, *, owner: str = "", **kwargs: Any) -> None:

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from bot.db.repo.relay_batches import Mark
 from bot.emulator import TelegramEmulator
 from bot.serving import Answers, Database
-from bot.telegram.app import forget_owners_locks
+from bot.telegram.app import forget_locks
 from bot.telegram.desk.marks import Marks
 from bot.telegram.outages import Outage, ReleasingIsolation, is_outage
 from tests.bot.db.fixtures import postgres_scratch, require_postgres
@@ -226,7 +226,7 @@ async def test_the_locks_of_a_process_found_dead_go_and_a_live_ones_stay() -> No
             await held.enter_async_context(alive.lock(busy))
             # The killed process never releases: its lock is entered and never left.
             await killed.lock(orphan).__aenter__()
-            assert await forget_owners_locks(redis, prefix, ["killed"]) == 1
+            assert await forget_locks(redis, prefix, of=["killed"]) == 1
             assert not await redis.exists(builder.build(orphan, "lock"))
             assert await redis.exists(builder.build(busy, "lock"))
             async with asyncio.timeout(1):  # free at once, not in a minute

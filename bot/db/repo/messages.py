@@ -342,19 +342,21 @@ async def retry_all_now(session: AsyncSession) -> None:
     )
 
 
-async def release_claims(session: AsyncSession) -> int:
+async def release_claims(session: AsyncSession, *, of: Sequence[str] | None = None) -> int:
     """Forget every claim on a message still waiting: their workers are known to be dead.
 
-    Only a process that knows it is the one deliverer may call it: a long-polling bot at
-    start (Telegram lets one ``getUpdates`` reader per bot). Its previous incarnation's
-    claims would otherwise hold their lanes for ``stale_after`` seconds.
+    Only a process that knows it is the one deliverer may call it without ``of``: a
+    long-polling bot at start (Telegram lets one ``getUpdates`` reader per bot). Its previous
+    incarnation's claims would otherwise hold their lanes for ``stale_after`` seconds.
 
+    :param of: only these workers' claims (found dead, :mod:`bot.db.repo.workers`)
     :returns: how many claims were released
     """
+    whose = [] if of is None else [TicketMessage.claimed_by.in_(list(of))]
     result = await session.execute(
         update(TicketMessage)
-        .where(TicketMessage.claimed_at.is_not(None), *_waiting())
-        .values(claimed_at=None)
+        .where(TicketMessage.claimed_at.is_not(None), *whose, *_waiting())
+        .values(claimed_at=None, claimed_by=None)
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]

@@ -210,16 +210,18 @@ async def release_notice(session: AsyncSession, notice_id: int) -> None:
     )
 
 
-async def release_notice_claims(session: AsyncSession) -> int:
+async def release_notice_claims(session: AsyncSession, *, of: Sequence[str] | None = None) -> int:
     """Forget every claim on a notice not sent yet: their workers are known to be dead (see
     :func:`bot.db.repo.messages.release_claims`: a long-polling bot at start).
 
+    :param of: only these workers' claims (found dead, :mod:`bot.db.repo.workers`)
     :returns: how many claims were released
     """
+    whose = [] if of is None else [SlaNotice.claimed_by.in_(list(of))]
     result = await session.execute(
         update(SlaNotice)
-        .where(SlaNotice.claimed_at.is_not(None), SlaNotice.delivered_at.is_(None))
-        .values(claimed_at=None)
+        .where(SlaNotice.claimed_at.is_not(None), *whose, SlaNotice.delivered_at.is_(None))
+        .values(claimed_at=None, claimed_by=None)
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]

@@ -4,8 +4,8 @@ Every process that claims deliveries (ticket messages, SLA notices, topic creati
 claims with its worker id and beats in ``workers`` every few seconds. A worker silent for
 longer than the others allow is dead: its claims still waiting are released in one UPDATE per
 table, so the survivors deliver them now, not when the claims turn a minute old. The release
-is the same as a long-polling bot's at start (:func:`bot.db.repo.messages.release_claims`),
-narrowed to one dead worker's claims, which is what several replicas need: their live
+is the long-polling bot's at start (:func:`bot.db.repo.messages.release_claims`), narrowed
+to the dead workers' claims, which is what several replicas need: their live
 neighbours' claims must stay.
 """
 
@@ -17,8 +17,9 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import SlaNotice, Ticket, TicketMessage, Worker
-from bot.tickets import MessageDirection
+from bot.db.models import Ticket, Worker
+from bot.db.repo.messages import release_claims
+from bot.db.repo.notices import release_notice_claims
 
 __all__ = ["beat", "release_dead", "retire", "silent_workers"]
 
@@ -60,36 +61,21 @@ async def release_dead(session: AsyncSession, workers: Sequence[str]) -> int:
     if not workers:
         return 0
     dead = list(workers)
-    released = 0
-    for statement in (
-        update(TicketMessage)
-        .where(
-            TicketMessage.claimed_by.in_(dead),
-            TicketMessage.claimed_at.is_not(None),
-            TicketMessage.delivered.is_(False),
-            TicketMessage.failed.is_(False),
-            TicketMessage.direction != MessageDirection.INTERNAL,
-        )
-        .values(claimed_at=None, claimed_by=None),
-        update(SlaNotice)
-        .where(
-            SlaNotice.claimed_by.in_(dead),
-            SlaNotice.claimed_at.is_not(None),
-            SlaNotice.delivered_at.is_(None),
-        )
-        .values(claimed_at=None, claimed_by=None),
+    released = await release_claims(session, of=dead) + await release_notice_claims(
+        session, of=dead
+    )
+    topics = await session.execute(
         update(Ticket)
         .where(
             Ticket.topic_claimed_by.in_(dead),
             Ticket.topic_claimed_at.is_not(None),
             Ticket.topic_id.is_(None),
         )
-        .values(topic_claimed_at=None, topic_claimed_by=None),
-    ):
-        result = await session.execute(statement.execution_options(synchronize_session=False))
-        released += int(result.rowcount)  # type: ignore[attr-defined]
+        .values(topic_claimed_at=None, topic_claimed_by=None)
+        .execution_options(synchronize_session=False)
+    )
     await session.execute(delete(Worker).where(Worker.id.in_(dead)))
-    return released
+    return released + int(topics.rowcount)  # type: ignore[attr-defined]
 
 
 async def retire(session: AsyncSession, worker: str) -> None:

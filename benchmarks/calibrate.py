@@ -14,6 +14,11 @@ only if their share of the ranking is at least a floor. Per floor, over every qu
 first hit was wrong (in scope or not): how often the right article is still among the offered,
 how many wrong ones are offered on average, and how often nothing is (the ticket form comes
 at once). ``FOLLOW_UP_AT`` is picked from it.
+
+A third is for the runners-up shown beside an answer (``Thresholds.related``): per floor on
+their share of the ranking and per set, the right article offered (answered, beside the answer
+or among choices) and how many answers carry anything beside them (buttons the customer has
+to read past when the answer was right). ``RELATED_AT`` is picked from it.
 """
 
 from __future__ import annotations
@@ -23,12 +28,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from benchmarks import train
-from bot.policy import Thresholds
+from bot.policy import Answer, Thresholds, decide
 from nlp.fusion import FusionModel
 
 ANSWER = (0.7, 0.75, 0.8, 0.85, 0.9)
 CLARIFY = (0.2, 0.3, 0.4, 0.5)
 FOLLOW_UP = (0.0, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1)
+RELATED = (0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 1.01)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -59,6 +65,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             print(f"{answer:.2f}   {clarify:.2f}   | " + " | ".join(cells), flush=True)
     print()
     follow_ups(sets, models)
+    print()
+    related(sets, models)
 
 
 def follow_ups(sets: dict[str, list[train.Question]], models: dict[str, FusionModel]) -> None:
@@ -90,6 +98,37 @@ def follow_ups(sets: dict[str, list[train.Question]], models: dict[str, FusionMo
             f"{empty / len(nexts):.3f}",
             flush=True,
         )
+
+
+def related(sets: dict[str, list[train.Question]], models: dict[str, FusionModel]) -> None:
+    """Per floor: the right article offered, and the answers that carry runners-up."""
+    print("related floor | per set: right article offered, answers with articles beside them")
+    rankings = {
+        held: [(q, train.outcome(q, models[held])) for q in questions]
+        for held, questions in sets.items()
+    }
+    for floor in RELATED:
+        cells = []
+        for held, pairs in rankings.items():
+            offered = scoped = answers = beside = 0
+            for q, ranking in pairs:
+                if ranking is None or not ranking.hits:
+                    scoped += q.case.in_scope
+                    continue
+                decision = decide(ranking, Thresholds(related=floor), models[held])
+                if isinstance(decision, Answer):
+                    answers += 1
+                    beside += bool(decision.related)
+                    shown = [h.doc_id for h in decision.offered]
+                else:
+                    shown = [h.doc_id for h in getattr(decision, "hits", ())]
+                if q.case.in_scope:
+                    scoped += 1
+                    offered += q.case.expected in shown
+            cells.append(
+                f"{held[:6]} {offered / max(1, scoped):.3f} {beside / max(1, answers):.2f}"
+            )
+        print(f"{floor:<13} | " + " | ".join(cells), flush=True)
 
 
 if __name__ == "__main__":

@@ -72,6 +72,7 @@ class Report:
     answered_in_scope: int = 0
     answered_right: int = 0
     answered_wrong: int = 0
+    answered_wrong_related: int = 0
     clarified: int = 0
     clarified_in_scope: int = 0
     clarified_with_right: int = 0
@@ -112,6 +113,9 @@ class Report:
             right = decision.hit.doc_id == case.expected
             self.answered_right += right
             self.answered_wrong += not right
+            self.answered_wrong_related += not right and case.expected in [
+                h.doc_id for h in decision.related
+            ]
         elif isinstance(decision, Clarify):
             self.clarified_in_scope += 1
             self.clarified_with_right += case.expected in [h.doc_id for h in decision.hits]
@@ -135,7 +139,11 @@ class Report:
             "clarify_rate": rate(self.clarified, self.cases),
             "clarify_contains_right": rate(self.clarified_with_right, self.clarified_in_scope),
             "right_article_offered": rate(
-                self.answered_right + self.clarified_with_right, self.in_scope
+                self.answered_right + self.answered_wrong_related + self.clarified_with_right,
+                self.in_scope,
+            ),
+            "wrong_answer_with_right_related": rate(
+                self.answered_wrong_related, self.answered_in_scope - self.answered_right
             ),
             "escalate_rate": rate(self.escalated, self.cases),
             "out_of_scope_rejection": rate(self.oos_rejected, self.out_of_scope),

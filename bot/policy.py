@@ -10,7 +10,9 @@ shared dev sets by ``python -m benchmarks.train --write`` and read from
 
 Bands, with the defaults chosen on the leave-one-set-out figures of that benchmark:
 
-* ``p_top1 >= answer``: **answer** with the first article;
+* ``p_top1 >= answer``: **answer** with the first article, and beside it the next ones
+  (at most two) that still hold at least ``related`` of the ranking, as buttons: when the
+  engine was torn, the right article is one tap away instead of a «нет» and a list;
 * else ``p_top3 >= clarify``: **clarify** with 2–3 close candidates as buttons;
 * else: **escalate** (out of scope, or too unsure to bother the customer with guesses).
 
@@ -33,6 +35,9 @@ FEATURES = DECISION
 #: Default bands (see :class:`Thresholds`), chosen on the leave-one-set-out figures.
 ANSWER_AT = 0.8
 CLARIFY_AT = 0.3
+#: The share of the ranking a runner-up needs to be shown beside an answer
+#: (``python -m benchmarks.calibrate``, its third table).
+RELATED_AT = 0.05
 
 
 @dataclass(frozen=True)
@@ -45,19 +50,30 @@ class Thresholds:
     :param choice_ratio: a candidate is offered if its score is at least this share of the best;
         0 by default, because hit scores are shares of one distribution over the candidates
         (the first often takes nearly all of it): a ratio would leave no next-best to offer
+    :param related: the least score (share of the ranking) of a next-best article shown
+        beside an answer; above 1 shows none
     """
 
     answer: float = ANSWER_AT
     clarify: float = CLARIFY_AT
     choices: int = 3
     choice_ratio: float = 0.0
+    related: float = RELATED_AT
 
 
 @dataclass(frozen=True)
 class Answer:
+    """Answer with ``hit``; ``related``: the runners-up worth a button beside it."""
+
     hit: Hit
     confidence: float
+    related: tuple[Hit, ...] = ()
     kind: Literal["answer"] = "answer"
+
+    @property
+    def offered(self) -> tuple[Hit, ...]:
+        """Every article the customer sees: the answer first."""
+        return (self.hit, *self.related)
 
 
 @dataclass(frozen=True)
@@ -102,7 +118,8 @@ def decide(
     if not ranking.hits:
         return Escalate(confidence=0.0)
     if p1 >= th.answer:
-        return Answer(hit=ranking.hits[0], confidence=p1)
+        related = tuple(h for h in ranking.hits[1 : th.choices] if h.score >= th.related)
+        return Answer(hit=ranking.hits[0], confidence=p1, related=related)
     if p3 >= th.clarify and len(ranking.hits) > 1:
         best = ranking.hits[0].score
         close = [h for h in ranking.hits if h.score >= th.choice_ratio * best]

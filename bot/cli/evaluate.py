@@ -36,7 +36,12 @@ ROWS: tuple[tuple[str | None, str, str], ...] = (
     ("wrong_answer_rate", "wrong-answer rate", "all questions answered wrongly"),
     ("clarify_rate", "clarify rate", "all questions answered with choices"),
     ("clarify_contains_right", "right article in choices", "in-scope clarifications"),
-    ("right_article_offered", "right article offered", "in scope: answered or among choices"),
+    ("wrong_answer_with_right_related", "right article beside", "wrong in-scope answers"),
+    (
+        "right_article_offered",
+        "right article offered",
+        "in scope: answered, beside the answer or among choices",
+    ),
     ("escalate_rate", "escalate rate", "all questions handed to people"),
     ("out_of_scope_rejection", "out-of-scope rejection", "out-of-scope questions not answered"),
 )

@@ -37,7 +37,8 @@ def search_result(
     Small talk («привет», «как дела?», «ты бот?») is never answered with an article: its
     decision is ``small_talk``, with the kind in ``small_talk`` (:class:`nlp.small_talk.SmallTalk`)
     and no hits. A request for a person («позовите оператора») is always ``escalate``, with
-    ``"reason": "human_request"`` (its hits are listed as usual).
+    ``"reason": "human_request"`` (its hits are listed as usual). An answer the engine was
+    torn about lists the runners-up shown beside it in ``related`` (ids).
 
     :param top: hits wanted; at least :data:`JSON_HITS` are listed
     :param people: recognises requests for a person (one over the index's lemmatizer if omitted)
@@ -81,7 +82,9 @@ def _as_json(
         if len(scores) >= shown:
             break
         scores.setdefault(article.id, 0.0)
-    return {
+    from bot.policy import Answer
+
+    result: dict[str, Any] = {
         "query": query,
         "decision": decision.kind,
         "confidence": round(float(decision.confidence), 4),
@@ -90,6 +93,9 @@ def _as_json(
             for doc_id, score in scores.items()
         ],
     }
+    if isinstance(decision, Answer) and decision.related:
+        result["related"] = [hit.doc_id for hit in decision.related]
+    return result
 
 
 def _score(value: float) -> float:
@@ -183,6 +189,7 @@ def _explain(index: Index, question: str, top: int) -> None:
     offered: dict[str, str] = {}
     if isinstance(decision, Answer):
         offered[decision.hit.doc_id] = "answer"
+        offered.update((hit.doc_id, "beside") for hit in decision.related)
     elif isinstance(decision, Clarify):
         offered.update((hit.doc_id, "choice") for hit in decision.hits)
     rows = [

@@ -155,8 +155,9 @@ class _Session:
         )
 
         match reply:
-            case ShowAnswer(article=article):
-                self.terminal.say("answer", article=_plain_text(article))
+            case ShowAnswer(article=article, related=related):
+                titles = [a.title for a in related]
+                self.terminal.say("answer", article=_plain_text(article), related=titles)
             case ShowChoices(articles=articles, retry=retry, again=again):
                 titles = [a.title for a in articles]
                 self.terminal.say("choices", options=titles, retry=retry, again=again)

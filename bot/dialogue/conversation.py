@@ -34,7 +34,8 @@ class Conversation:
     :param question: the customer's question, as typed
     :param candidates: its ranking, best first: the pool for next-best offers
     :param shown: ids of every article offered for it, in order
-    :param choices: ids in the numbered list, while ``stage`` is ``CHOICE``
+    :param choices: ids in the numbered list, while ``stage`` is ``CHOICE``; while it is
+        ``FEEDBACK``, the related articles shown beside the answer (numbered the same way)
     :param article: the id of the article waiting for a vote, while ``stage`` is ``FEEDBACK``
     :param retried: whether next-best candidates were offered already
     :param ticket: the number of the open ticket asked about, while ``stage`` is ``TICKET``
@@ -81,8 +82,9 @@ class Conversation:
         return self.stage is Stage.FEEDBACK and self.article == article_id
 
     def lists(self, article_id: str) -> bool:
-        """Whether ``article_id`` is on the numbered list shown last."""
-        return self.stage is Stage.CHOICE and article_id in self.choices
+        """Whether ``article_id`` is on the numbered list shown last (a list of choices, or the
+        related articles beside an answer)."""
+        return self.stage in (Stage.CHOICE, Stage.FEEDBACK) and article_id in self.choices
 
 
 @dataclass(frozen=True)

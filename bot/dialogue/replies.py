@@ -48,10 +48,12 @@ class ShowAnswer:
     """Show ``article`` and ask whether it helped.
 
     :param chosen: the customer picked it from a list (rather than the engine answering)
+    :param related: close runners-up to offer beside it, numbered from 1 (the engine was torn)
     """
 
     article: Article
     chosen: bool = False
+    related: tuple[Article, ...] = ()
     kind: Literal["answer"] = "answer"
 
 

@@ -32,6 +32,9 @@ it; «да» picks the only choice (several: the list again); «0» / «друг
 there are any, then the form, pre-filled with everything shown. A bare «да» / «нет» with
 nothing waiting is no question: the customer is invited to ask one (:class:`Invite`).
 
+An answer the engine was torn about comes with its close runners-up (``Answer.related``),
+numbered: a number or their button shows that article instead (no vote on the first).
+
 Small talk («привет», «спасибо», «ты бот?», :mod:`nlp.small_talk`) is answered from a template
 and leaves the conversation where it was: it is never searched, never handed over. «Спасибо»
 while an article waits for a vote is a 👍. A greeting followed by a question is the question.
@@ -148,6 +151,9 @@ class Dialogue:
             if turn is not None:
                 return turn
         if conversation.stage is Stage.FEEDBACK:
+            number = parse_choice(text, len(conversation.choices)) if conversation.choices else None
+            if number:  # one of the related articles beside the answer («0» means nothing here)
+                return self.choose(conversation, number)
             helpful = False if rejects(text) else parse_vote(text)
             if talk is SmallTalk.THANKS:
                 helpful = True  # «спасибо большое!» under an answer: it helped
@@ -186,8 +192,9 @@ class Dialogue:
         """
         fresh = Conversation(question=question, candidates=ranking.hits)
         match decision:
-            case Answer(hit=hit):
-                turn = self._answer(fresh, hit.doc_id, chosen=False)
+            case Answer(hit=hit, related=related):
+                beside = tuple(h.doc_id for h in related if h.doc_id in self.catalog)
+                turn = self._answer(fresh, hit.doc_id, chosen=False, related=beside)
             case Clarify(hits=hits):
                 turn = self._offer(fresh, tuple(hit.doc_id for hit in hits), retry=False)
             case Escalate():
@@ -197,11 +204,12 @@ class Dialogue:
         return replace(turn, searched=Searched(question, ranking, decision))
 
     def choose(self, conversation: Conversation, number: int) -> Turn:
-        """The customer picked ``number`` (1-based) from the list shown; 0 means "other".
+        """The customer picked ``number`` (1-based) from the list shown (choices, or the related
+        articles beside an answer); 0 means "other".
 
         :raises ValueError: no list is shown, or the number is not on it
         """
-        if conversation.stage is not Stage.CHOICE:
+        if not conversation.choices or conversation.stage not in (Stage.CHOICE, Stage.FEEDBACK):
             raise ValueError(f"no choices are shown: the conversation is at {conversation.stage}")
         if number == 0:
             return self.hand_over(conversation, HandOverReason.NOT_HELPED)
@@ -311,12 +319,22 @@ class Dialogue:
             article=article if waiting is Stage.FEEDBACK else None,
         )
 
-    def _answer(self, conversation: Conversation, article_id: str, *, chosen: bool) -> Turn:
+    def _answer(
+        self,
+        conversation: Conversation,
+        article_id: str,
+        *,
+        chosen: bool,
+        related: tuple[str, ...] = (),
+    ) -> Turn:
+        # The related articles are not counted as shown: a 👎 offers them again as a list,
+        # where they are the natural next candidates, and a hand-over does not list them as tried.
         shown = _with(conversation.shown, (article_id,))
         state = replace(
-            conversation, shown=shown, stage=Stage.FEEDBACK, choices=(), article=article_id
+            conversation, shown=shown, stage=Stage.FEEDBACK, choices=related, article=article_id
         )
-        return Turn(state, ShowAnswer(self._article(article_id), chosen=chosen))
+        beside = tuple(self._article(i) for i in related)
+        return Turn(state, ShowAnswer(self._article(article_id), chosen=chosen, related=beside))
 
     def _offer(self, conversation: Conversation, ids: tuple[str, ...], *, retry: bool) -> Turn:
         state = replace(

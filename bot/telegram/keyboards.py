@@ -74,9 +74,21 @@ def _inline(rows: Sequence[Sequence[InlineKeyboardButton]]) -> InlineKeyboardMar
     return InlineKeyboardMarkup(inline_keyboard=[list(row) for row in rows])
 
 
-def answer_keyboard(texts: Texts, attempt: int, article: Article) -> InlineKeyboardMarkup:
-    """👍 / 👎 and «Связаться с оператором» under an article."""
+def answer_keyboard(
+    texts: Texts, attempt: int, article: Article, related: Sequence[Article] = ()
+) -> InlineKeyboardMarkup:
+    """👍 / 👎, a button per related article (the engine's close runners-up) and «Связаться с
+    оператором» under an article."""
     key = article_key(article.id)
+    beside = [
+        [
+            _button(
+                label(texts, "related", title=other.title),
+                Pick(attempt=attempt, article=article_key(other.id)).pack(),
+            )
+        ]
+        for other in related
+    ]
     return _inline(
         [
             [
@@ -88,6 +100,7 @@ def answer_keyboard(texts: Texts, attempt: int, article: Article) -> InlineKeybo
                     Vote(attempt=attempt, article=key, helpful=False).pack(),
                 ),
             ],
+            *beside,
             [
                 _button(
                     label(texts, "contact_agent"),

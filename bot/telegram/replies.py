@@ -39,11 +39,11 @@ async def send_reply(
     """
     texts = services.texts
     match reply:
-        case ShowAnswer(article=article):
+        case ShowAnswer(article=article, related=related):
             chunks = services.answers.chunks(article)
             for chunk in chunks[:-1]:
                 await bot.send_message(chat_id, **chunk.as_kwargs())
-            keyboard = answer_keyboard(texts, attempt, article)
+            keyboard = answer_keyboard(texts, attempt, article, related)
             await bot.send_message(chat_id, **chunks[-1].as_kwargs(), reply_markup=keyboard)
         case ShowChoices(articles=articles, retry=retry, again=again):
             name = "next_candidates" if retry else "clarify"

@@ -131,6 +131,55 @@ def test_a_second_thumbs_down_hands_over_with_everything_offered(dialogue: Dialo
     assert conversation == Conversation()
 
 
+# --- an answer with its close runners-up beside it --------------------------------------------
+
+TORN = Answer(hit=HITS[0], confidence=0.85, related=(HITS[1], HITS[2]))
+
+
+def test_a_torn_answer_shows_its_runners_up_beside_it(dialogue: Dialogue) -> None:
+    conversation, reply = ask(dialogue, TORN)
+    assert reply == ShowAnswer(
+        CATALOG["end-trip"], chosen=False, related=(CATALOG["cannot-end"], CATALOG["zones"])
+    )
+    assert conversation.stage is Stage.FEEDBACK and conversation.article == "end-trip"
+    assert conversation.lists("zones") and not conversation.lists("refund")
+
+
+@pytest.mark.parametrize("typed", ["2", "второе"])
+def test_a_number_under_a_torn_answer_shows_that_article_instead(
+    dialogue: Dialogue, typed: str
+) -> None:
+    conversation, _ = ask(dialogue, TORN)
+    search = FakeSearch(ESCALATE)
+    turn = dialogue.message(conversation, typed, search)
+    assert turn.reply == ShowAnswer(CATALOG["zones"], chosen=True)
+    assert turn.vote is None and search.questions == []  # no vote on the first, no search
+    assert turn.conversation.article == "zones" and turn.conversation.choices == ()
+
+
+def test_the_button_beside_a_torn_answer_picks_that_article(dialogue: Dialogue) -> None:
+    conversation, _ = ask(dialogue, TORN)
+    _, reply = dialogue.pick(conversation, "cannot-end")
+    assert reply == ShowAnswer(CATALOG["cannot-end"], chosen=True)
+
+
+def test_no_under_a_torn_answer_lists_its_runners_up_as_choices(dialogue: Dialogue) -> None:
+    conversation, _ = ask(dialogue, TORN)
+    conversation, reply = dialogue.message(conversation, "нет", FakeSearch(ESCALATE))
+    assert reply == ShowChoices((CATALOG["cannot-end"], CATALOG["zones"]), retry=True)
+    _, reply = dialogue.choose(conversation, 0)
+    assert isinstance(reply, HandOver)
+    # Only what the customer turned down counts as tried: the answer, then the list.
+    assert reply.draft.tried == tuple(TITLE[i] for i in ("end-trip", "cannot-end", "zones"))
+
+
+def test_a_number_under_a_plain_answer_is_a_new_question(dialogue: Dialogue) -> None:
+    conversation, _ = ask(dialogue, ANSWER)
+    search = FakeSearch(ESCALATE)
+    dialogue.message(conversation, "2", search)
+    assert search.questions == ["2"]
+
+
 def test_thumbs_down_with_nothing_close_hands_over_at_once(dialogue: Dialogue) -> None:
     lonely = Ranking(RANKING.analysis, (Hit("end-trip", 0.9), Hit("fines", 0.1)))
     conversation, _ = dialogue.ask(Conversation(), "завершить", lonely, ANSWER)

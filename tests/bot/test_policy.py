@@ -51,3 +51,23 @@ def test_raising_the_answer_threshold_turns_answers_into_choices() -> None:
     r = ranking(0.6, 0.3, 0.2)
     assert isinstance(decide(r), Answer)
     assert isinstance(decide(r, Thresholds(answer=0.999, clarify=0.0)), Clarify)
+
+
+def test_an_answer_brings_the_runners_up_that_hold_a_share_of_the_ranking() -> None:
+    decision = decide(ranking(0.86, 0.08, 0.04, 0.02), Thresholds(answer=0.0))
+    assert isinstance(decision, Answer)
+    # 0.08 ≥ 5 %, the rest below: one article beside the answer, never the answer itself.
+    assert [h.doc_id for h in decision.related] == ["a1"]
+    assert [h.doc_id for h in decision.offered] == ["a0", "a1"]
+
+
+def test_a_clear_answer_comes_alone() -> None:
+    decision = decide(ranking(0.97, 0.02, 0.01), Thresholds(answer=0.0))
+    assert isinstance(decision, Answer) and decision.related == ()
+
+
+def test_runners_up_beside_an_answer_are_bounded_by_the_choices() -> None:
+    even = ranking(0.4, 0.2, 0.2, 0.2)
+    decision = decide(even, Thresholds(answer=0.0, choices=2))
+    assert isinstance(decision, Answer) and [h.doc_id for h in decision.related] == ["a1"]
+    assert decide(even, Thresholds(answer=0.0, related=1.01)).related == ()  # type: ignore[union-attr]

@@ -559,6 +559,7 @@ def test_topic_name_fits_telegram_limit(texts: Texts, subject: str) -> None:
         ("my_tickets", {}, "Мои заявки"),
         ("close_ticket", {"number": 1042}, "Закрыть заявку №1042"),
         ("option", {"number": 2, "title": "Q&A <3"}, "2. Q&A <3"),
+        ("related", {"title": "Q&A <3"}, "Или: Q&A <3"),
         ("urgency", {"level": "high"}, "🔴 Срочно, прямо сейчас"),
         ("urgency", {"level": "low"}, "🟢 Не срочно"),
         ("impact", {"level": "medium"}, "Не получается сделать что-то важное"),

@@ -36,6 +36,7 @@ BY_HAND = {
     "wrong_answer_rate": 0.1667,
     "clarify_rate": 0.0,
     "clarify_contains_right": None,
+    "wrong_answer_with_right_related": 0.0,  # change-address is second, but far behind
     "right_article_offered": 0.6,  # 3 answered rightly, of 5
     "escalate_rate": 0.3333,  # the doctor and Mars, 2 of 6
     "out_of_scope_rejection": 1.0,

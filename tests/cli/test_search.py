@@ -12,7 +12,12 @@ HIT_KEYS = {"id", "title", "score"}
 
 
 def assert_result(result: dict[str, object], query: str) -> None:
-    assert set(result) == KEYS
+    # ``related``: the runners-up shown beside a torn answer, among the hits after the first.
+    assert set(result) - {"related"} == KEYS
+    if "related" in result:
+        assert result["decision"] == "answer"
+        ids = [hit["id"] for hit in result["hits"]]  # type: ignore[attr-defined]
+        assert result["related"] and set(result["related"]) <= set(ids[1:])  # type: ignore[arg-type]
     assert result["query"] == query
     assert result["decision"] in {"answer", "clarify", "escalate"}
     assert isinstance(result["confidence"], float) and 0.0 <= result["confidence"] <= 1.0
@@ -134,3 +139,22 @@ def test_a_request_for_a_person_is_always_escalated(faqbot: Run, kb: Path) -> No
     found = json.loads(result.out)
     assert found["decision"] == "escalate"
     assert found["reason"] == "human_request"
+
+
+def test_a_torn_answer_lists_the_articles_shown_beside_it(faqbot: Run) -> None:
+    # «бонусы»: the points programme, most likely; inviting a friend for a bonus, maybe.
+    result = faqbot("search", "бонусы", "--articles", str(DEMO), "--json")
+    found = json.loads(result.out)
+    assert_result(found, "бонусы")
+    assert found["decision"] == "answer" and found["hits"][0]["id"] == "bonus-points"
+    assert found["related"] == ["referral-bonus"]
+    explained = faqbot("search", "бонусы", "--articles", str(DEMO))
+    beside = next(line for line in explained.lines if "referral-bonus" in line)
+    assert "beside" in beside
+
+
+def test_a_clear_answer_lists_nothing_beside_it(faqbot: Run) -> None:
+    found = json.loads(
+        faqbot("search", "как пригласить друга", "--articles", str(DEMO), "--json").out
+    )
+    assert found["decision"] == "answer" and "related" not in found

@@ -14,7 +14,10 @@ NOW = datetime(2024, 11, 25, 9, 0, tzinfo=UTC)  # 12:00 in Moscow
 SAMPLES: dict[str, dict[str, Any]] = {
     "welcome": {"count": 44, "folder": "articles"},
     "help": {},
-    "answer": {"article": "Как завершить аренду\n\nНажмите «Завершить»."},
+    "answer": {
+        "article": "Как завершить аренду\n\nНажмите «Завершить».",
+        "related": ["Зоны завершения", "Платное ожидание"],
+    },
     "choices": {
         "options": ["Как завершить аренду", "Зоны завершения"],
         "retry": False,

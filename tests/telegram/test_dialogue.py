@@ -96,6 +96,30 @@ async def test_clarify_offers_choices_and_a_pick_answers(
     assert attempt.decision is AttemptDecision.CLARIFY
 
 
+# «Бонусы»: the points programme most likely, inviting a friend for a bonus perhaps.
+TORN = "бонусы"
+BESIDE = "Приведи друга: бонусы за приглашение"
+
+
+async def test_a_torn_answer_offers_its_runner_up_beside_it(
+    bot: App, anna: Chat, database: ScratchDatabase
+) -> None:
+    answer = await anna.say(TORN)
+    assert buttons(answer) == [*ANSWER_BUTTONS[:2], f"Или: {BESIDE}", ANSWER_BUTTONS[2]]
+    other = await anna.press(answer, text=f"Или: {BESIDE}")
+    assert other["text"].startswith(BESIDE)
+    assert buttons(other) == ANSWER_BUTTONS
+    assert await rows(database, Vote) == []  # looking at another article is no vote
+
+
+async def test_a_typed_number_under_a_torn_answer_shows_the_article_beside(
+    bot: App, anna: Chat
+) -> None:
+    await anna.say(TORN)
+    other = await anna.say("1")
+    assert other["text"].startswith(BESIDE)
+
+
 async def test_typed_number_picks_from_the_list(bot: App, anna: Chat) -> None:
     choices = await anna.say(VAGUE)
     second = buttons(choices)[1].removeprefix("2. ")

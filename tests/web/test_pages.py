@@ -255,6 +255,17 @@ async def test_try_a_question_shows_the_decision_and_hits(
     assert marked == offered
 
 
+async def test_try_a_question_marks_the_article_shown_beside_a_torn_answer(
+    web_client: Client,
+) -> None:
+    await log_in(web_client)
+    page = await (await web_client.get("/try", params={"q": "бонусы"})).text()
+    marked = re.findall(
+        r'<tr class="offered">.*?<code>([^<]+)</code>.*?<td>([^<]*)</td>\s*</tr>', page, re.S
+    )
+    assert marked == [("bonus-points", "ответ"), ("referral-bonus", "рядом с ответом")]
+
+
 async def test_try_a_question_shows_what_was_typed_escaped(web_client: Client) -> None:
     await log_in(web_client)
     page = await (await web_client.get("/try", params={"q": HOSTILE})).text()

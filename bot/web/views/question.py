@@ -20,16 +20,20 @@ async def try_question(request: web.Request) -> web.StreamResponse:
     context: dict[str, Any] = {"question": text, "too_long": len(text) > QUESTION_LIMIT}
     if text and len(text) <= QUESTION_LIMIT:
         ranking, decision = await answers.off_loop(answers.search, text)
-        offered: set[str] = set()
+        # What the customer would see of each article: the answer, a button beside it, a choice.
+        offered: dict[str, str] = {}
         if isinstance(decision, Answer):
-            offered.add(decision.hit.doc_id)
+            offered[decision.hit.doc_id] = "ответ"
+            offered.update((hit.doc_id, "рядом с ответом") for hit in decision.related)
         elif isinstance(decision, Clarify):
-            offered.update(hit.doc_id for hit in decision.hits)
+            offered.update((hit.doc_id, "вариант") for hit in decision.hits)
         context.update(
             decision=decision.kind,
             confidence=decision.confidence,
             wants_person=answers.dialogue.detector.detect(text) is not None,
-            hits=[(hit, answers.get(hit.doc_id), hit.doc_id in offered) for hit in ranking.hits],
+            hits=[
+                (hit, answers.get(hit.doc_id), offered.get(hit.doc_id, "")) for hit in ranking.hits
+            ],
             analysis=ranking.analysis,
         )
     return render(request, "try", **context)

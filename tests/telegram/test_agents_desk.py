@@ -256,6 +256,29 @@ async def test_a_lead_approves_the_wording_a_ticket_was_resolved_with(
     assert after.replace(added[0] + "\n", "", 1) == before
 
 
+async def test_the_article_a_customer_found_beside_an_answer_learns_their_words(
+    telegram: TelegramEmulator,
+    database: ScratchDatabase,
+    answers: Answers,
+    clock: Clock,
+    agents: Desk,
+    anna: Chat,
+) -> None:
+    olga = telegram.new_user("Ольга")
+    async with running(
+        telegram, database, answers, clock, agents_chat_id=agents.chat.id, agents=f"{olga.id}:lead"
+    ):
+        answer = await anna.say("бонусы")  # the points, with «Приведи друга» beside them
+        beside = next(label for label in buttons(answer) if label.startswith("Или: "))
+        other = await anna.press(answer, text=beside)
+        await anna.press(other, text="👍 Помогло")
+        posted = await telegram.wait_for(
+            "sendMessage", lambda c: "Новая формулировка" in str(c.params.get("text"))
+        )
+        assert posted.message is not None
+        assert "бонусы" in posted.message["text"] and "(referral-bonus)" in posted.message["text"]
+
+
 async def test_sla_reminder_and_breach_follow_the_clock(
     telegram: TelegramEmulator,
     database: ScratchDatabase,

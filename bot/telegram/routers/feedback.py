@@ -77,9 +77,10 @@ async def vote(
         await record_turn(session, customer, turn, attempt=attempt, clock=services.clock)
     await query.answer()
     await drop_buttons(bot, query)
-    if callback_data.helpful and stored is not None and stored.decision is AttemptDecision.CLARIFY:
-        # The bot was unsure and the customer found the answer in its list: their words
-        # are worth teaching the article.
+    if callback_data.helpful and stored is not None and _found_by_customer(stored, article.id):
+        # The bot was unsure or wrong and the customer found the answer among its offers
+        # (a list, the articles beside an answer, the next ones after a 👎): their words are
+        # worth teaching the article.
         await _suggest(services, agents_chat, article.id, stored.query_text)
     if raw_state is not None:
         return  # a form is being filled in: the vote is noted, the form goes on
@@ -158,6 +159,13 @@ async def _resumed(
         article=article.id,
         search=answers.search,
     )
+
+
+def _found_by_customer(stored: Attempt, article_id: str) -> bool:
+    """Whether ``article_id`` helped where the bot had not answered with it on its own."""
+    if stored.decision is AttemptDecision.CLARIFY:
+        return True
+    return stored.decision is AttemptDecision.ANSWER and stored.chosen_article_id != article_id
 
 
 async def _attempt_of(session: AsyncSession, attempt_id: int, customer: Customer) -> Attempt | None:

@@ -4,6 +4,10 @@ The relay and the SLA watch are both this loop around their own round. Stopping 
 the round in flight finishes (a delivery is not cut between Telegram's answer and its
 "delivered" mark), then the loop ends. A round that raises is logged and the loop goes on:
 one bad message or notice must not stop the desk.
+
+A failure that lasts (the database away for a minute) is logged in full once, then as one
+line at the 2nd, 4th, 8th... failure in a row, and its end once: a traceback every second
+would bury everything else in the log.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ class Worker:
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
+        self._failures = 0
 
     @property
     def stopping(self) -> bool:
@@ -65,9 +70,23 @@ class Worker:
             self._wake.clear()
             try:
                 await self.round()
-            except Exception:  # keep working whatever one round did
-                logger.exception("%s: round failed; next one in %.1f s", self.name, self.interval)
+            except Exception as error:  # keep working whatever one round did
+                self._failed(error)
+            else:
+                if self._failures:
+                    logger.warning(
+                        "%s: rounds work again after %d failed", self.name, self._failures
+                    )
+                self._failures = 0
             if self._stopping:
                 break
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.interval)
+
+    def _failed(self, error: Exception) -> None:
+        self._failures += 1
+        count = self._failures
+        if count == 1:
+            logger.exception("%s: round failed; next one in %.1f s", self.name, self.interval)
+        elif count & (count - 1) == 0:  # a power of two: ever rarer while it lasts
+            logger.error("%s: %d rounds failed in a row, the last with %r", self.name, count, error)

@@ -71,6 +71,25 @@ async def test_a_failing_round_is_logged_and_the_loop_goes_on(
     assert "round 1 broke" in caplog.text
 
 
+async def test_a_lasting_failure_is_logged_ever_more_rarely_and_its_end_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    worker = Counting(interval=0.001, failing=frozenset(range(1, 10)))
+    with caplog.at_level(logging.INFO, logger="bot.serving.worker"):
+        worker.start()
+        while worker.finished < 2:
+            await next_round(worker)
+        await worker.stop()
+    messages = [r.getMessage() for r in caplog.records]
+    assert [r.exc_info is not None for r in caplog.records] == [True, False, False, False, False]
+    assert messages[0] == "counting: round failed; next one in 0.0 s"
+    assert messages[1:4] == [
+        f"counting: {n} rounds failed in a row, the last with RuntimeError('round {n} broke')"
+        for n in (2, 4, 8)
+    ]
+    assert messages[4] == "counting: rounds work again after 9 failed"
+
+
 async def test_stop_finishes_the_round_in_flight() -> None:
     worker = Counting(interval=60)
     worker.hold = asyncio.Event()

@@ -13,7 +13,8 @@ A second table is for the customer's «нет» under an answer: the next candid
 only if their share of the ranking is at least a floor. Per floor, over every question whose
 first hit was wrong (in scope or not): how often the right article is still among the offered,
 how many wrong ones are offered on average, and how often nothing is (the ticket form comes
-at once). ``FOLLOW_UP_AT`` is picked from it.
+at once). The dialogue offers the next ones with no floor (``Thresholds.choice_ratio`` 0): every
+floor in this table loses more right articles than it spares wrong ones.
 
 A third is for the runners-up shown beside an answer (``Thresholds.related``): per floor on
 their share of the ranking and per set, the right article offered (answered, beside the answer

@@ -118,6 +118,49 @@ _COLUMNS = (
 )
 
 
+# Built once: constructing these (the alias above all) cost more than running them, and the
+# relay claims a batch per lane per round.
+_WAITING = (
+    select(*_COLUMNS)
+    .join(Ticket, Ticket.id == TicketMessage.ticket_id)
+    .join(Customer, Customer.id == Ticket.customer_id)
+    .where(
+        TicketMessage.ticket_id == bindparam("lane_ticket"),
+        TicketMessage.direction == bindparam("lane_direction"),
+        TicketMessage.delivered.is_(False),
+        TicketMessage.failed.is_(False),
+    )
+    .order_by(TicketMessage.id)
+    .limit(bindparam("limit"))
+)
+_EARLIER = aliased(TicketMessage)
+_CLAIM = (
+    update(TicketMessage)
+    .where(
+        TicketMessage.id.in_(bindparam("ids", expanding=True)),
+        TicketMessage.delivered.is_(False),
+        TicketMessage.failed.is_(False),
+        or_(TicketMessage.claimed_at.is_(None), TicketMessage.claimed_at < bindparam("stale")),
+        or_(TicketMessage.retry_at.is_(None), TicketMessage.retry_at <= bindparam("wall")),
+        ~select(_EARLIER.id)
+        .where(
+            _EARLIER.ticket_id == bindparam("lane_ticket"),
+            _EARLIER.direction == bindparam("lane_direction"),
+            _EARLIER.id < bindparam("first"),
+            _EARLIER.delivered.is_(False),
+            _EARLIER.failed.is_(False),
+        )
+        .exists(),
+    )
+    .values(
+        claimed_at=bindparam("moment"),
+        claimed_by=bindparam("worker"),
+        attempts=TicketMessage.attempts + 1,
+    )
+    .execution_options(synchronize_session=False)
+)
+
+
 async def claim_batch(
     session: AsyncSession,
     ticket_id: int,
@@ -142,50 +185,25 @@ async def claim_batch(
     """
     moment, real = now(), wall()
     stale = moment - timedelta(seconds=stale_after)
-    rows = await session.execute(
-        select(*_COLUMNS)
-        .join(Ticket, Ticket.id == TicketMessage.ticket_id)
-        .join(Customer, Customer.id == Ticket.customer_id)
-        .where(
-            TicketMessage.ticket_id == ticket_id,
-            TicketMessage.direction == direction,
-            TicketMessage.delivered.is_(False),
-            TicketMessage.failed.is_(False),
-        )
-        .order_by(TicketMessage.id)
-        .limit(limit)
-    )
+    # Names of their own: an UPDATE keeps its columns' names for its SET clause.
+    lane = {"lane_ticket": ticket_id, "lane_direction": direction}
+    rows = await session.execute(_WAITING, {**lane, "limit": limit})
     waiting = [_claimed(tuple(row)) for row in rows]
     batch = claimable(waiting, stale=stale, wall=real, limit=limit)
     if not batch:
         return []
     ids = [message.id for message in batch]
-    earlier = aliased(TicketMessage)
-    waiting_before = (
-        select(earlier.id)
-        .where(
-            earlier.ticket_id == ticket_id,
-            earlier.direction == direction,
-            earlier.id < ids[0],
-            earlier.delivered.is_(False),
-            earlier.failed.is_(False),
-        )
-        .exists()
-    )
+    claim = {
+        **lane,
+        "ids": ids,
+        "first": ids[0],
+        "stale": stale,
+        "wall": real,
+        "moment": moment,
+        "worker": worker,
+    }
     async with session.begin_nested() as savepoint:
-        result = await session.execute(
-            update(TicketMessage)
-            .where(
-                TicketMessage.id.in_(ids),
-                TicketMessage.delivered.is_(False),
-                TicketMessage.failed.is_(False),
-                or_(TicketMessage.claimed_at.is_(None), TicketMessage.claimed_at < stale),
-                or_(TicketMessage.retry_at.is_(None), TicketMessage.retry_at <= real),
-                ~waiting_before,
-            )
-            .values(claimed_at=moment, claimed_by=worker, attempts=TicketMessage.attempts + 1)
-            .execution_options(synchronize_session=False)
-        )
+        result = await session.execute(_CLAIM, claim)
         if result.rowcount != len(ids):  # type: ignore[attr-defined]
             await savepoint.rollback()
             return []

@@ -79,7 +79,7 @@ class Liveness(Worker):
             async with self.database.transaction() as session:
                 known = await beat(session, self.worker, now=now)
         except Exception as error:  # the database away: judge nobody until it is back
-            return self._failed(error)
+            return self._database_failed(error)
         self._failing = False
         if not known and self._beaten:
             logger.warning(
@@ -98,7 +98,7 @@ class Liveness(Worker):
                 dead = await silent_workers(session, since=since, besides=self.worker)
                 released = await release_dead(session, dead)
         except Exception as error:
-            return self._failed(error)
+            return self._database_failed(error)
         if dead:
             logger.warning(
                 "liveness: %d process(es) silent for %.0f s taken for dead; released %d "
@@ -117,7 +117,7 @@ class Liveness(Worker):
                 wake()
         return released
 
-    def _failed(self, error: Exception) -> int:
+    def _database_failed(self, error: Exception) -> int:
         if not self._failing:
             logger.warning("liveness: the database failed (%r); retrying", error)
         self._failing = True

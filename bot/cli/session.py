@@ -129,17 +129,23 @@ class _Session:
                 from bot.dialogue import Conversation
 
                 conversation = Conversation()
-            turn = dialogue.message(conversation, text, self._search, open_ticket=self.ticket)
+            turn = dialogue.message(
+                conversation, text, self._search, open_ticket=self.ticket, screen=self._screen
+            )
             conversation = turn.conversation
             if not self._show(turn.reply):
                 return
 
-    def _search(self, question: str) -> tuple[Ranking, Decision]:
+    def _search(self, question: str, *, dense: bool = True) -> tuple[Ranking, Decision]:
         from bot.policy import decide
 
         index, _ = self.engine.ready()
-        ranking = index.search(question, k=DEPTH)
+        ranking = index.search(question, k=DEPTH, dense=dense)
         return ranking, decide(ranking)
+
+    def _screen(self, message: str) -> tuple[Ranking, Decision]:
+        """The word views alone, as the bot screens a detail in an open ticket."""
+        return self._search(message, dense=False)
 
     def _show(self, reply: Reply) -> bool:
         """Show the reply; ``False`` when the chat ends with it (left in the ticket form)."""

@@ -169,6 +169,12 @@ class Answers:
         ranking = self._version.index.search(question, k=DEPTH)
         return ranking, decide(ranking, self.thresholds)
 
+    def screen(self, message: str) -> tuple[Ranking, Decision]:
+        """:meth:`search` by the word views alone: whether ``message`` matches an article
+        confidently by its words, without embedding it (a detail in an open ticket)."""
+        ranking = self._version.index.search(message, k=DEPTH, dense=False)
+        return ranking, decide(ranking, self.thresholds)
+
     def by_key(self, key: str) -> Article | None:
         """The article a button names, ``None`` if it is gone from the knowledge base."""
         return self._version.by_key.get(key)

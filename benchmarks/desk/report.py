@@ -116,7 +116,8 @@ def summary(results: Sequence[Result]) -> str:
             f"{_NAMES[result.backend]}: {result.tickets} tickets, {result.topics} topics "
             f"({result.topics_created} createForumTopic calls, {result.distinct_topics} distinct "
             f"in the database), filed through the form in "
-            f"{result.filing_s:.1f} s; plain sendMessage {result.baseline_per_second:.0f}/s; "
+            f"{result.filing_s:.1f} s; plain sendMessage {result.baseline_per_second:.0f}/s, "
+            f"the relay's posts sent directly {_rate(result.posts_per_second)}/s; "
             f"{restarts.cancelled_handlers} update handlers still running when the app was "
             "closed"
         )
@@ -150,11 +151,15 @@ def section(results: Sequence[Result], args: argparse.Namespace, seconds: float)
         burst, restarts = result.phases[0].customers, _restarts(result)
         alone = _drained(result)
         ratio = "–" if alone != alone else f"{alone / result.baseline_per_second:.2f}×"
+        posts = result.posts_per_second
+        same = "–" if alone != alone or posts != posts else f"{alone / posts:.2f}×"
         lines.append(
             f"- {_NAMES[result.backend]}: {result.tickets} tickets, {result.topics} topics; "
             f"plain `sendMessage` {result.baseline_per_second:.0f}/s, the relay alone (draining "
             f"the backlog it found on start, first copy to last) {_rate(alone)}/s, "
-            f"{ratio}; in the burst, p50 "
+            f"{ratio}; the relay's own posts (its template, HTML) sent directly "
+            f"{_rate(posts)}/s, so the relay runs at {same} of sending the same posts; "
+            "in the burst, p50 "
             f"{_ms(percentile(burst.storing_ms, 0.5))} to the row, then "
             f"{_ms(percentile(burst.relaying_ms, 0.5))} to the copy; "
             f"{restarts.cancelled_handlers} update handlers were still running at the "

@@ -35,6 +35,7 @@ from bot.emulator.client import make_bot
 from bot.emulator.driver import Chat, file_ticket
 from bot.serving import Answers
 from bot.settings import Settings
+from bot.texts import Texts
 from bot.tickets import MessageDirection
 
 PATIENCE_S = 30.0  # a phase ends this long after the last delivery, whatever is left
@@ -191,16 +192,31 @@ class Run:
             elif now - calm_since > 1.0:
                 return
 
-    async def baseline(self) -> float:
-        """Plain sendMessage into the topics, one after another: messages per second."""
+    async def baseline(self, *, as_posted: bool = False) -> float:
+        """Plain sendMessage into the topics, one after another: messages per second.
+
+        :param as_posted: send the very posts the relay makes of the backlog (its template,
+            HTML, the customer's text), not a short plain text: the same work for Telegram and
+            for the client's reading of its answer, without the relay's storing and claiming
+        """
+        texts = Texts()
         bot = make_bot(self.emulator)
         total = len(self.customers) * self.args.messages
         topics = [self.topic_of[n] for n in range(len(self.customers))]
         try:
             started = time.time()
             for i in range(total):
-                topic = topics[i % len(topics)]
-                await bot.send_message(self.desk.id, f"базовая линия {i}", message_thread_id=topic)
+                n = i % len(topics)
+                text = f"базовая линия {i}"
+                if as_posted:
+                    said = customer_text(n, i // len(topics))
+                    text = texts.render("agents/customer_said", text=said)
+                await bot.send_message(
+                    self.desk.id,
+                    text,
+                    message_thread_id=topics[n],
+                    parse_mode="HTML" if as_posted else None,
+                )
             return float(total / (time.time() - started))
         finally:
             await bot.session.close()
@@ -320,6 +336,7 @@ async def _unlimited(
         assert run.process is not None
         await run.process.stop()
         baseline = await run.baseline()
+        as_posted = await run.baseline(as_posted=True)
         async with reader.connect() as connection:
             tickets = (await connection.execute(select(Ticket.topic_id))).scalars().all()
         await reader.dispose()
@@ -336,6 +353,7 @@ async def _unlimited(
         filing_s=filing_s,
         phases=[burst, restarts, drained],
         baseline_per_second=baseline,
+        posts_per_second=as_posted,
         problems=Counter(
             {f"{key}: {problems.first.get(key, '')}": n for key, n in problems.seen.items()}
         ),

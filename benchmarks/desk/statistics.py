@@ -60,6 +60,8 @@ class Result:
     phases: list[Phase]
     baseline_per_second: float
     problems: Counter[str]
+    posts_per_second: float = float("nan")
+    """The relay's own posts sent directly (its template, HTML), one after another."""
 
 
 def tally(

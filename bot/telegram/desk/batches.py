@@ -52,7 +52,7 @@ __all__ = ["Batches", "Lane", "Pacing", "Turns", "joinable"]
 
 logger = logging.getLogger(__name__)
 
-BATCH = 20  # messages one claim takes from a lane with budget to spare
+BATCH = 50  # messages one claim takes from a lane with budget to spare
 JOIN_AT_MOST = 50  # messages in one joined post
 JOINED_LENGTH = 3500  # characters of customers' text in one post (Telegram's limit: 4096)
 Lane = tuple[int, MessageDirection]

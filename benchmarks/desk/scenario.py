@@ -42,6 +42,10 @@ PATIENCE_S = 30.0  # a phase ends this long after the last delivery, whatever is
 STALE_AFTER_S = 60.0  # the relay's default: a dead worker's claim is taken over after it
 
 
+BASELINE_AT_LEAST = 3000
+"""Sends timed by each baseline, at the least."""
+
+
 class Run:
     """One backend's run: the emulator, the customers and agents, the bot's "processes"."""
 
@@ -201,7 +205,8 @@ class Run:
         """
         texts = Texts()
         bot = make_bot(self.emulator)
-        total = len(self.customers) * self.args.messages
+        # Enough sends for a steady rate: a few hundred last a fraction of a second.
+        total = max(BASELINE_AT_LEAST, len(self.customers) * self.args.messages)
         topics = [self.topic_of[n] for n in range(len(self.customers))]
         try:
             started = time.time()
@@ -209,7 +214,7 @@ class Run:
                 n = i % len(topics)
                 text = f"базовая линия {i}"
                 if as_posted:
-                    said = customer_text(n, i // len(topics))
+                    said = customer_text(n, i // len(topics) % self.args.messages)
                     text = texts.render("agents/customer_said", text=said)
                 await bot.send_message(
                     self.desk.id,

@@ -256,8 +256,8 @@ async def saturated(
 ) -> Phase:
     """Telegram's limits on (the emulator answers 429 over them): half the customers send a
     burst that keeps the agents' group at its 20 messages a minute while agents answer the
-    other half (a customer who is sending meanwhile gets an acknowledgement per message in
-    the same one-a-second chat, which the desk cannot speed up)."""
+    other half (a customer who is sending meanwhile gets one acknowledgement for the run, in
+    the same one-a-second chat)."""
     limited = argparse.Namespace(
         **{
             **vars(args),

@@ -11,9 +11,11 @@ from bot.db.repo import get_ticket_by_number, resolve
 from bot.emulator import TelegramEmulator
 from bot.emulator.driver import Chat, buttons
 from bot.telegram import App, ask_csat
+from bot.telegram.ticket_chat import ACK_AGAIN_AFTER
 from bot.tickets import MessageDirection, TicketStatus
 from tests.bot.db.fixtures import ScratchDatabase
 from tests.telegram.conftest import Clock, rows
+from tests.telegram.desk_fixtures import eventually
 
 
 async def _file_ticket(chat: Chat, question: str = "рецепт борща") -> None:
@@ -84,9 +86,14 @@ async def test_messages_while_a_ticket_is_open_go_to_it(
     added = await anna.press(asked, text="Про заявку №1001")
     assert added["text"] == "Добавили к заявке №1001, оператор увидит."
     telegram.send_photo(anna.user, anna.user.private_chat, caption="вот фото")
-    await anna.reply()
     telegram.send_voice(anna.user, anna.user.private_chat)
-    await anna.reply()
+
+    async def all_stored() -> bool:
+        return len(await rows(database, TicketMessage)) == 3
+
+    await eventually(all_stored)
+    with pytest.raises(TimeoutError):  # the same run of messages: acknowledged once
+        await anna.reply(timeout=0.5)
     messages = await rows(database, TicketMessage)
     assert [(m.direction, m.content_type, m.text) for m in messages] == [
         (MessageDirection.IN, "text", "Машину уже эвакуировали?"),
@@ -96,6 +103,27 @@ async def test_messages_while_a_ticket_is_open_go_to_it(
     assert all(m.source_chat_id == anna.user.id for m in messages)
     assert messages[1].file_id is not None and messages[2].file_id is not None
     assert len(await rows(database, Ticket)) == 1
+
+
+async def test_a_run_of_messages_is_acknowledged_once_and_a_new_run_again(
+    bot: App, anna: Chat, telegram: TelegramEmulator, database: ScratchDatabase, clock: Clock
+) -> None:
+    await _file_ticket(anna)
+    first = await anna.say("я тут, жду")
+    assert first["text"] == "Добавили к заявке №1001, оператор увидит."
+    for n in range(5):  # a burst of details, each a second after the one before
+        clock.now += timedelta(seconds=1)
+        telegram.send_text(anna.user, anna.user.private_chat, f"подробность {n}")
+
+    async def all_stored() -> bool:
+        return len(await rows(database, TicketMessage)) == 6
+
+    await eventually(all_stored)
+    with pytest.raises(TimeoutError):
+        await anna.reply(timeout=0.5)
+    clock.now += ACK_AGAIN_AFTER + timedelta(seconds=1)  # a pause: a new run
+    again = await anna.say("я тут, всё ещё жду")
+    assert again["text"] == "Добавили к заявке №1001, оператор увидит."
 
 
 async def test_csat_score_and_comment_are_stored(

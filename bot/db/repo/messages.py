@@ -155,6 +155,15 @@ async def get_message_by_relay(
     return await session.scalar(query.options(_WITH_TICKET))
 
 
+async def last_customer_message_at(session: AsyncSession, ticket: Ticket) -> datetime | None:
+    """When the customer's latest message in the ticket was stored; ``None`` before any."""
+    query = select(func.max(TicketMessage.created_at)).where(
+        TicketMessage.ticket_id == ticket.id,
+        TicketMessage.direction == MessageDirection.IN,
+    )
+    return await session.scalar(query)
+
+
 async def list_messages(session: AsyncSession, ticket: Ticket) -> Sequence[TicketMessage]:
     """The ticket's conversation, oldest first."""
     query = select(TicketMessage).where(TicketMessage.ticket_id == ticket.id)

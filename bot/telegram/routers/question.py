@@ -41,7 +41,7 @@ from bot.telegram.intake import add_to_ticket, agent_engaged, replied_to, start_
 from bot.telegram.keyboards import about_ticket_keyboard
 from bot.telegram.records import record_turn
 from bot.telegram.replies import drop_buttons, send_reply
-from bot.telegram.ticket_chat import TicketDelivery, deliver_to_ticket
+from bot.telegram.ticket_chat import TicketDelivery, deliver_to_ticket, follows_previous
 from bot.tickets import MessageDirection
 
 __all__ = ["get_router"]
@@ -67,6 +67,7 @@ class _Said:
     turn: Turn
     attempt: int
     ticket: int | None = None  # the open ticket's number, for the texts about it
+    follows: bool = False  # a message that continues a run of the customer's: no «Добавили»
 
 
 async def ask(
@@ -197,9 +198,11 @@ async def _settle(
             answers = services.answers
             turn = answers.dialogue.message(Conversation(), reply.text, answers.search)
             return await _settle(session, customer, None, turn, attempt, state, services)
+        follows = False
         if message is not None and (message.text or "").strip() == reply.text:
+            follows = await follows_previous(session, ticket, services.clock())
             await add_to_ticket(session, ticket, message, levels=services.levels)
-        else:  # the message asked about earlier
+        else:  # the message asked about earlier (the customer chose «про заявку»: say so)
             chat_id, message_id = _source((await state.get_data()).get(PENDING))
             await add_message(
                 session,
@@ -212,7 +215,7 @@ async def _settle(
                 now=services.clock,
             )
         await save(state, Position(turn.conversation))
-        return _Said(turn, 0, ticket.number)
+        return _Said(turn, 0, ticket.number, follows=follows)
     attempt = await record_turn(session, customer, turn, attempt=attempt, clock=services.clock)
     if not isinstance(reply, HandOver):
         # One write (the storage sees its own writes only after the commit), one commit with
@@ -256,8 +259,10 @@ async def _send(said: _Said, bot: Bot, user: User, state: FSMContext, services: 
             keyboard = about_ticket_keyboard(texts, number)
             text = texts.render("ask_about_ticket", number=number)
             await bot.send_message(chat_id, text, reply_markup=keyboard)
-        case AddToTicket(number=number):
+        case AddToTicket(number=number) if not said.follows:
             await bot.send_message(chat_id, texts.render("message_added_to_ticket", number=number))
+        case AddToTicket():
+            pass  # the run's first message was acknowledged
         case HandOver() if said.ticket is not None:
             name = "question_added_to_ticket" if reply.draft.question else "ticket_already_open"
             await bot.send_message(chat_id, texts.render(name, number=said.ticket))

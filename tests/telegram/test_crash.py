@@ -59,7 +59,13 @@ async def _forget_redis_keys(bot_id: str) -> None:
 
 
 async def _start(
-    telegram: TelegramEmulator, url: str, folder: Path, run: int, *, redis: bool
+    telegram: TelegramEmulator,
+    url: str,
+    folder: Path,
+    run: int,
+    *,
+    redis: bool,
+    cache: dict[str, str],
 ) -> asyncio.subprocess.Process:
     env = {
         "PATH": os.environ.get("PATH", ""),
@@ -71,6 +77,7 @@ async def _start(
         "RELOAD_ARTICLES": "false",
         "RATE_LIMIT_PER_MINUTE": "100000",
         "TELEGRAM_LIMITS": "false",  # the emulator here runs without Telegram's limits
+        **cache,
     }
     if redis:
         env["REDIS_URL"] = REDIS_URL
@@ -97,7 +104,7 @@ def _answered(telegram: TelegramEmulator) -> int:
     ids=["sqlite-kill", "postgresql-redis-kill", "postgresql-redis-term"],
 )
 async def test_a_bot_stopped_mid_burst_answers_every_message_once_and_in_order(
-    tmp_path: Path, backend: str, stop: signal.Signals
+    tmp_path: Path, backend: str, stop: signal.Signals, warm_cache: dict[str, str]
 ) -> None:
     redis = backend.endswith("+redis")
     if redis and not _redis_listening():
@@ -107,7 +114,7 @@ async def test_a_bot_stopped_mid_burst_answers_every_message_once_and_in_order(
         _database(backend.partition("+")[0], tmp_path) as url,
     ):
         users: list[FakeUser] = [telegram.new_user(f"Клиент {n}") for n in range(CUSTOMERS)]
-        process = await _start(telegram, url, tmp_path, 1, redis=redis)
+        process = await _start(telegram, url, tmp_path, 1, redis=redis, cache=warm_cache)
         try:
             for question in ASKED:
                 for user in users:
@@ -127,7 +134,7 @@ async def test_a_bot_stopped_mid_burst_answers_every_message_once_and_in_order(
             if stop == signal.SIGKILL:
                 assert at_stop < CUSTOMERS * len(ASKED), "the kill came after the burst"
 
-            process = await _start(telegram, url, tmp_path, 2, redis=redis)
+            process = await _start(telegram, url, tmp_path, 2, redis=redis, cache=warm_cache)
 
             async def all_answered() -> bool:
                 return all(len(replies(telegram, user)) >= len(ASKED) for user in users)

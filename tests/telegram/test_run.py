@@ -119,7 +119,7 @@ async def _log_until(process: asyncio.subprocess.Process, text: str, log: list[s
 
 
 async def test_run_serves_customers_and_article_edits_until_sigterm(
-    telegram: TelegramEmulator, tmp_path: Path
+    telegram: TelegramEmulator, tmp_path: Path, warm_cache: dict[str, str]
 ) -> None:
     articles = tmp_path / "articles"
     shutil.copytree(ARTICLES, articles)
@@ -127,7 +127,7 @@ async def test_run_serves_customers_and_article_edits_until_sigterm(
         FAQBOT,
         "run",
         cwd=tmp_path,
-        env=_environment(telegram, tmp_path, ARTICLES_DIR=str(articles)),
+        env=_environment(telegram, tmp_path, ARTICLES_DIR=str(articles), **warm_cache),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )

@@ -12,6 +12,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.dialogue import Invite, Reply, ShowAnswer, ShowChoices, SmallTalkReply, Thanks
 from bot.serving import Services
 from bot.telegram.keyboards import answer_keyboard, choices_keyboard
+from bot.telegram.sending import send_text
 
 __all__ = ["drop_buttons", "send_reply"]
 
@@ -42,21 +43,21 @@ async def send_reply(
         case ShowAnswer(article=article, related=related):
             chunks = services.answers.chunks(article)
             for chunk in chunks[:-1]:
-                await bot.send_message(chat_id, **chunk.as_kwargs())
+                await send_text(bot, chat_id, **chunk.as_kwargs())
             keyboard = answer_keyboard(texts, attempt, article, related)
-            await bot.send_message(chat_id, **chunks[-1].as_kwargs(), reply_markup=keyboard)
+            await send_text(bot, chat_id, **chunks[-1].as_kwargs(), reply_markup=keyboard)
         case ShowChoices(articles=articles, retry=retry, again=again):
             name = "next_candidates" if retry else "clarify"
             text = texts.render(name, options=[article.title for article in articles], again=again)
-            await bot.send_message(
-                chat_id, text, reply_markup=choices_keyboard(texts, attempt, articles)
+            await send_text(
+                bot, chat_id, text, reply_markup=choices_keyboard(texts, attempt, articles)
             )
         case Thanks():
-            await bot.send_message(chat_id, texts.render("vote_thanks"))
+            await send_text(bot, chat_id, texts.render("vote_thanks"))
         case Invite():
-            await bot.send_message(chat_id, texts.render("invite"))
+            await send_text(bot, chat_id, texts.render("invite"))
         case SmallTalkReply(talk=talk):
-            await bot.send_message(chat_id, texts.render("small_talk", talk=talk.value, name=name))
+            await send_text(bot, chat_id, texts.render("small_talk", talk=talk.value, name=name))
         case _:
             raise ValueError(f"a {reply.kind!r} reply is not shown by send_reply")
 

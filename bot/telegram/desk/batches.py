@@ -45,6 +45,7 @@ from bot.serving.database import Database
 from bot.telegram.desk.marks import Marks
 from bot.telegram.desk.outgoing import Delivery, plan
 from bot.telegram.desk.refusals import Failed, Refusals, status_of
+from bot.telegram.sending import send_text
 from bot.texts import Texts
 from bot.tickets import Clock, MessageDirection, utc_now
 
@@ -229,7 +230,7 @@ class Batches:
         topic = batch[0].topic_id
         text = self.texts.render("agents/customer_said", texts=[m.text for m in batch])
         try:
-            sent = await self.bot.send_message(self.chat_id, text, message_thread_id=topic)
+            sent = await send_text(self.bot, self.chat_id, text, message_thread_id=topic)
         except TelegramAPIError as error:
             failure = failure_of(status_of(error), error.message)
             if failure is None or isinstance(error, TelegramRetryAfter):
@@ -243,7 +244,7 @@ class Batches:
             await self.refusals.fail(ids, failed, failure, str(error))
             return True
         for message_id in ids:
-            self.marks.add(Mark(message_id, self.chat_id, sent.message_id))
+            self.marks.add(Mark(message_id, self.chat_id, sent))
         await self.marks.flush()
         logger.info(
             "ticket message %s..%s joined into one post: the group is short", ids[0], ids[-1]

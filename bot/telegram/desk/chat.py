@@ -20,6 +20,7 @@ from bot.telegram.desk.links import topic_link
 from bot.telegram.desk.relay import Relay
 from bot.telegram.desk.sla_watch import SlaWatch
 from bot.telegram.desk.topics import Topics
+from bot.telegram.sending import send_text
 from bot.texts import Texts
 
 __all__ = ["AgentsChat", "topic_link"]
@@ -53,16 +54,12 @@ class AgentsChat:
     async def post(self, text: str, *, topic_id: int | None = None, **kwargs: object) -> int | None:
         """Send to the chat (a topic, or General); ``None`` if Telegram refused."""
         try:
-            sent = await self.bot.send_message(
-                self.chat_id,
-                text,
-                message_thread_id=topic_id,
-                **kwargs,  # type: ignore[arg-type]
+            return await send_text(
+                self.bot, self.chat_id, text, message_thread_id=topic_id, **kwargs
             )
         except TelegramAPIError as error:
             logger.error("agents' chat: message not sent: %s", error)
             return None
-        return sent.message_id
 
     async def leads(self) -> list[dict[str, object]]:
         """The leads to mention: the allow-list's, and those the desk has seen as leads."""

@@ -20,6 +20,7 @@ from bot.db.repo import get_agent, get_message_by_relay, get_message_by_source
 from bot.db.repo.relay_batches import Claimed
 from bot.serving.answers import Answers
 from bot.telegram.csat import csat_question
+from bot.telegram.sending import send_text
 from bot.texts import Texts
 from bot.tickets import NOTICE_TYPES, BotNotice, MessageDirection
 
@@ -187,10 +188,13 @@ class Delivery:
         return f"{caption}\n\n{self.signature}" if caption else self.signature
 
     async def _send_text(self, text: str) -> int:
-        sent = await self.bot.send_message(
-            self.chat_id, text, message_thread_id=self.thread, reply_parameters=self._reply
+        return await send_text(
+            self.bot,
+            self.chat_id,
+            text,
+            message_thread_id=self.thread,
+            reply_parameters=self._reply,
         )
-        return sent.message_id
 
     async def _send_notice(self, notice: BotNotice) -> int:
         """The bot's own word about the ticket, rendered when it is sent."""
@@ -199,8 +203,7 @@ class Delivery:
             text, markup = csat_question(texts, self.number)
         else:
             text = texts.render("ticket_reopened", number=self.number)
-        sent = await self.bot.send_message(self.chat_id, text, reply_markup=markup)
-        return sent.message_id
+        return await send_text(self.bot, self.chat_id, text, reply_markup=markup)
 
     async def _send_article(self) -> int:
         """The article as the bot itself would answer with it: rendered chunks, in order."""
@@ -212,11 +215,12 @@ class Delivery:
             )
         first: int | None = None
         for chunk in self.answers.chunks(article):
-            sent = await self.bot.send_message(
+            sent = await send_text(
+                self.bot,
                 self.chat_id,
                 **chunk.as_kwargs(),
                 reply_parameters=self._reply if first is None else None,
             )
-            first = first if first is not None else sent.message_id
+            first = first if first is not None else sent
         assert first is not None
         return first

@@ -41,6 +41,7 @@ from bot.telegram.intake import add_to_ticket, agent_engaged, replied_to, start_
 from bot.telegram.keyboards import about_ticket_keyboard
 from bot.telegram.records import record_turn
 from bot.telegram.replies import drop_buttons, send_reply
+from bot.telegram.sending import send_text
 from bot.telegram.ticket_chat import TicketDelivery, deliver_to_ticket, follows_previous
 from bot.tickets import MessageDirection
 
@@ -258,14 +259,14 @@ async def _send(said: _Said, bot: Bot, user: User, state: FSMContext, services: 
         case AskAboutTicket(number=number):
             keyboard = about_ticket_keyboard(texts, number)
             text = texts.render("ask_about_ticket", number=number)
-            await bot.send_message(chat_id, text, reply_markup=keyboard)
+            await send_text(bot, chat_id, text, reply_markup=keyboard)
         case AddToTicket(number=number) if not said.follows:
-            await bot.send_message(chat_id, texts.render("message_added_to_ticket", number=number))
+            await send_text(bot, chat_id, texts.render("message_added_to_ticket", number=number))
         case AddToTicket():
             pass  # the run's first message was acknowledged
         case HandOver() if said.ticket is not None:
             name = "question_added_to_ticket" if reply.draft.question else "ticket_already_open"
-            await bot.send_message(chat_id, texts.render(name, number=said.ticket))
+            await send_text(bot, chat_id, texts.render(name, number=said.ticket))
         case HandOver():
             await start_form(reply, bot=bot, chat_id=chat_id, state=state, texts=texts)
         case _:

@@ -254,10 +254,16 @@ class Dialogue:
         customer's burst of details then costs a millisecond each, not an embedding each
         (tens of ms, which queued a burst's messages for seconds). A new question so
         phrased that only the encoder would know it (about one in ten on the dev sets) then
-        joins the ticket, where the agents read it.
+        joins the ticket, where the agents read it. What the words alone would answer is
+        searched in full before the customer is asked: one shared word is enough for them
+        («всё ещё жду» and an article's «Сколько ждать проверку»), not for the whole engine.
         """
-        by = screen if screen is not None and not looks_like_question(text) else search
-        _, decision = by(text)
+        if screen is not None and not looks_like_question(text):
+            _, decision = screen(text)
+            if isinstance(decision, Answer):
+                _, decision = search(text)
+        else:
+            _, decision = search(text)
         if not isinstance(decision, Answer):
             return Turn(Conversation(), AddToTicket(number, text.strip()))
         waiting = Conversation(question=text.strip(), stage=Stage.TICKET, ticket=number)

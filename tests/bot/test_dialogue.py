@@ -676,14 +676,24 @@ def test_in_an_open_ticket_only_a_question_by_its_form_gets_the_full_search(
     assert isinstance(turn.reply, AddToTicket if screened else AskAboutTicket)
 
 
-def test_a_detail_that_matches_an_article_by_its_words_is_still_asked_about(
+def test_a_detail_the_words_and_the_full_search_both_answer_is_asked_about(
     dialogue: Dialogue,
 ) -> None:
-    search, screen = FakeSearch(ESCALATE), FakeSearch(ANSWER)
-    turn = dialogue.message(
-        Conversation(), "завершить поездку не получается", search, open_ticket=7, screen=screen
-    )
-    assert turn.reply == AskAboutTicket(7) and search.questions == []
+    search, screen = FakeSearch(ANSWER), FakeSearch(ANSWER)
+    text = "завершить поездку не получается"
+    turn = dialogue.message(Conversation(), text, search, open_ticket=7, screen=screen)
+    assert turn.reply == AskAboutTicket(7)
+    assert (screen.questions, search.questions) == ([text], [text])
+
+
+@pytest.mark.parametrize("decision", [CLARIFY, ESCALATE])
+def test_a_detail_only_the_words_answer_goes_to_the_ticket_unasked(
+    dialogue: Dialogue, decision: Decision
+) -> None:
+    search, screen = FakeSearch(decision), FakeSearch(ANSWER)
+    turn = dialogue.message(Conversation(), "всё ещё жду", search, open_ticket=7, screen=screen)
+    assert turn == Turn(Conversation(), AddToTicket(7, "всё ещё жду"))
+    assert search.questions == ["всё ещё жду"]
 
 
 @pytest.mark.parametrize("text", ["1", "про заявку", "Это про заявку #1001", "да"])

@@ -180,6 +180,18 @@ async def test_csat_of_someone_elses_ticket_is_refused(
     assert stored.csat_score is None
 
 
+async def test_a_detail_sharing_one_word_with_an_article_goes_to_the_ticket_unasked(
+    bot: App, anna: Chat, database: ScratchDatabase
+) -> None:
+    await _file_ticket(anna)
+    # «ждать» is a word of the registration article's «Сколько ждать проверку…»: enough for the
+    # word views alone to answer, not for the whole engine.
+    added = await anna.say("всё ещё жду")
+    assert added["text"] == "Добавили к заявке №1001, оператор увидит."
+    [message] = await rows(database, TicketMessage)
+    assert message.text == "всё ещё жду"
+
+
 async def test_a_new_question_while_a_ticket_is_open_is_answered_not_merged(
     bot: App, anna: Chat, database: ScratchDatabase
 ) -> None:

@@ -112,6 +112,7 @@ class _Session:
         #: The customer's open ticket, once one is filed or found: new questions are asked
         #: about it first (one ticket per problem).
         self.ticket: int | None = None
+        self.tried: tuple[str, ...] = ()  # what the ticket filed in this chat says was tried
 
     def run(self) -> None:
         conversation: Conversation | None = None
@@ -130,7 +131,12 @@ class _Session:
 
                 conversation = Conversation()
             turn = dialogue.message(
-                conversation, text, self._search, open_ticket=self.ticket, screen=self._screen
+                conversation,
+                text,
+                self._search,
+                open_ticket=self.ticket,
+                screen=self._screen,
+                tried=self.tried,
             )
             conversation = turn.conversation
             if not self._show(turn.reply):
@@ -218,6 +224,7 @@ class _Session:
         filled = fill(draft, self.terminal)
         if filled.draft is not None:
             self.ticket = self.desk.file(filled.draft, self.terminal)
+            self.tried = filled.draft.tried
         return not filled.leave
 
 

@@ -23,7 +23,8 @@ knowledge base could answer is asked about first (:class:`AskAboutTicket`, stage
 «1» / «про заявку» adds it to the ticket (:class:`AddToTicket`); «2» / «новый вопрос» takes
 it as a new question, answered as any other. A message it has no answer for, or a request
 for a person, goes to the open ticket at once, and the customer is told so (a customer has
-one open ticket at a time: there is no other place for it). No form either way.
+one open ticket at a time: there is no other place for it); so does a message answered by an
+article the ticket says was tried (the customer said it did not help). No form either way.
 
 Yes and no mean one thing everywhere. At a list: a number, «второе», words of one title pick
 it; «да» picks the only choice (several: the list again); «0» / «другое» hand over;
@@ -50,7 +51,7 @@ the titles of every article offered for it (none of them helped, or there would 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from typing import assert_never
 
@@ -122,6 +123,7 @@ class Dialogue:
         search: Search,
         open_ticket: int | None = None,
         screen: Search | None = None,
+        tried: Collection[str] = (),
     ) -> Turn:
         """A message typed by the customer, whatever the stage.
 
@@ -134,6 +136,8 @@ class Dialogue:
         :param open_ticket: the number of the customer's open ticket, if they have one
         :param screen: a cheaper ``search`` (the word views alone) for a message in an open
             ticket that is not phrased as a question; ``search`` if omitted
+        :param tried: what the open ticket says was tried (:attr:`TicketDraft.tried`: the
+            titles of the articles the customer said did not help)
         """
         if not text.strip():
             raise ValueError("a blank message has no question in it")
@@ -168,7 +172,7 @@ class Dialogue:
         if parse_vote(text) is not None or rejects(text):
             return Turn(conversation, Invite())  # «да» to nothing: not a question to search
         if open_ticket is not None:
-            return self._ticket_or_new(text, open_ticket, search, screen)
+            return self._ticket_or_new(text, open_ticket, search, screen, tried)
         ranking, decision = search(text)
         return self.ask(conversation, text.strip(), ranking, decision)
 
@@ -243,7 +247,12 @@ class Dialogue:
         return replace(self._not_these(conversation), vote=cast)
 
     def _ticket_or_new(
-        self, text: str, number: int, search: Search, screen: Search | None = None
+        self,
+        text: str,
+        number: int,
+        search: Search,
+        screen: Search | None = None,
+        tried: Collection[str] = (),
     ) -> Turn:
         """A message while ticket ``number`` is open: ask whether it is a new question only
         when the knowledge base answers it with confidence; anything else (a detail, a
@@ -257,6 +266,9 @@ class Dialogue:
         joins the ticket, where the agents read it. What the words alone would answer is
         searched in full before the customer is asked: one shared word is enough for them
         («всё ещё жду» and an article's «Сколько ждать проверку»), not for the whole engine.
+
+        An answer the ticket has tried already is no new question: «код так и не пришёл»
+        after «Не приходит код для входа» did not help is the ticket's problem, still there.
         """
         if screen is not None and not looks_like_question(text):
             _, decision = screen(text)
@@ -264,10 +276,16 @@ class Dialogue:
                 _, decision = search(text)
         else:
             _, decision = search(text)
-        if not isinstance(decision, Answer):
+        if not isinstance(decision, Answer) or self._was_tried(decision.hit.doc_id, tried):
             return Turn(Conversation(), AddToTicket(number, text.strip()))
         waiting = Conversation(question=text.strip(), stage=Stage.TICKET, ticket=number)
         return Turn(waiting, AskAboutTicket(number))
+
+    def _was_tried(self, article_id: str, tried: Collection[str]) -> bool:
+        article = self.catalog.get(article_id)
+        if article is None or not tried:
+            return False
+        return article.title.casefold().strip() in {t.casefold().strip() for t in tried}
 
     def _not_these(self, conversation: Conversation) -> Turn:
         """A 👎 to what was shown: the next credible candidates once, if any; then people."""

@@ -696,6 +696,23 @@ def test_a_detail_only_the_words_answer_goes_to_the_ticket_unasked(
     assert search.questions == ["всё ещё жду"]
 
 
+def test_an_answer_the_ticket_tried_already_goes_to_the_ticket_unasked(
+    dialogue: Dialogue,
+) -> None:
+    tried = ("Зоны завершения аренды", "как завершить аренду ")  # titles, as the form fills them
+    text = "так и не получается завершить"
+    turn = dialogue.message(Conversation(), text, FakeSearch(ANSWER), open_ticket=7, tried=tried)
+    assert turn == Turn(Conversation(), AddToTicket(7, text))
+
+
+def test_an_answer_the_ticket_has_not_tried_is_still_asked_about(dialogue: Dialogue) -> None:
+    tried = ("Возврат денег", "перезагрузил телефон")  # what the customer typed counts as well
+    turn = dialogue.message(
+        Conversation(), "как завершить поездку", FakeSearch(ANSWER), open_ticket=7, tried=tried
+    )
+    assert turn.reply == AskAboutTicket(7)
+
+
 @pytest.mark.parametrize("text", ["1", "про заявку", "Это про заявку #1001", "да"])
 def test_about_the_ticket_adds_the_message_to_it(dialogue: Dialogue, text: str) -> None:
     search = FakeSearch(ANSWER)

@@ -10,6 +10,7 @@ from bot.db.models import Ticket, TicketMessage
 from bot.db.repo import get_ticket_by_number, resolve
 from bot.emulator import TelegramEmulator
 from bot.emulator.driver import Chat, buttons
+from bot.emulator.state import JSON
 from bot.telegram import App, ask_csat
 from bot.telegram.ticket_chat import ACK_AGAIN_AFTER
 from bot.tickets import MessageDirection, TicketStatus
@@ -19,8 +20,11 @@ from tests.telegram.desk_fixtures import eventually
 
 
 async def _file_ticket(chat: Chat, question: str = "рецепт борща") -> None:
-    step = await chat.say(question)
-    step = await chat.press(step, text="Оставить как есть")
+    await _fill_form(chat, await chat.say(question))
+
+
+async def _fill_form(chat: Chat, form: JSON) -> None:
+    step = await chat.press(form, text="Оставить как есть")
     for _ in range(5):
         step = await chat.press(step, text=buttons(step)[0])
     step = await chat.say("Пропустить")
@@ -190,6 +194,19 @@ async def test_a_detail_sharing_one_word_with_an_article_goes_to_the_ticket_unas
     assert added["text"] == "Добавили к заявке №1001, оператор увидит."
     [message] = await rows(database, TicketMessage)
     assert message.text == "всё ещё жду"
+
+
+async def test_the_question_again_after_its_article_did_not_help_goes_to_the_ticket(
+    bot: App, anna: Chat, database: ScratchDatabase
+) -> None:
+    answer = await anna.say("как завершить поездку")
+    await _fill_form(anna, await anna.press(answer, text="Связаться с оператором"))
+    [ticket] = await rows(database, Ticket)
+    assert ticket.tried == ["Как завершить аренду"]
+    added = await anna.say("так как завершить поездку?")
+    assert added["text"] == "Добавили к заявке №1001, оператор увидит."
+    asked = await anna.say("Машину уже эвакуировали?")  # an article not tried: asked about
+    assert asked["text"] == "У вас открыта заявка №1001. Это про неё или новый вопрос?"
 
 
 async def test_a_new_question_while_a_ticket_is_open_is_answered_not_merged(

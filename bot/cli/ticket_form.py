@@ -24,6 +24,7 @@ from bot.dialogue.ticket_form import (
     choose,
     command,
     confirms,
+    known,
     level_of,
     next_step,
     number_of,
@@ -100,6 +101,7 @@ def _ask(draft: TicketDraft, step: FormStep, terminal: Terminal) -> tuple[Ticket
         total=QUESTIONS,
         question=draft.what_happened,
         tried=list(draft.tried),
+        known=known(draft, step),
         options=options,
     )
     while True:

@@ -11,6 +11,7 @@ are derived from it, and the terminal form can take it without importing a trans
     level_of(text) -> Level | None                       «1», «2», «3» typed for a choice
     choose(draft, step, level) -> TicketDraft            urgency or impact, by button or number
     next_step(step, draft) -> FormStep                   the order, and the skip rules
+    known(draft, step) -> str | None                     what the question already said
     can_file(draft) -> bool                              enough is known to file
     confirms(text) -> bool | None                        «да» / «нет» at the confirmation
 
@@ -46,6 +47,7 @@ __all__ = [
     "choose",
     "command",
     "confirms",
+    "known",
     "level_of",
     "next_step",
     "number_of",
@@ -210,6 +212,20 @@ def next_step(step: FormStep, draft: TicketDraft | None = None) -> FormStep:
 def number_of(step: FormStep) -> int | None:
     """The question's number, from 1 («вопрос 2 из 9»); ``None`` for the confirmation."""
     return STEPS.index(step) + 1 if step in STEPS else None
+
+
+def known(draft: TicketDraft, step: FormStep) -> str | None:
+    """What the draft already holds for ``step``, taken from the customer's message (shown,
+    to keep or to type over); ``None`` for the steps that are never pre-filled so."""
+    match step:
+        case FormStep.ERROR:
+            return draft.error_text
+        case FormStep.DEVICE:
+            return draft.device
+        case FormStep.ORDER:
+            return draft.order_number
+        case _:
+            return None
 
 
 def answer(draft: TicketDraft, step: FormStep, text: str) -> TicketDraft | None:

@@ -14,7 +14,14 @@ from typing import Any
 from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup
 
 from bot.dialogue import HandOver, HandOverReason
-from bot.dialogue.ticket_form import IMPACT_OF, QUESTIONS, URGENCY_OF, FormStep, number_of
+from bot.dialogue.ticket_form import (
+    IMPACT_OF,
+    QUESTIONS,
+    URGENCY_OF,
+    FormStep,
+    known,
+    number_of,
+)
 from bot.telegram.keyboards import contact_keyboard, form_keyboard, levels_keyboard
 from bot.texts import Texts, shorten
 from bot.tickets import Impact, TicketDraft, Urgency
@@ -78,8 +85,9 @@ def prompt(step: FormStep, draft: TicketDraft, texts: Texts) -> Prompt:
         case FormStep.CONFIRM:
             return Prompt(_confirmation(draft, texts), form_keyboard(texts, step, "send"))
         case _:
-            text = texts.render(f"form_{step.value}", **position)
-            return Prompt(text, form_keyboard(texts, step, "skip"))
+            found = known(draft, step)
+            text = texts.render(f"form_{step.value}", known=found, **position)
+            return Prompt(text, form_keyboard(texts, step, "keep" if found else "skip"))
 
 
 def _confirmation(draft: TicketDraft, texts: Texts) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.tickets.details import details_in
 from bot.tickets.priority import Impact, Priority, Urgency, priority
 
 __all__ = ["FIRST_TICKET_NUMBER", "TicketDraft", "format_number", "parse_number"]
@@ -34,12 +35,21 @@ class TicketDraft:
 
     @classmethod
     def from_question(cls, question: str, rejected_articles: tuple[str, ...] = ()) -> TicketDraft:
-        """A draft started from a question the bot could not settle.
+        """A draft started from a question the bot could not settle, with the order number,
+        error and device the question names already in place (:func:`details_in`).
 
         :param question: the customer's text
         :param rejected_articles: titles the bot offered and the customer said did not help
         """
-        return cls(question=question, what_happened=question, tried=rejected_articles)
+        found = details_in(question)
+        return cls(
+            question=question,
+            what_happened=question,
+            tried=rejected_articles,
+            error_text=found.error_text,
+            device=found.device,
+            order_number=found.order_number,
+        )
 
     @property
     def priority(self) -> Priority:

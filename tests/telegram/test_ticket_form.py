@@ -118,6 +118,35 @@ async def test_every_text_step_can_be_skipped(
     )
 
 
+async def test_what_the_question_said_is_shown_at_its_step_to_keep_or_type_over(
+    bot: App, anna: Chat, database: ScratchDatabase
+) -> None:
+    what = await anna.say(
+        "Позовите оператора: машина не открывается, пишет «Ошибка <502>», iPhone 13, "
+        "договор 77-1234"
+    )
+    when = await anna.press(what, text="Оставить как есть")
+    error = await anna.press(when, text="Пропустить")
+    assert "Из вашего сообщения:" in error["text"] and "Ошибка <502>" in error["text"]
+    assert buttons(error) == ["Оставить как есть", "Отмена"]
+    tried = await anna.press(error, text="Оставить как есть")
+    device = await anna.press(tried, text=buttons(tried)[0])
+    assert "Из вашего сообщения: iPhone 13." in device["text"]
+    order = await anna.say("iPhone 13 mini, iOS 17.5")  # typed over
+    assert "Из вашего сообщения: 77-1234." in order["text"]
+    await anna.press(order, text="Оставить как есть")
+    urgency = await anna.say("Пропустить")  # the contact
+    impact = await anna.press(urgency, text="🟢 Не срочно")
+    confirm = await anna.press(impact, text="Неудобно, но терпимо")
+    await anna.press(confirm, text="Отправить")
+    [ticket] = await rows(database, Ticket)
+    assert (ticket.error_text, ticket.device, ticket.order_number) == (
+        "Ошибка <502>",
+        "iPhone 13 mini, iOS 17.5",
+        "77-1234",
+    )
+
+
 async def test_after_hours_the_confirmation_says_when_an_agent_sees_it(
     bot: App, anna: Chat, clock: Clock
 ) -> None:

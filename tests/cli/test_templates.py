@@ -142,6 +142,16 @@ def test_hand_over_counts_the_questions_in_russian(
                                   "urgency", "impact"])  # fmt: skip
 def test_every_form_step_asks_its_question(texts: Texts, step: str) -> None:
     options = ["🔴 Срочно", "🟡 Сегодня", "🟢 Не срочно"]
-    context = {**SAMPLES["form_step"], "step": step, "options": options}
+    context = {**SAMPLES["form_step"], "step": step, "options": options, "known": None}
     text = texts.plain("cli/form_step", **context)
     assert text.startswith("Вопрос 1 из 9.\n") and "?" in text
+
+
+@pytest.mark.parametrize("step", ["error", "device", "order"])
+def test_what_the_question_said_is_shown_to_keep(texts: Texts, step: str) -> None:
+    context = {**SAMPLES["form_step"], "step": step, "known": "<48213>"}
+    text = texts.plain("cli/form_step", **context)
+    assert "Из вашего сообщения: " in text and "<48213>" in text
+    assert "Enter — оставить как есть" in text
+    with pytest.raises(UndefinedError):
+        texts.plain("cli/form_step", **{**SAMPLES["form_step"], "step": step})

@@ -13,36 +13,42 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Details", "details_in"]
+__all__ = ["TEXT_LIMIT", "Details", "details_in"]
 
 _QUOTED = r"[«\"“„']([^»\"”“'\n]{2,200})[»\"”“']"
+_GAP = r"[ \t]{0,3}"  # bounded: runs of \s* side by side backtrack in O(n²) on long blanks
 
 _ORDER = re.compile(
-    r"(?:заказ\w*|договор\w*|лицев\w*\s+сч[её]т\w*|сч[её]т\w*|посылк\w*|отправлени\w*)"
-    r"(?:\s+(?:номер|под\s+номером))?\s*(?:№|#)?\s*[:\-]?\s*"
+    r"(?:заказ\w{0,4}|договор\w{0,4}|лицев\w{0,4}[ \t]{1,3}сч[её]т\w{0,3}|сч[её]т\w{0,3}"
+    r"|посылк\w{0,3}|отправлени\w{0,3})"
+    rf"(?:[ \t]{{1,3}}(?:номер|под[ \t]{{1,3}}номером))?{_GAP}(?:№|#)?{_GAP}[:\-]?{_GAP}"
     r"([a-zа-я]{0,3}-?\d[\d\-]{2,30}\d)\b",
     re.IGNORECASE,
 )
 _ERROR_QUOTED = re.compile(
-    r"(?:ошибк\w*|пишет|выда[её]т|выскакивает|появляется|показывает|сообщение)"
+    r"(?:ошибк\w{0,3}|пишет|выда[её]т|выскакивает|появляется|показывает|сообщение)"
     r"[^«\"“„'\n]{0,40}" + _QUOTED,
     re.IGNORECASE,
 )
 _ERROR_CODE = re.compile(
-    r"((?:код\s+ошибки|ошибк[аиуе])\s*[:№#]?\s*[a-z]{0,3}-?\d{2,6})\b", re.IGNORECASE
+    rf"((?:код[ \t]{{1,3}}ошибки|ошибк[аиуе]){_GAP}[:№#]?{_GAP}[a-z]{{0,3}}-?\d{{2,6}})\b",
+    re.IGNORECASE,
 )
 _DEVICE = re.compile(
     r"\b("
-    r"iphone\s*(?:\d{1,2}|se|x[rs]?)(?:\s*(?:pro|max|mini|plus))*"
-    r"|айфон\w*\s*\d{1,2}(?:\s*(?:pro|про|max|макс|mini|мини|plus|плюс))*"
-    r"|ipad(?:\s*(?:pro|air|mini))?"
-    r"|(?:samsung|самсунг)(?:\s+galaxy)?\s+[a-z]{0,2}\d{1,3}\w*"
-    r"|(?:xiaomi|redmi|poco|huawei|honor|realme|oneplus|pixel)\s*[a-z]{0,4}\s*\d{1,3}\w*"
-    r"|(?:android|андроид\w*)\s*\d{1,2}(?:\.\d+)?"
-    r"|(?:ios|айос)\s*\d{1,2}(?:\.\d+)*"
+    r"iphone[ \t]{0,2}(?:\d{1,2}|se|x[rs]?)(?:[ \t]{0,2}(?:pro|max|mini|plus)){0,3}"
+    r"|айфон\w{0,3}[ \t]{0,2}\d{1,2}(?:[ \t]{0,2}(?:pro|про|max|макс|mini|мини|plus|плюс)){0,3}"
+    r"|ipad(?:[ \t]{0,2}(?:pro|air|mini))?"
+    r"|(?:samsung|самсунг)(?:[ \t]{1,2}galaxy)?[ \t]{1,2}[a-z]{0,2}\d{1,3}\w{0,3}"
+    r"|(?:xiaomi|redmi|poco|huawei|honor|realme|oneplus|pixel)"
+    r"[ \t]{0,2}[a-z]{0,4}[ \t]{0,2}\d{1,3}\w{0,3}"
+    r"|(?:android|андроид\w{0,3})[ \t]{0,2}\d{1,2}(?:\.\d{1,3})?"
+    r"|(?:ios|айос)[ \t]{0,2}\d{1,2}(?:\.\d{1,3}){0,2}"
     r")",
     re.IGNORECASE,
 )
+TEXT_LIMIT = 2000
+"""Characters of a message read for details: a form's worth, whatever was pasted."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,7 @@ def details_in(text: str) -> Details:
     >>> details_in("как отменить заказ")
     Details(order_number=None, error_text=None, device=None)
     """
+    text = text[:TEXT_LIMIT]
     order = _ORDER.search(text)
     quoted = _ERROR_QUOTED.search(text)
     code = _ERROR_CODE.search(text)

@@ -34,7 +34,8 @@ Entity = tm.MessageEntity
 # Each pass escapes at least one "<", so the loop ends; the bound only guards against a
 # parser that keeps finding HTML where we already escaped it.
 _MAX_PASSES = 20
-_TRAILING_SPACES = re.compile(r"[ \t]+(?=\n|\Z)")
+# Only from the start of a run: else every blank of a long run starts a scan of the rest (O(n²)).
+_TRAILING_SPACES = re.compile(r"(?<![ \t])[ \t]+(?=\n|\Z)")
 # What CommonMark lets a backslash escape.
 _ASCII_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
 

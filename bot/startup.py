@@ -28,6 +28,7 @@ from aiogram.types import User
 from aiogram.utils.token import TokenValidationError
 from aiohttp import web
 
+from bot.collector import collections_paused
 from bot.db.migrate import upgrade
 from bot.db.session import DatabaseUnavailable, check_database, create_engine
 from bot.policy import Thresholds
@@ -101,36 +102,36 @@ async def serve_bot(settings: Settings, *, webhook: bool = False) -> None:
     webhook = webhook or settings.webhook_url is not None
     if webhook:
         _check_webhook_settings(settings)
-    bot = _bot(settings)
-    built = False
-    try:
-        me = await _check_token(bot, settings)
-        async with started(settings) as ready:
-            # Logged only now, so that a failed check is the one line on the screen.
-            logger.info("bot @%s (id %s) at %s", me.username, me.id, settings.bot_api_url)
-            app = build_app(settings, ready.services, bot=bot)
-            built = True
-            try:
-                if app.agents_chat is not None:
-                    ready.reloader.on_problems = app.agents_chat.report_problems
-                async with _watching(settings, ready.reloader):
-                    # What start-up built lives as long as the process (the index, aiogram's
-                    # and pydantic's models: about 300 000 objects). Frozen, a full garbage
-                    # collection no longer walks it: 170 ms pauses, every few seconds under
-                    # load, become a few ms.
-                    gc.collect()
-                    gc.freeze()
-                    if webhook:
-                        await _serve_webhook(app, settings, ready.services.database)
-                    else:
-                        logger.info("long polling %s", settings.bot_api_url)
-                        await app.run_polling(handle_signals=True)
-            finally:
-                # Before the engine goes: the updates in hand still write to the database.
-                await app.close()
-    finally:
-        if not built:
-            await bot.session.close()
+    with collections_paused() as resume:
+        bot = _bot(settings)
+        built = False
+        try:
+            me = await _check_token(bot, settings)
+            async with started(settings) as ready:
+                # Logged only now, so that a failed check is the one line on the screen.
+                logger.info("bot @%s (id %s) at %s", me.username, me.id, settings.bot_api_url)
+                app = build_app(settings, ready.services, bot=bot)
+                built = True
+                try:
+                    if app.agents_chat is not None:
+                        ready.reloader.on_problems = app.agents_chat.report_problems
+                    async with _watching(settings, ready.reloader):
+                        # What start-up built lives as long as the process (the index,
+                        # aiogram's and pydantic's models: about 300 000 objects). Frozen, a
+                        # full collection no longer walks it: 170 ms pauses, every few seconds
+                        # under load, become a few ms.
+                        resume()
+                        if webhook:
+                            await _serve_webhook(app, settings, ready.services.database)
+                        else:
+                            logger.info("long polling %s", settings.bot_api_url)
+                            await app.run_polling(handle_signals=True)
+                finally:
+                    # Before the engine goes: the updates in hand still write to the database.
+                    await app.close()
+        finally:
+            if not built:
+                await bot.session.close()
 
 
 async def serve_web(settings: Settings, *, host: str, port: int) -> None:
@@ -145,24 +146,26 @@ async def serve_web(settings: Settings, *, host: str, port: int) -> None:
     if not token.strip():
         raise StartupError("WEB_TOKEN is not set: the page needs a login token")
     # Imported here: the page's reports pull in clustering (half a second) the bot never needs.
-    from bot.web.app import build_app as build_web_app
+    with collections_paused() as resume:
+        from bot.web.app import build_app as build_web_app
 
-    async with started(settings) as ready:
-        app = build_web_app(token=token, services=ready.services)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        try:
+        async with started(settings) as ready:
+            app = build_web_app(token=token, services=ready.services)
+            runner = web.AppRunner(app, access_log=None)
+            await runner.setup()
             try:
-                await web.TCPSite(runner, host, port).start()
-            except OSError as error:
-                raise StartupError(
-                    f"cannot listen on {host}:{port}: {error.strerror or error}"
-                ) from None
-            async with _watching(settings, ready.reloader):
-                logger.info("web page at http://%s:%s/ (log in with WEB_TOKEN)", host, port)
-                await _until_stopped()
-        finally:
-            await runner.cleanup()
+                try:
+                    await web.TCPSite(runner, host, port).start()
+                except OSError as error:
+                    raise StartupError(
+                        f"cannot listen on {host}:{port}: {error.strerror or error}"
+                    ) from None
+                async with _watching(settings, ready.reloader):
+                    resume()  # as in serve_bot: what start-up built lives for good
+                    logger.info("web page at http://%s:%s/ (log in with WEB_TOKEN)", host, port)
+                    await _until_stopped()
+            finally:
+                await runner.cleanup()
 
 
 def load_answers(settings: Settings) -> Answers:

@@ -39,8 +39,8 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("bot.serving",),
     # 5: the front ends, side by side (neither imports the other)
     ("bot.telegram", "bot.web", "bot.emulator"),
-    # 6: the composition root
-    ("bot.startup",),
+    # 6: the composition root (and how start-up treats the garbage collector)
+    ("bot.startup", "bot.collector"),
     # 7: the command line and the ways to start it
     ("bot.cli", "bot.__main__", "bot"),
     # 8: measurements of everything

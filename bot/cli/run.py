@@ -8,6 +8,7 @@ import click
 
 from bot.cli.common import debug_option
 from bot.cli.service import articles_override, read_settings, serve
+from bot.collector import collections_paused
 
 __all__ = ["run"]
 
@@ -47,7 +48,8 @@ def run(webhook: bool, host: str | None, port: int | None, articles: Path | None
     and Redis; each chat is handled by one of them at a time (SHARED_INTAKE):
         faqbot run --webhook --port 8081 & faqbot run --webhook --port 8082
     """
-    from bot.startup import serve_bot
+    with collections_paused():  # aiogram's models: see bot.collector
+        from bot.startup import serve_bot
 
     settings = read_settings(articles)
     listen = {"webhook_host": host, "webhook_port": port}

@@ -9,6 +9,7 @@ import click
 
 from bot.cli.common import debug_option
 from bot.cli.service import articles_override, read_settings, serve
+from bot.collector import collections_paused
 
 __all__ = ["web"]
 NO_TOKEN = (
@@ -46,6 +47,7 @@ def web(host: str | None, port: int | None, articles: Path | None) -> None:
         # Said before the slow imports (aiogram, scikit-learn): at once.
         raise click.ClickException(NO_TOKEN)
 
-    from bot.startup import serve_web
+    with collections_paused():  # aiogram's models: see bot.collector
+        from bot.startup import serve_web
 
     serve(serve_web(settings, host=host or settings.web_host, port=port or settings.web_port))

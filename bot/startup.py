@@ -179,6 +179,8 @@ def load_answers(settings: Settings) -> Answers:
         raise StartupError(str(error)) from None
     for problem in result.problems:
         logger.warning("article skipped: %s", problem)
+    for warning in result.warnings:
+        logger.warning("served, but: %s", warning)
     if not len(result.catalog):
         raise StartupError(
             f"no articles in {settings.articles_dir} (ARTICLES_DIR); see 'faqbot check'"

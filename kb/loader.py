@@ -21,6 +21,7 @@ from pathlib import Path
 
 from kb.article import Article, Catalog, Problem
 from kb.frontmatter import FrontMatterError, parse
+from kb.overlaps import shared_phrasings
 from kb.validate import check
 
 __all__ = [
@@ -64,14 +65,18 @@ class ArticleError(KnowledgeBaseError):
 
 @dataclass(frozen=True)
 class LoadResult:
-    """The articles that loaded, and the problems of those that did not.
+    """The articles that loaded, the problems of those that did not, and what is wrong
+    between articles that loaded anyway.
 
     :param catalog: every article without problems
     :param problems: all problems of all files, sorted by path, then line
+    :param warnings: titles or questions two articles share (:mod:`kb.overlaps`), sorted the
+        same way: both articles are served, ``faqbot check`` fails on them
     """
 
     catalog: Catalog
     problems: tuple[Problem, ...] = ()
+    warnings: tuple[Problem, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -102,6 +107,7 @@ def load_folder(path: str | os.PathLike[str]) -> LoadResult:
     """
     folder = Path(path)
     articles: dict[str, Article] = {}
+    lines_of: list[tuple[Article, dict[str, int]]] = []
     problems: list[Problem] = []
     for file in article_paths(folder):
         try:
@@ -115,8 +121,16 @@ def load_folder(path: str | os.PathLike[str]) -> LoadResult:
             problems.append(Problem(file, lines.get("id", article.line), message))
             continue
         articles[article.id] = article
-    problems.sort(key=lambda problem: (problem.path.parts, problem.line))
-    return LoadResult(Catalog.of(list(articles.values())), tuple(problems))
+        lines_of.append((article, lines))
+    return LoadResult(
+        Catalog.of(list(articles.values())),
+        tuple(sorted(problems, key=_where)),
+        tuple(sorted(shared_phrasings(lines_of), key=_where)),
+    )
+
+
+def _where(problem: Problem) -> tuple[tuple[str, ...], int]:
+    return problem.path.parts, problem.line
 
 
 def keep_last_good(result: LoadResult, served: Catalog) -> LoadResult:
@@ -145,7 +159,7 @@ def keep_last_good(result: LoadResult, served: Catalog) -> LoadResult:
             articles.append(article)
             ids.add(article.id)
     articles.sort(key=lambda article: article.path.parts if article.path else ())
-    return LoadResult(Catalog.of(articles), result.problems)
+    return LoadResult(Catalog.of(articles), result.problems, result.warnings)
 
 
 def article_paths(folder: Path) -> list[Path]:

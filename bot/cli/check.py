@@ -25,10 +25,11 @@ def check(articles: Path) -> None:
         result = load_folder(articles)
     except KnowledgeBaseNotFound as error:
         raise BadInput(str(error)) from None
-    if result.problems:
-        for problem in result.problems:
+    found = sorted((*result.problems, *result.warnings), key=lambda p: (p.path.parts, p.line))
+    if found:
+        for problem in found:
             click.echo(str(problem))
-        n, files = len(result.problems), len({problem.path for problem in result.problems})
+        n, files = len(found), len({problem.path for problem in found})
         click.echo(
             f"{n} {plural_en(n, 'problem', 'problems')} in {files} "
             f"{plural_en(files, 'file', 'files')}",

@@ -47,3 +47,16 @@ def test_check_of_an_empty_folder_fails_in_one_line(faqbot: Run, tmp_path: Path)
     result = faqbot("check", "--articles", "empty")
     assert result.code == 1
     assert result.err.startswith("Error: no articles in empty") and result.err.count("\n") == 1
+
+
+def test_check_fails_on_a_title_two_articles_share(faqbot: Run, kb: Path) -> None:
+    (kb / "promo" / "zz-same.md").write_text(
+        "---\nid: zz-same\ntitle: Как применить промокод\n---\nТекст.\n", encoding="utf-8"
+    )
+    result = faqbot("check", "--articles", str(kb))
+    assert result.code == 1
+    assert len(result.lines) == 1, result.out
+    located = LOCATED.match(result.lines[0])
+    assert located and Path(located["path"]).name == "zz-same.md" and located["line"] == "3"
+    assert "could get either article" in located["message"]
+    assert result.err.strip() == "1 problem in 1 file"

@@ -342,3 +342,57 @@ def test_loader_doctests_pass() -> None:
 
     failed, tried = doctest.testmod(kb.loader)
     assert tried and not failed
+
+
+def test_a_question_another_article_has_is_a_warning_on_the_later_file(kb: Path) -> None:
+    first = write(kb, "a-end.md", article("Как завершить аренду", questions="[Как сдать машину]"))
+    second = write(
+        kb,
+        "b-zones.md",
+        "---\ntitle: Зоны завершения\nquestions:\n  - Где можно оставить машину\n"
+        "  - как сдать  машину?!\n---\nТекст.\n",
+    )
+
+    result = load_folder(kb)
+
+    assert [a.id for a in result.catalog] == ["a-end", "b-zones"]  # both are served
+    assert result.problems == ()
+    assert [str(w) for w in result.warnings] == [
+        f"{second}:5: 'questions' item 2 ('как сдать  машину?!') repeats 'questions' item 1 of "
+        f"'a-end' ({first}:3): a customer who writes it could get either article; keep it in "
+        "one and give the other words of its own"
+    ]
+
+
+def test_a_title_another_article_has_as_title_or_question_is_a_warning(kb: Path) -> None:
+    write(kb, "a.md", article("Где мой заказ?", questions="[Заказ не пришёл]"))
+    write(kb, "b.md", article("Где мой заказ"))
+    write(kb, "c.md", article("Заказ не пришел"))  # ё and е are one letter to a customer
+
+    warnings = load_folder(kb).warnings
+
+    assert [(w.path.name, w.line, w.message.split(" (")[0]) for w in warnings] == [
+        ("b.md", 2, "the title"),
+        ("c.md", 2, "the title"),
+    ]
+    assert "repeats the title of 'a'" in warnings[0].message
+    assert "repeats 'questions' item 1 of 'a'" in warnings[1].message
+
+
+def test_words_that_differ_are_no_warning(kb: Path) -> None:
+    write(kb, "a.md", article("Как завершить аренду", questions="[Как сдать машину]"))
+    write(
+        kb,
+        "b.md",
+        article("Не получается завершить аренду", questions="[Как сдать машину в аэропорту]"),
+    )
+
+    assert load_folder(kb).warnings == ()
+
+
+def test_a_kept_article_keeps_the_warnings_of_the_new_load(kb: Path) -> None:
+    write(kb, "a.md", article("Где мой заказ"))
+    write(kb, "b.md", article("где мой заказ"))
+    result = load_folder(kb)
+
+    assert keep_last_good(result, result.catalog).warnings == result.warnings != ()

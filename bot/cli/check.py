@@ -11,6 +11,9 @@ from kb import KnowledgeBaseNotFound, load_folder
 
 __all__ = ["check"]
 
+#: Files a hint names before it only counts the rest.
+SHOWN = 3
+
 
 @click.command()
 @articles_option
@@ -19,7 +22,8 @@ def check(articles: Path) -> None:
     """Check every article; list each problem as file:line: message.
 
     Exits with 1 if any file has a problem (problems on stdout, a count on stderr),
-    with 0 and a one-line summary otherwise.
+    with 0 and a one-line summary otherwise (and, on stderr, a hint naming articles
+    without questions).
     """
     try:
         result = load_folder(articles)
@@ -42,3 +46,14 @@ def check(articles: Path) -> None:
             f"no articles in {articles}: articles are *.md files with YAML front matter"
         )
     click.echo(f"OK: {n} {plural_en(n, 'article', 'articles')}")
+    bare = [article for article in result.catalog if not article.questions]
+    if bare:
+        # Not a problem (the field is optional), but the costliest gap an article can have.
+        files = ", ".join(str(article.path or article.id) for article in bare[:SHOWN])
+        more = f" and {len(bare) - SHOWN} more" if len(bare) > SHOWN else ""
+        click.echo(
+            f"hint: {len(bare)} {plural_en(len(bare), 'article has', 'articles have')} no "
+            f"'questions:' ({files}{more}); customers' own wordings are what leads them to an "
+            "article (see the authors' guide)",
+            err=True,
+        )

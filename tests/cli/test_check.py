@@ -60,3 +60,17 @@ def test_check_fails_on_a_title_two_articles_share(faqbot: Run, kb: Path) -> Non
     assert located and Path(located["path"]).name == "zz-same.md" and located["line"] == "3"
     assert "could get either article" in located["message"]
     assert result.err.strip() == "1 problem in 1 file"
+
+
+def test_check_passes_articles_without_questions_with_a_hint_naming_them(
+    faqbot: Run, kb: Path
+) -> None:
+    for name in ("a", "b", "c", "d"):
+        (kb / "promo" / f"bare-{name}.md").write_text(
+            f"---\ntitle: Вопрос без формулировок {name}\n---\nТекст.\n", encoding="utf-8"
+        )
+    result = faqbot("check", "--articles", str(kb))
+    assert (result.code, result.out) == (0, "OK: 10 articles\n")
+    assert result.err.startswith("hint: 4 articles have no 'questions:' (")
+    assert "bare-a.md" in result.err and "bare-c.md" in result.err and "and 1 more" in result.err
+    assert "bare-d.md" not in result.err

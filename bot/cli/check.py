@@ -49,11 +49,11 @@ def check(articles: Path) -> None:
     bare = [article for article in result.catalog if not article.questions]
     if bare:
         # Not a problem (the field is optional), but the costliest gap an article can have.
-        files = ", ".join(str(article.path or article.id) for article in bare[:SHOWN])
+        named = ", ".join(str(article.path or article.id) for article in bare[:SHOWN])
         more = f" and {len(bare) - SHOWN} more" if len(bare) > SHOWN else ""
         click.echo(
             f"hint: {len(bare)} {plural_en(len(bare), 'article has', 'articles have')} no "
-            f"'questions:' ({files}{more}); customers' own wordings are what leads them to an "
+            f"'questions:' ({named}{more}); customers' own wordings are what leads them to an "
             "article (see the authors' guide)",
             err=True,
         )

@@ -160,10 +160,13 @@ async def test_articles_table_counts_matches_answers_votes_and_tickets_after(
     rows = dict(table_rows(await (await web_client.get("/articles")).text()))
     assert len(rows) == len(shared_articles[1].index.catalog)
     # answers, 👍, 👎, tickets after the answer (matches: among any question's best five)
-    assert rows["double-charge"][1:] == [1, 0, 1, 1]
-    assert rows["login-code"][1:] == [1, 0, 0, 0]
-    assert rows["end-trip"][1:] == [1, 1, 0, 0]
-    assert rows["refund"][1:] == [0, 0, 0, 0]
+    assert rows["double-charge"][1:5] == [1, 0, 1, 1]
+    assert rows["login-code"][1:5] == [1, 0, 0, 0]
+    assert rows["end-trip"][1:5] == [1, 1, 0, 0]
+    assert rows["refund"][1:5] == [0, 0, 0, 0]
+    # the article's own phrasings (its questions: lines), whatever the period
+    catalog = shared_articles[1].index.catalog
+    assert all(numbers[5] == len(catalog[a].questions) for a, numbers in rows.items())
     assert all(numbers[0] >= numbers[1] for numbers in rows.values())
     assert sum(numbers[0] for numbers in rows.values()) <= 4 * 5
 
@@ -175,6 +178,7 @@ async def test_articles_table_counts_matches_answers_votes_and_tickets_after(
         ("sort=helpful", "end-trip"),
         ("sort=title&order=asc", None),
         ("sort=nonsense", None),
+        ("sort=phrasings&order=asc", None),
     ],
 )
 async def test_articles_table_sorts_by_a_column(
@@ -193,6 +197,9 @@ async def test_articles_table_sorts_by_a_column(
     if query.startswith("sort=title"):
         titles = [catalog[article].title.casefold() for article, _ in rows]
         assert titles == sorted(titles)
+    elif query.startswith("sort=phrasings"):  # fewest first: the articles to work on
+        counts = [numbers[5] for _, numbers in rows]
+        assert counts == sorted(counts)
     elif first is not None:
         assert rows[0][0] == first
     else:  # unknown column: by matches, most first

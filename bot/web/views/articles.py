@@ -15,9 +15,20 @@ from kb.article import Article
 
 __all__ = ["COLUMNS", "Row", "sort_rows", "table"]
 
-COLUMNS = ("title", "category", "matches", "answers", "helpful", "unhelpful", "tickets_after")
+COLUMNS = (
+    "title",
+    "category",
+    "matches",
+    "answers",
+    "helpful",
+    "unhelpful",
+    "tickets_after",
+    "phrasings",
+)
 """What ``?sort=`` takes; numbers sort largest first unless ``?order=asc``."""
 _TEXT = frozenset({"title", "category"})
+_OF_ARTICLE = frozenset({"phrasings"})
+"""Columns the article itself gives (its ``questions:``), not the period's numbers."""
 DEFAULT_SORT = "matches"
 
 
@@ -35,6 +46,8 @@ def sort_rows(rows: list[Row], column: str, descending: bool) -> list[Row]:
     def key(row: Row) -> Any:
         if column in _TEXT:
             return getattr(row.article, column).casefold()
+        if column in _OF_ARTICLE:
+            return len(row.article.questions)
         return getattr(row.usage, column)
 
     by_title = sorted(rows, key=lambda row: row.article.title.casefold())

@@ -202,21 +202,26 @@ async def test_a_sticker_in_the_form_repeats_the_question(
     assert again["text"] == when["text"]
 
 
-async def test_a_document_at_any_step_is_kept(
+async def test_a_document_or_photo_at_any_step_is_kept_and_said_to_be(
     bot: App, anna: Chat, telegram: TelegramEmulator, database: ScratchDatabase
 ) -> None:
     form = await _start_form(anna)
     await anna.press(form, text="Оставить как есть")
     telegram.send_document(anna.user, anna.user.private_chat, file_name="receipt.pdf")
     again = await anna.reply()  # "when" asked again: a file is no answer to it
+    assert again["text"].startswith("📎 Приложили к заявке — 1 вложение.")
+    assert "Когда это началось?" in again["text"]
+    telegram.send_photo(anna.user, anna.user.private_chat)
+    again = await anna.reply()
+    assert again["text"].startswith("📎 Приложили к заявке — 2 вложения.")
     assert "Когда это началось?" in again["text"]
     urgency = await _skip_rest_to_urgency(anna, again)
     impact = await anna.press(urgency, text="🟢 Не срочно")
     confirm = await anna.press(impact, text="Неудобно, но терпимо")
-    assert "Вложения: 1 файл" in confirm["text"]
+    assert "Вложения: 2 файла" in confirm["text"]
     await anna.press(confirm, text="Отправить")
     [ticket] = await rows(database, Ticket)
-    assert [kind for kind, _ in ticket.attachments] == ["document"]
+    assert [kind for kind, _ in ticket.attachments] == ["document", "photo"]
 
 
 async def _skip_rest_to_urgency(chat: Chat, when: JSON) -> JSON:

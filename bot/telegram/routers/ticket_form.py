@@ -80,9 +80,13 @@ async def _draft(state: FSMContext) -> TicketDraft | None:
         return None
 
 
-async def _ask(bot: Bot, chat_id: int, step: FormStep, draft: TicketDraft, texts: Texts) -> None:
+async def _ask(
+    bot: Bot, chat_id: int, step: FormStep, draft: TicketDraft, texts: Texts, *, lead: str = ""
+) -> None:
+    """Ask ``step``; ``lead``: a line said first, in the same message (one send per update)."""
     question = prompt(step, draft, texts)
-    await bot.send_message(chat_id, question.text, reply_markup=question.markup)
+    text = f"{lead}\n\n{question.text}" if lead else question.text
+    await bot.send_message(chat_id, text, reply_markup=question.markup)
 
 
 async def _advance(
@@ -95,11 +99,18 @@ async def _advance(
 
 
 async def _keep(
-    bot: Bot, chat_id: int, state: FSMContext, step: FormStep, draft: TicketDraft, texts: Texts
+    bot: Bot,
+    chat_id: int,
+    state: FSMContext,
+    step: FormStep,
+    draft: TicketDraft,
+    texts: Texts,
+    *,
+    lead: str = "",
 ) -> None:
     """Store the draft and ask the same question again."""
     await state.update_data(draft=draft_to_data(draft))
-    await _ask(bot, chat_id, step, draft, texts)
+    await _ask(bot, chat_id, step, draft, texts, lead=lead)
 
 
 async def _end(state: FSMContext) -> None:
@@ -305,7 +316,10 @@ async def file_answer(
     elif updated is not None:
         await _advance(bot, chat_id, state, step, updated, texts)
     else:
-        await _keep(bot, chat_id, state, step, draft, texts)
+        # The same question again, but first word that the file was kept: asked again
+        # alone, it reads as if the photo had been ignored.
+        kept = texts.render("form_attached", count=len(draft.attachments))
+        await _keep(bot, chat_id, state, step, draft, texts, lead=kept)
 
 
 async def other_answer(

@@ -18,6 +18,10 @@ def chat_id_of(chat: FakeChat | int) -> int:
     return chat.id if isinstance(chat, FakeChat) else chat
 
 
+_ALBUMS = itertools.count(13_553_541_426_437_280)
+"""``media_group_id``s: digits, as Telegram's look."""
+
+
 class UserActivity:
     """The test's side of the emulator: users write, edit, press buttons and open topics.
 
@@ -139,7 +143,10 @@ class UserActivity:
         height: int = 720,
         topic: int | None = None,
         reply_to: JSON | None = None,
+        media_group: str | None = None,
     ) -> JSON:
+        """A photo; ``media_group``: one of an album (Telegram sends each as its own message,
+        all with this ``media_group_id``)."""
         sizes = [
             self.state.new_file(
                 "photo", width=90, height=max(1, 90 * height // width), file_size=1500
@@ -148,9 +155,21 @@ class UserActivity:
                 "photo", width=width, height=height, file_size=width * height // 10
             ),
         ]
-        return self._post(
-            user, chat, self._media({"photo": sizes}, caption), topic=topic, reply_to=reply_to
-        )
+        content = self._media({"photo": sizes}, caption)
+        if media_group is not None:
+            content["media_group_id"] = media_group
+        return self._post(user, chat, content, topic=topic, reply_to=reply_to)
+
+    def send_album(
+        self, user: FakeUser, chat: FakeChat, photos: int, *, caption: str | None = None
+    ) -> list[JSON]:
+        """``photos`` photos sent at once, as Telegram delivers an album: one message each,
+        sharing a ``media_group_id``, the caption on the first."""
+        group = str(next(_ALBUMS))
+        return [
+            self.send_photo(user, chat, caption=caption if i == 0 else None, media_group=group)
+            for i in range(photos)
+        ]
 
     def send_document(
         self,

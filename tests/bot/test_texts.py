@@ -235,7 +235,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "form_urgency": FORM,
     "form_impact": FORM,
     "form_confirm": {"what": "Не приходит код", **FIELDS, "attachments": 2},
-    "form_attached": {"count": 2},
+    "form_attached": {},
     "ticket_created": {
         "number": 1042,
         "priority": "высокий",

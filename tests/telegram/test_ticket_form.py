@@ -209,12 +209,11 @@ async def test_a_document_or_photo_at_any_step_is_kept_and_said_to_be(
     await anna.press(form, text="Оставить как есть")
     telegram.send_document(anna.user, anna.user.private_chat, file_name="receipt.pdf")
     again = await anna.reply()  # "when" asked again: a file is no answer to it
-    assert again["text"].startswith("📎 Приложили к заявке — 1 вложение.")
+    assert again["text"].startswith("📎 Приложили к заявке, оператор увидит.")
     assert "Когда это началось?" in again["text"]
     telegram.send_photo(anna.user, anna.user.private_chat)
     again = await anna.reply()
-    assert again["text"].startswith("📎 Приложили к заявке — 2 вложения.")
-    assert "Когда это началось?" in again["text"]
+    assert again["text"].startswith("📎 Приложили к заявке") and "Когда это" in again["text"]
     urgency = await _skip_rest_to_urgency(anna, again)
     impact = await anna.press(urgency, text="🟢 Не срочно")
     confirm = await anna.press(impact, text="Неудобно, но терпимо")
@@ -224,9 +223,29 @@ async def test_a_document_or_photo_at_any_step_is_kept_and_said_to_be(
     assert [kind for kind, _ in ticket.attachments] == ["document", "photo"]
 
 
-async def _skip_rest_to_urgency(chat: Chat, when: JSON) -> JSON:
+async def test_an_album_in_the_form_is_kept_whole_and_answered_once(
+    bot: App, anna: Chat, telegram: TelegramEmulator, database: ScratchDatabase
+) -> None:
+    form = await _start_form(anna)
+    when = await anna.press(form, text="Оставить как есть")
+    telegram.send_album(anna.user, anna.user.private_chat, 4)
+    again = await anna.reply()
+    assert again["text"].startswith("📎 Приложили к заявке") and "Когда это" in again["text"]
+    error = await anna.say("вчера")  # the next reply answers this, not another photo
+    assert "Какую ошибку вы видите?" in error["text"]
+    telegram.send_album(anna.user, anna.user.private_chat, 2, caption="Ошибка 502")
+    tried = await anna.reply()  # a captioned screenshot answers the error question
+    assert "Вы уже смотрели:" in tried["text"]
+    urgency = await _skip_rest_to_urgency(anna, tried, steps=3)
+    impact = await anna.press(urgency, text="🟢 Не срочно")
+    confirm = await anna.press(impact, text="Неудобно, но терпимо")
+    assert "Вложения: 6 файлов" in confirm["text"] and "Ошибка 502" in confirm["text"]
+    assert when["text"] in again["text"]
+
+
+async def _skip_rest_to_urgency(chat: Chat, when: JSON, steps: int = 5) -> JSON:
     step = when
-    for _ in range(5):  # when, error, tried, device, order
+    for _ in range(steps):  # when, error, tried, device, order
         step = await chat.press(step, text=buttons(step)[0])
     return await chat.say("Пропустить")
 

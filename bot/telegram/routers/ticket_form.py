@@ -53,6 +53,8 @@ __all__ = ["MESSAGE_LIMIT", "get_router"]
 
 MESSAGE_LIMIT = 4096
 """Telegram's own limit for a message; anything longer did not come from a Telegram client."""
+ALBUM_KEY = "album"
+"""FSM data: the ``media_group_id`` of the last album a file of which the form answered."""
 
 
 def get_router() -> Router:
@@ -117,6 +119,7 @@ async def _end(state: FSMContext) -> None:
     """Leave the form: the draft goes, the conversation starts afresh."""
     data = await state.get_data()
     data.pop("draft", None)
+    data.pop(ALBUM_KEY, None)
     data.update(as_data(Position(Conversation())))
     await state.set_state(None)
     await state.set_data(data)
@@ -307,6 +310,14 @@ async def file_answer(
         return
     step, draft = form
     draft = replace(draft, attachments=(*draft.attachments, attachment))
+    album = message.media_group_id
+    if album is not None:
+        if (await state.get_data()).get(ALBUM_KEY) == album:
+            # The rest of an album (Telegram sends each photo as its own message): kept
+            # quietly, the first of them was answered.
+            await state.update_data(draft=draft_to_data(draft))
+            return
+        await state.update_data({ALBUM_KEY: album})
     caption = (message.caption or "").strip()
     updated = answer(draft, step, caption) if caption else None
     if step is FormStep.ERROR:
@@ -318,7 +329,7 @@ async def file_answer(
     else:
         # The same question again, but first word that the file was kept: asked again
         # alone, it reads as if the photo had been ignored.
-        kept = texts.render("form_attached", count=len(draft.attachments))
+        kept = texts.render("form_attached")
         await _keep(bot, chat_id, state, step, draft, texts, lead=kept)
 
 

@@ -25,7 +25,8 @@ COLUMNS = (
     "tickets_after",
     "phrasings",
 )
-"""What ``?sort=`` takes; numbers sort largest first unless ``?order=asc``."""
+"""What ``?sort=`` takes; numbers sort largest first, phrasings fewest first, unless ``?order=``
+says otherwise."""
 _TEXT = frozenset({"title", "category"})
 _OF_ARTICLE = frozenset({"phrasings"})
 """Columns the article itself gives (its ``questions:``), not the period's numbers."""
@@ -59,7 +60,7 @@ async def table(request: web.Request) -> web.StreamResponse:
     column = request.query.get("sort", DEFAULT_SORT)
     if column not in COLUMNS:
         column = DEFAULT_SORT
-    order = request.query.get("order", "asc" if column in _TEXT else "desc")
+    order = request.query.get("order", "asc" if column in _TEXT | _OF_ARTICLE else "desc")
     descending = order != "asc"
     usage = await load_usage(app.db, period)
     catalog = app.answers.index.catalog
@@ -70,7 +71,8 @@ async def table(request: web.Request) -> web.StreamResponse:
         rows=sort_rows(rows, column, descending),
         sort=column,
         descending=descending,
-        text_columns=sorted(_TEXT),
+        # Text A→Z; phrasings fewest first: the articles an author should work on.
+        ascending_first=sorted(_TEXT | _OF_ARTICLE),
         days=period.days,
         periods=PERIODS,
         gone=sorted(set(usage) - {article.id for article in catalog}),

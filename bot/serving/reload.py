@@ -103,6 +103,7 @@ class _Outcome:
     problems: tuple[str, ...]
     broken: frozenset[Path]
     seconds: float
+    warnings: tuple[str, ...] = ()
 
 
 class Reloader:
@@ -144,6 +145,7 @@ class Reloader:
         """Set once the folder is watched and checked: a change after it will be seen."""
         self._fingerprint: str | None = None
         self._reported: tuple[str, ...] = ()
+        self._warned: tuple[str, ...] = ()
         self._lock = asyncio.Lock()
 
     async def run(self, stop_event: asyncio.Event | None = None) -> None:
@@ -201,6 +203,7 @@ class Reloader:
                 return None
             self._fingerprint = mark
             await self._report(outcome.problems)
+            self._warn(outcome.warnings)
             if outcome.version is None:
                 return None
             self.answers.replace(outcome.version)
@@ -236,7 +239,17 @@ class Reloader:
             # A lemmatizer of its own: the serving one is not shared with this thread.
             index = Index.build(result.catalog, Lemmatizer())
             version = self.answers.prepare(index, warm=True)
-        return _Outcome(version, problems, broken, time.perf_counter() - started)
+        warnings = tuple(str(warning) for warning in result.warnings)
+        return _Outcome(version, problems, broken, time.perf_counter() - started, warnings)
+
+    def _warn(self, warnings: tuple[str, ...]) -> None:
+        """Log what ``faqbot check`` would fail on but the bot serves (phrasings two articles
+        share), once per change: not at every save of another file."""
+        if warnings == self._warned:
+            return
+        self._warned = warnings
+        for warning in warnings:
+            logger.warning("served, but: %s", warning)
 
     async def _report(self, problems: tuple[str, ...]) -> None:
         if problems == self._reported:

@@ -255,6 +255,21 @@ async def test_a_save_that_changes_nothing_builds_nothing(folder: Path, small: A
     assert small.version is served
 
 
+async def test_a_phrasing_two_articles_share_is_served_and_logged_once(
+    folder: Path, small: Answers, caplog: pytest.LogCaptureFixture
+) -> None:
+    reloader = Reloader(folder, small)
+    shared = LOST_ITEM.replace("Оставил телефон в салоне", "Как закончить поездку")
+    write(folder, "lost-item.md", shared)
+    with caplog.at_level("WARNING", logger="bot.serving.reload"):
+        assert await reloader.reload() is not None  # served, not held back
+        write(folder, "top-up.md", TOP_UP.replace("на баланс", "на счёт"))
+        assert await reloader.reload() is not None  # another file's save: not said again
+    said = [r.getMessage() for r in caplog.records if "served, but" in r.getMessage()]
+    assert len(said) == 1 and "lost-item.md:6" in said[0] and "'end-trip'" in said[0]
+    assert "lost-item" in {a.id for a in small.index.catalog}
+
+
 async def test_a_failing_callback_does_not_stop_the_reloading(folder: Path, small: Answers) -> None:
     async def broken(_: object) -> None:
         raise RuntimeError("the leads' chat is down")

@@ -43,6 +43,13 @@ class Ranking:
     :param dense_margin: how far it is ahead of the other candidates' best dense cosine
     :param rivals: log(1 + other candidates whose phrasings cover the question as fully):
         «штраф» matches four fine articles alike, whatever the ranker picks
+    :param words_agree: the word views alone put the same article first (hybrid rankings;
+        the lexical engine's are the word views' own)
+    :param words_share: the word views' own share for their first article (hybrid rankings)
+    :param lexical_rank: log(1 + rank) of the first hit by the word views' sum
+    :param lexical_ratio: the first hit's word-view sum over the best article's
+    :param dense_rank: log(1 + rank) of the first hit by the encoder (0 for the lexical engine)
+    :param dense_scaled: its cosine rescaled over the encoder's top ten (0 for the lexical one)
     """
 
     analysis: Analysis
@@ -54,6 +61,12 @@ class Ranking:
     dense: float = 0.0
     dense_margin: float = 0.0
     rivals: float = 0.0
+    words_agree: bool = False
+    words_share: float = 0.0
+    lexical_rank: float = 0.0
+    lexical_ratio: float = 1.0
+    dense_rank: float = 0.0
+    dense_scaled: float = 0.0
 
     @property
     def top(self) -> Hit | None:

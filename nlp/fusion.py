@@ -32,6 +32,7 @@ import numpy.typing as npt
 
 __all__ = [
     "DECISION",
+    "DENSE",
     "LEXICAL",
     "HYBRID",
     "MODEL_PATH",
@@ -45,7 +46,7 @@ __all__ = [
 ]
 
 #: Bump whenever a feature changes meaning: old files are then refused, not misread.
-VERSION = 1
+VERSION = 2
 MODEL_PATH = Path(__file__).with_name("models") / "fusion.json"
 
 #: Candidate features of the word views (see :mod:`nlp.retriever`), relative where noted.
@@ -83,6 +84,13 @@ DECISION = (
     "dense",
     "dense_margin",
     "rivals",
+    # Where the first hit stands by each view on its own: views that agree are right more often.
+    "words_agree",
+    "words_share",
+    "lexical_rank",
+    "lexical_ratio",
+    "dense_rank",
+    "dense_scaled",
 )
 
 Floats = npt.NDArray[np.float64]

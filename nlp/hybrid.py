@@ -27,7 +27,7 @@ import numpy.typing as npt
 
 from nlp.analyzer import Analysis, Analyzer
 from nlp.documents import Document, Hit, Ranking
-from nlp.fusion import DECISION, LEXICAL, FusionModel, load_model
+from nlp.fusion import DECISION, DENSE, LEXICAL, FusionModel, load_model
 from nlp.retriever import VIEWS, Retriever
 from nlp.semantic import DenseScores, SemanticView
 
@@ -113,6 +113,8 @@ def decision_features(ranking: Ranking) -> tuple[float, ...]:
     hits = ranking.hits
     top = hits[0].score if hits else 0.0
     second = hits[1].score if len(hits) > 1 else 0.0
+    # A lexical ranking is the word views' own: they agree with it, with its confidence.
+    words = ranking.engine == "lexical"
     values = (
         top,
         top - second,
@@ -123,6 +125,12 @@ def decision_features(ranking: Ranking) -> tuple[float, ...]:
         ranking.dense,
         ranking.dense_margin,
         ranking.rivals,
+        1.0 if words or ranking.words_agree else 0.0,
+        top if words else ranking.words_share,
+        ranking.lexical_rank,
+        ranking.lexical_ratio,
+        ranking.dense_rank,
+        ranking.dense_scaled,
     )
     assert len(values) == len(DECISION)
     return values
@@ -267,7 +275,12 @@ class HybridRetriever:
         that features can be collected to train the very first one)."""
         return self.model or load_model()
 
-    def _ranking(self, candidates: Candidates, k: int) -> Ranking:
+    def _ranking(self, candidates: Candidates, k: int, words: Ranking | None = None) -> Ranking:
+        """The candidates ranked by the learned ranker, with the evidence for the decision.
+
+        :param words: the word views' own ranking of the same question (hybrid rankings; the
+            decision trusts a first hit more when the words alone chose it too)
+        """
         engine = "lexical" if candidates.dense is None else "hybrid"
         model = self.model_.engines[engine]
         rows = (
@@ -291,6 +304,9 @@ class HybridRetriever:
         first = float(cover[order[0]]) if len(order) else 0.0
         tied = int((cover >= RIVAL_RATIO * first).sum()) - 1 if first > 0 else 0
         rivals = math.log1p(max(0, tied))
+        standing = self._standing(candidates, int(order[0])) if len(order) else {}
+        words_agree = bool(words and words.hits and hits and words.hits[0].doc_id == hits[0].doc_id)
+        words_share = words.hits[0].score if words and words.hits else 0.0
         return Ranking(
             analysis=candidates.analysis,
             hits=hits,
@@ -301,7 +317,24 @@ class HybridRetriever:
             engine=engine,
             dense=dense,
             dense_margin=dense_margin,
+            words_agree=words_agree,
+            words_share=words_share,
+            **standing,
         )
+
+    @staticmethod
+    def _standing(candidates: Candidates, first: int) -> dict[str, float]:
+        """Where the first hit stands by each view on its own (its rank and relative score)."""
+        row = candidates.lexical[first]
+        out = {
+            "lexical_rank": float(row[LEXICAL.index("lexical_rank")]),
+            "lexical_ratio": float(row[LEXICAL.index("lexical_ratio")]),
+        }
+        if candidates.dense is not None:
+            dense = candidates.dense[first]
+            out["dense_rank"] = float(dense[DENSE.index("dense_rank")])
+            out["dense_scaled"] = float(dense[DENSE.index("dense_scaled")])
+        return out
 
     def p_top1(self, ranking: Ranking) -> float:
         """The learned probability that the first hit of ``ranking`` is right."""
@@ -321,12 +354,13 @@ class HybridRetriever:
         words_only = self.semantic is None or not dense
         if lexical is None and (words_only or not analysis.terms):
             return Ranking(analysis=analysis, hits=())
+        words = None
         if lexical is not None:
-            ranking = self._ranking(lexical, k)
+            words = self._ranking(lexical, k)
             if words_only:
-                return ranking
-            if self.cascade and self.p_top1(ranking) >= self.model_.skip_dense_at:
-                return ranking
+                return words
+            if self.cascade and self.p_top1(words) >= self.model_.skip_dense_at:
+                return words
         both = self.hybrid_candidates(query, analysis, word_views)
         assert both is not None
-        return self._ranking(both, k)
+        return self._ranking(both, k, words)

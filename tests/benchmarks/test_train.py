@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from benchmarks.datasets import Dataset
-from benchmarks.train import collect
+from benchmarks.train import auto_answer_within, collect
 from nlp.fusion import LEXICAL
 from nlp.lemmas import Lemmatizer
 
@@ -43,3 +43,12 @@ def test_without_phrasings_the_questions_words_no_longer_reach_the_article(
 
     assert covered(phrasings=True) == 1.0  # every word of the question is in a phrasing
     assert covered(phrasings=False) < 0.5  # only «не» is left in the title
+
+
+def test_the_best_band_answers_the_most_while_at_most_3_percent_are_wrong() -> None:
+    # 33 right answers above one wrong one: the band may reach down past it (1 of 34 < 3 %)
+    sure = [(0.99 - i / 1000, True, True) for i in range(33)]
+    answered = [*sure, (0.5, True, False), (0.4, True, True)]
+    assert auto_answer_within(answered, in_scope=40) == 35 / 40
+    # a band takes equal confidences whole: a wrong answer tied with a right one comes along
+    assert auto_answer_within([(0.9, True, True), (0.9, True, False)], in_scope=2) == 0.0

@@ -116,3 +116,24 @@ def test_a_candidates_rank_counts_the_articles_above_it_and_its_equals_before_it
         sum(v > values[i] for v in values) + sum(v == values[i] for v in values[:i]) for i in ids
     ]
     assert np.allclose(_rank_of(values, ids), np.log1p(expected))
+
+
+def test_the_decision_sees_that_the_words_alone_chose_another_article(index: Index) -> None:
+    # «поменять … тариф» is, word for word, a phrasing of the number article: the words alone
+    # are sure of it, the encoder is not, and the hybrid's first hit is the tariff one.
+    ranking = index.search("как поменять тариф")
+
+    assert ranking.engine == "hybrid"
+    assert ranking.hits[0].doc_id == "tariff"
+    assert not ranking.words_agree
+    assert ranking.words_share > 0.9  # the word views' own confidence in «number»
+    assert ranking.lexical_rank > 0  # the tariff article is not first by the words
+    assert ranking.dense_rank == 0  # it is first by the encoder
+
+
+def test_a_ranking_the_words_and_the_encoder_share_says_so(index: Index) -> None:
+    ranking = index.search("как пополнить баланс")
+
+    assert ranking.hits[0].doc_id == "balance"
+    assert ranking.words_agree
+    assert ranking.lexical_rank == ranking.dense_rank == 0

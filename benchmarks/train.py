@@ -214,21 +214,35 @@ def _ranking(q: Question, engine: str, model: FusionModel) -> Ranking | None:
 ENGINES = ("lexical", "hybrid")
 
 
+def unseen_rankers(
+    sets: dict[str, list[Question]], rankers: dict[str, Logistic]
+) -> dict[str, FusionModel]:
+    """Per set, both engines' rankers fitted on the other sets (``rankers`` with one set)."""
+    out = {}
+    for name in sets:
+        others = {n: q for n, q in sets.items() if n != name}
+        unseen = {e: fit_ranker(others, e) for e in ENGINES} if others else rankers
+        out[name] = FusionModel(
+            {e: EngineModel(unseen[e], _PLACEHOLDER, _PLACEHOLDER) for e in ENGINES}, 1.0
+        )
+    return out
+
+
 def fit_decision(
-    sets: dict[str, list[Question]], engine: str, rankers: dict[str, Logistic]
+    sets: dict[str, list[Question]],
+    engine: str,
+    rankers: dict[str, Logistic],
+    unseen: dict[str, FusionModel],
 ) -> EngineModel:
-    """The decision's models, fitted on rankings each set got from rankers that never saw it.
+    """The decision's models, fitted on rankings each set got from rankers that never saw it
+    (``unseen``, from :func:`unseen_rankers`).
 
     A ranker is surer of the questions it was fitted on than of new ones: calibrating on its
     own training questions would make every probability too high on a new knowledge base.
     """
     xs, y1, y3, ws = [], [], [], []
     for name, questions in sets.items():
-        others = {n: q for n, q in sets.items() if n != name}
-        unseen = {e: fit_ranker(others, e) for e in ENGINES} if others else rankers
-        model = FusionModel(
-            {e: EngineModel(unseen[e], _PLACEHOLDER, _PLACEHOLDER) for e in ENGINES}, 1.0
-        )
+        model = unseen[name]
         for q in questions:
             ranking = _ranking(q, engine, model)
             if ranking is None or not ranking.hits:
@@ -281,7 +295,8 @@ def choose_skip(sets: dict[str, list[Question]], engines: dict[str, EngineModel]
 
 def train(sets: dict[str, list[Question]]) -> FusionModel:
     rankers = {engine: fit_ranker(sets, engine) for engine in ENGINES}
-    engines = {engine: fit_decision(sets, engine, rankers) for engine in ENGINES}
+    unseen = unseen_rankers(sets, rankers)
+    engines = {engine: fit_decision(sets, engine, rankers, unseen) for engine in ENGINES}
     return FusionModel(engines, choose_skip(sets, engines), tuple(sets))
 
 
@@ -327,8 +342,7 @@ def measure(
 ) -> dict[str, Any]:
     """Ours (cascade and decision) on ``questions`` with ``model``, beside the other engines."""
     report = Report()
-    reliability: list[tuple[float, bool]] = []
-    answered: list[tuple[float, bool, bool]] = []
+    answered: list[tuple[float, bool, bool]] = []  # (p_top1, in scope, first hit right)
     skipped = 0
     ranked_full = []
     for q in questions:
@@ -340,14 +354,8 @@ def measure(
         ids = [h.doc_id for h in ranking.hits]
         report.add(q.case, ids, decision)
         if ranking.hits:
-            reliability.append((decision.confidence, q.case.in_scope and ids[0] == q.case.expected))
-            answered.append(
-                (
-                    decision.confidence,
-                    q.case.in_scope,
-                    q.case.in_scope and ids[0] == q.case.expected,
-                )
-            )
+            right = q.case.in_scope and ids[0] == q.case.expected
+            answered.append((decision.confidence, q.case.in_scope, right))
     cases = [q.case for q in questions]
     lexical_only = [
         [h.doc_id for h in r.hits] if (r := _ranking(q, "lexical", model)) else []
@@ -365,7 +373,7 @@ def measure(
     )
     return {
         "ours": figures,
-        "reliability": reliability,
+        "reliability": [(p, right) for p, _, right in answered],
         "lexical_learned": _rank_figures(lexical_only, cases),
         "lexical_hand": _rank_figures([q.old_ranked for q in questions], cases),
         "encoder": _rank_figures([q.dense_ranked for q in questions], cases),

@@ -59,6 +59,9 @@ class Candidates:
 
 SORT_UP_TO = 2000
 """Up to this many articles a candidate's rank comes from one sort, beyond from counts."""
+POOL_UP_TO = 256
+"""Beyond :data:`SORT_UP_TO`: when at most this many articles score at least as well as the
+weakest candidate, ranks come from sorting those few."""
 
 
 def _rank_of(
@@ -66,17 +69,27 @@ def _rank_of(
 ) -> npt.NDArray[np.float64]:
     """log(1 + rank) of ``ids`` among all ``values`` (stable descending order, 0 = first).
 
-    Counted, not sorted, on a large KB: the values above each candidate, and its equals
-    before it. A full sort per question cost more than the rest of the lexical path on a 10k
-    KB, and ~8 ms of one core at 100k; a few dozen vectorised counts cost ~1 ms there. On a
-    small one (up to :data:`SORT_UP_TO` articles) one stable sort is cheaper than the
-    counts' per-candidate calls (a quarter of a search on the 44-article demo KB).
+    On a small KB (up to :data:`SORT_UP_TO` articles) one stable sort of all values. On a
+    large one a full sort per question cost more than the rest of the lexical path at 10k
+    articles, and ~8 ms of one core at 100k. There, when the candidates are the best few (the
+    word views' own: every article above the weakest of them is a candidate too), only the
+    articles scoring at least the weakest candidate are sorted; otherwise each candidate's
+    rank is counted: the values above it, and its equals before it.
     """
     if len(values) <= SORT_UP_TO:
         order = np.argsort(-values, kind="stable")
         rank = np.empty(len(values), dtype=np.float64)
         rank[order] = np.arange(len(values), dtype=np.float64)
         return np.log1p(rank[ids])
+    if len(ids):
+        pool = np.flatnonzero(values >= values[ids].min())
+        if len(pool) <= POOL_UP_TO:
+            # Every article above or equal to a candidate is in the pool, in index order, so a
+            # stable sort by value ranks each candidate exactly as among all articles.
+            order = pool[np.argsort(-values[pool], kind="stable")]
+            position = np.empty(len(values), dtype=np.float64)
+            position[order] = np.arange(len(order), dtype=np.float64)
+            return np.log1p(position[ids])
     ranks = [
         np.count_nonzero(values > values[i]) + np.count_nonzero(values[:i] == values[i])
         for i in ids

@@ -106,6 +106,7 @@ class Retriever:
             article_pairs.append([pair for p in (*own, body) for pair in word_pairs(p)])
         self.owner_ = np.asarray(owner, dtype=np.int64)
         self.starts_ = np.flatnonzero(np.r_[True, self.owner_[1:] != self.owner_[:-1]])
+        self.ends_ = np.r_[self.starts_[1:], len(self.owner_)]
         self.word_article_ = TermMatrix().fit(article_terms)
         self.word_fields_ = TermMatrix().fit(field_terms, idf_units=article_terms)
         self.pair_phrasing_ = TermMatrix().fit(
@@ -162,8 +163,7 @@ class Retriever:
         self, grams: list[str], articles: npt.NDArray[np.int64]
     ) -> npt.NDArray[np.float32]:
         """The character view for some articles (0 for the rest): their best phrasing each."""
-        ends = np.r_[self.starts_[1:], len(self.owner_)]
-        counts = ends[articles] - self.starts_[articles]
+        counts = self.ends_[articles] - self.starts_[articles]
         offsets = np.cumsum(counts) - counts
         units = np.arange(int(counts.sum())) + np.repeat(self.starts_[articles] - offsets, counts)
         per_unit = self.char_phrasing_.scores_of(grams, units)

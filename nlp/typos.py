@@ -10,8 +10,6 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from scipy import sparse
 
-from nlp.vectors import weighted_row_sum
-
 
 def max_edits(word: str) -> int:
     """How many edits a word of this length may carry and still be recognised.
@@ -52,8 +50,11 @@ class TypoFixer:
     def fit(self, words: Iterable[str]) -> TypoFixer:
         """Learn the vocabulary (with frequencies, to break ties towards common words)."""
         self.frequency_: Counter[str] = Counter(w for w in words if w.isalpha())
-        self.words_ = sorted(self.frequency_)
-        self.lengths_ = np.array([len(w) for w in self.words_], dtype=np.int32)
+        # By length first: the words a slip can have come from (within ``bound`` letters of
+        # its length) are then one run of columns, and only that run is counted.
+        self.words_ = sorted(self.frequency_, key=lambda w: (len(w), w))
+        lengths = np.array([len(w) for w in self.words_], dtype=np.int64)
+        self.length_starts_ = np.searchsorted(lengths, np.arange(lengths.max(initial=0) + 2))
         gram_ids: dict[str, int] = {}
         rows: list[int] = []
         cols: list[int] = []
@@ -62,10 +63,16 @@ class TypoFixer:
                 rows.append(gram_ids.setdefault(gram, len(gram_ids)))
                 cols.append(col)
         self.gram_ids_ = gram_ids
-        self.grams_ = sparse.csr_matrix(
+        grams = sparse.csr_matrix(
             (np.ones(len(rows), dtype=np.float32), (rows, cols)),
             shape=(len(gram_ids), len(self.words_)),
         )
+        grams.sort_indices()
+        self.grams_ = grams
+        # (gram, word) as one sorted key per stored pair: one searchsorted finds where every
+        # gram's run of words of the wanted lengths starts and ends.
+        owner = np.repeat(np.arange(len(gram_ids), dtype=np.int64), np.diff(grams.indptr))
+        self.keys_ = owner * max(1, len(self.words_)) + grams.indices
         self._cache: dict[tuple[str, int], str | None] = {}
         return self
 
@@ -87,18 +94,33 @@ class TypoFixer:
 
     def _closest(self, word: str, bound: int) -> str | None:
         grams = _bigrams(word)
-        ids = [self.gram_ids_[g] for g in grams if g in self.gram_ids_]
-        if not ids:
+        ids = np.array([self.gram_ids_[g] for g in grams if g in self.gram_ids_], dtype=np.int64)
+        if not len(ids):
             return None
-        shared = weighted_row_sum(self.grams_, ids)
+        # Only words within ``bound`` letters of the typed length can be within ``bound`` edits.
+        top = len(self.length_starts_) - 1
+        low = int(self.length_starts_[min(top, max(0, len(word) - bound))])
+        high = int(self.length_starts_[min(top, len(word) + bound + 1)])
+        if low >= high:
+            return None
+        width = len(self.words_)
+        starts = np.searchsorted(self.keys_, ids * width + low)
+        lengths = np.searchsorted(self.keys_, ids * width + high) - starts
+        total = int(lengths.sum())
+        if not total:
+            return None
+        take = np.arange(total) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        shared = np.bincount(self.grams_.indices[take] - low, minlength=high - low)
         needed = max(1, len(grams) - 2 * bound - 1)
-        near = np.abs(self.lengths_ - len(word)) <= bound
-        candidates = [self.words_[i] for i in np.flatnonzero((shared >= needed) & near)]
+        candidates = [self.words_[low + i] for i in np.flatnonzero(shared >= needed)]
         scored = process.extract(
             word, candidates, scorer=OSA.distance, score_cutoff=bound, limit=None
         )
         if not scored:
             return None
         fewest = min(d for _, d, _ in scored)
-        # Equal distance: the word the KB uses most is the likelier intent.
-        return max((w for w, d, _ in scored if d == fewest), key=self.frequency_.__getitem__)
+        closest = [w for w, d, _ in scored if d == fewest]
+        # Equal distance: the word the KB uses most is the likelier intent (then the first
+        # alphabetically, so the choice never depends on the order candidates were found in).
+        most = max(self.frequency_[w] for w in closest)
+        return min(w for w in closest if self.frequency_[w] == most)

@@ -112,11 +112,14 @@ class TermMatrix:
 
     def weigh(self, features: Sequence[str]) -> tuple[list[int], Floats]:
         """The query's known feature ids and their l2-normalised tf-idf weights."""
-        counts = Counter(f for f in features if f in self.vocabulary_)
-        if not counts:
+        # Counted first (in C), then each distinct feature looked up once: a long message's
+        # character n-grams repeat, and most of its words are in the vocabulary.
+        vocabulary = self.vocabulary_
+        known = [(vocabulary[f], c) for f, c in Counter(features).items() if f in vocabulary]
+        if not known:
             return [], np.zeros(0, dtype=np.float32)
-        ids = [self.vocabulary_[f] for f in counts]
-        weights = np.array([(1.0 + math.log(c)) for c in counts.values()], dtype=np.float32)
+        ids = [i for i, _ in known]
+        weights = np.array([(1.0 + math.log(c)) for _, c in known], dtype=np.float32)
         weights *= self.idf_[ids]
         weights /= np.linalg.norm(weights)
         return ids, weights

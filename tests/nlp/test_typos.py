@@ -36,3 +36,16 @@ def test_no_repair_for_short_far_or_known_words(fixer: TypoFixer, word: str) -> 
 
 def test_edit_bound_grows_with_length() -> None:
     assert [max_edits("x" * n) for n in (3, 4, 6, 10)] == [0, 1, 2, 3]
+
+
+def test_an_equally_close_pair_goes_to_the_commoner_word_then_the_first_alphabetically() -> None:
+    # «кошка» and «мошка» are both one edit from «ношка»; «мошка» is used twice as often.
+    assert TypoFixer().fit(["кошка", "мошка", "мошка"]).fix("ношка") == "мошка"
+    assert TypoFixer().fit(["мошка", "кошка"]).fix("ношка") == "кошка"
+
+
+def test_only_words_of_a_reachable_length_are_candidates() -> None:
+    fixer = TypoFixer().fit(["доставка", "доставками", "дост"])
+    assert fixer.fix("доствка") == "доставка"  # one letter short: within reach
+    assert fixer.fix("доставкамии") == "доставками"  # one letter long
+    assert TypoFixer().fit(["доставками"]).fix("доставк") is None  # three short, bound 2

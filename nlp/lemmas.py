@@ -19,35 +19,49 @@ def _analyzer() -> Any:
     return pymorphy3.MorphAnalyzer(lang="ru")
 
 
+#: Words whose analysis a :class:`Lemmatizer` remembers. Customers type words no dictionary
+#: or knowledge base has ever seen (typos, names, gibberish) for as long as the bot runs, so
+#: the memory is bounded: the least recently used words are forgotten first (the knowledge
+#: base's own words, read at every search, stay). About 25 MB when full.
+WORDS_REMEMBERED = 100_000
+
+
 class Lemmatizer:
     """Normal forms and "is this a real Russian word" answers, memoised per word.
 
     pymorphy3 puts ``ё`` back into normal forms (``еще`` → ``ещё``); we fold it after
     lemmatising so both sides of a match agree.
+
+    :param memory: how many words' analyses are kept (each of the two memos)
     """
 
-    def __init__(self) -> None:
-        self._lemmas: dict[str, str] = {}
-        self._known: dict[str, bool] = {}
-        self._pos: dict[str, str] = {}
+    def __init__(self, memory: int = WORDS_REMEMBERED) -> None:
+        # lru_cache: bounded, and safe in the worker threads searches run in.
+        self._parse = lru_cache(maxsize=memory)(self._parse_word)
+        self._known = lru_cache(maxsize=memory)(self._known_word)
+
+    @staticmethod
+    def _parse_word(word: str) -> tuple[str, str]:
+        if not _RUSSIAN_OR_LATIN.fullmatch(word):
+            return word, ""
+        parse = _analyzer().parse(word)[0]
+        return parse.normal_form.replace("ё", "е"), str(parse.tag.POS or "")
+
+    @staticmethod
+    def _known_word(word: str) -> bool:
+        return bool(_RUSSIAN_OR_LATIN.fullmatch(word)) and bool(_analyzer().word_is_known(word))
 
     def lemma(self, word: str) -> str:
         """The dictionary form of ``word`` (``заказы`` → ``заказ``)."""
-        lemma = self._lemmas.get(word)
-        if lemma is None:
-            lemma, pos = word, ""
-            if _RUSSIAN_OR_LATIN.fullmatch(word):
-                parse = _analyzer().parse(word)[0]
-                lemma, pos = parse.normal_form.replace("ё", "е"), str(parse.tag.POS or "")
-            self._lemmas[word] = lemma
-            self._pos[word] = pos
-        return lemma
+        return self._parse(word)[0]
 
     def pos(self, word: str) -> str:
         """The part of speech of the most likely reading (``NOUN``, ``PREP``, ... or ``""``)."""
-        if word not in self._pos:
-            self.lemma(word)
-        return self._pos[word]
+        return self._parse(word)[1]
+
+    def remembered(self) -> int:
+        """How many words' analyses are kept now."""
+        return int(self._parse.cache_info().currsize)
 
     def forms(self, lemma: str) -> set[str]:
         """Every form of the word whose dictionary form is ``lemma`` (``заказ`` → ``заказами``…)."""
@@ -57,10 +71,4 @@ class Lemmatizer:
 
     def is_known(self, word: str) -> bool:
         """Whether the dictionary knows ``word`` (guesses for unknown words do not count)."""
-        known = self._known.get(word)
-        if known is None:
-            known = bool(_RUSSIAN_OR_LATIN.fullmatch(word)) and bool(
-                _analyzer().word_is_known(word)
-            )
-            self._known[word] = known
-        return known
+        return bool(self._known(word))

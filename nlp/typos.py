@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from scipy import sparse
+
+#: Misspelt words whose repair is remembered (the least recently seen are forgotten first).
+WORDS_REMEMBERED = 50_000
 
 
 def max_edits(word: str) -> int:
@@ -44,8 +48,9 @@ class TypoFixer:
     'монетизация'
     """
 
-    def __init__(self, min_length: int = 4) -> None:
+    def __init__(self, min_length: int = 4, memory: int = WORDS_REMEMBERED) -> None:
         self.min_length = min_length
+        self.memory = memory
 
     def fit(self, words: Iterable[str]) -> TypoFixer:
         """Learn the vocabulary (with frequencies, to break ties towards common words)."""
@@ -73,8 +78,13 @@ class TypoFixer:
         # gram's run of words of the wanted lengths starts and ends.
         owner = np.repeat(np.arange(len(gram_ids), dtype=np.int64), np.diff(grams.indptr))
         self.keys_ = owner * max(1, len(self.words_)) + grams.indices
-        self._cache: dict[tuple[str, int], str | None] = {}
+        # Bounded: customers' misspellings never run out while the bot runs.
+        self._closest_memo = lru_cache(maxsize=self.memory)(self._closest)
         return self
+
+    def remembered(self) -> int:
+        """How many repairs are kept now."""
+        return int(self._closest_memo.cache_info().currsize)
 
     def __contains__(self, word: str) -> bool:
         return word in self.frequency_
@@ -87,10 +97,7 @@ class TypoFixer:
         if word in self.frequency_ or len(word) < self.min_length or not word.isalpha():
             return None
         bound = max_edits(word) if limit is None else min(limit, max_edits(word))
-        key = (word, bound)
-        if key not in self._cache:
-            self._cache[key] = self._closest(word, bound) if bound else None
-        return self._cache[key]
+        return self._closest_memo(word, bound) if bound else None
 
     def _closest(self, word: str, bound: int) -> str | None:
         grams = _bigrams(word)

@@ -49,3 +49,11 @@ def test_only_words_of_a_reachable_length_are_candidates() -> None:
     assert fixer.fix("доствка") == "доставка"  # one letter short: within reach
     assert fixer.fix("доставкамии") == "доставками"  # one letter long
     assert TypoFixer().fit(["доставками"]).fix("доставк") is None  # three short, bound 2
+
+
+def test_the_memory_of_repairs_is_bounded_and_forgetting_changes_no_answer() -> None:
+    fixer = TypoFixer(memory=20).fit(VOCABULARY)
+    for n in range(200):  # a long-running bot meets misspellings without end
+        fixer.fix(f"заказ{'ь' * (n % 3 + 1)}{n}")
+    assert fixer.remembered() <= 20
+    assert fixer.fix("дотсавка") == "доставка"

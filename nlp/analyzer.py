@@ -47,11 +47,15 @@ class Analysis:
     :param text: the normalised text after script repair (what a human would have typed)
     :param terms: content lemmas, in order, used for matching
     :param repairs: (typed, understood) word pairs, to explain a match
+    :param unreadable: not one word of it is a word: none is the knowledge base's, the
+        dictionary's or a repair of one, and there is no number or code (``фывапролдж``,
+        ``😀``, ``?!``). Such a message is no question, whatever it scores
     """
 
     text: str
     terms: tuple[str, ...]
     repairs: tuple[tuple[str, str], ...] = ()
+    unreadable: bool = False
 
 
 class Analyzer:
@@ -152,6 +156,7 @@ class Analyzer:
         text = strip_greetings(self.scripts_.repair(normalise(first_chars(raw))))
         terms: list[str] = []
         repairs: list[tuple[str, str]] = []
+        readable = False
         for token in tokenize(text):
             # Slang first: "прила" is one edit from "пришла", but customers mean the app.
             word = SLANG.get(token.text, token.text)
@@ -165,10 +170,18 @@ class Analyzer:
                 if fixed:
                     repairs.append((word, fixed))
                     word = fixed
+                elif not readable and not rest and not self.lemmatizer.is_known(word):
+                    term = self._term(word, token.is_code)
+                    if term:
+                        terms.append(term)
+                    continue
+            readable = True
             term = self._term(word, token.is_code)
             if term:
                 terms.append(term)
-        return Analysis(text=text, terms=tuple(terms), repairs=tuple(repairs))
+        return Analysis(
+            text=text, terms=tuple(terms), repairs=tuple(repairs), unreadable=not readable
+        )
 
     def _glued_negation(self, word: str) -> str | None:
         """``немогу`` → ``могу``: "не" typed without its space before a verb (a common slip)."""

@@ -92,8 +92,8 @@ class SmallTalkReply:
 
 @dataclass(frozen=True)
 class Invite:
-    """The message had no question in it (a «да» or «нет» with nothing waiting for one): invite
-    the customer to ask, rather than search it or hand it over."""
+    """The message had no question in it (a «да» or «нет» with nothing waiting for one, or no
+    word at all): invite the customer to ask, rather than answer it or hand it over."""
 
     kind: Literal["invite"] = "invite"
 

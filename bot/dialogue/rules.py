@@ -31,7 +31,9 @@ it; «да» picks the only choice (several: the list again); «0» / «друг
 «нет» / «ничего не подходит» are a 👎 to the list. Under an answer: «да» / «спасибо» are a 👍,
 «нет» / «не помогло» a 👎. A 👎 (or its words) offers the next credible candidates once, if
 there are any, then the form, pre-filled with everything shown. A bare «да» / «нет» with
-nothing waiting is no question: the customer is invited to ask one (:class:`Invite`).
+nothing waiting is no question: the customer is invited to ask one (:class:`Invite`); so is a
+message with no word in it (keyboard mash, a lone emoji: ``Analysis.unreadable``) or none
+that says what it is about («ок», «а можно?»), rather than guessed at or handed to people.
 
 An answer the engine was torn about comes with its close runners-up (``Answer.related``),
 numbered: a number or their button shows that article instead (no vote on the first).
@@ -174,6 +176,11 @@ class Dialogue:
         if open_ticket is not None:
             return self._ticket_or_new(text, open_ticket, search, screen, tried)
         ranking, decision = search(text)
+        if ranking.analysis.unreadable or not ranking.analysis.terms:
+            # «фывапролдж», «😀», «ок», «а можно?»: no word in it, or none that says what about.
+            # Whatever it matched, it is no question for an article or for people; the
+            # customer is asked to put it in words.
+            return Turn(conversation, Invite())
         return self.ask(conversation, text.strip(), ranking, decision)
 
     def about_ticket(self, conversation: Conversation, about: bool, search: Search) -> Turn:

@@ -548,6 +548,29 @@ def test_yes_and_no_under_an_answer_are_votes(dialogue: Dialogue, text: str, hel
         assert turn.reply == ShowChoices((CATALOG["cannot-end"], CATALOG["zones"]), retry=True)
 
 
+@pytest.mark.parametrize("decision", [ESCALATE, CLARIFY, ANSWER])
+@pytest.mark.parametrize(
+    "analysis",
+    [
+        Analysis("фывапролджэ", ("фывапролджэ",), unreadable=True),  # keyboard mash
+        Analysis("😀", (), unreadable=True),
+        Analysis("а можно?", ()),  # words, but none that says what about
+    ],
+)
+def test_a_message_with_no_question_in_it_invites_one_whatever_it_matched(
+    dialogue: Dialogue, analysis: Analysis, decision: Decision
+) -> None:
+    search = FakeSearch(decision, Ranking(analysis, HITS))
+    turn = dialogue.message(Conversation(), analysis.text, search)
+    assert turn == Turn(Conversation(), Invite())  # no article, no form, nothing stored
+
+
+def test_a_real_question_nothing_fits_still_goes_to_people(dialogue: Dialogue) -> None:
+    ranking = Ranking(Analysis("холодильник сломался", ("холодильник", "сломаться")), ())
+    turn = dialogue.message(Conversation(), "холодильник сломался", FakeSearch(ESCALATE, ranking))
+    assert isinstance(turn.reply, HandOver)
+
+
 @pytest.mark.parametrize("text", ["да", "нет", "ничего не подходит"])
 def test_yes_or_no_with_nothing_waiting_invites_a_question(dialogue: Dialogue, text: str) -> None:
     search = FakeSearch(ESCALATE)

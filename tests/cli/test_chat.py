@@ -339,8 +339,8 @@ def test_yes_and_no_at_a_list(faqbot: Run, kb: Path, tmp_path: Path) -> None:
 
 
 def test_a_bare_yes_with_nothing_waiting_invites_a_question(faqbot: Run, kb: Path) -> None:
-    result = faqbot("chat", "--articles", str(kb), stdin=lines("да", "нет"))
+    result = faqbot("chat", "--articles", str(kb), stdin=lines("да", "нет", "фывапролджэ", "😀"))
     assert result.code == 0, result.err
-    assert "> да\nНе совсем понял, о чём вы." in result.out
-    assert "> нет\nНе совсем понял, о чём вы." in result.out
+    for typed in ("да", "нет", "фывапролджэ", "😀"):  # no question, and no form for it either
+        assert f"> {typed}\nНе совсем понял, о чём вы." in result.out
     assert "оператору…" not in result.out

@@ -75,3 +75,22 @@ def test_a_huge_message_is_read_only_up_to_telegrams_limit(analyzer: Analyzer) -
     assert len(analysis.text) <= MAX_QUESTION_CHARS
     assert len(analysis.terms) <= MAX_QUESTION_CHARS // len("заказ ")
     assert analysis.terms[:2] == CLEAN
+
+
+@pytest.mark.parametrize("typed", ["фывапролджэ", "asdfghjkl", "😀", "?!?!", "ываыв ыва ыв аыв"])
+def test_a_message_with_no_word_in_it_is_unreadable(analyzer: Analyzer, typed: str) -> None:
+    assert analyzer.analyze(typed).unreadable
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "холодильник сломался",  # words the knowledge base never uses are still words
+        "отменть заказь",  # typos of its words
+        "rfr jnvtybnm pfrfp",  # the wrong layout
+        "12345",  # an order number
+        "фывапролджэ заказ",  # one word is enough
+    ],
+)
+def test_a_message_with_a_word_in_it_is_readable(analyzer: Analyzer, typed: str) -> None:
+    assert not analyzer.analyze(typed).unreadable

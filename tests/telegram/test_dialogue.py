@@ -308,3 +308,14 @@ async def test_a_bare_yes_with_nothing_waiting_invites_a_question(
     reply = await anna.say("да")
     assert reply["text"].startswith("Не совсем понял, о чём вы.")
     assert await rows(database, Attempt) == [] and await rows(database, Ticket) == []
+
+
+async def test_keyboard_mash_is_asked_to_be_put_in_words_not_made_a_ticket(
+    bot: App, anna: Chat, database: ScratchDatabase
+) -> None:
+    from bot.db.models import Ticket
+
+    reply = await anna.say("фывапролджэ")
+    assert reply["text"].startswith("Не совсем понял, о чём вы.")
+    assert "«оператор»" in reply["text"]
+    assert await rows(database, Attempt) == [] and await rows(database, Ticket) == []

@@ -125,6 +125,10 @@ class _Session:
             if text.lower() in HELP:
                 self.terminal.say("help")
                 continue
+            if text.startswith("/") and len(text) > 1 and not text[1].isspace():
+                # A command this chat does not have («/отмена» outside a form, «/menu»).
+                self.terminal.say("unknown_command", command=text[1:].split()[0])
+                continue
             _, dialogue = self.engine.ready()
             if conversation is None:
                 from bot.dialogue import Conversation

@@ -7,10 +7,13 @@ a busy bot each hop waits for the GIL behind the event loop; these filters run i
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message
 
-__all__ = ["HasContact", "HasFile", "HasText", "PrivateChat"]
+__all__ = ["HasContact", "HasFile", "HasText", "PrivateChat", "SlashCommand"]
 
 
 class PrivateChat(Filter):
@@ -42,3 +45,15 @@ class HasFile(Filter):
 
     async def __call__(self, message: Message) -> bool:
         return bool(message.photo) or message.document is not None
+
+
+_COMMAND = re.compile(r"/([^\s@/]+)(?:@\w+)?(?:\s|$)")
+
+
+class SlashCommand(Filter):
+    """A message that starts with a command (``/settings``, ``/menu@faqbot``); gives the
+    handler its name as ``command``. The bot's own commands are taken by routers before."""
+
+    async def __call__(self, message: Message) -> bool | dict[str, Any]:
+        found = _COMMAND.match(message.text or "")
+        return {"command": found.group(1)} if found else False

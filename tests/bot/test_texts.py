@@ -219,6 +219,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "clarify": {"options": ["Не приходит SMS", "Смена номера"], "again": False},
     "next_candidates": {"options": ["Не приходит SMS"], "again": False},
     "invite": {},
+    "unknown_command": {"command": "<b>menu</b>"},
     "ask_about_ticket": {"number": 1042},
     "question_added_to_ticket": {"number": 1042},
     "ticket_already_open": {"number": 1042},

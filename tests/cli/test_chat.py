@@ -344,3 +344,11 @@ def test_a_bare_yes_with_nothing_waiting_invites_a_question(faqbot: Run, kb: Pat
     for typed in ("да", "нет", "фывапролджэ", "😀"):  # no question, and no form for it either
         assert f"> {typed}\nНе совсем понял, о чём вы." in result.out
     assert "оператору…" not in result.out
+
+
+def test_a_command_the_chat_does_not_have_is_named_not_searched(faqbot: Run, kb: Path) -> None:
+    result = faqbot("chat", "--articles", str(kb), stdin=lines("/отмена", "/menu please"))
+    assert result.code == 0, result.err
+    assert "> /отмена\nКоманды /отмена нет." in result.out  # the form's word, no form open
+    assert "> /menu please\nКоманды /menu нет." in result.out
+    assert "оператору…" not in result.out

@@ -319,3 +319,14 @@ async def test_keyboard_mash_is_asked_to_be_put_in_words_not_made_a_ticket(
     assert reply["text"].startswith("Не совсем понял, о чём вы.")
     assert "«оператор»" in reply["text"]
     assert await rows(database, Attempt) == [] and await rows(database, Ticket) == []
+
+
+async def test_a_command_the_bot_does_not_have_lists_the_ones_it_has(
+    bot: App, anna: Chat, database: ScratchDatabase
+) -> None:
+    from bot.db.models import Ticket
+
+    reply = await anna.say("/menu")
+    assert reply["text"].startswith("Команды /menu у меня нет.")
+    assert "/status" in reply["text"]
+    assert await rows(database, Attempt) == [] and await rows(database, Ticket) == []

@@ -36,7 +36,7 @@ from bot.serving.answers import QUESTION_LIMIT
 from bot.telegram.callbacks import AboutTicket
 from bot.telegram.customers import Customers
 from bot.telegram.dialogue_state import Position, as_data, load, save
-from bot.telegram.filters import HasText, PrivateChat
+from bot.telegram.filters import HasText, PrivateChat, SlashCommand
 from bot.telegram.intake import add_to_ticket, agent_engaged, replied_to, start_form
 from bot.telegram.keyboards import about_ticket_keyboard
 from bot.telegram.records import record_turn
@@ -56,6 +56,7 @@ def get_router() -> Router:
     router = Router(name="question")
     router.message.filter(PrivateChat())
     router.callback_query.filter(PrivateChat())
+    router.message.register(unknown_command, StateFilter(None), SlashCommand())
     router.message.register(ask, StateFilter(None), HasText())
     router.callback_query.register(about_ticket_button, AboutTicket.filter())
     return router
@@ -109,6 +110,12 @@ async def ask(
         await message.answer(texts.render("too_long", limit=QUESTION_LIMIT))
     else:
         await _send(said, bot, message.from_user, state, services)
+
+
+async def unknown_command(message: Message, services: Services, command: str) -> None:
+    """A command the bot does not have (``/menu``, ``/settings``): say which ones it has,
+    rather than search the word or hand it to people."""
+    await message.answer(services.texts.render("unknown_command", command=command))
 
 
 async def _deliver(

@@ -300,33 +300,19 @@ async def test_no_to_a_list_is_a_thumbs_down_not_the_form(bot: App, anna: Chat) 
     assert following["text"].startswith("Тогда, может быть, подойдёт одно из этих:")
 
 
-async def test_a_bare_yes_with_nothing_waiting_invites_a_question(
-    bot: App, anna: Chat, database: ScratchDatabase
+@pytest.mark.parametrize(
+    ("text", "opening", "names"),
+    [
+        ("да", "Не совсем понял, о чём вы.", "«оператор»"),  # a yes with nothing waiting
+        ("фывапролджэ", "Не совсем понял, о чём вы.", "«оператор»"),  # keyboard mash
+        ("/menu", "Команды /menu у меня нет.", "/status"),  # a command the bot does not have
+    ],
+)
+async def test_a_message_with_no_question_gets_a_hint_and_no_attempt_or_ticket(
+    bot: App, anna: Chat, database: ScratchDatabase, text: str, opening: str, names: str
 ) -> None:
     from bot.db.models import Ticket
 
-    reply = await anna.say("да")
-    assert reply["text"].startswith("Не совсем понял, о чём вы.")
-    assert await rows(database, Attempt) == [] and await rows(database, Ticket) == []
-
-
-async def test_keyboard_mash_is_asked_to_be_put_in_words_not_made_a_ticket(
-    bot: App, anna: Chat, database: ScratchDatabase
-) -> None:
-    from bot.db.models import Ticket
-
-    reply = await anna.say("фывапролджэ")
-    assert reply["text"].startswith("Не совсем понял, о чём вы.")
-    assert "«оператор»" in reply["text"]
-    assert await rows(database, Attempt) == [] and await rows(database, Ticket) == []
-
-
-async def test_a_command_the_bot_does_not_have_lists_the_ones_it_has(
-    bot: App, anna: Chat, database: ScratchDatabase
-) -> None:
-    from bot.db.models import Ticket
-
-    reply = await anna.say("/menu")
-    assert reply["text"].startswith("Команды /menu у меня нет.")
-    assert "/status" in reply["text"]
+    reply = await anna.say(text)
+    assert reply["text"].startswith(opening) and names in reply["text"]
     assert await rows(database, Attempt) == [] and await rows(database, Ticket) == []

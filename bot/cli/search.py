@@ -37,12 +37,15 @@ def search_result(
     Small talk («привет», «как дела?», «ты бот?») is never answered with an article: its
     decision is ``small_talk``, with the kind in ``small_talk`` (:class:`nlp.small_talk.SmallTalk`)
     and no hits. A request for a person («позовите оператора») is always ``escalate``, with
-    ``"reason": "human_request"`` (its hits are listed as usual). An answer the engine was
-    torn about lists the runners-up shown beside it in ``related`` (ids).
+    ``"reason": "human_request"`` (its hits are listed as usual). A message with no question
+    in it («фывапролдж», «ок»: :func:`bot.dialogue.asks_nothing`) keeps the engine's decision
+    and gets ``"reason": "no_question"``: the bot asks for a question instead. An answer the
+    engine was torn about lists the runners-up shown beside it in ``related`` (ids).
 
     :param top: hits wanted; at least :data:`JSON_HITS` are listed
     :param people: recognises requests for a person (one over the index's lemmatizer if omitted)
     """
+    from bot.dialogue import asks_nothing
     from bot.dialogue.human_request import HumanRequestDetector
     from nlp.small_talk import detect as detect_small_talk
 
@@ -64,7 +67,8 @@ def search_result(
 
         result = _as_json(index, query, ranking, Escalate(confidence=1.0), max(top, JSON_HITS))
         return {**result, "reason": "human_request"}
-    return _as_json(index, query, ranking, decision, max(top, JSON_HITS))
+    result = _as_json(index, query, ranking, decision, max(top, JSON_HITS))
+    return {**result, "reason": "no_question"} if asks_nothing(ranking) else result
 
 
 def _search(index: Index, query: str, top: int) -> tuple[Ranking, Decision]:
@@ -167,6 +171,7 @@ def _batch(index: Index, lines: Any, top: int, *, as_json: bool) -> None:
 
 
 def _explain(index: Index, question: str, top: int) -> None:
+    from bot.dialogue import asks_nothing
     from bot.dialogue.human_request import HumanRequestDetector
     from bot.policy import Answer, Clarify
     from nlp.small_talk import detect as detect_small_talk
@@ -185,6 +190,8 @@ def _explain(index: Index, question: str, top: int) -> None:
 
         decision = Escalate(confidence=1.0)
         click.echo("Asked for   a person: escalated whatever the articles say")
+    elif asks_nothing(ranking):
+        click.echo("No question in it: the bot asks to put one in words, whatever matched")
     analysis = ranking.analysis
     offered: dict[str, str] = {}
     if isinstance(decision, Answer):

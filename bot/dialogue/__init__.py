@@ -23,7 +23,7 @@ from bot.dialogue.replies import (
     Thanks,
     Vote,
 )
-from bot.dialogue.rules import Dialogue, Search
+from bot.dialogue.rules import Dialogue, Search, asks_nothing
 from bot.dialogue.words import (
     looks_like_question,
     parse_choice,
@@ -53,6 +53,7 @@ __all__ = [
     "Thanks",
     "Turn",
     "Vote",
+    "asks_nothing",
     "looks_like_question",
     "parse_choice",
     "parse_ticket_or_new",

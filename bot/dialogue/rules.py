@@ -87,7 +87,7 @@ from nlp.documents import Ranking
 from nlp.small_talk import SmallTalk
 from nlp.small_talk import detect as detect_small_talk
 
-__all__ = ["Dialogue", "Search", "SmallTalkDetector"]
+__all__ = ["Dialogue", "Search", "SmallTalkDetector", "asks_nothing"]
 
 
 Search = Callable[[str], tuple[Ranking, Decision]]
@@ -95,6 +95,12 @@ Search = Callable[[str], tuple[Ranking, Decision]]
 
 SmallTalkDetector = Callable[[str], SmallTalk | None]
 """Tells small talk from a question: :func:`nlp.small_talk.detect`."""
+
+
+def asks_nothing(ranking: Ranking) -> bool:
+    """Whether the searched message holds no question: no word in it («фывапролдж», «😀»),
+    or none that says what it is about («ок», «а можно?»). The customer is invited to ask."""
+    return ranking.analysis.unreadable or not ranking.analysis.terms
 
 
 class Dialogue:
@@ -176,8 +182,7 @@ class Dialogue:
         if open_ticket is not None:
             return self._ticket_or_new(text, open_ticket, search, screen, tried)
         ranking, decision = search(text)
-        if ranking.analysis.unreadable or not ranking.analysis.terms:
-            # «фывапролдж», «😀», «ок», «а можно?»: no word in it, or none that says what about.
+        if asks_nothing(ranking):
             # Whatever it matched, it is no question for an article or for people; the
             # customer is asked to put it in words.
             return Turn(conversation, Invite())

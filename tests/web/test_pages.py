@@ -262,6 +262,18 @@ async def test_try_a_question_shows_the_decision_and_hits(
     assert marked == offered
 
 
+@pytest.mark.parametrize(
+    ("question", "asks_nothing"),
+    [("фывапролджэ", True), ("ок", True), ("как приготовить борщ", False)],
+)
+async def test_try_a_question_says_when_the_bot_would_ask_for_a_question_instead(
+    web_client: Client, question: str, asks_nothing: bool
+) -> None:
+    await log_in(web_client)
+    page = await (await web_client.get("/try", params={"q": question})).text()
+    assert ("В сообщении нет вопроса" in page) is asks_nothing
+
+
 async def test_try_a_question_marks_the_article_shown_beside_a_torn_answer(
     web_client: Client,
 ) -> None:

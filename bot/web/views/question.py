@@ -6,6 +6,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.dialogue import asks_nothing
 from bot.policy import Answer, Clarify
 from bot.serving.answers import QUESTION_LIMIT
 from bot.web.pages import render
@@ -31,6 +32,7 @@ async def try_question(request: web.Request) -> web.StreamResponse:
             decision=decision.kind,
             confidence=decision.confidence,
             wants_person=answers.dialogue.detector.detect(text) is not None,
+            asks_nothing=asks_nothing(ranking),
             hits=[
                 (hit, answers.get(hit.doc_id), offered.get(hit.doc_id, "")) for hit in ranking.hits
             ],

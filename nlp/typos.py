@@ -55,31 +55,11 @@ class TypoFixer:
     def fit(self, words: Iterable[str]) -> TypoFixer:
         """Learn the vocabulary (with frequencies, to break ties towards common words)."""
         self.frequency_: Counter[str] = Counter(w for w in words if w.isalpha())
-        # By length first: the words a slip can have come from (within ``bound`` letters of
-        # its length) are then one run of columns, and only that run is counted.
-        self.words_ = sorted(self.frequency_, key=lambda w: (len(w), w))
-        lengths = np.array([len(w) for w in self.words_], dtype=np.int64)
-        self.length_starts_ = np.searchsorted(lengths, np.arange(lengths.max(initial=0) + 2))
-        gram_ids: dict[str, int] = {}
-        rows: list[int] = []
-        cols: list[int] = []
-        for col, word in enumerate(self.words_):
-            for gram in _bigrams(word):
-                rows.append(gram_ids.setdefault(gram, len(gram_ids)))
-                cols.append(col)
-        self.gram_ids_ = gram_ids
-        grams = sparse.csr_matrix(
-            (np.ones(len(rows), dtype=np.float32), (rows, cols)),
-            shape=(len(gram_ids), len(self.words_)),
-        )
-        grams.sort_indices()
-        self.grams_ = grams
-        # (gram, word) as one sorted key per stored pair: one searchsorted finds where every
-        # gram's run of words of the wanted lengths starts and ends.
-        owner = np.repeat(np.arange(len(gram_ids), dtype=np.int64), np.diff(grams.indptr))
-        self.keys_ = owner * max(1, len(self.words_)) + grams.indices
-        # Bounded: customers' misspellings never run out while the bot runs.
-        self._closest_memo = lru_cache(maxsize=self.memory)(self._closest)
+        self.vocabulary_ = _Vocabulary(self.frequency_)
+        # Bounded: customers' misspellings never run out while the bot runs. The memo holds
+        # the vocabulary, not the fixer: no reference cycle, so a replaced index is freed at
+        # once (a frozen start-up one would otherwise never be).
+        self._closest_memo = lru_cache(maxsize=self.memory)(self.vocabulary_.closest)
         return self
 
     def remembered(self) -> int:
@@ -99,27 +79,58 @@ class TypoFixer:
         bound = max_edits(word) if limit is None else min(limit, max_edits(word))
         return self._closest_memo(word, bound) if bound else None
 
-    def _closest(self, word: str, bound: int) -> str | None:
+
+class _Vocabulary:
+    """The words a slip can be repaired to, indexed by letter pairs and by length."""
+
+    def __init__(self, frequency: Counter[str]) -> None:
+        self.frequency = frequency
+        # By length first: the words a slip can have come from (within ``bound`` letters of
+        # its length) are then one run of columns, and only that run is counted.
+        self.words = sorted(frequency, key=lambda w: (len(w), w))
+        lengths = np.array([len(w) for w in self.words], dtype=np.int64)
+        self.length_starts = np.searchsorted(lengths, np.arange(lengths.max(initial=0) + 2))
+        gram_ids: dict[str, int] = {}
+        rows: list[int] = []
+        cols: list[int] = []
+        for col, word in enumerate(self.words):
+            for gram in _bigrams(word):
+                rows.append(gram_ids.setdefault(gram, len(gram_ids)))
+                cols.append(col)
+        self.gram_ids = gram_ids
+        grams = sparse.csr_matrix(
+            (np.ones(len(rows), dtype=np.float32), (rows, cols)),
+            shape=(len(gram_ids), len(self.words)),
+        )
+        grams.sort_indices()
+        self.word_of_pair = grams.indices
+        # (gram, word) as one sorted key per stored pair: one searchsorted finds where every
+        # gram's run of words of the wanted lengths starts and ends.
+        owner = np.repeat(np.arange(len(gram_ids), dtype=np.int64), np.diff(grams.indptr))
+        self.keys = owner * max(1, len(self.words)) + grams.indices
+
+    def closest(self, word: str, bound: int) -> str | None:
+        """The commonest vocabulary word fewest edits (at most ``bound``) from ``word``."""
         grams = _bigrams(word)
-        ids = np.array([self.gram_ids_[g] for g in grams if g in self.gram_ids_], dtype=np.int64)
+        ids = np.array([self.gram_ids[g] for g in grams if g in self.gram_ids], dtype=np.int64)
         if not len(ids):
             return None
         # Only words within ``bound`` letters of the typed length can be within ``bound`` edits.
-        top = len(self.length_starts_) - 1
-        low = int(self.length_starts_[min(top, max(0, len(word) - bound))])
-        high = int(self.length_starts_[min(top, len(word) + bound + 1)])
+        top = len(self.length_starts) - 1
+        low = int(self.length_starts[min(top, max(0, len(word) - bound))])
+        high = int(self.length_starts[min(top, len(word) + bound + 1)])
         if low >= high:
             return None
-        width = len(self.words_)
-        starts = np.searchsorted(self.keys_, ids * width + low)
-        lengths = np.searchsorted(self.keys_, ids * width + high) - starts
+        width = len(self.words)
+        starts = np.searchsorted(self.keys, ids * width + low)
+        lengths = np.searchsorted(self.keys, ids * width + high) - starts
         total = int(lengths.sum())
         if not total:
             return None
         take = np.arange(total) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-        shared = np.bincount(self.grams_.indices[take] - low, minlength=high - low)
+        shared = np.bincount(self.word_of_pair[take] - low, minlength=high - low)
         needed = max(1, len(grams) - 2 * bound - 1)
-        candidates = [self.words_[low + i] for i in np.flatnonzero(shared >= needed)]
+        candidates = [self.words[low + i] for i in np.flatnonzero(shared >= needed)]
         scored = process.extract(
             word, candidates, scorer=OSA.distance, score_cutoff=bound, limit=None
         )
@@ -129,5 +140,5 @@ class TypoFixer:
         closest = [w for w, d, _ in scored if d == fewest]
         # Equal distance: the word the KB uses most is the likelier intent (then the first
         # alphabetically, so the choice never depends on the order candidates were found in).
-        most = max(self.frequency_[w] for w in closest)
-        return min(w for w in closest if self.frequency_[w] == most)
+        most = max(self.frequency[w] for w in closest)
+        return min(w for w in closest if self.frequency[w] == most)

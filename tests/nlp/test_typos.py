@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import gc
+import weakref
+
 import pytest
 
 from nlp.typos import TypoFixer, max_edits
@@ -57,3 +60,17 @@ def test_the_memory_of_repairs_is_bounded_and_forgetting_changes_no_answer() -> 
         fixer.fix(f"заказ{'ь' * (n % 3 + 1)}{n}")
     assert fixer.remembered() <= 20
     assert fixer.fix("дотсавка") == "доставка"
+
+
+def test_a_replaced_fixer_is_freed_at_once_not_left_to_the_cycle_collector() -> None:
+    # After a reload the old index's fixer must go with it, even if start-up froze it
+    # (gc.freeze: the cycle collector never looks at it again).
+    fixer = TypoFixer().fit(VOCABULARY)
+    fixer.fix("дотсавка")
+    gone = weakref.ref(fixer)
+    gc.disable()
+    try:
+        del fixer
+        assert gone() is None
+    finally:
+        gc.enable()

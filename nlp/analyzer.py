@@ -108,7 +108,14 @@ class Analyzer:
         self.vocabulary_: Counter[str] = words
         self._lemma_counts = Counter(self.lemmatizer.lemma(w) for w in self.vocabulary_)
         self.lemmas_ = frozenset(self._lemma_counts)
-        self.scripts_ = ScriptRepair(is_known=self._is_word, keep=self.vocabulary_.__contains__)
+        # Over the vocabulary and the lemmatizer, not a method of ours: a reference cycle would
+        # keep a replaced index's analyzer (and its typo fixer) until the cycle collector came,
+        # and one frozen at start-up (gc.freeze) for good.
+        vocabulary, lemmatizer = self.vocabulary_, self.lemmatizer
+        self.scripts_ = ScriptRepair(
+            is_known=lambda word: word in vocabulary or lemmatizer.is_known(word),
+            keep=vocabulary.__contains__,
+        )
         self._typos: TypoFixer | None = None
 
     @property

@@ -71,3 +71,14 @@ class Catalog:
 
     def __len__(self) -> int:
         return len(self.articles)
+
+    def example_question(self) -> str | None:
+        """A question this knowledge base answers, worded as a customer would ask it, for hints
+        («например: …»): the first article's first phrasing, or its title. None if empty."""
+        if not self.articles:
+            return None
+        first = self.articles[0]
+        text = (first.questions[0] if first.questions else first.title).strip().rstrip("?!.… ")
+        if len(text) > 1 and text[0].isupper() and text[1].islower():
+            text = text[0].lower() + text[1:]  # «Как начать поездку» → «как начать…», not «RUTUBE»
+        return text or None

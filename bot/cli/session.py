@@ -123,7 +123,7 @@ class _Session:
             if text.lower() in EXIT:
                 return
             if text.lower() in HELP:
-                self.terminal.say("help")
+                self.terminal.say("help", example=self._example())
                 continue
             if text.startswith("/") and len(text) > 1 and not text[1].isspace():
                 # A command this chat does not have («/отмена» outside a form, «/menu»).
@@ -157,6 +157,11 @@ class _Session:
         """The word views alone, as the bot screens a detail in an open ticket."""
         return self._search(message, dense=False)
 
+    def _example(self) -> str | None:
+        """A question of this knowledge base, for the hints («например: …»)."""
+        index, _ = self.engine.ready()
+        return index.catalog.example_question()
+
     def _show(self, reply: Reply) -> bool:
         """Show the reply; ``False`` when the chat ends with it (left in the ticket form)."""
         from bot.dialogue import (
@@ -178,11 +183,11 @@ class _Session:
                 titles = [a.title for a in articles]
                 self.terminal.say("choices", options=titles, retry=retry, again=again)
             case Invite():
-                self.terminal.say("invite")
+                self.terminal.say("invite", example=self._example())
             case Thanks():
                 self.terminal.say("thanks")
             case SmallTalkReply(talk=talk):
-                self.terminal.say("small_talk", talk=talk.value)
+                self.terminal.say("small_talk", talk=talk.value, example=self._example())
             case AskAboutTicket(number=number):
                 self.terminal.say("ask_about_ticket", number=number)
             case AddToTicket(text=text):

@@ -60,6 +60,7 @@ class Version:
     :param dialogue: the conversation rules over that catalog
     :param by_key: articles by :func:`article_key`, for buttons
     :param menu: what /start offers
+    :param example: a question of this knowledge base, for hints («например: …»)
     :param chunks: rendered articles, filled on first use (a cache, not state)
     """
 
@@ -67,6 +68,7 @@ class Version:
     dialogue: Dialogue
     by_key: Mapping[str, Article]
     menu: tuple[Article, ...]
+    example: str | None = None
     chunks: dict[str, list[Chunk]] = field(default_factory=dict, repr=False, compare=False)
 
 
@@ -105,6 +107,11 @@ class Answers:
     def menu(self) -> tuple[Article, ...]:
         return self._version.menu
 
+    @property
+    def example(self) -> str | None:
+        """A question of the served knowledge base, for hints («например: …»)."""
+        return self._version.example
+
     def prepare(self, index: Index, *, warm: bool = False) -> Version:
         """Derive a :class:`Version` from ``index`` without serving it yet.
 
@@ -125,6 +132,7 @@ class Answers:
             dialogue=Dialogue(catalog, self._detector, self.thresholds),
             by_key={article_key(a.id): a for a in catalog},
             menu=_one_per_category(catalog, self._menu_size),
+            example=catalog.example_question(),
         )
 
     def replace(self, version: Version | Index) -> Version:

@@ -55,9 +55,11 @@ async def send_reply(
         case Thanks():
             await send_text(bot, chat_id, texts.render("vote_thanks"))
         case Invite():
-            await send_text(bot, chat_id, texts.render("invite"))
+            await send_text(bot, chat_id, texts.render("invite", example=services.answers.example))
         case SmallTalkReply(talk=talk):
-            await send_text(bot, chat_id, texts.render("small_talk", talk=talk.value, name=name))
+            example = services.answers.example
+            text = texts.render("small_talk", talk=talk.value, name=name, example=example)
+            await send_text(bot, chat_id, text)
         case _:
             raise ValueError(f"a {reply.kind!r} reply is not shown by send_reply")
 

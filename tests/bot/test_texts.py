@@ -214,11 +214,11 @@ FIELDS = {
 }
 SAMPLES: dict[str, dict[str, Any]] = {
     "start": {"name": "Анна"},
-    "help": {},
+    "help": {"example": "как завершить поездку"},
     "answer_footer": {},
     "clarify": {"options": ["Не приходит SMS", "Смена номера"], "again": False},
     "next_candidates": {"options": ["Не приходит SMS"], "again": False},
-    "invite": {},
+    "invite": {"example": "как завершить поездку"},
     "unknown_command": {"command": "<b>menu</b>"},
     "ask_about_ticket": {"number": 1042},
     "question_added_to_ticket": {"number": 1042},
@@ -253,7 +253,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "csat_comment": {},
     "edited_message": {},
     "vote_thanks": {},
-    "small_talk": {"talk": "greeting", "name": "Анна"},
+    "small_talk": {"talk": "greeting", "name": "Анна", "example": "как завершить поездку"},
     "unsupported_content": {},
     "too_long": {"limit": 4000},
     "empty_message": {},

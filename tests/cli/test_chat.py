@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from kb import load_folder
 from tests.cli.conftest import DEMO, ROOT, TITLES, Run
 
 
@@ -344,6 +345,8 @@ def test_a_bare_yes_with_nothing_waiting_invites_a_question(faqbot: Run, kb: Pat
     for typed in ("да", "нет", "фывапролджэ", "😀"):  # no question, and no form for it either
         assert f"> {typed}\nНе совсем понял, о чём вы." in result.out
     assert "оператору…" not in result.out
+    example = load_folder(kb).catalog.example_question()  # this KB's, not the demo's
+    assert f"например, «{example}»" in result.out
 
 
 def test_a_command_the_chat_does_not_have_is_named_not_searched(faqbot: Run, kb: Path) -> None:

@@ -13,7 +13,7 @@ from bot.texts import Texts, make_environment
 NOW = datetime(2024, 11, 25, 9, 0, tzinfo=UTC)  # 12:00 in Moscow
 SAMPLES: dict[str, dict[str, Any]] = {
     "welcome": {"count": 44, "folder": "articles"},
-    "help": {},
+    "help": {"example": "как завершить поездку"},
     "answer": {
         "article": "Как завершить аренду\n\nНажмите «Завершить».",
         "related": ["Зоны завершения", "Платное ожидание"],
@@ -23,14 +23,14 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "retry": False,
         "again": False,
     },
-    "invite": {},
+    "invite": {"example": "как завершить поездку"},
     "unknown_command": {"command": "отмена"},
     "ask_about_ticket": {"number": 1001},
     "added_to_ticket": {"number": 1001},
     "question_added_to_ticket": {"number": 1001},
     "ticket_already_open": {"number": 1001},
     "thanks": {},
-    "small_talk": {"talk": "greeting"},
+    "small_talk": {"talk": "greeting", "example": "как завершить поездку"},
     "hand_over": {"reason": "not_found", "questions": 9},
     "form_step": {
         "step": "what",

@@ -37,7 +37,8 @@ async def greet(
 async def explain(
     message: Message, bot: Bot, state: FSMContext, raw_state: str | None, services: Services
 ) -> None:
-    await _reply(message, bot, state, raw_state, services, services.texts.render("help"))
+    text = services.texts.render("help", example=services.answers.example)
+    await _reply(message, bot, state, raw_state, services, text)
 
 
 async def _reply(

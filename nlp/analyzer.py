@@ -177,12 +177,10 @@ class Analyzer:
                 if fixed:
                     repairs.append((word, fixed))
                     word = fixed
-                elif not readable and not rest and not self.lemmatizer.is_known(word):
-                    term = self._term(word, token.is_code)
-                    if term:
-                        terms.append(term)
-                    continue
-            readable = True
+                # A word after all: a repair of one, «не» glued to one, or the dictionary's.
+                readable = readable or bool(rest or fixed) or self.lemmatizer.is_known(word)
+            else:
+                readable = True  # the knowledge base's own word, a number or a code
             term = self._term(word, token.is_code)
             if term:
                 terms.append(term)

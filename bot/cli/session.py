@@ -115,6 +115,8 @@ class _Session:
         self.tried: tuple[str, ...] = ()  # what the ticket filed in this chat says was tried
 
     def run(self) -> None:
+        from bot.dialogue.words import slash_command
+
         conversation: Conversation | None = None
         while (line := self.terminal.read()) is not None:
             text = line.strip()
@@ -125,9 +127,10 @@ class _Session:
             if text.lower() in HELP:
                 self.terminal.say("help", example=self._example())
                 continue
-            if text.startswith("/") and len(text) > 1 and not text[1].isspace():
+            command = slash_command(text)
+            if command is not None:
                 # A command this chat does not have («/отмена» outside a form, «/menu»).
-                self.terminal.say("unknown_command", command=text[1:].split()[0])
+                self.terminal.say("unknown_command", command=command)
                 continue
             _, dialogue = self.engine.ready()
             if conversation is None:

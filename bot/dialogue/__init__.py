@@ -31,6 +31,7 @@ from bot.dialogue.words import (
     parse_title,
     parse_vote,
     rejects,
+    slash_command,
 )
 
 __all__ = [
@@ -60,4 +61,5 @@ __all__ = [
     "parse_title",
     "parse_vote",
     "rejects",
+    "slash_command",
 ]

@@ -189,3 +189,16 @@ def looks_like_question(text: str) -> bool:
         return True
     words = _plain(text).split()
     return bool(words) and words[0] in _QUESTION_WORDS
+
+
+_COMMAND = re.compile(r"/([^\s@/]+)(?:@\w+)?(?:\s|$)")
+
+
+def slash_command(text: str) -> str | None:
+    """The command a message starts with, without its «/» or bot name; None if it has none.
+
+    >>> slash_command("/menu@faqbot please"), slash_command("/отмена"), slash_command("/home/me")
+    ('menu', 'отмена', None)
+    """
+    found = _COMMAND.match(text)
+    return found.group(1) if found else None

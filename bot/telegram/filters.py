@@ -7,11 +7,12 @@ a busy bot each hop waits for the GIL behind the event loop; these filters run i
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message
+
+from bot.dialogue import slash_command
 
 __all__ = ["HasContact", "HasFile", "HasText", "PrivateChat", "SlashCommand"]
 
@@ -47,13 +48,10 @@ class HasFile(Filter):
         return bool(message.photo) or message.document is not None
 
 
-_COMMAND = re.compile(r"/([^\s@/]+)(?:@\w+)?(?:\s|$)")
-
-
 class SlashCommand(Filter):
     """A message that starts with a command (``/settings``, ``/menu@faqbot``); gives the
     handler its name as ``command``. The bot's own commands are taken by routers before."""
 
     async def __call__(self, message: Message) -> bool | dict[str, Any]:
-        found = _COMMAND.match(message.text or "")
-        return {"command": found.group(1)} if found else False
+        command = slash_command(message.text or "")
+        return {"command": command} if command else False

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from nlp.lemmas import Lemmatizer
 from nlp.scripts import ScriptRepair
-from nlp.slang import SLANG
+from nlp.slang import standard
 from nlp.stopwords import FILLER, is_stopword, strip_greetings
 from nlp.text import normalise
 from nlp.tokens import tokenize, words_of
@@ -152,7 +152,7 @@ class Analyzer:
     def _term(self, word: str, is_code: bool) -> str | None:
         if is_code:
             return word
-        word = SLANG.get(word, word)
+        word = standard(word, self.lemmatizer)
         lemma = self.lemmatizer.lemma(word)
         if word in FILLER or is_stopword(lemma, self.lemmatizer.pos(word)):
             return None
@@ -166,7 +166,7 @@ class Analyzer:
         readable = False
         for token in tokenize(text):
             # Slang first: "прила" is one edit from "пришла", but customers mean the app.
-            word = SLANG.get(token.text, token.text)
+            word = standard(token.text, self.lemmatizer)
             if not token.is_code and word not in self.vocabulary_:
                 rest = self._glued_negation(word)
                 if rest:

@@ -70,6 +70,13 @@ class Lemmatizer:
             return set()
         return {f.word.replace("ё", "е") for f in _analyzer().parse(lemma)[0].lexeme}
 
+    def lexeme(self, word: str) -> set[str]:
+        """Every form of ``word``'s most likely reading, a guess for a word no dictionary has
+        (``инет`` → ``инета``, ``инету``…)."""
+        if not _RUSSIAN_OR_LATIN.fullmatch(word):
+            return set()
+        return {f.word.replace("ё", "е") for f in _analyzer().parse(word)[0].lexeme}
+
     def is_known(self, word: str) -> bool:
         """Whether the dictionary knows ``word`` (guesses for unknown words do not count)."""
         return bool(self._known(word))

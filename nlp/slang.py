@@ -2,9 +2,16 @@
 
 General Russian chat vocabulary, not any one knowledge base's: articles say «приложение», people
 type «прила». A KB's own synonyms belong in its articles' ``questions:``.
+
+Slang inflects like any word («нет инета», «с симкой», «заблочили»): :func:`standard` knows
+every form of an entry, generated once by pymorphy3 from the entry itself.
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
+
+from nlp.lemmas import Lemmatizer
 
 SLANG: dict[str, str] = {
     # apps, devices, the internet
@@ -39,4 +46,61 @@ SLANG: dict[str, str] = {
     "зарегался": "зарегистрировался", "зарегалась": "зарегистрировалась",
     "регнуться": "зарегистрироваться", "залогиниться": "войти", "логиниться": "войти",
     "разлогинило": "вышло", "чат-бот": "бот",
+    # more of the same (their other forms come from standard())
+    "комса": "комиссия", "юзать": "использовать", "заюзать": "использовать",
+    "халява": "бесплатно", "нахаляву": "бесплатно", "халявный": "бесплатный",
+    "подрубить": "подключить", "подрубать": "подключать", "отрубить": "отключить",
+    "отрубиться": "отключиться", "вырубиться": "отключиться", "заблочить": "заблокировать",
+    "разблочить": "разблокировать", "блокнуть": "заблокировать", "трабл": "проблема",
+    "трабла": "проблема", "инфа": "информация", "обнова": "обновление", "апдейт": "обновление",
+    "прога": "программа", "тачка": "машина", "скрин": "скриншот", "фотка": "фото",
+    "тыща": "тысяча", "сбер": "сбербанк", "телега": "telegram", "тг": "telegram",
+    "ватсап": "whatsapp", "вацап": "whatsapp", "ютуб": "youtube", "ютьюб": "youtube",
+    "перекинуть": "перевести", "доставщик": "курьер", "зп": "зарплата", "гиг": "гигабайт",
+    "пуш": "уведомление", "пуши": "уведомление", "симкарта": "сим-карта",
 }  # fmt: skip
+
+
+def standard(word: str, lemmatizer: Lemmatizer | None = None) -> str:
+    """The word articles use for a slang ``word`` in any form (``инета`` → ``интернет``), or
+    ``word`` itself.
+
+    :param lemmatizer: also read a form no dictionary has by its guessed dictionary form
+        (``юзаю`` → ``юзать``), for forms pymorphy3 does not generate from the entry
+    """
+    found = SLANG.get(word) or _forms().get(word)
+    if found:
+        return found
+    if lemmatizer is not None and len(word) > _SHORTEST_INFLECTED and not lemmatizer.is_known(word):
+        entry = lemmatizer.lemma(word)
+        if len(entry) >= _SHORTEST_INFLECTED and entry not in _NOT_INFLECTED:
+            return SLANG.get(entry, word)
+    return word
+
+
+#: Entries this short are not inflected: «р», «мб», «тк» have no forms worth guessing.
+_SHORTEST_INFLECTED = 3
+#: Entries whose other forms mean something else more often: «вафли» in a grocery order.
+_NOT_INFLECTED = frozenset({"вафля"})
+
+
+@lru_cache(maxsize=1)
+def _forms() -> dict[str, str]:
+    """Every other form of each entry, to the entry's word.
+
+    A form the dictionary knows is taken only when the entry is itself a dictionary word and
+    the form reads as that word: «инета» is «инет»'s, but «тела» stays «тело», not «тел»
+    (телефон), and «бане» stays «баня», not «бан».
+    """
+    lemmatizer = Lemmatizer(memory=4096)
+    out: dict[str, str] = {}
+    for entry, word in SLANG.items():
+        if len(entry) < _SHORTEST_INFLECTED or not entry.isalpha() or entry in _NOT_INFLECTED:
+            continue
+        own = lemmatizer.lemma(entry) == entry
+        for form in lemmatizer.lexeme(entry):
+            if form in SLANG or form in out:
+                continue
+            if not lemmatizer.is_known(form) or (own and lemmatizer.lemma(form) == entry):
+                out[form] = word
+    return out

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from nlp.lemmas import Lemmatizer
 from nlp.scripts import ScriptRepair
-from nlp.slang import SLANG
+from nlp.slang import standard
 from nlp.stopwords import FILLER, FUNCTION_POS, strip_greetings
 from nlp.text import normalise
 from nlp.tokens import tokenize
@@ -113,7 +113,7 @@ class HumanRequestDetector:
             if token.is_code:
                 words.append(_Word(token.text, function=False, number=True))
                 continue
-            word = SLANG.get(token.text, token.text)
+            word = standard(token.text, self.lemmatizer)
             lemma = self.lemmatizer.lemma(word)
             if lemma not in PEOPLE | LIVE and lemma not in VERBS:
                 lemma = self._repair(word) or lemma

@@ -46,6 +46,32 @@ def test_slang_is_read_as_the_word_articles_use(analyzer: Analyzer) -> None:
     assert "приложение" in analyzer.analyze("прила не работает").terms
 
 
+@pytest.mark.parametrize(
+    ("typed", "word"),
+    [
+        ("нет инета", "интернет"),  # a form the dictionary knows, of a slang word it knows
+        ("вылетает прилой", "приложение"),  # a form generated from the entry
+        ("какая комса за перевод", "комиссия"),
+        ("заблочили карточку", "заблокировать"),
+        ("юзаю промик", "использовать"),  # a form guessed back to the entry
+    ],
+)
+def test_slang_is_read_in_any_form(analyzer: Analyzer, typed: str, word: str) -> None:
+    assert word in analyzer.analyze(typed).terms
+
+
+@pytest.mark.parametrize(
+    ("typed", "word"),
+    [
+        ("тела", "тело"),  # not «тел» (телефон): the dictionary's own word comes first
+        ("в бане", "баня"),  # not «бан»
+        ("купить вафли", "вафля"),  # a grocery order, not wifi
+    ],
+)
+def test_a_real_word_is_not_read_as_slang(analyzer: Analyzer, typed: str, word: str) -> None:
+    assert word in analyzer.analyze(typed).terms
+
+
 def test_only_filler_leaves_no_terms(analyzer: Analyzer) -> None:
     assert analyzer.analyze("Здравствуйте, подскажите пожалуйста").terms == ()
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 import numpy as np
+import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from scipy import sparse
@@ -115,25 +116,13 @@ class _Vocabulary:
         ids = np.array([self.gram_ids[g] for g in grams if g in self.gram_ids], dtype=np.int64)
         if not len(ids):
             return None
-        # Only words within ``bound`` letters of the typed length can be within ``bound`` edits.
-        top = len(self.length_starts) - 1
-        low = int(self.length_starts[min(top, max(0, len(word) - bound))])
-        high = int(self.length_starts[min(top, len(word) + bound + 1)])
-        if low >= high:
-            return None
-        width = len(self.words)
-        starts = np.searchsorted(self.keys, ids * width + low)
-        lengths = np.searchsorted(self.keys, ids * width + high) - starts
-        total = int(lengths.sum())
-        if not total:
-            return None
-        take = np.arange(total) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-        shared = np.bincount(self.word_of_pair[take] - low, minlength=high - low)
-        needed = max(1, len(grams) - 2 * bound - 1)
-        candidates = [self.words[low + i] for i in np.flatnonzero(shared >= needed)]
-        scored = process.extract(
-            word, candidates, scorer=OSA.distance, score_cutoff=bound, limit=None
-        )
+        # Most slips are one edit: look among the words one edit can reach first (within a
+        # letter of the length, sharing all but three letter pairs), a far shorter list than
+        # ``bound`` edits allow. Only if none is there, look as far as ``bound``. Exact: every
+        # word one edit away is in the first list.
+        scored = self._within(word, ids, len(grams), 1)
+        if not scored and bound > 1:
+            scored = self._within(word, ids, len(grams), bound)
         if not scored:
             return None
         fewest = min(d for _, d, _ in scored)
@@ -142,3 +131,28 @@ class _Vocabulary:
         # alphabetically, so the choice never depends on the order candidates were found in).
         most = max(self.frequency[w] for w in closest)
         return min(w for w in closest if self.frequency[w] == most)
+
+    def _within(
+        self, word: str, ids: npt.NDArray[np.int64], grams: int, bound: int
+    ) -> list[tuple[str, int, int]]:
+        """The vocabulary words within ``bound`` edits of ``word`` (whose ``grams`` letter pairs
+        have the ids ``ids``), with their distances."""
+        # Only words within ``bound`` letters of the typed length can be within ``bound`` edits.
+        top = len(self.length_starts) - 1
+        low = int(self.length_starts[min(top, max(0, len(word) - bound))])
+        high = int(self.length_starts[min(top, len(word) + bound + 1)])
+        if low >= high:
+            return []
+        width = len(self.words)
+        starts = np.searchsorted(self.keys, ids * width + low)
+        lengths = np.searchsorted(self.keys, ids * width + high) - starts
+        total = int(lengths.sum())
+        if not total:
+            return []
+        take = np.arange(total) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        shared = np.bincount(self.word_of_pair[take] - low, minlength=high - low)
+        needed = max(1, grams - 2 * bound - 1)
+        candidates: list[str] = [self.words[low + int(i)] for i in np.flatnonzero(shared >= needed)]
+        return process.extract(
+            word, candidates, scorer=OSA.distance, score_cutoff=bound, limit=None
+        )

@@ -25,6 +25,16 @@ FILLER = frozenset(
     """.split()
 )
 
+#: Words that say when, not what: a message of these alone («вчера», «сегодня утром» — often
+#: a late answer to «когда это началось?») asks no question, though beside a topic they may
+#: be one («доставка на завтра»), so they stay terms.
+WHEN = frozenset(
+    """
+    вчера сегодня завтра позавчера послезавтра сейчас теперь недавно давно опять снова иногда
+    всегда постоянно потом затем утром днем вечером ночью
+    """.split()
+)
+
 # Greeting phrases go as a whole: "день" alone may matter ("аренда на день"), "добрый день" never.
 _GREETINGS = re.compile(
     r"\b(?:добр(?:ый|ого|ое|ой|ых)\s+(?:день|дня|вечер|вечера|утро|утра|ночи|времени(?:\s+суток)?)"

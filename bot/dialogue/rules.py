@@ -86,6 +86,7 @@ from kb.article import Article, Catalog
 from nlp.documents import Ranking
 from nlp.small_talk import SmallTalk
 from nlp.small_talk import detect as detect_small_talk
+from nlp.stopwords import WHEN
 
 __all__ = ["Dialogue", "Search", "SmallTalkDetector", "asks_nothing"]
 
@@ -99,8 +100,14 @@ SmallTalkDetector = Callable[[str], SmallTalk | None]
 
 def asks_nothing(ranking: Ranking) -> bool:
     """Whether the searched message holds no question: no word in it («фывапролдж», «😀»),
-    or none that says what it is about («ок», «а можно?»). The customer is invited to ask."""
-    return ranking.analysis.unreadable or not ranking.analysis.terms
+    or none that says what it is about («ок», «а можно?», «вчера вечером», a phone or an
+    order number alone). The customer is invited to ask."""
+    return ranking.analysis.unreadable or not any(_says_what(t) for t in ranking.analysis.terms)
+
+
+def _says_what(term: str) -> bool:
+    """A term that names a topic: not a time («вчера») and not a number or code."""
+    return term not in WHEN and not any(ch.isdigit() for ch in term)
 
 
 class Dialogue:

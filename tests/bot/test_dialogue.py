@@ -555,6 +555,9 @@ def test_yes_and_no_under_an_answer_are_votes(dialogue: Dialogue, text: str, hel
         Analysis("фывапролджэ", ("фывапролджэ",), unreadable=True),  # keyboard mash
         Analysis("😀", (), unreadable=True),
         Analysis("а можно?", ()),  # words, but none that says what about
+        Analysis("вчера вечером", ("вчера", "вечером")),  # when, not what
+        Analysis("+79001234567", ("+79001234567",)),  # a phone number alone
+        Analysis("k-1234 сегодня", ("k-1234", "сегодня")),  # an order number and a day
     ],
 )
 def test_a_message_with_no_question_in_it_invites_one_whatever_it_matched(
@@ -563,6 +566,17 @@ def test_a_message_with_no_question_in_it_invites_one_whatever_it_matched(
     search = FakeSearch(decision, Ranking(analysis, HITS))
     turn = dialogue.message(Conversation(), analysis.text, search)
     assert turn == Turn(Conversation(), Invite())  # no article, no form, nothing stored
+
+
+@pytest.mark.parametrize(
+    "terms", [("доставка", "завтра"), ("ошибка", "404"), ("вчера", "списать", "деньги")]
+)
+def test_a_time_or_a_number_beside_a_topic_is_a_question(
+    dialogue: Dialogue, terms: tuple[str, ...]
+) -> None:
+    ranking = Ranking(Analysis(" ".join(terms), terms), HITS)
+    turn = dialogue.message(Conversation(), " ".join(terms), FakeSearch(ANSWER, ranking))
+    assert not isinstance(turn.reply, Invite)
 
 
 def test_a_real_question_nothing_fits_still_goes_to_people(dialogue: Dialogue) -> None:

@@ -305,6 +305,8 @@ async def test_no_to_a_list_is_a_thumbs_down_not_the_form(bot: App, anna: Chat) 
     [
         ("да", "Не совсем понял, о чём вы.", "«оператор»"),  # a yes with nothing waiting
         ("фывапролджэ", "Не совсем понял, о чём вы.", "«оператор»"),  # keyboard mash
+        ("вчера вечером", "Не совсем понял, о чём вы.", "«оператор»"),  # when, not what
+        ("+79001234567", "Не совсем понял, о чём вы.", "«оператор»"),  # a phone number alone
         ("/menu", "Команды /menu у меня нет.", "/status"),  # a command the bot does not have
     ],
 )

@@ -115,6 +115,7 @@ class Analyzer:
         self.scripts_ = ScriptRepair(
             is_known=lambda word: word in vocabulary or lemmatizer.is_known(word),
             keep=vocabulary.__contains__,
+            count=vocabulary.__getitem__,
         )
         self._typos: TypoFixer | None = None
 

@@ -62,11 +62,20 @@ class ScriptRepair:
 
     :param is_known: whether a (Cyrillic or Latin) word is a real word for this knowledge base
     :param keep: whether a Latin word is itself a term of the knowledge base (``rutube``)
+    :param count: how often the knowledge base uses a word; in a message typed wholly in
+        translit, a Latin word of the KB is read as Russian when the KB uses the Russian
+        reading more (``video`` → ``видео``, ``s`` → ``с``, but ``rutube`` stays)
     """
 
-    def __init__(self, is_known: Callable[[str], bool], keep: Callable[[str], bool]) -> None:
+    def __init__(
+        self,
+        is_known: Callable[[str], bool],
+        keep: Callable[[str], bool],
+        count: Callable[[str], int] | None = None,
+    ) -> None:
         self.is_known = is_known
         self.keep = keep
+        self.count = count
 
     def _reads(self, candidate: str) -> bool:
         words = _WORD.findall(candidate)
@@ -74,6 +83,17 @@ class ScriptRepair:
 
     def _first_known(self, readings: list[str]) -> str | None:
         return next((r for r in readings if self._reads(r)), None)
+
+    def _russian_rather(self, chunk: str) -> str:
+        """A KB's Latin word in a translit message: its Russian reading if the KB uses that
+        more (the customer typed «видео» in Latin letters), else the word as it is."""
+        if self.count is None:
+            return chunk
+        core = chunk.strip(_TRAILING + _EDGE_PUNCT)
+        reading = self._first_known(_translit_readings(chunk))
+        if reading is None or self.count(reading) <= self.count(core):
+            return chunk
+        return reading
 
     def repair(self, text: str) -> str:
         """``text`` (normalised) with Latin chunks replaced by their Russian reading."""
@@ -97,6 +117,8 @@ class ScriptRepair:
         if len(todo) >= 2 and n_translit >= n_layout and n_translit * 2 >= len(todo):
             for i in todo:
                 chunks[i] = translit_hits[i] or (translit[i][0] if translit[i] else chunks[i])
+            for i in kept:
+                chunks[i] = self._russian_rather(chunks[i])
             return " ".join(chunks)
         for i in todo:
             reading = (

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nlp.analyzer import MAX_QUESTION_CHARS, Analyzer
+from nlp.lemmas import Lemmatizer
 
 CLEAN = ("отменить", "заказ")
 
@@ -36,6 +37,18 @@ def test_codes_and_numbers_are_kept(analyzer: Analyzer) -> None:
 
 def test_latin_kb_terms_are_not_converted(analyzer: Analyzer) -> None:
     assert "rutube" in analyzer.analyze("монетизация на rutube").terms
+
+
+def test_a_latin_kb_word_in_a_translit_message_reads_as_the_russian_the_kb_uses_more(
+    lemmatizer: Lemmatizer,
+) -> None:
+    analyzer = Analyzer(lemmatizer).fit(
+        ["Видео не загружается на RUTUBE", "Как загрузить видео", "Ссылка video.example.ru"]
+    )
+    assert analyzer.analyze("video ne zagruzhaetsya na rutube").terms == (
+        "видео", "не", "загружаться", "rutube"  # «видео» is the KB's word; RUTUBE has no other
+    )  # fmt: skip
+    assert analyzer.analyze("что за video").terms[-1] == "video"  # not a translit message
 
 
 def test_repairs_are_reported(analyzer: Analyzer) -> None:

@@ -75,10 +75,24 @@ class TypoFixer:
 
         :param limit: a tighter bound on edits than ``max_edits`` (for words a dictionary knows)
         """
-        if word in self.frequency_ or len(word) < self.min_length or not word.isalpha():
+        if word in self.frequency_ or not word.isalpha():
+            return None
+        if len(word) == 3 and limit is None:
+            return self._swapped(word)
+        if len(word) < self.min_length:
             return None
         bound = max_edits(word) if limit is None else min(limit, max_edits(word))
         return self._closest_memo(word, bound) if bound else None
+
+    def _swapped(self, word: str) -> str | None:
+        """A three-letter slip read only as two neighbouring letters typed in the wrong order
+        («дге» → «где», «чта» → «чат»): any other edit of so short a word makes another word
+        too often («кот»/«код»)."""
+        swaps = {word[1] + word[0] + word[2], word[0] + word[2] + word[1]} - {word}
+        known = [w for w in swaps if w in self.frequency_]
+        if not known:
+            return None
+        return min(known, key=lambda w: (-self.frequency_[w], w))
 
 
 class _Vocabulary:

@@ -7,7 +7,9 @@ import pytest
 
 from nlp.typos import TypoFixer, max_edits
 
-VOCABULARY = ["монетизация", "заказ", "доставка", "отменить", "курьер", "кот", "возврат"]
+VOCABULARY = [
+    "монетизация", "заказ", "доставка", "отменить", "курьер", "кот", "возврат", "где", "чат",
+]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -24,6 +26,8 @@ def fixer() -> TypoFixer:
         ("отменть", "отменить"),  # missing letter
         ("курер", "курьер"),
         ("возрат", "возврат"),
+        ("дге", "где"),  # three letters: only a swap of neighbours
+        ("чта", "чат"),
     ],
 )
 def test_typos_are_repaired_against_the_vocabulary(

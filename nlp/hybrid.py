@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import math
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +39,10 @@ Floats = npt.NDArray[np.float64]
 WordViews = tuple[dict[str, npt.NDArray[np.float32]], npt.NDArray[np.float32]]
 #: A candidate covering at least this share of what the first one covers is its rival.
 RIVAL_RATIO = 0.95
+#: Rankings of this many recent questions are kept (see :meth:`HybridRetriever.search`).
+RECENT_SEARCHES = 2048
+#: Longer questions are not kept: a long message is rarely sent twice word for word.
+REMEMBERED_UP_TO = 300
 
 
 @dataclass(frozen=True)
@@ -172,6 +178,8 @@ class HybridRetriever:
         self.model = model
         self.candidates = candidates
         self.cascade = cascade
+        self._recent: OrderedDict[tuple[str, int, bool], Ranking] = OrderedDict()
+        self._recent_lock = threading.Lock()
 
     @property
     def analyzer(self) -> Analyzer:
@@ -180,6 +188,8 @@ class HybridRetriever:
 
     def fit(self, documents: Sequence[Document]) -> HybridRetriever:
         docs = list(documents)
+        with self._recent_lock:
+            self._recent.clear()
         self.lexical.fit(docs)
         self.ids_ = [d.id for d in docs]
         if self.semantic is not None:
@@ -358,9 +368,30 @@ class HybridRetriever:
     def search(self, query: str, k: int = 10, *, dense: bool = True) -> Ranking:
         """The ``k`` best articles for ``query``, best first, with the evidence for a decision.
 
+        The last :data:`RECENT_SEARCHES` short questions' rankings are kept: customers ask
+        «тариф» or «где мой заказ» word for word again and again, and a ranking is immutable
+        and depends on nothing but the question and this (never refitted) index.
+
         :param dense: ``False``: the word views alone (about 1 ms instead of tens), for a
             screen that only needs to know whether the words match an article confidently
         """
+        key = (query, k, dense)
+        remember = len(query) <= REMEMBERED_UP_TO
+        if remember:
+            with self._recent_lock:
+                known = self._recent.get(key)
+                if known is not None:
+                    self._recent.move_to_end(key)
+                    return known
+        ranking = self._search(query, k, dense)
+        if remember:
+            with self._recent_lock:
+                self._recent[key] = ranking
+                if len(self._recent) > RECENT_SEARCHES:
+                    self._recent.popitem(last=False)
+        return ranking
+
+    def _search(self, query: str, k: int, dense: bool) -> Ranking:
         analysis = self.lexical.analyzer.analyze(query)
         word_views = self._word_views(analysis) if analysis.terms and self.ids_ else None
         lexical = self.lexical_candidates(analysis, word_views)

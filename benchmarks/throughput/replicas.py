@@ -146,6 +146,8 @@ async def replica_set(
         # replica tens of seconds of CPU at start-up.
         "HOME": os.environ.get("HOME", str(folder)),
         "XDG_CACHE_HOME": os.environ.get("XDG_CACHE_HOME", ""),
+        # Passed on: PYTHONPATH=<another checkout> measures that checkout's replicas.
+        "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
         "BOT_TOKEN": emulator.token,
         "BOT_API_URL": emulator.base_url,
         "DATABASE_URL": database_url,

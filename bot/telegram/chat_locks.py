@@ -25,7 +25,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
+from typing import TypeVar
 
 import asyncpg
 from sqlalchemy.engine import URL, make_url
@@ -33,6 +34,8 @@ from sqlalchemy.engine import URL, make_url
 __all__ = ["ChatLocks", "lock_id"]
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 def lock_id(prefix: str, key: str) -> int:
@@ -107,6 +110,15 @@ class ChatLocks:
         taken = {wanted[row["k"]] for row in rows}
         self._owned |= taken
         return held | taken
+
+    async def read(self, query: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
+        """Run a read on the locks' connection, in turn with the lock calls: it sees what was
+        committed before a lock this process just took or gave back, in one round trip and
+        without the engine's pool."""
+        async with self._turn:
+            if self.connection.is_closed():
+                await self._reconnect()
+            return await query(self.connection)
 
     async def _reconnect(self) -> None:
         """The connection died (the server restarted): its locks are gone with it, so this

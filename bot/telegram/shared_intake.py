@@ -27,6 +27,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable, Sequence
+from functools import partial
 from typing import Any
 
 from aiogram import Bot
@@ -106,8 +107,7 @@ class SharedIntake(Worker):
                 return
             # Released first, read after: whatever another replica stored while this one
             # held the chat was committed before its failed try, hence before the release.
-            async with self.database.transaction() as session:
-                waiting = await unhandled_in_chat(session, key)
+            waiting = await self.locks.read(partial(unhandled_in_chat, chat_key=key))
             if waiting:
                 await self._take(key)
 
@@ -142,8 +142,7 @@ class SharedIntake(Worker):
     async def _queue_waiting(self, key: str) -> int:
         """Queue the owned chat's unhandled updates not queued here yet, oldest first; give
         the chat back if none is left (all handled meanwhile)."""
-        async with self.database.transaction() as session:
-            rows = await unhandled_in_chat(session, key)
+        rows = await self.locks.read(partial(unhandled_in_chat, chat_key=key))
         queued = self._queued.setdefault(key, set())
         fresh = [(update_id, payload) for update_id, payload in rows if update_id not in queued]
         for update_id, payload in fresh:

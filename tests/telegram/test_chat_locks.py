@@ -113,3 +113,19 @@ async def test_prefixes_keep_two_bots_apart(prefix: str) -> None:
     finally:
         await one.close()
         await other.close()
+
+
+async def test_a_read_runs_on_the_locks_connection_in_turn_with_the_locks(
+    two: tuple[ChatLocks, ChatLocks],
+) -> None:
+    first, second = two
+    assert await first.try_own("1001")
+    held = await first.read(
+        lambda connection: connection.fetchval(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
+        )
+    )
+    assert held == 1  # the same session as the lock: what it reads follows what it locked
+    first.connection.terminate()  # the server restarted: the locks went with the connection
+    assert await first.read(lambda connection: connection.fetchval("SELECT 1")) == 1
+    assert first.owned == frozenset() and await second.try_own("1001")

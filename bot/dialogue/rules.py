@@ -100,14 +100,27 @@ SmallTalkDetector = Callable[[str], SmallTalk | None]
 
 def asks_nothing(ranking: Ranking) -> bool:
     """Whether the searched message holds no question: no word in it («фывапролдж», «😀»),
-    or none that says what it is about («ок», «а можно?», «вчера вечером», a phone or an
-    order number alone). The customer is invited to ask."""
-    return ranking.analysis.unreadable or not any(_says_what(t) for t in ranking.analysis.terms)
+    or none that says what it is about («ок», «а можно?», «вчера вечером», a phone number
+    alone). The customer is invited to ask.
+
+    Numbers and codes alone are a question when the knowledge base has one of them (an
+    error code pasted from the screen, «E-100»), not otherwise (a phone, an order number).
+    """
+    if ranking.analysis.unreadable:
+        return True
+    topics = [term for term in ranking.analysis.terms if term not in WHEN]
+    if any(not _is_number(term) for term in topics):
+        return False
+    return not (topics and _words_matched(ranking))
 
 
-def _says_what(term: str) -> bool:
-    """A term that names a topic: not a time («вчера») and not a number or code."""
-    return term not in WHEN and not any(ch.isdigit() for ch in term)
+def _is_number(term: str) -> bool:
+    return any(ch.isdigit() for ch in term)
+
+
+def _words_matched(ranking: Ranking) -> bool:
+    """Whether the word views found the message's words in some article."""
+    return (ranking.engine == "lexical" and bool(ranking.hits)) or ranking.words_share > 0
 
 
 class Dialogue:

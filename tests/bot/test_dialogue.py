@@ -563,7 +563,8 @@ def test_yes_and_no_under_an_answer_are_votes(dialogue: Dialogue, text: str, hel
 def test_a_message_with_no_question_in_it_invites_one_whatever_it_matched(
     dialogue: Dialogue, analysis: Analysis, decision: Decision
 ) -> None:
-    search = FakeSearch(decision, Ranking(analysis, HITS))
+    # What the encoder found: the word views matched no article (words_share 0).
+    search = FakeSearch(decision, Ranking(analysis, HITS, engine="hybrid"))
     turn = dialogue.message(Conversation(), analysis.text, search)
     assert turn == Turn(Conversation(), Invite())  # no article, no form, nothing stored
 
@@ -577,6 +578,20 @@ def test_a_time_or_a_number_beside_a_topic_is_a_question(
     ranking = Ranking(Analysis(" ".join(terms), terms), HITS)
     turn = dialogue.message(Conversation(), " ".join(terms), FakeSearch(ANSWER, ranking))
     assert not isinstance(turn.reply, Invite)
+
+
+@pytest.mark.parametrize(
+    "ranking",
+    [
+        Ranking(Analysis("e-100", ("e-100",)), HITS),  # the word views' own ranking
+        Ranking(Analysis("e-100", ("e-100",)), HITS, engine="hybrid", words_share=0.9),
+    ],
+)
+def test_a_code_the_knowledge_base_has_is_a_question_alone(
+    dialogue: Dialogue, ranking: Ranking
+) -> None:
+    turn = dialogue.message(Conversation(), "E-100", FakeSearch(ANSWER, ranking))
+    assert not isinstance(turn.reply, Invite)  # an error code pasted from the screen
 
 
 def test_a_real_question_nothing_fits_still_goes_to_people(dialogue: Dialogue) -> None:

@@ -214,6 +214,17 @@ def test_chat_on_the_demo_kb(faqbot: Run) -> None:
     assert offered[0] == "Тарифы и классы машин" or offered[1] == "  1. Тарифы и классы машин"
 
 
+def test_a_time_or_a_phone_alone_is_no_question_but_a_known_error_code_is(faqbot: Run) -> None:
+    typed = lines("вчера вечером", "+79001234567", "E-100")
+    result = faqbot("chat", "--articles", str(DEMO), stdin=typed)
+    assert result.code == 0, result.err
+    for text in ("вчера вечером", "+79001234567"):
+        reply = result.out.split(f"> {text}\n", 1)[1]
+        assert reply.startswith("Не совсем понял, о чём вы.")
+    # The demo's error article lists E-100: a code pasted from the screen is answered.
+    assert result.out.split("> E-100\n", 1)[1].startswith("Ошибки в приложении")
+
+
 def test_bad_database_url_is_a_usage_error(faqbot: Run, kb: Path) -> None:
     result = faqbot("chat", "--articles", str(kb), "--database", "desk.sqlite3")
     assert result.code == 2 and "is not a database URL" in result.err

@@ -66,9 +66,7 @@ class Lemmatizer:
 
     def forms(self, lemma: str) -> set[str]:
         """Every form of the word whose dictionary form is ``lemma`` (``заказ`` → ``заказами``…)."""
-        if not _RUSSIAN_OR_LATIN.fullmatch(lemma) or not self.is_known(lemma):
-            return set()
-        return {f.word.replace("ё", "е") for f in _analyzer().parse(lemma)[0].lexeme}
+        return self.lexeme(lemma) if self.is_known(lemma) else set()
 
     def lexeme(self, word: str) -> set[str]:
         """Every form of ``word``'s most likely reading, a guess for a word no dictionary has

@@ -61,6 +61,14 @@ SLANG: dict[str, str] = {
 }  # fmt: skip
 
 
+#: Entries this short are not inflected: «р», «мб», «тк» have no forms worth guessing.
+_SHORTEST_INFLECTED = 3
+#: How entries begin: a form's guessed dictionary form is an entry only if the form begins so.
+_STARTS = frozenset(entry[:_SHORTEST_INFLECTED] for entry in SLANG)
+#: Entries whose other forms mean something else more often: «вафли» in a grocery order.
+_NOT_INFLECTED = frozenset({"вафля"})
+
+
 def standard(word: str, lemmatizer: Lemmatizer | None = None) -> str:
     """The word articles use for a slang ``word`` in any form (``инета`` → ``интернет``), or
     ``word`` itself.
@@ -81,14 +89,6 @@ def standard(word: str, lemmatizer: Lemmatizer | None = None) -> str:
         if len(entry) >= _SHORTEST_INFLECTED and entry not in _NOT_INFLECTED:
             return SLANG.get(entry, word)
     return word
-
-
-#: Entries this short are not inflected: «р», «мб», «тк» have no forms worth guessing.
-_SHORTEST_INFLECTED = 3
-#: How entries begin: a form's guessed dictionary form is an entry only if the form begins so.
-_STARTS = frozenset(entry[:_SHORTEST_INFLECTED] for entry in SLANG)
-#: Entries whose other forms mean something else more often: «вафли» in a grocery order.
-_NOT_INFLECTED = frozenset({"вафля"})
 
 
 @lru_cache(maxsize=1)

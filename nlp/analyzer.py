@@ -62,17 +62,14 @@ class Analyzer:
     """Turns text into matching terms; ``fit`` learns the knowledge base's vocabulary.
 
     :param lemmatizer: shared pymorphy3 cache (one per process is plenty)
-    :param repair_known_words: also repair dictionary words that the KB never uses, by one edit
     """
 
     def __init__(
         self,
         lemmatizer: Lemmatizer | None = None,
-        repair_known_words: bool = False,
         max_inflected_lemmas: int = 2000,
     ) -> None:
         self.lemmatizer = lemmatizer or Lemmatizer()
-        self.repair_known_words = repair_known_words
         self.max_inflected_lemmas = max_inflected_lemmas
         self._doc_terms: dict[str, str | None] = {}
 
@@ -199,10 +196,11 @@ class Analyzer:
     def _repair(self, word: str) -> str | None:
         if not self.lemmatizer.is_known(word):
             return self.typos_.fix(word)
-        if self.lemmatizer.lemma(word) in self.lemmas_ or not self.repair_known_words:
-            return None
-        # A real word the KB never uses may still be a slip for one it does ("рлоки"), but only
-        # by a single edit, and only in longer words where one edit rarely makes another word.
-        if len(word) < 6:
-            return None
-        return self.typos_.fix(word, limit=1)
+        if self.lemmatizer.lemma(word) in self.lemmas_ or not self._term(word, is_code=False):
+            return None  # the KB's own word, or a stopword («меня» is no slip for «меняя»)
+        # A real word the KB never uses may still be a slip for one it does («балами»: a ball
+        # dance, in a KB about loyalty points), but only by the slips that rarely make another
+        # word (see TypoFixer.misread), and only to a word that counts: «семь» is no slip for
+        # «есмь», a form of the stopword «быть» the vocabulary holds.
+        fixed = self.typos_.misread(word)
+        return fixed if fixed and self._term(fixed, is_code=False) else None

@@ -55,6 +55,20 @@ def test_repairs_are_reported(analyzer: Analyzer) -> None:
     assert ("дотсавка", "доставка") in analyzer.analyze("дотсавка").repairs
 
 
+def test_a_real_word_the_kb_never_uses_is_read_as_the_kb_word_it_is_a_slip_of(
+    analyzer: Analyzer,
+) -> None:
+    # «крату» is a form of «крат» (times), a word of no article: read as «карту».
+    analysis = analyzer.analyze("привязать крату")
+    assert ("крату", "карту") in analysis.repairs
+    assert "карта" in analysis.terms
+
+
+def test_a_real_word_that_is_no_common_slip_stays_as_typed(analyzer: Analyzer) -> None:
+    # «виде» is one letter short of the KB's «видео», but «в виде» is what was meant.
+    assert analyzer.analyze("ошибка в виде кода").repairs == ()
+
+
 def test_slang_is_read_as_the_word_articles_use(analyzer: Analyzer) -> None:
     assert "приложение" in analyzer.analyze("прила не работает").terms
 

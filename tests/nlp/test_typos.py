@@ -78,3 +78,33 @@ def test_a_replaced_fixer_is_freed_at_once_not_left_to_the_cycle_collector() -> 
         assert gone() is None
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("балами", "баллами"),  # «бал» is a word, a dance: a doubled letter typed once
+        ("сумой", "суммой"),
+        ("крату", "карту"),  # «крат» is a word too: neighbours swapped
+    ],
+)
+def test_a_real_word_is_read_as_the_vocabulary_word_it_is_a_common_slip_of(
+    typed: str, meant: str
+) -> None:
+    fixer = TypoFixer().fit(["баллами", "суммой", "карту"])
+    assert fixer.misread(typed) == meant
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "вести",  # «ввести»: a doubled first letter is another common word
+        "цена",  # «ценна»: «н»/«нн» both mean something
+        "мен",  # «мне»: three letters make another word by any slip
+        "помочь",  # «помощь» is one edit away, but not by a doubling or a swap
+        "карту",  # the vocabulary's own word
+    ],
+)
+def test_a_real_word_is_left_as_typed_where_a_slip_would_often_make_it(typed: str) -> None:
+    fixer = TypoFixer().fit(["ввести", "ценна", "мне", "помощь", "карту"])
+    assert fixer.misread(typed) is None

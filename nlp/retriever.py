@@ -10,6 +10,10 @@ Views (each in [0, 1]), weighted by ``Weights``:
 * ``cover_phrasing``: share of the query's idf mass found in the title, questions and tags;
 * ``cover_article``: the same over the whole article, body included.
 
+The word, coverage and character views leave out terms found in nine articles in ten or more
+(the brand's name, «не»): they would match the article that repeats them most, not the one that
+is asked about. The pair view keeps them: «не_приходить» is a topic.
+
 Coverage does not punish long titles the way a cosine does; the cosines punish articles that
 match one rare word of a long message. Weights were chosen on the shared dev sets
 (``benchmarks/``), and ``Ranking`` carries the evidence the decision policy calibrates on.
@@ -17,6 +21,8 @@ match one rare word of a long message. Weights were chosen on the shared dev set
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -27,6 +33,11 @@ from nlp.analyzer import Analysis, Analyzer
 from nlp.documents import Document, Hit, Ranking
 from nlp.ngrams import char_ngrams
 from nlp.vectors import TermMatrix, count_matrix, vocabulary_of
+
+#: A term in at least this share of the articles says nothing about which one is meant.
+UBIQUITOUS = 0.9
+#: ... in a KB of at least this many articles (in a handful, a shared word is still a topic).
+UBIQUITOUS_FROM = 10
 
 VIEWS = ("word_article", "pair_phrasing", "char_phrasing", "cover_phrasing", "cover_article")
 
@@ -80,6 +91,7 @@ class Retriever:
     def fit(self, documents: Sequence[Document]) -> Retriever:
         docs = list(documents)
         self.ids_ = [d.id for d in docs]
+        self.ubiquitous_: frozenset[str] = frozenset()
         fields = [(*d.phrasings, " ".join(d.tags), d.body, d.category) for d in docs]
         texts = [text for field in fields for text in field]
         if hasattr(self.analyzer, "vocabulary_"):
@@ -113,6 +125,11 @@ class Retriever:
             [word_pairs(p) for p in phrasing_terms], idf_units=article_pairs
         )
         self.char_phrasing_ = self._char_matrix(phrasing_terms, field_terms)
+        # The brand («сота» in 49 of 50 articles), «не», «заказ» in a shop's KB: a customer
+        # who names the company asks no more about the article that names it most.
+        in_articles = Counter(t for terms in article_terms for t in set(terms))
+        everywhere = UBIQUITOUS * len(docs) if len(docs) >= UBIQUITOUS_FROM else math.inf
+        self.ubiquitous_ = frozenset(t for t, n in in_articles.items() if n >= everywhere)
         return self
 
     @staticmethod
@@ -133,7 +150,9 @@ class Retriever:
     def views(self, analysis: Analysis) -> dict[str, npt.NDArray[np.float32]]:
         """Each view's score for every article (for diagnostics and calibration)."""
         terms = analysis.terms
-        word_article, cover_article = self.word_article_.scores_and_coverage(terms)
+        # Only terms that tell articles apart (all of them if none does); pairs keep every one.
+        topical = [t for t in terms if t not in self.ubiquitous_] or list(terms)
+        word_article, cover_article = self.word_article_.scores_and_coverage(topical)
         pairs = self.pair_phrasing_.scores(word_pairs(terms))
         views = {
             "word_article": word_article,
@@ -142,10 +161,10 @@ class Retriever:
                 if pairs.any()
                 else np.zeros(len(self.ids_), dtype=np.float32)
             ),
-            "cover_phrasing": self.word_fields_.coverage(terms),
+            "cover_phrasing": self.word_fields_.coverage(topical),
             "cover_article": cover_article,
         }
-        grams = char_ngrams(terms)
+        grams = char_ngrams(topical)
         if len(self.ids_) <= self.candidates:
             per_phrasing = self.char_phrasing_.scores(grams)
             views["char_phrasing"] = np.maximum.reduceat(per_phrasing, self.starts_)

@@ -93,3 +93,44 @@ def test_shortlisting_the_character_view_keeps_the_ranking() -> None:
         assert [h.doc_id for h in shortlisted.search(question).hits[:1]] == [
             h.doc_id for h in exact.search(question).hits[:1]
         ]
+
+
+def _operator_kb() -> list[Document]:
+    """Ten articles of an operator whose name is in every one; the app's title names it."""
+    topics = ["тариф", "роуминг", "баланс", "сим-карта", "интернет", "звонки", "смс", "номер"]
+    return [
+        Document(
+            id="outage",
+            title="Авария на линии",
+            questions=("Когда починят интернет на нашей улице",),
+            body="Сбой или плановые работы: Сота сообщает статус по адресу.",
+        ),
+        Document(
+            id="app",
+            title="Приложение «Мой Сота» не работает",
+            questions=("Не открывается приложение Сота",),
+            body="Обновите приложение Сота и войдите снова.",
+        ),
+        *(
+            Document(id=topic, title=topic.capitalize(), body=f"Сота: всё об услуге «{topic}».")
+            for topic in topics
+        ),
+    ]
+
+
+def test_a_word_of_nearly_every_article_tells_no_article_apart() -> None:
+    retriever = Retriever().fit(_operator_kb())
+    assert retriever.ubiquitous_ == {"сота"}
+    # The app's title names the operator, but the question's only topic is the outage.
+    views = retriever.views(retriever.analyzer.analyze("сбой у сота"))
+    app = retriever.ids_.index("app")
+    assert views["cover_phrasing"][app] == views["char_phrasing"][app] == 0.0
+    assert retriever.search("сбой у сота").hits[0].doc_id == "outage"
+
+
+def test_a_question_of_nothing_but_such_words_still_matches_by_them() -> None:
+    assert Retriever().fit(_operator_kb()).search("сота").hits
+
+
+def test_in_a_handful_of_articles_a_shared_word_still_counts() -> None:
+    assert Retriever().fit(DOCS).ubiquitous_ == frozenset()  # «заказ» in all four

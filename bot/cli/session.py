@@ -233,7 +233,7 @@ class _Session:
         if not draft.contact:
             draft = replace(draft, contact=self.desk.known_contact())
         self.terminal.say("hand_over", reason=reply.reason.value, questions=QUESTIONS)
-        filled = fill(draft, self.terminal)
+        filled = fill(draft, self.terminal, self.engine.ready()[1].detector)
         if filled.draft is not None:
             self.ticket = self.desk.file(filled.draft, self.terminal)
             self.tried = filled.draft.tried

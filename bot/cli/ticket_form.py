@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.cli.terminal import Terminal
+from bot.dialogue.human_request import HumanRequestDetector
 from bot.dialogue.ticket_form import (
     IMPACT_OF,
     LEVELS_OFFERED,
@@ -56,28 +57,31 @@ class _Stop(Exception):
         self.filled = filled
 
 
-def fill(draft: TicketDraft, terminal: Terminal) -> Filled:
+def fill(
+    draft: TicketDraft, terminal: Terminal, people: HumanRequestDetector | None = None
+) -> Filled:
     """Ask the form's questions, then for a confirmation; the draft to file, if any.
 
     :param draft: pre-filled by the dialogue (question, articles already offered)
+    :param people: a request for a person in any words files the form at once
     """
     try:
         step = FormStep.WHAT
         while step is not FormStep.CONFIRM:
-            draft, step = _ask(draft, step, terminal)
-        return _confirm(draft, terminal)
+            draft, step = _ask(draft, step, terminal, people)
+        return _confirm(draft, terminal, people)
     except _Stop as stop:
         return stop.filled
 
 
-def _read(draft: TicketDraft, terminal: Terminal) -> str:
+def _read(draft: TicketDraft, terminal: Terminal, people: HumanRequestDetector | None) -> str:
     """The next answer; a command or the end of input stops the form."""
     line = terminal.read()
     if line is None:
         terminal.say("form_abandoned")
         raise _Stop(Filled(None, leave=True))
     text = line.strip()
-    match command(text):
+    match command(text, people):
         case FormCommand.CANCEL | FormCommand.EXIT as said:
             terminal.say("form_cancelled")
             raise _Stop(Filled(None, leave=said is FormCommand.EXIT))
@@ -87,7 +91,9 @@ def _read(draft: TicketDraft, terminal: Terminal) -> str:
             return text
 
 
-def _ask(draft: TicketDraft, step: FormStep, terminal: Terminal) -> tuple[TicketDraft, FormStep]:
+def _ask(
+    draft: TicketDraft, step: FormStep, terminal: Terminal, people: HumanRequestDetector | None
+) -> tuple[TicketDraft, FormStep]:
     """Ask ``step`` until it is answered or skipped; the draft and the step that follows."""
     options = (
         [terminal.texts.button(step.value, level=level.value) for level in LEVELS_OFFERED]
@@ -105,8 +111,8 @@ def _ask(draft: TicketDraft, step: FormStep, terminal: Terminal) -> tuple[Ticket
         options=options,
     )
     while True:
-        text = _read(draft, terminal)
-        if step is FormStep.WHAT and not can_file(draft) and (skips(text) or command(text)):
+        text = _read(draft, terminal, people)
+        if step is FormStep.WHAT and not can_file(draft) and (skips(text) or command(text, people)):
             terminal.say("form_what_needed")  # nothing to file yet: the problem comes first
             continue
         if skips(text):
@@ -122,7 +128,7 @@ def _ask(draft: TicketDraft, step: FormStep, terminal: Terminal) -> tuple[Ticket
         return updated, next_step(step, updated)
 
 
-def _confirm(draft: TicketDraft, terminal: Terminal) -> Filled:
+def _confirm(draft: TicketDraft, terminal: Terminal, people: HumanRequestDetector | None) -> Filled:
     texts = terminal.texts
     terminal.say(
         "form_confirm",
@@ -137,7 +143,7 @@ def _confirm(draft: TicketDraft, terminal: Terminal) -> Filled:
         impact=texts.button("impact", level=_LEVEL_OF_IMPACT[draft.impact].value),
     )
     while True:
-        match confirms(_read(draft, terminal)):
+        match confirms(_read(draft, terminal, people)):
             case True:
                 return Filled(draft)
             case False:

@@ -5,7 +5,7 @@
 are derived from it, and the terminal form can take it without importing a transport::
 
     WHAT → WHEN → ERROR → TRIED → DEVICE → ORDER → CONTACT → URGENCY → IMPACT → CONFIRM
-    command(text) -> FormCommand | None                  «отмена», «/выход», «оператор»
+    command(text, people) -> FormCommand | None          «отмена», «/выход», «оператор»
     skips(text) -> bool                                  «пропустить», «-», Enter
     answer(draft, step, text) -> TicketDraft | None      a typed answer (None: wants a button)
     level_of(text) -> Level | None                       «1», «2», «3» typed for a choice
@@ -20,7 +20,10 @@ dialogue pre-filled, «сегодня» urgency, «только у меня» im
 exception while the draft has no question yet (the customer asked for a person first). The
 contact step is skipped when the contact is known (remembered from an earlier ticket).
 At any step «/отмена» or «отмена» drops the form, «/выход» drops it and leaves, and
-«оператор» files what is known at once. Ending the input in the middle files nothing.
+«оператор» files what is known at once, as does a request for a person in any words that say
+nothing else («хочу поговорить с человеком»): the customer asked for people, not for more
+questions. A request inside an answer («писала оператору, чат молчит») is an answer. Ending
+the input in the middle files nothing.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import re
 from dataclasses import replace
 from enum import Enum, StrEnum
 
+from bot.dialogue.human_request import HumanRequestDetector
 from bot.tickets import Impact, TicketDraft, Urgency
 from nlp.text import normalise
 
@@ -141,13 +145,21 @@ def _plain(text: str) -> str:
     return " ".join(_PUNCTUATION.sub(" ", normalise(text)).split())
 
 
-def command(text: str) -> FormCommand | None:
+def command(text: str, people: HumanRequestDetector | None = None) -> FormCommand | None:
     """The command typed instead of an answer, if it is one.
+
+    :param people: recognises a request for a person in other words than «оператор»; a bare
+        one files the form like «оператор» (one that says more is an answer)
 
     >>> command("/отмена"), command("Оператор!"), command("/выход"), command("вчера")
     (<FormCommand.CANCEL: 'cancel'>, <FormCommand.FILE: 'file'>, <FormCommand.EXIT: 'exit'>, None)
     """
-    return _COMMANDS.get(_plain(text))
+    said = _COMMANDS.get(_plain(text))
+    if said is None and people is not None:
+        request = people.detect(text)
+        if request is not None and request.bare:
+            return FormCommand.FILE
+    return said
 
 
 def skips(text: str) -> bool:

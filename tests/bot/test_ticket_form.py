@@ -24,6 +24,7 @@ from bot.dialogue.ticket_form import (
     number_of,
     skips,
 )
+from bot.dialogue.human_request import HumanRequestDetector
 from bot.tickets import Impact, TicketDraft, Urgency
 
 DRAFT = TicketDraft.from_question("не могу завершить аренду", rejected_articles=("Зоны",))
@@ -112,6 +113,24 @@ def test_levels_choose_urgency_and_impact_and_nothing_else() -> None:
 )
 def test_commands_at_any_step(text: str, said: FormCommand | None) -> None:
     assert command(text) is said
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("хочу поговорить с человеком", FormCommand.FILE),
+        ("соедините с живым сотрудником", FormCommand.FILE),
+        ("Позовите оператора!", FormCommand.FILE),
+        # A request inside an answer is the answer: «что пробовали?» — writing to people.
+        ("писала оператору в чат, никто не ответил", None),
+        ("звонила оператору связи", None),
+        ("вчера вечером", None),
+    ],
+)
+def test_a_request_for_a_person_in_any_words_files_the_form(
+    text: str, said: FormCommand | None
+) -> None:
+    assert command(text, HumanRequestDetector()) is said
 
 
 @pytest.mark.parametrize(

@@ -333,6 +333,17 @@ def test_operator_mid_form_files_what_is_known_at_once(
     assert ticket["question"] == "погода на марсе" and ticket["when_happened"] == "вчера"
 
 
+def test_asking_for_a_person_mid_form_files_what_is_known_at_once(
+    faqbot: Run, kb: Path, tmp_path: Path
+) -> None:
+    typed = lines("погода на марсе", "", "вчера", "хочу поговорить с человеком", "/выход")
+    result = faqbot("chat", "--articles", str(kb), stdin=typed)
+    assert result.code == 0, result.err
+    assert "Заявка #1001 создана" in result.out and "Вопрос 4 из" not in result.out
+    [ticket] = tickets(tmp_path / "faqbot.sqlite3")
+    assert ticket["when_happened"] == "вчера" and not ticket["error_text"]
+
+
 def test_yes_and_no_at_a_list(faqbot: Run, kb: Path, tmp_path: Path) -> None:
     typed = lines("заказ", "да", "второе", "спасибо", "заказ", "нет", "ничего не подходит", "")
     result = faqbot("chat", "--articles", str(kb), stdin=typed)

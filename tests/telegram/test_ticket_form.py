@@ -356,6 +356,17 @@ async def test_operator_mid_form_files_what_is_known_at_once(
     assert (ticket.question, ticket.when_happened) == ("как завершить поездку", "вчера вечером")
 
 
+async def test_asking_for_a_person_in_words_mid_form_files_at_once(
+    bot: App, anna: Chat, database: ScratchDatabase
+) -> None:
+    form = await _start_form(anna)
+    await anna.press(form, text="Оставить как есть")
+    created = await anna.say("соедините с живым человеком")
+    assert "Заявка" in created["text"] and "создана" in created["text"]
+    [ticket] = await rows(database, Ticket)
+    assert ticket.question == "как завершить поездку" and ticket.when_happened is None
+
+
 async def test_the_contact_is_asked_once_and_remembered(
     bot: App, anna: Chat, database: ScratchDatabase
 ) -> None:

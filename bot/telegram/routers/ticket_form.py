@@ -258,7 +258,7 @@ async def text_answer(
         return
     step, draft = form
     text = (message.text or "").strip()
-    said = command(text)
+    said = command(text, services.answers.dialogue.detector)
     skipped = skips(text) or text.casefold() == label(texts, "skip").casefold()
     # «что случилось» cannot be skipped while the draft has no question at all.
     skippable = step is not FormStep.CONFIRM and (step is not FormStep.WHAT or can_file(draft))

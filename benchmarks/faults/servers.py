@@ -72,7 +72,11 @@ class PrivatePostgres:
         await asyncio.to_thread(self._run, *command, *args)
 
     async def start(self) -> None:
-        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        # Commit timestamps: the benchmark reads when each "delivered" mark was committed.
+        options = (
+            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+            " -c track_commit_timestamp=on"
+        )
         await self._pg_ctl("-o", options, "-w", "-t", "60", "start")
 
     async def stop(self) -> None:

@@ -66,11 +66,17 @@ class _Engine:
     Leaving at once waits for the build (:meth:`close`): a daemon thread killed at exit in the
     middle of C++ code (rapidfuzz, scikit-learn) aborts the process ("FATAL: exception not
     rethrown"), and imports during the interpreter's shutdown fail.
+
+    The main thread imports the engine's modules only once this thread has (:attr:`imported`):
+    a Ctrl+C landing in the main thread while both imported ``bot.dialogue`` left a module
+    lock held, and this thread waited on it forever, and the chat on this thread.
     """
 
     def __init__(self, catalog: Catalog) -> None:
         self._catalog = catalog
         self._ready = threading.Event()
+        #: Set once the engine's modules are imported (or failed to be).
+        self.imported = threading.Event()
         self._dialogue: Dialogue | None = None
         self._index: Index | None = None
         self._error: BaseException | None = None
@@ -78,15 +84,17 @@ class _Engine:
         self._thread.start()
 
     def _build(self) -> None:
-        from bot.dialogue import Dialogue, HumanRequestDetector
-
         try:
+            from bot.dialogue import Dialogue, HumanRequestDetector
+
+            self.imported.set()
             self._index = build_index(self._catalog).warm()
             detector = HumanRequestDetector(self._index.retriever.analyzer.lemmatizer)
             self._dialogue = Dialogue(self._catalog, detector)
         except BaseException as error:  # re-raised in the main thread by ready()
             self._error = error
         finally:
+            self.imported.set()
             self._ready.set()
 
     def close(self) -> None:
@@ -115,8 +123,6 @@ class _Session:
         self.tried: tuple[str, ...] = ()  # what the ticket filed in this chat says was tried
 
     def run(self) -> None:
-        from bot.dialogue.words import slash_command
-
         conversation: Conversation | None = None
         while (line := self.terminal.read()) is not None:
             text = line.strip()
@@ -127,6 +133,9 @@ class _Session:
             if text.lower() in HELP:
                 self.terminal.say("help", example=self._example())
                 continue
+            self.engine.imported.wait()  # never importing alongside the engine's thread
+            from bot.dialogue.words import slash_command
+
             command = slash_command(text)
             if command is not None:
                 # A command this chat does not have («/отмена» outside a form, «/menu»).

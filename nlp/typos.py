@@ -43,6 +43,11 @@ def _commonest(words: Iterable[str], frequency: Counter[str]) -> str:
     return min(words, key=lambda w: (-frequency[w], w))
 
 
+def _swaps(word: str) -> set[str]:
+    """``word`` with two neighbouring letters swapped, each way it can be (not itself)."""
+    return {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)} - {word}
+
+
 class TypoFixer:
     """Finds the vocabulary word a misspelt word was meant to be.
 
@@ -76,18 +81,15 @@ class TypoFixer:
     def __contains__(self, word: str) -> bool:
         return word in self.frequency_
 
-    def fix(self, word: str, limit: int | None = None) -> str | None:
-        """The closest vocabulary word within the length-dependent bound, or None.
-
-        :param limit: a tighter bound on edits than ``max_edits`` (for words a dictionary knows)
-        """
+    def fix(self, word: str) -> str | None:
+        """The closest vocabulary word within the length-dependent bound, or None."""
         if word in self.frequency_ or not word.isalpha():
             return None
-        if len(word) == 3 and limit is None:
+        if len(word) == 3:
             return self._swapped(word)
         if len(word) < self.min_length:
             return None
-        bound = max_edits(word) if limit is None else min(limit, max_edits(word))
+        bound = max_edits(word)
         return self._closest_memo(word, bound) if bound else None
 
     def misread(self, word: str) -> str | None:
@@ -106,17 +108,17 @@ class TypoFixer:
             return None
         # Not the first letter («вести»/«ввести») nor «н» («цена»/«ценна», «ранее»/«раннее»):
         # there both words are common and either may be meant.
-        slips = {word[: i + 1] + word[i:] for i in range(1, len(word)) if word[i] != "н"}
-        slips |= {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
-        known = [w for w in slips - {word} if w in self.frequency_]
-        return _commonest(known, self.frequency_) if known else None
+        doubled = {word[: i + 1] + word[i:] for i in range(1, len(word)) if word[i] != "н"}
+        return self._commonest_known(doubled | _swaps(word))
 
     def _swapped(self, word: str) -> str | None:
         """A three-letter slip read only as two neighbouring letters typed in the wrong order
         («дге» → «где», «чта» → «чат»): any other edit of so short a word makes another word
         too often («кот»/«код»)."""
-        swaps = {word[1] + word[0] + word[2], word[0] + word[2] + word[1]} - {word}
-        known = [w for w in swaps if w in self.frequency_]
+        return self._commonest_known(_swaps(word))
+
+    def _commonest_known(self, candidates: set[str]) -> str | None:
+        known = [w for w in candidates if w in self.frequency_]
         return _commonest(known, self.frequency_) if known else None
 
 

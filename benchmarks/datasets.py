@@ -13,6 +13,9 @@ class Dataset:
     name: str
     articles: Path
     cases: Path
+    #: The cases are the articles' own ``questions:`` (real customers' phrasings): each one
+    #: must be asked of the articles without itself (see ``benchmarks.train.collect``).
+    own_phrasings: bool = False
 
     @property
     def available(self) -> bool:
@@ -32,4 +35,14 @@ DEV_SETS = (
         SHARED / "rutube_support/dev-noisy.tsv",
     ),
     Dataset("dp_school_faq", SHARED / "dp_school_faq/articles", SHARED / "dp_school_faq/dev.tsv"),
+)
+
+#: RUTUBE as its users phrased it: the articles carry the dev questions as ``questions:``.
+#: Only for measuring with each question taken out of its article first (never a plain dev set:
+#: every answer is in the KB word for word).
+RUTUBE_PHRASED = Dataset(
+    "rutube-phrased",
+    SHARED / "rutube_support/articles",
+    SHARED / "rutube_support/dev.tsv",
+    own_phrasings=True,
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.dialogue.human_request import HumanRequestDetector
 from bot.dialogue.ticket_form import (
     QUESTIONS,
     STEPS,
@@ -24,7 +25,6 @@ from bot.dialogue.ticket_form import (
     number_of,
     skips,
 )
-from bot.dialogue.human_request import HumanRequestDetector
 from bot.tickets import Impact, TicketDraft, Urgency
 
 DRAFT = TicketDraft.from_question("не могу завершить аренду", rejected_articles=("Зоны",))

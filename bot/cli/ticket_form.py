@@ -2,9 +2,10 @@
 
 The steps, their order, the skip rules and what an answer means are
 :mod:`bot.dialogue.ticket_form`'s; this module only asks and reads. Enter skips a question;
-«/отмена» drops the form, «/выход» drops it and ends the chat, «оператор» files what is known
-at once. The end of input (Ctrl-D, a pipe running dry) in the middle files nothing: a form the
-customer did not finish is not a request they made.
+«/отмена» drops the form, «/выход» drops it and ends the chat, «оператор» (or «пока») files
+what is known at once; «спасибо» or «привет» gets a word back, not a place in the ticket. The
+end of input (Ctrl-D, a pipe running dry) in the middle files nothing: a form the customer did
+not finish is not a request they made.
 """
 
 from __future__ import annotations
@@ -30,8 +31,10 @@ from bot.dialogue.ticket_form import (
     next_step,
     number_of,
     skips,
+    small_talk,
 )
 from bot.tickets import TicketDraft
+from nlp.small_talk import SmallTalk
 
 __all__ = ["Filled", "fill"]
 
@@ -75,20 +78,27 @@ def fill(
 
 
 def _read(draft: TicketDraft, terminal: Terminal, people: HumanRequestDetector | None) -> str:
-    """The next answer; a command or the end of input stops the form."""
-    line = terminal.read()
-    if line is None:
-        terminal.say("form_abandoned")
-        raise _Stop(Filled(None, leave=True))
-    text = line.strip()
-    match command(text, people):
-        case FormCommand.CANCEL | FormCommand.EXIT as said:
-            terminal.say("form_cancelled")
-            raise _Stop(Filled(None, leave=said is FormCommand.EXIT))
-        case FormCommand.FILE if can_file(draft):
-            raise _Stop(Filled(draft))
-        case _:
+    """The next answer; a command or the end of input stops the form, small talk gets a word
+    back and the next line is read."""
+    while True:
+        line = terminal.read()
+        if line is None:
+            terminal.say("form_abandoned")
+            raise _Stop(Filled(None, leave=True))
+        text = line.strip()
+        match command(text, people):
+            case FormCommand.CANCEL | FormCommand.EXIT as said:
+                terminal.say("form_cancelled")
+                raise _Stop(Filled(None, leave=said is FormCommand.EXIT))
+            case FormCommand.FILE if can_file(draft):
+                raise _Stop(Filled(draft))
+        talk = small_talk(text)
+        if talk is None:
             return text
+        if talk is SmallTalk.GOODBYE:  # leaving, and nothing to file yet
+            terminal.say("form_cancelled")
+            raise _Stop(Filled(None))
+        terminal.say("form_small_talk", talk=talk.value)
 
 
 def _ask(

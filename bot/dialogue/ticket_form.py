@@ -5,7 +5,8 @@
 are derived from it, and the terminal form can take it without importing a transport::
 
     WHAT → WHEN → ERROR → TRIED → DEVICE → ORDER → CONTACT → URGENCY → IMPACT → CONFIRM
-    command(text, people) -> FormCommand | None          «отмена», «/выход», «оператор»
+    command(text, people) -> FormCommand | None          «отмена», «/выход», «оператор», «пока»
+    small_talk(text) -> SmallTalk | None                 «спасибо», «привет»: no answer
     skips(text) -> bool                                  «пропустить», «-», Enter
     answer(draft, step, text) -> TicketDraft | None      a typed answer (None: wants a button)
     level_of(text) -> Level | None                       «1», «2», «3» typed for a choice
@@ -24,6 +25,11 @@ At any step «/отмена» or «отмена» drops the form, «/выход�
 nothing else («хочу поговорить с человеком»): the customer asked for people, not for more
 questions. A request inside an answer («писала оператору, чат молчит») is an answer. Ending
 the input in the middle files nothing.
+
+Small talk is no answer either: «спасибо», «привет» or «ты бот?» typed at «что случилось?»
+would otherwise go to the agent as the problem. It gets a word back and the same question; a
+goodbye («пока») files what is known, as «оператор» does: the question was handed over
+already, and the customer is leaving, not withdrawing it.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from enum import Enum, StrEnum
 
 from bot.dialogue.human_request import HumanRequestDetector
 from bot.tickets import Impact, TicketDraft, Urgency
+from nlp.small_talk import SmallTalk, detect
 from nlp.text import normalise
 
 __all__ = [
@@ -56,6 +63,7 @@ __all__ = [
     "next_step",
     "number_of",
     "skips",
+    "small_talk",
 ]
 
 
@@ -114,7 +122,7 @@ class FormCommand(Enum):
 
     CANCEL = "cancel"  # drop the form, file nothing
     EXIT = "exit"  # the same, and the customer is leaving (the terminal ends the chat)
-    FILE = "file"  # «оператор»: file with what is known, the remaining questions skipped
+    FILE = "file"  # «оператор», «пока»: file with what is known, the remaining questions skipped
 
 
 _PUNCTUATION = re.compile(r"[^\w\s/]")
@@ -153,13 +161,26 @@ def command(text: str, people: HumanRequestDetector | None = None) -> FormComman
 
     >>> command("/отмена"), command("Оператор!"), command("/выход"), command("вчера")
     (<FormCommand.CANCEL: 'cancel'>, <FormCommand.FILE: 'file'>, <FormCommand.EXIT: 'exit'>, None)
+    >>> command("До свидания!")
+    <FormCommand.FILE: 'file'>
     """
     said = _COMMANDS.get(_plain(text))
     if said is None and people is not None:
         request = people.detect(text)
         if request is not None and request.bare:
             return FormCommand.FILE
+    if said is None and small_talk(text) is SmallTalk.GOODBYE:
+        return FormCommand.FILE
     return said
+
+
+def small_talk(text: str) -> SmallTalk | None:
+    """Small talk typed instead of an answer: a message of nothing else (see the module).
+
+    >>> small_talk("Спасибо!"), small_talk("пока"), small_talk("спасибо, вчера вечером")
+    (<SmallTalk.THANKS: 'thanks'>, <SmallTalk.GOODBYE: 'goodbye'>, None)
+    """
+    return detect(text)
 
 
 def skips(text: str) -> bool:

@@ -237,6 +237,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "form_impact": FORM,
     "form_confirm": {"what": "Не приходит код", **FIELDS, "attachments": 2},
     "form_attached": {},
+    "form_small_talk": {"talk": "are_you_bot"},
     "ticket_created": {
         "number": 1042,
         "priority": "высокий",

@@ -24,8 +24,10 @@ from bot.dialogue.ticket_form import (
     next_step,
     number_of,
     skips,
+    small_talk,
 )
 from bot.tickets import Impact, TicketDraft, Urgency
+from nlp.small_talk import SmallTalk
 
 DRAFT = TicketDraft.from_question("не могу завершить аренду", rejected_articles=("Зоны",))
 
@@ -109,6 +111,10 @@ def test_levels_choose_urgency_and_impact_and_nothing_else() -> None:
         ("позовите оператора", FormCommand.FILE),
         ("вчера вечером", None),
         ("оператор не отвечает", None),
+        ("Пока!", FormCommand.FILE),  # leaving: what is known goes to a person
+        ("до свидания", FormCommand.FILE),
+        ("пока не знаю", None),
+        ("спасибо", None),  # small talk, see below
     ],
 )
 def test_commands_at_any_step(text: str, said: FormCommand | None) -> None:
@@ -168,3 +174,19 @@ def test_a_draft_without_a_question_cannot_be_filed() -> None:
 )
 def test_the_confirmation_in_words(text: str, sent: bool | None) -> None:
     assert confirms(text) is sent
+
+
+@pytest.mark.parametrize(
+    ("text", "talk"),
+    [
+        ("спасибо!", SmallTalk.THANKS),
+        ("Здравствуйте", SmallTalk.GREETING),
+        ("ты бот?", SmallTalk.ARE_YOU_BOT),
+        ("пока", SmallTalk.GOODBYE),
+        ("спасибо, вчера вечером", None),  # thanks with an answer is the answer
+        ("ок", None),
+        ("да", None),  # the confirmation's word, not small talk
+    ],
+)
+def test_small_talk_is_no_answer(text: str, talk: SmallTalk | None) -> None:
+    assert small_talk(text) is talk

@@ -335,6 +335,20 @@ def test_asking_for_a_person_mid_form_files_what_is_known_at_once(
     assert not ticket["error_text"]  # the request is no answer to «какую ошибку вы видите?»
 
 
+def test_small_talk_mid_form_is_no_answer_and_a_goodbye_files_what_is_known(
+    faqbot: Run, kb: Path, tmp_path: Path
+) -> None:
+    typed = lines("погода на марсе", "спасибо", "", "привет", "вчера", "пока", "/выход")
+    result = faqbot("chat", "--articles", str(kb), stdin=typed)
+    assert result.code == 0, result.err
+    assert "> спасибо\nПожалуйста! Ответьте на вопрос выше" in result.out
+    assert "> привет\nЗдравствуйте! Ответьте на вопрос выше" in result.out
+    assert "Заявка #1001 создана" in result.out and "Вопрос 4 из" not in result.out
+    [ticket] = tickets(tmp_path / "faqbot.sqlite3")
+    assert ticket["question"] == "погода на марсе"  # not «спасибо»
+    assert ticket["when_happened"] == "вчера" and not ticket["error_text"]
+
+
 def test_yes_and_no_at_a_list(faqbot: Run, kb: Path, tmp_path: Path) -> None:
     typed = lines("заказ", "да", "второе", "спасибо", "заказ", "нет", "ничего не подходит", "")
     result = faqbot("chat", "--articles", str(kb), stdin=typed)

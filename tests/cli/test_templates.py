@@ -24,6 +24,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "again": False,
     },
     "invite": {"example": "как завершить поездку"},
+    "form_small_talk": {"talk": "thanks"},
     "unknown_command": {"command": "отмена"},
     "ask_about_ticket": {"number": 1001},
     "added_to_ticket": {"number": 1001},

@@ -367,6 +367,24 @@ async def test_asking_for_a_person_in_words_mid_form_files_at_once(
     assert ticket.question == "как завершить поездку" and ticket.when_happened is None
 
 
+async def test_small_talk_mid_form_gets_a_word_back_and_the_same_question(
+    bot: App, anna: Chat, database: ScratchDatabase
+) -> None:
+    form = await _start_form(anna)
+    when = await anna.press(form, text="Оставить как есть")
+    assert "Когда это началось?" in when["text"]
+    for said, reply in (("спасибо", "Пожалуйста!"), ("ты бот?", "Я бот")):
+        again = await anna.say(said)
+        assert again["text"].startswith(reply), again["text"]
+        assert "Когда это началось?" in again["text"]  # the same question, still open
+    await anna.say("вчера вечером")
+    created = await anna.say("пока")  # leaving: what is known goes to a person
+    assert "Заявка" in created["text"] and "создана" in created["text"]
+    [ticket] = await rows(database, Ticket)
+    assert (ticket.question, ticket.when_happened) == ("как завершить поездку", "вчера вечером")
+    assert ticket.error_text is None  # «пока» is no answer to «какую ошибку вы видите?»
+
+
 async def test_the_contact_is_asked_once_and_remembered(
     bot: App, anna: Chat, database: ScratchDatabase
 ) -> None:

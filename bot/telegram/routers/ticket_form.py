@@ -31,6 +31,7 @@ from bot.dialogue.ticket_form import (
     level_of,
     next_step,
     skips,
+    small_talk,
 )
 from bot.serving import Services
 from bot.telegram.callbacks import FormAction, FormChoice
@@ -48,6 +49,7 @@ from bot.telegram.keyboards import label
 from bot.telegram.states import CsatForm, TicketForm, form_state, form_step
 from bot.texts import Texts
 from bot.tickets import TicketDraft
+from nlp.small_talk import SmallTalk
 
 __all__ = ["MESSAGE_LIMIT", "get_router"]
 
@@ -273,6 +275,12 @@ async def text_answer(
         await _file(bot, message.from_user, state, draft, services, customers)
     elif step is FormStep.CONFIRM and confirms(text) is False:
         await _cancel(bot, chat_id, state, raw_state, texts)
+    elif (talk := small_talk(text)) is SmallTalk.GOODBYE:  # leaving, and nothing to file
+        await _cancel(bot, chat_id, state, raw_state, texts)
+    elif talk is not None:  # «спасибо», «привет»: no answer, the question stands
+        await _ask(
+            bot, chat_id, step, draft, texts, lead=texts.render("form_small_talk", talk=talk.value)
+        )
     elif len(text) > MESSAGE_LIMIT:
         await message.answer(texts.render("too_long", limit=MESSAGE_LIMIT))
     elif step in (FormStep.URGENCY, FormStep.IMPACT) and (level := level_of(text)) is not None:

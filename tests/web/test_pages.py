@@ -264,14 +264,45 @@ async def test_try_a_question_shows_the_decision_and_hits(
 
 @pytest.mark.parametrize(
     ("question", "asks_nothing"),
-    [("фывапролджэ", True), ("ок", True), ("как приготовить борщ", False)],
-)
+    [("фывапролджэ", True), ("ок", True), ("да", True), ("нет", True),
+     ("как приготовить борщ", False)],
+)  # fmt: skip
 async def test_try_a_question_says_when_the_bot_would_ask_for_a_question_instead(
     web_client: Client, question: str, asks_nothing: bool
 ) -> None:
     await log_in(web_client)
     page = await (await web_client.get("/try", params={"q": question})).text()
     assert ("В сообщении нет вопроса" in page) is asks_nothing
+
+
+async def test_try_before_any_question_shows_only_the_box(web_client: Client) -> None:
+    await log_in(web_client)
+    response = await web_client.get("/try")
+    page = await response.text()
+    assert response.status == 200 and 'name="q"' in page
+    assert "уверенность" not in page and "Разговор" not in page
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [("спасибо!", "благодарность"), ("Привет", "приветствие"), ("ты бот?", "«ты бот?»")],
+)
+async def test_try_small_talk_shows_the_bot_answers_in_kind_without_articles(
+    web_client: Client, question: str, said: str
+) -> None:
+    await log_in(web_client)
+    page = await (await web_client.get("/try", params={"q": question})).text()
+    assert "Разговор" in page and said in page
+    assert "Передача оператору" not in page and "<table" not in page
+
+
+async def test_try_a_request_for_a_person_goes_to_people_whatever_the_confidence(
+    web_client: Client,
+) -> None:
+    await log_in(web_client)
+    page = await (await web_client.get("/try", params={"q": "позовите оператора"})).text()
+    assert "Передача оператору" in page and "просьба позвать человека" in page
+    assert "уверенность" not in page  # people are called whatever the search thought
 
 
 async def test_try_a_question_marks_the_article_shown_beside_a_torn_answer(

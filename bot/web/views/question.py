@@ -1,4 +1,10 @@
-"""``/try?q=``: what the bot would do with a question: the decision and the best articles."""
+"""``/try?q=``: what the bot would do with a question: the decision and the best articles.
+
+The same order as the dialogue's (:meth:`bot.dialogue.Dialogue.message`): a request for a
+person goes to people whatever the search says; small talk is answered in kind and searches
+nothing; «да» or «нет» with nothing before it, and a message with no question in it, get an
+invitation to ask.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.dialogue import asks_nothing
+from bot.dialogue import asks_nothing, parse_vote, rejects
 from bot.policy import Answer, Clarify
 from bot.serving.answers import QUESTION_LIMIT
 from bot.web.pages import render
@@ -20,6 +26,12 @@ async def try_question(request: web.Request) -> web.StreamResponse:
     text = request.query.get("q", "").strip()
     context: dict[str, Any] = {"question": text, "too_long": len(text) > QUESTION_LIMIT}
     if text and len(text) <= QUESTION_LIMIT:
+        dialogue = answers.dialogue
+        wants_person = dialogue.detector.detect(text) is not None
+        talk = None if wants_person else dialogue.small_talk(text)
+        if talk is not None:
+            context.update(decision="small_talk", talk=talk.value)
+            return render(request, "try", **context)
         ranking, decision = await answers.off_loop(answers.search, text)
         # What the customer would see of each article: the answer, a button beside it, a choice.
         offered: dict[str, str] = {}
@@ -31,8 +43,8 @@ async def try_question(request: web.Request) -> web.StreamResponse:
         context.update(
             decision=decision.kind,
             confidence=decision.confidence,
-            wants_person=answers.dialogue.detector.detect(text) is not None,
-            asks_nothing=asks_nothing(ranking),
+            wants_person=wants_person,
+            asks_nothing=(asks_nothing(ranking) or parse_vote(text) is not None or rejects(text)),
             hits=[
                 (hit, answers.get(hit.doc_id), offered.get(hit.doc_id, "")) for hit in ranking.hits
             ],

@@ -12,28 +12,36 @@ from benchmarks.train import auto_answer_within, collect
 from nlp.fusion import LEXICAL
 from nlp.lemmas import Lemmatizer
 
+ARTICLES = {
+    "engine": ("Двигатель не запускается", "Проверьте заряд аккумулятора."),
+    "pay": ("Как оплатить поездку", "Картой в приложении."),
+}
 
-def write_kb(folder: Path) -> Dataset:
+
+def write_kb(
+    folder: Path,
+    phrasings: dict[str, list[str]],
+    cases: str = "тачка не заводится\tengine\n",
+    *,
+    own_phrasings: bool = False,
+) -> Dataset:
+    """Two articles, with ``phrasings`` per article id, and the questions of ``cases``."""
     articles = folder / "articles"
     articles.mkdir()
-    (articles / "engine.md").write_text(
-        "---\nid: engine\ntitle: Двигатель не запускается\nquestions:\n"
-        "  - тачка не заводится\n---\nПроверьте заряд аккумулятора.\n",
-        encoding="utf-8",
-    )
-    (articles / "pay.md").write_text(
-        "---\nid: pay\ntitle: Как оплатить поездку\n---\nКартой в приложении.\n",
-        encoding="utf-8",
-    )
-    cases = folder / "dev.tsv"
-    cases.write_text("тачка не заводится\tengine\n", encoding="utf-8")
-    return Dataset("tiny", articles, cases)
+    for article_id, (title, body) in ARTICLES.items():
+        listed = "".join(f"  - {q}\n" for q in phrasings.get(article_id, []))
+        questions = f"questions:\n{listed}" if listed else ""
+        (articles / f"{article_id}.md").write_text(
+            f"---\nid: {article_id}\ntitle: {title}\n{questions}---\n{body}\n", encoding="utf-8"
+        )
+    (folder / "dev.tsv").write_text(cases, encoding="utf-8")
+    return Dataset("tiny", articles, folder / "dev.tsv", own_phrasings=own_phrasings)
 
 
 def test_without_phrasings_the_questions_words_no_longer_reach_the_article(
     tmp_path: Path,
 ) -> None:
-    ds = write_kb(tmp_path)
+    ds = write_kb(tmp_path, {"engine": ["тачка не заводится"]})
     lemmatizer = Lemmatizer()
     cover = LEXICAL.index("cover_phrasing")
 
@@ -50,25 +58,13 @@ def test_without_phrasings_the_questions_words_no_longer_reach_the_article(
 
 def write_customers_kb(folder: Path) -> Dataset:
     """Articles whose phrasings are the very questions asked (RUTUBE's ``articles/``)."""
-    articles = folder / "articles"
-    articles.mkdir()
-    (articles / "engine.md").write_text(
-        "---\nid: engine\ntitle: Двигатель не запускается\nquestions:\n"
-        "  - тачка не заводится\n  - мотор молчит утром\n---\nПроверьте аккумулятор.\n",
-        encoding="utf-8",
-    )
-    (articles / "pay.md").write_text(
-        "---\nid: pay\ntitle: Как оплатить поездку\nquestions:\n  - чем платить\n---\n"
-        "Картой в приложении.\n",
-        encoding="utf-8",
-    )
-    cases = folder / "dev.tsv"
-    cases.write_text(
+    return write_kb(
+        folder,
+        {"engine": ["тачка не заводится", "мотор молчит утром"], "pay": ["чем платить"]},
         "тачка не заводится\tengine\nмотор молчит утром\tengine\nчем платить\tpay\n"
         "как взломать соседа\t-\n",
-        encoding="utf-8",
+        own_phrasings=True,
     )
-    return Dataset("customers", articles, cases, own_phrasings=True)
 
 
 def test_a_question_that_is_a_phrasing_is_asked_of_the_articles_without_it(

@@ -58,6 +58,42 @@ class Analysis:
     unreadable: bool = False
 
 
+#: A word seen at most this often in the KB, unknown to the dictionary, one slip away from a
+#: dictionary word seen at least :data:`SLIP_TARGET_SEEN` times, is read as a slip of it.
+SLIP_SEEN_AT_MOST = 2
+SLIP_TARGET_SEEN = 3
+SLIP_MIN_LENGTH = 5
+
+
+def kb_slips(words: Counter[str], lemmatizer: Lemmatizer) -> dict[str, str]:
+    """The knowledge base's own typos: rare words no dictionary knows, one edit from a
+    dictionary word the KB uses often (``пороль`` → ``пароль``).
+
+    Customers' phrasings (RUTUBE's, or those ``faqbot learn`` adds from tickets) keep their
+    typos. Read as the KB's own words, a typo would never be repaired in a question typed the
+    same way, and would match only the phrasing it came from. Authored text is hardly touched:
+    on the shared KBs one edit of a rare unknown word gives another form of the same word
+    (``промокоду`` → ``промокод``); two edits would give other words (``довозе`` → ``дороже``).
+    """
+    rare = [
+        w
+        for w, n in words.items()
+        if n <= SLIP_SEEN_AT_MOST
+        and len(w) >= SLIP_MIN_LENGTH
+        and w.isalpha()
+        and not lemmatizer.is_known(w)
+    ]
+    # Only towards dictionary words: a KB's own names (products, places, the brand) are
+    # unknown to it, and two of them one letter apart are two names, not a slip.
+    common = Counter(
+        {w: n for w, n in words.items() if n >= SLIP_TARGET_SEEN and lemmatizer.is_known(w)}
+    )
+    if not rare or not common:
+        return {}
+    fixer = TypoFixer().fit(common.elements())
+    return {w: fixed for w in rare if (fixed := fixer.one_edit(w))}
+
+
 class Analyzer:
     """Turns text into matching terms; ``fit`` learns the knowledge base's vocabulary.
 
@@ -72,6 +108,7 @@ class Analyzer:
         self.lemmatizer = lemmatizer or Lemmatizer()
         self.max_inflected_lemmas = max_inflected_lemmas
         self._doc_terms: dict[str, str | None] = {}
+        self.slips_: dict[str, str] = {}
 
     def fit(self, texts: Iterable[str]) -> Analyzer:
         """Learn the words and lemmas of the knowledge base from its texts."""
@@ -79,30 +116,30 @@ class Analyzer:
         return self
 
     def fit_terms(self, texts: Iterable[str]) -> list[list[str]]:
-        """Learn the KB's words from ``texts`` and return each text's terms, in one pass."""
-        words: Counter[str] = Counter()
-        all_terms: list[list[str]] = []
-        for text in texts:
-            tokens = words_of(normalise(text))
-            words.update(tokens)
-            all_terms.append(self._document_terms(tokens))
+        """Learn the KB's words from ``texts`` and return each text's terms."""
+        tokenized = [words_of(normalise(text)) for text in texts]
+        words: Counter[str] = Counter(w for tokens in tokenized for w in tokens)
         self._learn(Counter({w: n for w, n in words.items() if not _DIGIT.search(w)}))
-        return all_terms
+        return [self._document_terms(tokens) for tokens in tokenized]
 
     def _document_terms(self, tokens: list[str]) -> list[str]:
         # KB text is long and repetitive: each distinct word is looked at once.
-        cache = self._doc_terms
+        cache, slips = self._doc_terms, self.slips_
         terms = []
         for token in tokens:
             if token not in cache:
-                cache[token] = self._term(token, bool(_DIGIT.search(token)))
+                cache[token] = self._term(slips.get(token, token), bool(_DIGIT.search(token)))
             term = cache[token]
             if term:
                 terms.append(term)
         return terms
 
     def _learn(self, words: Counter[str]) -> None:
-        self.vocabulary_: Counter[str] = words
+        self.slips_ = kb_slips(words, self.lemmatizer)
+        self._doc_terms = {}
+        self.vocabulary_: Counter[str] = Counter(
+            {w: n for w, n in words.items() if w not in self.slips_}
+        )
         self._lemma_counts = Counter(self.lemmatizer.lemma(w) for w in self.vocabulary_)
         self.lemmas_ = frozenset(self._lemma_counts)
         # Over the vocabulary and the lemmatizer, not a method of ours: a reference cycle would

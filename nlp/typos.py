@@ -92,6 +92,12 @@ class TypoFixer:
         bound = max_edits(word)
         return self._closest_memo(word, bound) if bound else None
 
+    def one_edit(self, word: str) -> str | None:
+        """The commonest vocabulary word exactly one edit (or swap) from ``word``, or None."""
+        if word in self.frequency_ or not word.isalpha() or len(word) < self.min_length:
+            return None
+        return self._closest_memo(word, 1)
+
     def misread(self, word: str) -> str | None:
         """The vocabulary word a dictionary word was meant to be, when it is one of two slips:
         a doubled letter typed once («балами» → «баллами», «сумой» → «суммой») or two

@@ -64,6 +64,27 @@ def test_a_real_word_the_kb_never_uses_is_read_as_the_kb_word_it_is_a_slip_of(
     assert "карта" in analysis.terms
 
 
+def test_a_customers_typo_kept_in_a_phrasing_is_still_a_typo(lemmatizer: Lemmatizer) -> None:
+    # A phrasing learned from a ticket keeps the customer's «пороль»; the articles say «пароль».
+    analyzer = Analyzer(lemmatizer)
+    terms = analyzer.fit_terms(
+        ["Как восстановить пароль", "Забыл пороль", "Пароль из SMS", "Сменить пароль"]
+    )
+    assert analyzer.slips_ == {"пороль": "пароль"}
+    assert terms[1] == ["забыть", "пароль"]  # the phrasing reads as it was meant
+    analysis = analyzer.analyze("не помню пороль")  # and so does a question typed the same way
+    assert ("пороль", "пароль") in analysis.repairs and "пароль" in analysis.terms
+
+
+def test_authored_words_are_not_read_as_slips(lemmatizer: Lemmatizer) -> None:
+    # Rare words a dictionary knows, and rare unknown ones more than one edit from a common
+    # word («довозе» is two from «дороже»), are the KB's own.
+    analyzer = Analyzer(lemmatizer)
+    analyzer.fit(["дороже дороже дороже", "при довозе", "тарифы тарифы тарифы", "тарифа"])
+    assert analyzer.slips_ == {}
+    assert analyzer.analyze("при довозе").repairs == ()
+
+
 def test_a_real_word_that_is_no_common_slip_stays_as_typed(analyzer: Analyzer) -> None:
     # «виде» is one letter short of the KB's «видео», but «в виде» is what was meant.
     assert analyzer.analyze("ошибка в виде кода").repairs == ()

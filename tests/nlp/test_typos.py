@@ -108,3 +108,11 @@ def test_a_real_word_is_read_as_the_vocabulary_word_it_is_a_common_slip_of(
 def test_a_real_word_is_left_as_typed_where_a_slip_would_often_make_it(typed: str) -> None:
     fixer = TypoFixer().fit(["ввести", "ценна", "мне", "помощь", "карту"])
     assert fixer.misread(typed) is None
+
+
+def test_one_edit_reaches_one_slip_and_no_further() -> None:
+    fixer = TypoFixer().fit(["пароль", "заголовок", "дороже"])
+    assert fixer.one_edit("пороль") == "пароль"
+    assert fixer.one_edit("загаловак") is None  # two slips: «fix» would read it
+    assert fixer.fix("загаловак") == "заголовок"
+    assert fixer.one_edit("пароль") is None  # the vocabulary's own word

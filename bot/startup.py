@@ -268,7 +268,8 @@ async def _check_token(bot: Bot, settings: Settings) -> User:
 
 
 def _thresholds(path: Path | None) -> Thresholds | None:
-    """``THRESHOLDS_PATH``: a JSON object with any of answer, clarify, choices, choice_ratio."""
+    """``THRESHOLDS_PATH``: a JSON object with any of answer, clarify, choices, choice_ratio,
+    related, beside."""
     if path is None:
         return None
     try:

@@ -19,10 +19,17 @@ def test_clear_winner_is_answered() -> None:
     assert 0.0 <= decision.confidence <= 1.0
 
 
-def test_close_candidates_are_offered_as_choices() -> None:
-    decision = decide(ranking(0.55, 0.54, 0.5, 0.1), Thresholds(answer=0.95, clarify=0.0))
+def test_close_candidates_are_offered_as_choices_four_at_most() -> None:
+    scores = (0.3, 0.25, 0.2, 0.15, 0.1)
+    decision = decide(ranking(*scores), Thresholds(answer=0.95, clarify=0.0))
     assert isinstance(decision, Clarify)
-    assert [h.doc_id for h in decision.hits] == ["a0", "a1", "a2"]
+    assert [h.doc_id for h in decision.hits] == ["a0", "a1", "a2", "a3"]
+
+
+def test_an_answer_carries_two_runners_up_at_most() -> None:
+    decision = decide(ranking(0.4, 0.2, 0.2, 0.2), Thresholds(answer=0.0))
+    assert isinstance(decision, Answer)
+    assert [h.doc_id for h in decision.related] == ["a1", "a2"]
 
 
 def test_clarify_offers_at_most_the_configured_number() -> None:
@@ -66,8 +73,8 @@ def test_a_clear_answer_comes_alone() -> None:
     assert isinstance(decision, Answer) and decision.related == ()
 
 
-def test_runners_up_beside_an_answer_are_bounded_by_the_choices() -> None:
+def test_runners_up_beside_an_answer_are_bounded_by_beside() -> None:
     even = ranking(0.4, 0.2, 0.2, 0.2)
-    decision = decide(even, Thresholds(answer=0.0, choices=2))
+    decision = decide(even, Thresholds(answer=0.0, beside=1))
     assert isinstance(decision, Answer) and [h.doc_id for h in decision.related] == ["a1"]
     assert decide(even, Thresholds(answer=0.0, related=1.01)).related == ()  # type: ignore[union-attr]

@@ -248,7 +248,7 @@ async def test_pending_phrasings_are_listed_escaped(
     ("question", "decision", "offered"),
     [
         ("не приходит смс с кодом", "Ответ статьёй", ["login-code"]),
-        ("проблема с оплатой", "Уточнение", ["debt", "double-charge", "payment-methods"]),
+        ("проблема с оплатой", "Уточнение", ["debt", "double-charge", "payment-methods", "refund"]),
         ("как приготовить борщ", "Передача оператору", []),
     ],
 )

@@ -49,7 +49,7 @@ class Thresholds:
     :param choices: how many candidates a clarify offers at most (also the next ones after a
         «нет»). Four, not three: when the engine is unsure, the right article is fourth often
         enough (leave-one-set-out, right article offered: Most 96.4 → 98.6 %, RUTUBE 73.1 →
-        75.2 %, Sota and Klever the same), and a fourth button costs less than a «нет» and
+        75.1 %, Sota and Klever the same), and a fourth button costs less than a «нет» and
         another list
     :param beside: how many runners-up an answer carries at most (each still needs ``related``)
     :param choice_ratio: a candidate is offered if its score is at least this share of the best;

@@ -49,7 +49,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     else:
         data = train.collect_all()
     sets = {name: data[name] for name in train.TRAIN_SETS if name in data}
-    models = {held: train.train({n: q for n, q in sets.items() if n != held}) for held in sets}
+    extra = {name: data[name] for name in train.RANKER_ALSO if name in data}
+    models = {
+        held: train.train({n: q for n, q in sets.items() if n != held}, extra) for held in sets
+    }
     print("answer clarify | per set: auto-answered, wrong among answers, offered, OOS not answered")
     for answer in ANSWER:
         for clarify in CLARIFY:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from bot.business_hours import BusinessHours
     from bot.db.models import Customer
+    from bot.dialogue import Turn
     from bot.settings import Settings
     from bot.tickets import Priority, SlaPolicy, TicketDraft
 
@@ -83,6 +84,15 @@ class TicketDesk:
         """The contact the customer gave in an earlier form, if any."""
         return self._loop.run(self._in_session(self._contact))
 
+    def record(self, turn: Turn, attempt: int) -> int:
+        """Store the turn's search and vote as the Telegram bot does, for ``faqbot gaps`` and
+        the web page's analytics.
+
+        :param attempt: the stored question the chat was about before this turn (0: none)
+        :returns: the stored question it is about now
+        """
+        return self._loop.run(self._in_session(self._record, turn, attempt))
+
     def close(self) -> None:
         self._loop.close()
 
@@ -124,6 +134,14 @@ class TicketDesk:
         return FiledTicket(
             ticket.number, ticket.priority, ticket.first_response_due, opened.created
         )
+
+    async def _record(
+        self, session: AsyncSession, customer: Customer, turn: Turn, attempt: int
+    ) -> int:
+        from bot.serving.records import record_turn
+        from bot.tickets import utc_now
+
+        return await record_turn(session, customer, turn, attempt=attempt, clock=utc_now)
 
     async def _open_number(self, session: AsyncSession, customer: Customer) -> int | None:
         from bot.db.repo import get_open_ticket

@@ -18,7 +18,7 @@ from bot.texts import Texts
 # _Engine's thread, and by the functions below once it is there, so the prompt comes at once.
 if TYPE_CHECKING:
     from bot.cli.handover import TicketDesk
-    from bot.dialogue import Conversation, Dialogue, HandOver, Reply
+    from bot.dialogue import Conversation, Dialogue, HandOver, Reply, Turn
     from bot.policy import Decision
     from bot.tickets import TicketDraft
     from kb import Article, Catalog
@@ -121,6 +121,7 @@ class _Session:
         #: about it first (one ticket per problem).
         self.ticket: int | None = None
         self.tried: tuple[str, ...] = ()  # what the ticket filed in this chat says was tried
+        self.attempt = 0  # the stored question the chat is about (0: none yet)
 
     def run(self) -> None:
         conversation: Conversation | None = None
@@ -155,8 +156,23 @@ class _Session:
                 tried=self.tried,
             )
             conversation = turn.conversation
-            if not self._show(turn.reply):
+            if not self._show_and_record(turn):
                 return
+
+    def _show_and_record(self, turn: Turn) -> bool:
+        """Show the reply and store the turn (:meth:`_show`'s result).
+
+        An answer is shown first: the database's first opening (~0.6 s) then passes while the
+        customer reads. A hand-over is stored first: the ticket form may be left by Ctrl-C.
+        """
+        from bot.dialogue import HandOver
+
+        if isinstance(turn.reply, HandOver):
+            self.attempt = self.desk.record(turn, self.attempt)
+            return self._show(turn.reply)
+        shown = self._show(turn.reply)
+        self.attempt = self.desk.record(turn, self.attempt)
+        return shown
 
     def _search(self, question: str, *, dense: bool = True) -> tuple[Ranking, Decision]:
         from bot.policy import decide
@@ -219,7 +235,7 @@ class _Session:
         from bot.dialogue import Conversation
 
         _, dialogue = self.engine.ready()
-        self._show(dialogue.message(Conversation(), text, self._search).reply)
+        self._show_and_record(dialogue.message(Conversation(), text, self._search))
 
     def _hand_over(self, reply: HandOver) -> bool:
         from dataclasses import replace
@@ -256,12 +272,14 @@ def _plain_text(article: Article) -> str:
 
 
 class _Desk:
-    """Files tickets; settings, database and migrations are set up on the first hand-over."""
+    """Files tickets and records questions; settings, database and migrations are set up on the
+    first use."""
 
     def __init__(self, database_url: str | None) -> None:
         self.database_url = database_url
         self._desk: TicketDesk | None = None
         self._texts: Texts | None = None
+        self._unrecorded = False  # recording failed once: not tried again in this chat
 
     def file(self, draft: TicketDraft, terminal: Terminal) -> int | None:
         """File the ticket and say so; its number, ``None`` if it could not be saved."""
@@ -285,6 +303,22 @@ class _Desk:
             text = self._texts.plain("cli/ticket_exists", number=ticket.number)
         terminal.show(text)
         return ticket.number
+
+    def record(self, turn: Turn, attempt: int) -> int:
+        """Store the turn's question and vote; on failure say so once and chat on unrecorded.
+
+        :returns: the stored question the chat is about now (``attempt`` if nothing was stored)
+        """
+        if self._unrecorded or (turn.searched is None and turn.vote is None):
+            return attempt
+        try:
+            return self._opened().record(turn, attempt)
+        except Exception as error:  # analytics never stop the chat; the tickets say their own
+            if is_debug():
+                traceback.print_exc()
+            click.echo(f"Warning: questions are not recorded: {one_line(error)}", err=True)
+            self._unrecorded = True
+            return attempt
 
     def open_ticket(self) -> int | None:
         """The customer's open ticket; ``None`` also when the database cannot say."""

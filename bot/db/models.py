@@ -277,7 +277,8 @@ class Vote(Base):
 class Attempt(Base):
     """One question the bot handled, for the authors' analytics.
 
-    ``customer_id`` is ``None`` for questions asked in the terminal demo.
+    ``customer_id`` may be ``None`` (the terminal chat's questions belong to its own customer,
+    :data:`bot.cli.handover.TERMINAL_CUSTOMER`).
     """
 
     __tablename__ = "attempts"

@@ -89,8 +89,8 @@ class Tickets:
 def is_self_served(question: Question, tickets: Tickets) -> bool:
     """Answered with an article, and no ticket from the customer soon after.
 
-    Questions without a customer (the terminal demo) cannot be followed by a ticket: an
-    answered one counts as self-served.
+    Questions stored without a customer cannot be followed by a ticket: an answered one counts
+    as self-served.
     """
     return question.chosen_article_id is not None and not tickets.after(
         question.customer_id, question.created_at

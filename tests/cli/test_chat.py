@@ -383,3 +383,51 @@ def test_a_command_the_chat_does_not_have_is_named_not_searched(faqbot: Run, kb:
     assert "> /отмена\nКоманды /отмена нет." in result.out  # the form's word, no form open
     assert "> /menu please\nКоманды /menu нет." in result.out
     assert "оператору…" not in result.out
+
+
+def attempts(database: Path) -> list[dict[str, Any]]:
+    with sqlite3.connect(database) as connection:
+        connection.row_factory = sqlite3.Row
+        rows = connection.execute("SELECT * FROM attempts ORDER BY id").fetchall()
+    return [dict(row) for row in rows]
+
+
+def test_the_chat_records_its_questions_and_votes_for_the_authors(
+    faqbot: Run, kb: Path, tmp_path: Path
+) -> None:
+    typed = lines("Где мой заказ", "нет", "привет", "как вырастить кактус на окне", "/отмена")
+    result = faqbot("chat", "--articles", str(kb), stdin=typed)
+    assert result.code == 0, result.err
+    assert result.err == ""
+    database = tmp_path / "faqbot.sqlite3"
+    # Small talk searches nothing, so it is no question; the form's «/отмена» files nothing.
+    answered, escalated = attempts(database)
+    assert answered["query_text"] == "Где мой заказ"
+    assert answered["decision"] == "answer" and answered["chosen_article_id"] == "order-status"
+    assert json.loads(answered["top_article_ids"])[0] == "order-status"
+    assert escalated["query_text"] == "как вырастить кактус на окне"
+    assert escalated["decision"] == "escalate" and escalated["chosen_article_id"] is None
+    assert answered["customer_id"] == escalated["customer_id"] is not None
+    with sqlite3.connect(database) as connection:
+        votes = connection.execute("SELECT query_text, article_id, helpful FROM votes").fetchall()
+    assert votes == [("Где мой заказ", "order-status", 0)]
+    assert no_tickets(database)
+    # What the author sees next: the question the KB could not answer, and the 👎.
+    report = faqbot("gaps", "--articles", str(kb), env={"DATABASE_URL": f"sqlite:///{database}"})
+    assert report.code == 0, report.err
+    assert "как вырастить кактус на окне" in report.out
+    assert "Где мой заказ" in report.out
+
+
+def test_a_database_that_cannot_record_says_so_once_and_the_chat_goes_on(
+    faqbot: Run, kb: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "folder").mkdir()
+    typed = lines("Где мой заказ", "да", "Как отменить заказ")
+    result = faqbot(
+        "chat", "--articles", str(kb), "--database", f"sqlite:///{tmp_path / 'folder'}", stdin=typed
+    )
+    assert result.code == 0
+    assert result.err.startswith("Warning: questions are not recorded: ")
+    assert result.err.count("\n") == 1
+    assert "Статус заказа виден" in result.out and "Отменить заказ можно" in result.out

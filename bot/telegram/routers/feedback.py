@@ -17,6 +17,7 @@ from bot.db.models import Attempt, AttemptDecision, Customer
 from bot.db.repo import get_attempt
 from bot.dialogue import Conversation, HandOver, Stage, Thanks, Turn
 from bot.serving import Answers, Services
+from bot.serving.records import record_turn
 from bot.telegram.callbacks import AskAgent, Pick, Vote
 from bot.telegram.customers import Customers
 from bot.telegram.desk.chat import AgentsChat
@@ -24,7 +25,6 @@ from bot.telegram.desk.suggestions import offer
 from bot.telegram.dialogue_state import Position, load, save
 from bot.telegram.filters import PrivateChat
 from bot.telegram.intake import ask_again, hand_over
-from bot.telegram.records import record_turn
 from bot.telegram.replies import drop_buttons, send_reply
 from kb.article import Article
 

@@ -33,13 +33,13 @@ from bot.db.repo import add_message, get_contact, get_open_ticket
 from bot.dialogue import AddToTicket, AskAboutTicket, Conversation, HandOver, Stage, Turn
 from bot.serving import Services
 from bot.serving.answers import QUESTION_LIMIT
+from bot.serving.records import record_turn
 from bot.telegram.callbacks import AboutTicket
 from bot.telegram.customers import Customers
 from bot.telegram.dialogue_state import Position, as_data, load, save
 from bot.telegram.filters import HasText, PrivateChat, SlashCommand
 from bot.telegram.intake import add_to_ticket, agent_engaged, replied_to, start_form
 from bot.telegram.keyboards import about_ticket_keyboard
-from bot.telegram.records import record_turn
 from bot.telegram.replies import drop_buttons, send_reply
 from bot.telegram.sending import send_text
 from bot.telegram.ticket_chat import TicketDelivery, deliver_to_ticket, follows_previous

@@ -60,6 +60,7 @@ LEXICAL = (
     "lexical_gap",  # lexical minus the best article's lexical
     "lexical_ratio",  # lexical over the best article's lexical
     "lexical_rank",  # log(1 + rank) by lexical
+    "bm25_ratio",  # BM25 over the whole article, over the best article's
 )
 #: Candidate features of the dense views (see :mod:`nlp.semantic`).
 DENSE = (

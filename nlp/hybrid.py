@@ -229,6 +229,9 @@ class HybridRetriever:
         columns: list[npt.NDArray[np.floating[Any]]] = [views[name][ids] for name in VIEWS]
         ratio = total[ids] / best if best > 0 else np.zeros(len(ids))
         columns += [total[ids], total[ids] - best, ratio, _rank_of(total, ids)]
+        bm25 = views["bm25_article"]
+        top_bm25 = float(bm25.max()) if len(bm25) else 0.0
+        columns += [bm25[ids] / top_bm25 if top_bm25 > 0 else np.zeros(len(ids))]
         lexical = np.column_stack(columns).astype(np.float64)
         word_best = int(np.argmax(views["word_article"]))
         char_best = int(np.argmax(views["char_phrasing"]))

@@ -10,6 +10,11 @@ Views (each in [0, 1]), weighted by ``Weights``:
 * ``cover_phrasing``: share of the query's idf mass found in the title, questions and tags;
 * ``cover_article``: the same over the whole article, body included.
 
+Beside them, outside the hand-weighted sum, ``bm25_article``: Okapi BM25 of the lemmas with the
+whole article, for the learned ranker (:mod:`nlp.hybrid`). Its saturating term frequency lets
+an article whose many phrasings share the customer's everyday words gain from each of them,
+where a cosine over the article, or the best single phrasing, does not.
+
 The word, coverage and character views leave out terms found in nine articles in ten or more
 (the brand's name, «не»): they would match the article that repeats them most, not the one that
 is asked about. The pair view keeps them: «не_приходить» is a topic.
@@ -119,7 +124,7 @@ class Retriever:
         self.owner_ = np.asarray(owner, dtype=np.int64)
         self.starts_ = np.flatnonzero(np.r_[True, self.owner_[1:] != self.owner_[:-1]])
         self.ends_ = np.r_[self.starts_[1:], len(self.owner_)]
-        self.word_article_ = TermMatrix().fit(article_terms)
+        self.word_article_ = TermMatrix(bm25=True).fit(article_terms)
         self.word_fields_ = TermMatrix().fit(field_terms, idf_units=article_terms)
         self.pair_phrasing_ = TermMatrix().fit(
             [word_pairs(p) for p in phrasing_terms], idf_units=article_pairs
@@ -152,7 +157,7 @@ class Retriever:
         terms = analysis.terms
         # Only terms that tell articles apart (all of them if none does); pairs keep every one.
         topical = [t for t in terms if t not in self.ubiquitous_] or list(terms)
-        word_article, cover_article = self.word_article_.scores_and_coverage(topical)
+        word_article, cover_article, bm25 = self.word_article_.scores_coverage_and_bm25(topical)
         pairs = self.pair_phrasing_.scores(word_pairs(terms))
         views = {
             "word_article": word_article,
@@ -163,6 +168,7 @@ class Retriever:
             ),
             "cover_phrasing": self.word_fields_.coverage(topical),
             "cover_article": cover_article,
+            "bm25_article": bm25,
         }
         grams = char_ngrams(topical)
         if len(self.ids_) <= self.candidates:

@@ -18,6 +18,9 @@ import numpy.typing as npt
 from scipy import sparse
 
 Floats = npt.NDArray[np.float32]
+#: Okapi BM25's usual constants: term-frequency saturation and length normalisation.
+BM25_K1 = 1.2
+BM25_B = 0.75
 
 
 def weighted_row_sum(
@@ -66,7 +69,14 @@ def vocabulary_of(units: Sequence[Sequence[str]]) -> dict[str, int]:
 
 
 class TermMatrix:
-    """Cosine similarity of a bag of features against many units (phrasings or articles)."""
+    """Cosine similarity of a bag of features against many units (phrasings or articles).
+
+    :param bm25: also keep Okapi BM25 weights (``k1`` 1.2, ``b`` 0.75, Lucene's idf), for
+        :meth:`scores_coverage_and_bm25`: the same units and features, so the same pass
+    """
+
+    def __init__(self, bm25: bool = False) -> None:
+        self.bm25 = bm25
 
     def fit(
         self, units: Sequence[Sequence[str]], idf_units: Sequence[Sequence[str]] | None = None
@@ -106,9 +116,26 @@ class TermMatrix:
         # Features as rows: a query reads only the rows of its own features.
         self.by_term_ = sparse.csr_matrix(weighted.T, dtype=np.float32)
         self.by_term_.eliminate_zeros()
+        self.by_term_.sort_indices()  # the BM25 weights are laid out in this order
         self.presence_ = self.by_term_.copy()
         self.presence_.data[:] = 1.0
+        if self.bm25:
+            self.bm25_: Floats = self._bm25_weights(counts)
         return self
+
+    def _bm25_weights(self, counts: sparse.csr_matrix) -> Floats:
+        """BM25 weights in ``by_term_``'s order (it holds exactly the non-zero counts)."""
+        frequency = np.bincount(counts.indices, minlength=len(self.vocabulary_))
+        idf = np.log(1 + (self.n_units_ - frequency + 0.5) / (frequency + 0.5))
+        lengths = np.asarray(counts.sum(axis=1)).ravel()
+        norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths / max(1e-9, float(lengths.mean())))
+        tf = sparse.csr_matrix(counts, dtype=np.float32).tocoo()
+        weights = idf[tf.col] * tf.data * (BM25_K1 + 1) / (tf.data + norm[tf.row])
+        by_term = sparse.csr_matrix((weights, (tf.col, tf.row)), shape=counts.shape[::-1])
+        by_term.sort_indices()
+        assert np.array_equal(by_term.indices, self.by_term_.indices)
+        out: Floats = by_term.data.astype(np.float32)
+        return out
 
     def weigh(self, features: Sequence[str]) -> tuple[list[int], Floats]:
         """The query's known feature ids and their l2-normalised tf-idf weights."""
@@ -161,10 +188,19 @@ class TermMatrix:
 
     def scores_and_coverage(self, features: Sequence[str]) -> tuple[Floats, Floats]:
         """``scores`` and ``coverage`` at once: one pass over the query's rows serves both."""
+        cosine, covered, _ = self._one_pass(features, bm25=False)
+        return cosine, covered
+
+    def scores_coverage_and_bm25(self, features: Sequence[str]) -> tuple[Floats, Floats, Floats]:
+        """``scores``, ``coverage`` and BM25 (each distinct feature once) in one pass; needs
+        ``bm25=True``."""
+        return self._one_pass(features, bm25=True)
+
+    def _one_pass(self, features: Sequence[str], bm25: bool) -> tuple[Floats, Floats, Floats]:
         ids, weights = self.weigh(features)
+        zeros = np.zeros(self.n_units_, dtype=np.float32)
         if not ids:
-            zeros = np.zeros(self.n_units_, dtype=np.float32)
-            return zeros, zeros
+            return zeros, zeros, zeros
         distinct = len(set(features))
         idf = self.idf_[ids]
         total = float(idf.sum()) + (distinct - len(ids)) * float(self.idf_.max(initial=1.0))
@@ -174,8 +210,7 @@ class TermMatrix:
         lengths = indptr[rows + 1] - starts
         count = int(lengths.sum())
         if not count:
-            zeros = np.zeros(self.n_units_, dtype=np.float32)
-            return zeros, zeros
+            return zeros, zeros, zeros
         take = np.arange(count) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
         columns = indices[take]
         cosine = np.bincount(
@@ -184,7 +219,12 @@ class TermMatrix:
         covered = np.bincount(
             columns, weights=np.repeat(idf / total, lengths), minlength=self.n_units_
         )
-        return cosine.astype(np.float32), covered.astype(np.float32)
+        okapi = (
+            np.bincount(columns, weights=self.bm25_[take], minlength=self.n_units_)
+            if bm25
+            else zeros
+        )
+        return cosine.astype(np.float32), covered.astype(np.float32), okapi.astype(np.float32)
 
     def scores(self, features: Sequence[str]) -> Floats:
         """Cosine of the query with every unit (0 where nothing is shared)."""

@@ -138,8 +138,14 @@ def test_the_decision_sees_that_the_words_alone_chose_another_article(index: Ind
 
 
 def test_a_ranking_the_words_and_the_encoder_share_says_so(index: Index) -> None:
-    ranking = index.search("как пополнить баланс")
+    # The words alone are decisive here (the cascade would skip the encoder): ask both.
+    index.retriever.cascade = False
+    try:
+        ranking = index.search("как бы мне пополнить баланс")
+    finally:
+        index.retriever.cascade = True
 
+    assert ranking.engine == "hybrid"
     assert ranking.hits[0].doc_id == "balance"
     assert ranking.words_agree
     assert ranking.lexical_rank == ranking.dense_rank == 0

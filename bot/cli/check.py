@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from bot.cli.common import BadInput, articles_option, debug_option, plural_en
-from kb import KnowledgeBaseNotFound, load_folder
+from kb import Catalog, KnowledgeBaseNotFound, load_folder
 
 __all__ = ["check"]
 
@@ -46,6 +46,7 @@ def check(articles: Path) -> None:
             f"no articles in {articles}: articles are *.md files with YAML front matter"
         )
     click.echo(f"OK: {n} {plural_en(n, 'article', 'articles')}")
+    _hint_slips(result.catalog)
     bare = [article for article in result.catalog if not article.questions]
     if bare:
         # Not a problem (the field is optional), but the costliest gap an article can have.
@@ -57,3 +58,23 @@ def check(articles: Path) -> None:
             "article (see the authors' guide)",
             err=True,
         )
+
+
+def _hint_slips(catalog: Catalog) -> None:
+    """Name the words of the authors' text the engine reads as another (likely typos)."""
+    # Imported here: pymorphy3's dictionaries load in a fraction of a second, and only a
+    # check that got this far needs them.
+    from kb.spelling import find_slips
+    from nlp.lemmas import Lemmatizer
+
+    slips = find_slips(catalog, Lemmatizer())
+    if not slips:
+        return
+    n = len(slips)
+    click.echo(
+        f"hint: {n} {plural_en(n, 'word', 'words')} no dictionary knows, read as a word these "
+        "articles use often (a typo? fix it; a real word? leave it):",
+        err=True,
+    )
+    for slip in slips:
+        click.echo(f"  {slip}", err=True)

@@ -74,3 +74,26 @@ def test_check_passes_articles_without_questions_with_a_hint_naming_them(
     assert result.err.startswith("hint: 4 articles have no 'questions:' (")
     assert "bare-a.md" in result.err and "bare-c.md" in result.err and "and 1 more" in result.err
     assert "bare-d.md" not in result.err
+
+
+def test_check_names_an_authors_typo_and_leaves_customers_phrasings_alone(
+    faqbot: Run, kb: Path
+) -> None:
+    (kb / "account").mkdir()
+    (kb / "account" / "password.md").write_text(
+        "---\ntitle: Как сменить пароль\nquestions:\n  - забыл пороль\n---\n"
+        "Новый пароль задаётся в профиле. Старый пароль перестанет работать.\n",
+        encoding="utf-8",
+    )
+    (kb / "account" / "login.md").write_text(
+        "---\ntitle: Не получается войти\nquestions: [не пускает в приложение]\n---\n"
+        "Проверьте раскладку.\n\nЕсли забыли пороль, "
+        "нажмите «Восстановить».\n",
+        encoding="utf-8",
+    )
+    result = faqbot("check", "--articles", str(kb))
+    assert (result.code, result.out) == (0, "OK: 8 articles\n")  # a hint, not a problem
+    hint, *located = result.err.splitlines()
+    assert hint.startswith("hint: 1 word no dictionary knows, read as a word these articles")
+    # The author's slip, where it is; the customer's own «забыл пороль» is not named.
+    assert located == [f"  {kb / 'account' / 'login.md'}:7: «пороль» is read as «пароль»"]

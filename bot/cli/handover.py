@@ -138,7 +138,7 @@ class TicketDesk:
     async def _record(
         self, session: AsyncSession, customer: Customer, turn: Turn, attempt: int
     ) -> int:
-        from bot.serving.records import record_turn
+        from bot.db.turns import record_turn
         from bot.tickets import utc_now
 
         return await record_turn(session, customer, turn, attempt=attempt, clock=utc_now)

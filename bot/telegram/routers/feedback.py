@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Attempt, AttemptDecision, Customer
 from bot.db.repo import get_attempt
+from bot.db.turns import record_turn
 from bot.dialogue import Conversation, HandOver, Stage, Thanks, Turn
 from bot.serving import Answers, Services
-from bot.serving.records import record_turn
 from bot.telegram.callbacks import AskAgent, Pick, Vote
 from bot.telegram.customers import Customers
 from bot.telegram.desk.chat import AgentsChat

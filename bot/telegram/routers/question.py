@@ -5,7 +5,7 @@ The dialogue decides; this handler stores what its turn says and sends its reply
 
     dialogue_state.load(state)                    the conversation so far (FSM data)
     answers.dialogue.message(conversation, text, answers.search, open_ticket) -> turn
-    records.record_turn(session, customer, turn)  the search as an attempt, the vote
+    turns.record_turn(session, customer, turn)    the search as an attempt, the vote
     dialogue_state.save(state, turn.conversation) the conversation for the next update
     replies.send_reply(turn.reply)  |  intake.start_form(turn.reply)   a hand-over
 
@@ -30,10 +30,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Customer, Ticket
 from bot.db.repo import add_message, get_contact, get_open_ticket
+from bot.db.turns import record_turn
 from bot.dialogue import AddToTicket, AskAboutTicket, Conversation, HandOver, Stage, Turn
 from bot.serving import Services
 from bot.serving.answers import QUESTION_LIMIT
-from bot.serving.records import record_turn
 from bot.telegram.callbacks import AboutTicket
 from bot.telegram.customers import Customers
 from bot.telegram.dialogue_state import Position, as_data, load, save

@@ -20,6 +20,7 @@ from nlp.tokens import tokenize, words_of
 from nlp.typos import TypoFixer
 
 _DIGIT = re.compile(r"\d")
+_WORDS = re.compile(r"[^\W_]+")
 
 #: The longest message read: Telegram's own limit for one. A longer text (typed into the CLI
 #: or the web page's "try a question") is read up to its last word within it, so that one
@@ -56,6 +57,24 @@ class Analysis:
     terms: tuple[str, ...]
     repairs: tuple[tuple[str, str], ...] = ()
     unreadable: bool = False
+
+    @property
+    def repaired_text(self) -> str:
+        """What the customer meant to type: the normalised text (wrong layout and translit
+        already read as Russian) with the repaired typos put back.
+
+        For what reads whole messages rather than terms: the encoder was trained on clean text
+        («rfr pfdthibnm» or «машыну» are noise to it, while the word views have understood
+        them), and small talk is told by its phrases («спасиб» is thanks once read).
+
+        >>> Analysis("немогу открыть машыну", (), (("немогу", "не могу"),
+        ...                                       ("машыну", "машину"))).repaired_text
+        'не могу открыть машину'
+        """
+        fixes = dict(self.repairs)
+        if not fixes:
+            return self.text
+        return _WORDS.sub(lambda m: fixes.get(m.group(0), m.group(0)), self.text)
 
 
 #: A word seen at most this often in the KB, unknown to the dictionary, one slip away from a
@@ -168,7 +187,8 @@ class Analyzer:
         """The typo repairer, built on the first misspelt word (or by ``warm``).
 
         Typos are repaired towards any form of the KB's words, not only the forms it happens to
-        use ("набрпть" → "набрать" although articles say "наберите"): forms of the most frequent
+        use ("набрпть" → "набрать" although articles say "наберите"), and towards the filler
+        words of a message (greetings, «пожалуйста», «подскажите»): forms of the most frequent
         lemmas only, to bound build time and memory on large KBs. Building it is most of an
         index's build time, and a start-up that answers a first, well-typed question need not
         wait for it.
@@ -179,7 +199,10 @@ class Analyzer:
                 for lemma, _ in self._lemma_counts.most_common(self.max_inflected_lemmas)
                 for form in self.lemmatizer.forms(lemma)
             ]
-            self._typos = TypoFixer().fit([*self.vocabulary_.elements(), *forms])
+            # The words customers wrap a question in are repair targets too, so a misspelt one
+            # is read as itself and left out as filler: «здраствуйте» is not «действуйте»,
+            # «спасиб» is not «способ», whatever words the KB happens to have.
+            self._typos = TypoFixer().fit([*self.vocabulary_.elements(), *forms, *FILLER])
         return self._typos
 
     def warm(self) -> Analyzer:

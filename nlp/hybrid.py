@@ -17,7 +17,6 @@ Without an encoder the engine is the lexical half alone (``engine="lexical"`` ra
 from __future__ import annotations
 
 import math
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -108,23 +107,6 @@ def _top(values: npt.NDArray[np.float32], k: int) -> npt.NDArray[np.int64]:
     if k <= 0:
         return np.zeros(0, dtype=np.int64)
     return np.argpartition(-values, k - 1)[:k].astype(np.int64)
-
-
-def repaired_text(analysis: Analysis) -> str:
-    """What the customer meant to type: the normalised text (wrong layout and translit
-    already read as Russian) with the repaired typos put back, for the encoder.
-
-    The encoder was trained on clean text: «rfr pfdthibnm» or «машыну» are noise to it, while
-    the word views have already understood them.
-
-    >>> repaired_text(Analysis("немогу открыть машыну", (), (("немогу", "не могу"),
-    ...                                                      ("машыну", "машину"))))
-    'не могу открыть машину'
-    """
-    fixes = dict(analysis.repairs)
-    if not fixes:
-        return analysis.text
-    return re.sub(r"[^\W_]+", lambda m: fixes.get(m.group(0), m.group(0)), analysis.text)
 
 
 def decision_features(ranking: Ranking) -> tuple[float, ...]:
@@ -256,7 +238,7 @@ class HybridRetriever:
         if self.semantic is None or not analysis.terms or not self.ids_:
             return None
         views, total = word_views or self._word_views(analysis)
-        dense = self.semantic.scores(self.semantic.embed_query(repaired_text(analysis)))
+        dense = self.semantic.scores(self.semantic.embed_query(analysis.repaired_text))
         ids = np.union1d(_top(total, self.candidates), _top(dense.best, self.candidates))
         base = self._with_lexical(analysis, views, total, ids)
         return Candidates(

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from bot.policy import Decision
     from kb.index import Index
     from nlp.documents import Ranking
+    from nlp.small_talk import SmallTalk
 
 __all__ = ["search", "search_result"]
 
@@ -53,15 +54,13 @@ def search_result(
         return {"query": query, "decision": "escalate", "confidence": 0.0, "hits": []}
     kind = detect_small_talk(query)
     if kind is not None:
-        return {
-            "query": query,
-            "decision": "small_talk",
-            "small_talk": kind.value,
-            "confidence": 1.0,
-            "hits": [],
-        }
+        return _small_talk(query, kind)
     people = people or HumanRequestDetector(index.retriever.analyzer.lemmatizer)
     ranking, decision = _search(index, query, top)
+    if ranking.analysis.repairs:  # «спасиб», «здраствуйте»: small talk once the slip is read
+        kind = detect_small_talk(ranking.analysis.repaired_text)
+        if kind is not None:
+            return _small_talk(query, kind)
     if people.detect(query) is not None:
         from bot.policy import Escalate
 
@@ -69,6 +68,16 @@ def search_result(
         return {**result, "reason": "human_request"}
     result = _as_json(index, query, ranking, decision, max(top, JSON_HITS))
     return {**result, "reason": "no_question"} if asks_nothing(ranking) else result
+
+
+def _small_talk(query: str, kind: SmallTalk) -> dict[str, Any]:
+    return {
+        "query": query,
+        "decision": "small_talk",
+        "small_talk": kind.value,
+        "confidence": 1.0,
+        "hits": [],
+    }
 
 
 def _search(index: Index, query: str, top: int) -> tuple[Ranking, Decision]:

@@ -202,11 +202,23 @@ class Dialogue:
         if open_ticket is not None:
             return self._ticket_or_new(text, open_ticket, search, screen, tried)
         ranking, decision = search(text)
+        talk = self._small_talk_repaired(ranking)
+        if talk is SmallTalk.THANKS and conversation.stage is Stage.FEEDBACK:
+            return self.vote(conversation, True)
+        if talk is not None:
+            return Turn(conversation, SmallTalkReply(talk))
         if asks_nothing(ranking):
             # Whatever it matched, it is no question for an article or for people; the
             # customer is asked to put it in words.
             return Turn(conversation, Invite())
         return self.ask(conversation, text.strip(), ranking, decision)
+
+    def _small_talk_repaired(self, ranking: Ranking) -> SmallTalk | None:
+        """Small talk typed with a slip («спасиб», «здраствуйте»), told once the search has
+        read the words: as typed they are no phrase, and as a question no article fits."""
+        if not ranking.analysis.repairs:
+            return None
+        return self.small_talk(ranking.analysis.repaired_text)
 
     def about_ticket(self, conversation: Conversation, about: bool, search: Search) -> Turn:
         """The answer to «про заявку или новый вопрос?» (typed, or by button).

@@ -257,6 +257,37 @@ def test_a_greeting_before_a_question_is_the_question(dialogue: Dialogue, text: 
     assert isinstance(turn.reply, ShowAnswer) and search.questions == [text]
 
 
+def _misspelt(typed: str, meant: str) -> Ranking:
+    """The search's reading of a misspelt politeness word: a repair, and no term left."""
+    return Ranking(Analysis(typed, (), ((typed, meant),)), HITS)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant", "talk"),
+    [
+        ("здраствуйте", "здравствуйте", SmallTalk.GREETING),
+        ("спасиб", "спасибо", SmallTalk.THANKS),
+        ("благадарю", "благодарю", SmallTalk.THANKS),
+    ],
+)
+def test_small_talk_typed_with_a_slip_is_small_talk_once_read(
+    dialogue: Dialogue, typed: str, meant: str, talk: SmallTalk
+) -> None:
+    search = FakeSearch(CLARIFY, ranking=_misspelt(typed, meant))
+    turn = dialogue.message(Conversation(), typed, search)
+    assert turn == Turn(Conversation(), SmallTalkReply(talk))  # no choices, nothing recorded
+
+
+def test_thanks_typed_with_a_slip_under_an_answer_is_a_vote_that_it_helped(
+    dialogue: Dialogue,
+) -> None:
+    conversation, _ = dialogue.message(Conversation(), "как завершить поездку", FakeSearch(ANSWER))
+    turn = dialogue.message(
+        conversation, "спасиб", FakeSearch(ESCALATE, ranking=_misspelt("спасиб", "спасибо"))
+    )
+    assert turn.vote is not None and turn.vote.helpful
+
+
 def test_small_talk_leaves_an_answer_waiting_for_its_vote(dialogue: Dialogue) -> None:
     search = FakeSearch(ANSWER)
     conversation, _ = dialogue.message(Conversation(), "как завершить поездку", search)

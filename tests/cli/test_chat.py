@@ -267,12 +267,15 @@ def test_ctrl_c_ends_the_chat_cleanly(kb: Path, tmp_path: Path) -> None:
 def test_small_talk_is_answered_kindly_and_files_nothing(
     faqbot: Run, kb: Path, tmp_path: Path
 ) -> None:
-    typed = lines("привет", "Здравствуйте!", "спасибо", "как дела?", "ты бот или человек?", "пока")
+    typed = lines(
+        "привет", "Здравствуйте!", "спасибо", "спасиб", "как дела?", "ты бот или человек?", "пока"
+    )
     result = faqbot("chat", "--articles", str(kb), stdin=typed)
     assert result.code == 0, result.err
     said = result.out.split("> привет\n", 1)[1]
     assert said.startswith("Здравствуйте! Напишите, пожалуйста, ваш вопрос своими словами")
     assert "> спасибо\nПожалуйста!" in said
+    assert "> спасиб\nПожалуйста!" in said  # typed with a slip, and still no article
     assert "> как дела?\nСпасибо, у меня всё хорошо!" in said
     assert "> ты бот или человек?\nЯ бот" in said and "«оператор»" in said
     assert "> пока\nВсего доброго!" in said

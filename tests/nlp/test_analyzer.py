@@ -124,6 +124,35 @@ def test_only_filler_leaves_no_terms(analyzer: Analyzer) -> None:
     assert analyzer.analyze("Здравствуйте, подскажите пожалуйста").terms == ()
 
 
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("здраствуйте", "здравствуйте"),
+        ("спасиб", "спасибо"),
+        ("подскажте", "подскажите"),
+        ("пжалуйста", "пожалуйста"),
+    ],
+)
+def test_a_misspelt_politeness_word_is_read_as_itself_not_as_a_kb_word(
+    lemmatizer: Lemmatizer, typed: str, meant: str
+) -> None:
+    # Each typed word is within reach of a word of these articles («действуйте», «способ»,
+    # «подсказке», «пожаловаться»), and nearer still to the filler it is.
+    analyzer = Analyzer(lemmatizer).fit(
+        [
+            "Действуйте по инструкции",
+            "Способ оплаты",
+            "Подсказке в приложении",
+            "Пожаловаться на курьера",
+            "Оплата картой",
+        ]
+    )
+    analysis = analyzer.analyze(f"{typed}, оплата картой")
+    assert (typed, meant) in analysis.repairs
+    assert analysis.terms == ("оплата", "карта")
+    assert analysis.repaired_text == f"{meant}, оплата картой"
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=300))
 def test_analyze_never_raises(analyzer: Analyzer, raw: str) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from nlp.lemmas import Lemmatizer
 from nlp.scripts import ScriptRepair
 from nlp.slang import standard
+from nlp.small_talk import WORDS as SMALL_TALK_WORDS
 from nlp.stopwords import FILLER, is_stopword, strip_greetings
 from nlp.text import normalise
 from nlp.tokens import tokenize, words_of
@@ -201,8 +202,10 @@ class Analyzer:
             ]
             # The words customers wrap a question in are repair targets too, so a misspelt one
             # is read as itself and left out as filler: «здраствуйте» is not «действуйте»,
-            # «спасиб» is not «способ», whatever words the KB happens to have.
-            self._typos = TypoFixer().fit([*self.vocabulary_.elements(), *forms, *FILLER])
+            # «спасиб» is not «способ», whatever words the KB happens to have; so are small
+            # talk's («как дила» is «как дела», not an article about «дил»).
+            polite = [*FILLER, *SMALL_TALK_WORDS]
+            self._typos = TypoFixer().fit([*self.vocabulary_.elements(), *forms, *polite])
         return self._typos
 
     def warm(self) -> Analyzer:

@@ -23,7 +23,7 @@ from enum import Enum
 
 from nlp.text import normalise
 
-__all__ = ["SmallTalk", "detect"]
+__all__ = ["WORDS", "SmallTalk", "detect"]
 
 
 class SmallTalk(Enum):
@@ -61,11 +61,12 @@ _PHRASES: tuple[tuple[SmallTalk, str], ...] = (
     (
         SmallTalk.THANKS,
         r"спасибо|спасибки|спасибочки|спс|пасиб[оа]?|сяб|благодарю|благодарствую|thanks?"
-        r"|thank\s+you|thx|мерси|(?:большое\s+)?благодарность",
+        r"|thank\s+you|thx|мерси|сенкс|(?:большое\s+)?благодарность|(?:очень\s+)?выручил[иа]?",
     ),
     (
         SmallTalk.GOODBYE,
-        r"пока(?:-пока)?|до\s+свидания|до\s+встречи|до\s+связи|всего\s+(?:доброго|хорошего)"
+        r"пока(?:-пока)?|пака|до\s*свидан(?:ия|ья)|до\s+встречи|до\s+связи"
+        r"|всего\s+(?:доброго|хорошего)"
         r"|хорошего\s+(?:дня|вечера)|удачи|прощай(?:те)?|bye|goodbye|бывай",
     ),
     (
@@ -74,6 +75,16 @@ _PHRASES: tuple[tuple[SmallTalk, str], ...] = (
         r"(?:день|дня|вечер|вечера|утро|утра|ночи|времени(?:\s+суток)?)|доброе\s+утро|хай|хелло"
         r"|салют|hi|hello|hey|ку|алло|ау|эй",
     ),
+)
+#: The words of those phrases a customer may misspell: typo repair aims at them too, so that
+#: «как дила», «добрый вечир», «пака» or «благодорю» are read as said (and told here) rather
+#: than as the nearest word of some article.
+WORDS = frozenset(
+    """
+    спасибо благодарю благодарствую пока свидания свиданья досвидания встречи связи доброго
+    хорошего удачи здравствуйте здравствуй привет приветствую добрый доброе день вечер утро
+    ночи дела поживаешь поживаете настроение умеешь умеете можешь можете бот робот человек
+    """.split()
 )
 _PATTERNS = tuple((kind, re.compile(rf"(?<!\w)(?:{p})(?!\w)")) for kind, p in _PHRASES)
 #: Words that may stand beside small talk without making it a question.

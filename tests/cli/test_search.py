@@ -121,6 +121,7 @@ def test_search_on_the_demo_kb_defaults_to_articles(faqbot: Run, tmp_path: Path)
 def test_small_talk_gets_no_article_in_batch_jsonl(faqbot: Run, kb: Path) -> None:
     questions = (
         "как дела?\nты бот или человек\nпока\nспасиб\nздраствуйте\nПривет! Как отменить заказ?\n"
+        "как дила\n"
     )
     result = faqbot("search", "--batch", "-", "--jsonl", "--articles", str(kb), stdin=questions)
     assert result.code == 0, result.err
@@ -135,6 +136,7 @@ def test_small_talk_gets_no_article_in_batch_jsonl(faqbot: Run, kb: Path) -> Non
     assert all(r["hits"] == [] for r in found[:5])
     assert found[5]["decision"] != "small_talk"  # a greeting before a question: the question
     assert found[5]["hits"][0]["id"] == "cancel-order"
+    assert (found[6]["decision"], found[6].get("small_talk")) == ("small_talk", "how_are_you")
 
 
 def test_a_request_for_a_person_is_always_escalated(faqbot: Run, kb: Path) -> None:

@@ -153,6 +153,14 @@ def test_a_misspelt_politeness_word_is_read_as_itself_not_as_a_kb_word(
     assert analysis.repaired_text == f"{meant}, оплата картой"
 
 
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("как дила", "как дела"), ("добрый вечир", "добрый вечер"), ("благодорю", "благодарю")],
+)
+def test_misspelt_small_talk_is_read_as_said(analyzer: Analyzer, typed: str, meant: str) -> None:
+    assert analyzer.analyze(typed).repaired_text == meant
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=300))
 def test_analyze_never_raises(analyzer: Analyzer, raw: str) -> None:

@@ -13,6 +13,10 @@ from nlp.small_talk import SmallTalk, detect
         ("спасибо большое!", SmallTalk.THANKS),
         ("пока", SmallTalk.GOODBYE),
         ("до свидания", SmallTalk.GOODBYE),
+        ("Досвиданья!", SmallTalk.GOODBYE),  # glued, as chats spell it
+        ("пака", SmallTalk.GOODBYE),
+        ("сенкс", SmallTalk.THANKS),
+        ("Спасибо огромное, выручили!", SmallTalk.THANKS),
         ("как дела?", SmallTalk.HOW_ARE_YOU),
         ("привет, как дела?", SmallTalk.HOW_ARE_YOU),
         ("ты бот или человек", SmallTalk.ARE_YOU_BOT),
@@ -34,6 +38,7 @@ def test_small_talk_is_recognised_by_kind(message: str, kind: SmallTalk) -> None
         "спасибо, а как вернуть деньги?",
         "позовите оператора",  # a request for a person, not small talk
         "как завершить поездку",
+        "выручите, не могу оплатить",
     ],
 )
 def test_a_real_question_is_not_small_talk(message: str) -> None:

@@ -46,7 +46,7 @@ def search_result(
     :param top: hits wanted; at least :data:`JSON_HITS` are listed
     :param people: recognises requests for a person (one over the index's lemmatizer if omitted)
     """
-    from bot.dialogue import asks_nothing
+    from bot.dialogue import asks_nothing, small_talk_once_read
     from bot.dialogue.human_request import HumanRequestDetector
     from nlp.small_talk import detect as detect_small_talk
 
@@ -57,10 +57,9 @@ def search_result(
         return _small_talk(query, kind)
     people = people or HumanRequestDetector(index.retriever.analyzer.lemmatizer)
     ranking, decision = _search(index, query, top)
-    if ranking.analysis.repairs:  # «спасиб», «здраствуйте»: small talk once the slip is read
-        kind = detect_small_talk(ranking.analysis.repaired_text)
-        if kind is not None:
-            return _small_talk(query, kind)
+    kind = small_talk_once_read(ranking)  # «спасиб», «здраствуйте»: typed with a slip
+    if kind is not None:
+        return _small_talk(query, kind)
     if people.detect(query) is not None:
         from bot.policy import Escalate
 
@@ -180,7 +179,7 @@ def _batch(index: Index, lines: Any, top: int, *, as_json: bool) -> None:
 
 
 def _explain(index: Index, question: str, top: int) -> None:
-    from bot.dialogue import asks_nothing
+    from bot.dialogue import asks_nothing, small_talk_once_read
     from bot.dialogue.human_request import HumanRequestDetector
     from bot.policy import Answer, Clarify
     from nlp.small_talk import detect as detect_small_talk
@@ -194,6 +193,12 @@ def _explain(index: Index, question: str, top: int) -> None:
         click.echo(f"Decision    small_talk ({kind.value}): no article is searched")
         return
     ranking, decision = _search(index, question, top)
+    kind = small_talk_once_read(ranking)
+    if kind is not None:
+        click.echo(f"Question    {question}")
+        click.echo(f"Understood  {ranking.analysis.repaired_text}")
+        click.echo(f"Decision    small_talk ({kind.value}), typed with a slip: no article is shown")
+        return
     if HumanRequestDetector(index.retriever.analyzer.lemmatizer).detect(question) is not None:
         from bot.policy import Escalate
 

@@ -23,7 +23,7 @@ from bot.dialogue.replies import (
     Thanks,
     Vote,
 )
-from bot.dialogue.rules import Dialogue, Search, asks_nothing
+from bot.dialogue.rules import Dialogue, Search, asks_nothing, small_talk_once_read
 from bot.dialogue.words import (
     looks_like_question,
     parse_choice,
@@ -55,6 +55,7 @@ __all__ = [
     "Turn",
     "Vote",
     "asks_nothing",
+    "small_talk_once_read",
     "looks_like_question",
     "parse_choice",
     "parse_ticket_or_new",

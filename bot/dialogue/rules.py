@@ -88,7 +88,7 @@ from nlp.small_talk import SmallTalk
 from nlp.small_talk import detect as detect_small_talk
 from nlp.stopwords import WHEN
 
-__all__ = ["Dialogue", "Search", "SmallTalkDetector", "asks_nothing"]
+__all__ = ["Dialogue", "Search", "SmallTalkDetector", "asks_nothing", "small_talk_once_read"]
 
 
 Search = Callable[[str], tuple[Ranking, Decision]]
@@ -112,6 +112,17 @@ def asks_nothing(ranking: Ranking) -> bool:
     if any(not _is_number(term) for term in topics):
         return False
     return not (topics and _words_matched(ranking))
+
+
+def small_talk_once_read(
+    ranking: Ranking, detect: SmallTalkDetector = detect_small_talk
+) -> SmallTalk | None:
+    """Small talk typed with a slip («спасиб», «здраствуйте», «как дила»), told once the
+    search has read the words: as typed they are no phrase, and as a question no article
+    fits. None for a message the search repaired nothing in (it was looked at as typed)."""
+    if not ranking.analysis.repairs:
+        return None
+    return detect(ranking.analysis.repaired_text)
 
 
 def _is_number(term: str) -> bool:
@@ -202,7 +213,7 @@ class Dialogue:
         if open_ticket is not None:
             return self._ticket_or_new(text, open_ticket, search, screen, tried)
         ranking, decision = search(text)
-        talk = self._small_talk_repaired(ranking)
+        talk = small_talk_once_read(ranking, self.small_talk)
         if talk is SmallTalk.THANKS and conversation.stage is Stage.FEEDBACK:
             return self.vote(conversation, True)
         if talk is not None:
@@ -212,13 +223,6 @@ class Dialogue:
             # customer is asked to put it in words.
             return Turn(conversation, Invite())
         return self.ask(conversation, text.strip(), ranking, decision)
-
-    def _small_talk_repaired(self, ranking: Ranking) -> SmallTalk | None:
-        """Small talk typed with a slip («спасиб», «здраствуйте»), told once the search has
-        read the words: as typed they are no phrase, and as a question no article fits."""
-        if not ranking.analysis.repairs:
-            return None
-        return self.small_talk(ranking.analysis.repaired_text)
 
     def about_ticket(self, conversation: Conversation, about: bool, search: Search) -> Turn:
         """The answer to «про заявку или новый вопрос?» (typed, or by button).

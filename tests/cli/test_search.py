@@ -139,6 +139,13 @@ def test_small_talk_gets_no_article_in_batch_jsonl(faqbot: Run, kb: Path) -> Non
     assert (found[6]["decision"], found[6].get("small_talk")) == ("small_talk", "how_are_you")
 
 
+def test_small_talk_typed_with_a_slip_is_explained_as_small_talk(faqbot: Run, kb: Path) -> None:
+    result = faqbot("search", "спасиб", "--articles", str(kb))
+    assert result.code == 0, result.err
+    assert "Understood  спасибо" in result.out
+    assert "small_talk (thanks), typed with a slip: no article is shown" in result.out
+
+
 def test_a_request_for_a_person_is_always_escalated(faqbot: Run, kb: Path) -> None:
     result = faqbot("search", "позовите оператора", "--articles", str(kb), "--json")
     assert result.code == 0, result.err

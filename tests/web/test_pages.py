@@ -285,7 +285,13 @@ async def test_try_before_any_question_shows_only_the_box(web_client: Client) ->
 
 @pytest.mark.parametrize(
     ("question", "said"),
-    [("спасибо!", "благодарность"), ("Привет", "приветствие"), ("ты бот?", "«ты бот?»")],
+    [
+        ("спасибо!", "благодарность"),
+        ("Привет", "приветствие"),
+        ("ты бот?", "«ты бот?»"),
+        ("спасиб", "благодарность"),  # typed with a slip: told once the search has read it
+        ("здраствуйте", "приветствие"),
+    ],
 )
 async def test_try_small_talk_shows_the_bot_answers_in_kind_without_articles(
     web_client: Client, question: str, said: str

@@ -2,8 +2,8 @@
 
 The same order as the dialogue's (:meth:`bot.dialogue.Dialogue.message`): a request for a
 person goes to people whatever the search says; small talk is answered in kind and searches
-nothing; «да» or «нет» with nothing before it, and a message with no question in it, get an
-invitation to ask.
+nothing (typed with a slip, it is told once the search has read it); «да» or «нет» with nothing
+before it, and a message with no question in it, get an invitation to ask.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.dialogue import asks_nothing, parse_vote, rejects
+from bot.dialogue import asks_nothing, parse_vote, rejects, small_talk_once_read
 from bot.policy import Answer, Clarify
 from bot.serving.answers import QUESTION_LIMIT
 from bot.web.pages import render
@@ -33,6 +33,10 @@ async def try_question(request: web.Request) -> web.StreamResponse:
             context.update(decision="small_talk", talk=talk.value)
             return render(request, "try", **context)
         ranking, decision = await answers.off_loop(answers.search, text)
+        talk = None if wants_person else small_talk_once_read(ranking, dialogue.small_talk)
+        if talk is not None:  # «спасиб», «здраствуйте»: small talk typed with a slip
+            context.update(decision="small_talk", talk=talk.value)
+            return render(request, "try", **context)
         # What the customer would see of each article: the answer, a button beside it, a choice.
         offered: dict[str, str] = {}
         if isinstance(decision, Answer):

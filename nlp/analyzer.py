@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from nlp.lemmas import Lemmatizer
 from nlp.scripts import ScriptRepair
-from nlp.slang import standard
+from nlp.slang import slang_words, standard
 from nlp.small_talk import WORDS as SMALL_TALK_WORDS
 from nlp.stopwords import FILLER, is_stopword, strip_greetings
 from nlp.text import normalise
@@ -203,9 +203,12 @@ class Analyzer:
             # The words customers wrap a question in are repair targets too, so a misspelt one
             # is read as itself and left out as filler: «здраствуйте» is not «действуйте»,
             # «спасиб» is not «способ», whatever words the KB happens to have; so are small
-            # talk's («как дила» is «как дела», not an article about «дил»).
+            # talk's («как дила» is «как дела», not an article about «дил»), and slang's.
             polite = [*FILLER, *SMALL_TALK_WORDS]
-            self._typos = TypoFixer().fit([*self.vocabulary_.elements(), *forms, *polite])
+            # So are slang's, read as the articles' words once repaired («кооменты»).
+            self._typos = TypoFixer().fit(
+                [*self.vocabulary_.elements(), *forms, *polite, *slang_words()]
+            )
         return self._typos
 
     def warm(self) -> Analyzer:

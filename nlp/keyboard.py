@@ -19,6 +19,38 @@ _LAYOUT = str.maketrans(_QWERTY, _JCUKEN)
 #: keyboards' remapping, so it is allowed too, and so is ``е``, which ``normalise`` made of it).
 LAYOUT_CHARS = frozenset(_QWERTY) | {"ё", "е"}
 
+#: The Russian keyboard's letter rows, each shifted a little right of the one above: a key
+#: touches its row neighbours, the two keys above it and the two below.
+_ROWS = ("йцукенгшщзхъ", "фывапролджэ", "ячсмитьбю")
+
+
+def _neighbours() -> dict[str, frozenset[str]]:
+    near: dict[str, set[str]] = {}
+    for r, row in enumerate(_ROWS):
+        for i, key in enumerate(row):
+            keys = {row[j] for j in (i - 1, i + 1) if 0 <= j < len(row)}
+            if r > 0:  # above: the key straight up and the one to its right
+                keys |= {_ROWS[r - 1][j] for j in (i, i + 1) if j < len(_ROWS[r - 1])}
+            if r + 1 < len(_ROWS):  # below: the key straight down and the one to its left
+                keys |= {_ROWS[r + 1][j] for j in (i - 1, i) if 0 <= j < len(_ROWS[r + 1])}
+            near[key] = keys
+    near["е"] = near["е"] | {"ё"}
+    return {k: frozenset(v) for k, v in near.items()}
+
+
+#: Keys next to each Russian letter key (``ж``: ``д``, ``э``, ``з``, ``х``, ``ю``).
+KEY_NEIGHBOURS = _neighbours()
+
+
+def next_keys(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` are neighbouring keys (a finger that slipped).
+
+    >>> next_keys("ж", "э"), next_keys("ь", "б"), next_keys("д", "э")
+    (True, True, False)
+    """
+    return b in KEY_NEIGHBOURS.get(a, ())
+
+
 _TRANSLIT_MULTI = [
     ("shch", "щ"), ("tsya", "ться"), ("sch", "щ"), ("zh", "ж"), ("kh", "х"), ("ts", "ц"),
     ("ch", "ч"), ("sh", "ш"), ("yu", "ю"), ("ju", "ю"), ("ya", "я"), ("ja", "я"), ("yo", "е"),

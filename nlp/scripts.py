@@ -21,6 +21,10 @@ _TRAILING = ".,;:?!\"')»…"
 _WORD = re.compile(r"[а-яa-z]+")
 
 
+def _bare(reading: str) -> str:
+    return reading.strip(_TRAILING + _EDGE_PUNCT)
+
+
 def _is_latin_chunk(chunk: str) -> bool:
     # Chunks with digits are codes (order numbers, error codes): never re-read.
     return (
@@ -30,15 +34,30 @@ def _is_latin_chunk(chunk: str) -> bool:
     )
 
 
+def _edges(chunk: str, core: str) -> tuple[str, str]:
+    """What ``chunk`` has around ``core`` (a question mark, quotes, brackets)."""
+    start = chunk.find(core) if core else -1
+    if start < 0:
+        return "", ""
+    return chunk[:start], chunk[start + len(core) :]
+
+
 def _layout_readings(chunk: str) -> list[str]:
+    """The chunk typed in the Latin layout, read in the Russian one; its edges kept as typed.
+
+    A trailing "," or "." is either punctuation or the б/ю key: both readings are offered,
+    punctuation last (the reading taken when neither is a word: «rf[fcnfyf,» is «кахастана,»,
+    a misspelt country and a comma, not «кахастанаб»). The question mark stays one: the
+    sentence encoder reads «как сделать канал?» and «как сделать канал» differently.
+    """
     core = chunk.strip(_EDGE_PUNCT)
     if not core or any(ch not in LAYOUT_CHARS and not ch.isdigit() and ch != "-" for ch in core):
         return []
-    # A trailing "," or "." is either punctuation or the б/ю key: offer both readings.
-    readings = [from_latin_layout(core)]
+    lead, tail = _edges(chunk, core)
+    readings = [lead + from_latin_layout(core) + tail]
     bare = core.rstrip(_TRAILING)
     if bare and bare != core:
-        readings.append(from_latin_layout(bare))
+        readings.append(lead + from_latin_layout(bare) + core[len(bare) :] + tail)
     return readings
 
 
@@ -46,7 +65,8 @@ def _translit_readings(chunk: str) -> list[str]:
     core = chunk.strip(_TRAILING + _EDGE_PUNCT)
     if not core.replace("'", "").replace("-", "").isalpha():
         return []
-    return transliterations(core)
+    lead, tail = _edges(chunk, core)
+    return [lead + reading + tail for reading in transliterations(core)]
 
 
 def _lookalike_reading(chunk: str) -> list[str]:
@@ -54,7 +74,8 @@ def _lookalike_reading(chunk: str) -> list[str]:
     letters = [ch for ch in core if ch.isalpha()]
     if not letters or any(ch not in LOOKALIKES for ch in letters):
         return []
-    return ["".join(LOOKALIKES.get(ch, ch) for ch in core)]
+    lead, tail = _edges(chunk, core)
+    return [lead + "".join(LOOKALIKES.get(ch, ch) for ch in core) + tail]
 
 
 class ScriptRepair:
@@ -84,14 +105,15 @@ class ScriptRepair:
     def _first_known(self, readings: list[str]) -> str | None:
         return next((r for r in readings if self._reads(r)), None)
 
-    def _russian_rather(self, chunk: str) -> str:
-        """A KB's Latin word in a translit message: its Russian reading if the KB uses that
-        more (the customer typed «видео» in Latin letters), else the word as it is."""
+    def _russian_rather(self, chunk: str, readings: Callable[[str], list[str]]) -> str:
+        """A KB's Latin word in a message typed wholly in translit or the Latin layout: its
+        Russian reading if the KB uses that more (the customer typed «видео» in Latin letters,
+        or «а» as «f»), else the word as it is."""
         if self.count is None:
             return chunk
         core = chunk.strip(_TRAILING + _EDGE_PUNCT)
-        reading = self._first_known(_translit_readings(chunk))
-        if reading is None or self.count(reading) <= self.count(core):
+        reading = self._first_known(readings(chunk))
+        if reading is None or self.count(_bare(reading)) <= self.count(core):
             return chunk
         return reading
 
@@ -112,13 +134,15 @@ class ScriptRepair:
         # A message typed wholly in one way: read every chunk that way, known or not.
         if len(todo) >= 2 and n_layout > n_translit and n_layout * 2 >= len(todo):
             for i in todo:
-                chunks[i] = layout_hits[i] or (layout[i][0] if layout[i] else chunks[i])
+                chunks[i] = layout_hits[i] or (layout[i][-1] if layout[i] else chunks[i])
+            for i in kept:
+                chunks[i] = self._russian_rather(chunks[i], _layout_readings)
             return " ".join(chunks)
         if len(todo) >= 2 and n_translit >= n_layout and n_translit * 2 >= len(todo):
             for i in todo:
                 chunks[i] = translit_hits[i] or (translit[i][0] if translit[i] else chunks[i])
             for i in kept:
-                chunks[i] = self._russian_rather(chunks[i])
+                chunks[i] = self._russian_rather(chunks[i], _translit_readings)
             return " ".join(chunks)
         for i in todo:
             reading = (

@@ -9,6 +9,7 @@ every form of an entry, generated once by pymorphy3 from the entry itself.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from nlp.lemmas import Lemmatizer
@@ -61,6 +62,7 @@ SLANG: dict[str, str] = {
 }  # fmt: skip
 
 
+_RUSSIAN_WORD = re.compile(r"[а-яё-]+")
 #: Entries this short are not inflected: «р», «мб», «тк» have no forms worth guessing.
 _SHORTEST_INFLECTED = 3
 #: How entries begin: a form's guessed dictionary form is an entry only if the form begins so.
@@ -89,6 +91,21 @@ def standard(word: str, lemmatizer: Lemmatizer | None = None) -> str:
         if len(entry) >= _SHORTEST_INFLECTED and entry not in _NOT_INFLECTED:
             return SLANG.get(entry, word)
     return word
+
+
+def slang_words() -> list[str]:
+    """Every slang word in every form we read («комменты», «инета»): typo repair's targets
+    too, so «кооменты» is read as «комменты», not as the KB's «моменты».
+
+    Not those read as a Latin name (``ютуб``: ``youtube``): a brand typed in Russian letters
+    is one slip from another («рутуба» is not «ютуба»).
+    """
+    forms = _forms()
+    return [
+        w
+        for w in (*SLANG, *forms)
+        if w.isalpha() and _RUSSIAN_WORD.fullmatch(SLANG.get(w) or forms[w])
+    ]
 
 
 @lru_cache(maxsize=1)

@@ -9,8 +9,10 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import process
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Levenshtein
 from scipy import sparse
+
+from nlp.keyboard import next_keys
 
 #: Misspelt words whose repair is remembered (the least recently seen are forgotten first).
 WORDS_REMEMBERED = 50_000
@@ -43,9 +45,53 @@ def _commonest(words: Iterable[str], frequency: Counter[str]) -> str:
     return min(words, key=lambda w: (-frequency[w], w))
 
 
+def keyboard_slips(typed: str, word: str) -> int:
+    """How many of the edits from ``word`` to ``typed`` a finger on the keyboard explains: two
+    neighbouring letters typed in the wrong order, a letter replaced by a neighbouring key's
+    (the Russian layout's), a key pressed twice, or a doubled letter typed once.
+
+    «эдать» is one edit from «дать» and from «ждать», but only the second is a slip
+    (``ж`` and ``э`` are neighbours). A missing letter says nothing of the keyboard, and nor
+    does an extra one unless it doubles its neighbour: two keys pressed together that happen
+    to be neighbours are too common by chance to tell words apart.
+
+    >>> keyboard_slips("эдать", "ждать"), keyboard_slips("эдать", "дать")
+    (1, 0)
+    """
+    if typed in _swaps(word):
+        return 1
+    slips = 0
+    for edit in Levenshtein.editops(word, typed):
+        op, at, to = edit.tag, edit.src_pos, edit.dest_pos
+        if op == "replace" and next_keys(word[at], typed[to]):
+            slips += 1
+        elif op == "insert":  # typed has a letter the word has not: the same key twice?
+            slips += typed[to] in typed[max(0, to - 1) : to] + typed[to + 1 : to + 2]
+        elif op == "delete":  # a doubled letter typed once («програма»)
+            slips += word[at] in word[max(0, at - 1) : at] + word[at + 1 : at + 2]
+    return slips
+
+
+def _likeliest(typed: str, words: Iterable[str], frequency: Counter[str]) -> str:
+    """Of repairs equally many edits away, the one a slip of the finger explains best, then
+    the commonest (:func:`_commonest`)."""
+    return min(words, key=lambda w: (-keyboard_slips(typed, w), -frequency[w], w))
+
+
 def _swaps(word: str) -> set[str]:
     """``word`` with two neighbouring letters swapped, each way it can be (not itself)."""
     return {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)} - {word}
+
+
+def _two_swaps(word: str) -> set[str]:
+    """``word`` with two separate pairs of neighbouring letters swapped (``тчоыб``: ``чтобы``)."""
+    out = set()
+    for i in range(len(word) - 3):
+        once = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+        out |= {
+            once[:j] + once[j + 1] + once[j] + once[j + 2 :] for j in range(i + 2, len(word) - 1)
+        }
+    return out - {word}
 
 
 class TypoFixer:
@@ -90,7 +136,12 @@ class TypoFixer:
         if len(word) < self.min_length:
             return None
         bound = max_edits(word)
-        return self._closest_memo(word, bound) if bound else None
+        found = self._closest_memo(word, bound) if bound else None
+        if found is None and bound == 1:
+            # Two swapped pairs are two edits, more than a short word may carry, yet a fast
+            # typist's commonest slip: only those, never any two edits («тчоыб» is «чтобы»).
+            found = self._commonest_known(_two_swaps(word))
+        return found
 
     def one_edit(self, word: str) -> str | None:
         """The commonest vocabulary word exactly one edit (or swap) from ``word``, or None."""
@@ -120,7 +171,7 @@ class TypoFixer:
     def _swapped(self, word: str) -> str | None:
         """A three-letter slip read only as two neighbouring letters typed in the wrong order
         («дге» → «где», «чта» → «чат»): any other edit of so short a word makes another word
-        too often («кот»/«код»)."""
+        too often («кот»/«код», and even a slip to a neighbouring key: «еть» is no «ето»)."""
         return self._commonest_known(_swaps(word))
 
     def _commonest_known(self, candidates: set[str]) -> str | None:
@@ -173,7 +224,12 @@ class _Vocabulary:
         if not scored:
             return None
         fewest = min(d for _, d, _ in scored)
-        return _commonest([w for w, d, _ in scored if d == fewest], self.frequency)
+        closest = [w for w, d, _ in scored if d == fewest]
+        # The keyboard tells one slip from another; of two or more, any word is explained
+        # by some neighbouring keys («ложили» is «ложим» by «м»/«и»), so it tells nothing.
+        if fewest == 1:
+            return _likeliest(word, closest, self.frequency)
+        return _commonest(closest, self.frequency)
 
     def _within(
         self, word: str, ids: npt.NDArray[np.int64], grams: int, bound: int

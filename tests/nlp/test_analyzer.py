@@ -205,3 +205,43 @@ def test_a_message_with_no_word_in_it_is_unreadable(analyzer: Analyzer, typed: s
 )
 def test_a_message_with_a_word_in_it_is_readable(analyzer: Analyzer, typed: str) -> None:
     assert not analyzer.analyze(typed).unreadable
+
+
+def test_a_message_in_the_wrong_layout_keeps_its_question_mark(analyzer: Analyzer) -> None:
+    # The sentence encoder reads the repaired text, and «?» changes what it reads.
+    assert analyzer.analyze("rfr jnvtybnm pfrfp?").repaired_text == "как отменить заказ?"
+
+
+def test_a_trailing_comma_in_the_wrong_layout_is_a_comma_unless_the_letter_makes_a_word(
+    analyzer: Analyzer,
+) -> None:
+    # «,» is the б key: «rfhne,» is «карту,» (no word ends «картуб»), «hf,jnftn» «работает».
+    text = analyzer.analyze("rfr ghbdzpfnm rfhne, rjulf hf,jnftn").repaired_text
+    assert text == "как привязать карту, когда работает"
+    # Neither «заказпб» nor «заказп» is a word: the comma stays a comma, the slip is repaired.
+    assert analyzer.analyze("rfr jnvtybnm pfrfpp,").repaired_text == "как отменить заказ,"
+
+
+def test_a_latin_letter_of_the_kb_in_a_layout_message_reads_as_the_russian_the_kb_uses_more(
+    lemmatizer: Lemmatizer,
+) -> None:
+    analyzer = Analyzer(lemmatizer).fit(
+        ["Нажмите F на пульте", "Видео а также стрим", "А если стрим не идёт"]
+    )
+    assert analyzer.analyze("f tckb cnhbv yt bl`n").repaired_text == "а если стрим не идет"
+
+
+def test_a_slang_word_typed_with_a_slip_is_read_as_the_articles_word(
+    lemmatizer: Lemmatizer,
+) -> None:
+    # «кооменты» is one slip from the slang «комменты» and one from the KB's «моменты».
+    analyzer = Analyzer(lemmatizer).fit(["Закрепить комментарий", "Важные моменты"])
+    assert analyzer.analyze("закрепить кооменты").terms == ("закрепить", "комментарий")
+
+
+def test_a_brand_in_russian_letters_is_not_read_as_the_slang_for_another(
+    lemmatizer: Lemmatizer,
+) -> None:
+    # «рутуба» is one letter from «ютуба» (slang for YouTube): a brand, not a slip of one.
+    analyzer = Analyzer(lemmatizer).fit(["Студия RUTUBE на телефоне"])
+    assert "ютуба" not in analyzer.analyze("студия рутуба").repaired_text

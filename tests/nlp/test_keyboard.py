@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.keyboard import from_latin_layout, transliterate, transliterations
+from nlp.keyboard import from_latin_layout, next_keys, transliterate, transliterations
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,13 @@ def test_translit_reads_russian(latin: str, russian: str) -> None:
 
 def test_sch_is_read_both_ways() -> None:
     assert transliterations("schet") == ["щет", "счет"]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "near"),
+    [("ж", "э", True), ("н", "г", True), ("ф", "я", True), ("ь", "б", True), ("д", "э", False),
+     ("й", "я", False), ("е", "ё", True)],
+)  # fmt: skip
+def test_neighbouring_keys_of_the_russian_keyboard(a: str, b: str, near: bool) -> None:
+    assert next_keys(a, b) is near
+    assert next_keys(b, a) is near or (a, b) == ("е", "ё")

@@ -5,7 +5,7 @@ import weakref
 
 import pytest
 
-from nlp.typos import TypoFixer, max_edits
+from nlp.typos import TypoFixer, keyboard_slips, max_edits
 
 VOCABULARY = [
     "монетизация", "заказ", "доставка", "отменить", "курьер", "кот", "возврат", "где", "чат",
@@ -116,3 +116,24 @@ def test_one_edit_reaches_one_slip_and_no_further() -> None:
     assert fixer.one_edit("загаловак") is None  # two slips: «fix» would read it
     assert fixer.fix("загаловак") == "заголовок"
     assert fixer.one_edit("пароль") is None  # the vocabulary's own word
+
+
+def test_of_equally_close_words_the_one_a_slipped_finger_explains_beats_a_commoner_one() -> None:
+    # «эдать» is one edit from both; «ж» is the key next to «э», «дать» only drops a letter.
+    fixer = TypoFixer().fit(["дать", "дать", "дать", "ждать"])
+    assert fixer.fix("эдать") == "ждать"
+
+
+def test_a_short_word_with_two_pairs_swapped_is_still_read() -> None:
+    fixer = TypoFixer().fit(["чтобы", "чтоб"])
+    assert fixer.fix("тчоыб") == "чтобы"  # two swaps: more than one edit, yet one slip
+    assert fixer.fix("тчбыо") is None  # two swaps and more
+
+
+def test_keyboard_slips_count_neighbouring_keys_and_doubled_presses() -> None:
+    assert keyboard_slips("утроитб", "устроить") == 1  # «ь» → «б»; the missing «с» says nothing
+    assert keyboard_slips("заказз", "заказ") == 1  # the same key twice
+    assert keyboard_slips("заказм", "заказ") == 0  # «м» is nowhere near «з»
+    assert keyboard_slips("анкету", "накету") == 1  # two letters swapped
+    assert keyboard_slips("ложили", "жили") == 0  # «л» and «о» are neighbours, yet no slip
+    assert keyboard_slips("програма", "программа") == 1  # a doubled letter typed once

@@ -38,13 +38,17 @@ WHEN = frozenset(
 # Greeting phrases go as a whole: "день" alone may matter ("аренда на день"), "добрый день" never.
 _GREETINGS = re.compile(
     r"\b(?:добр(?:ый|ого|ое|ой|ых)\s+(?:день|дня|вечер|вечера|утро|утра|ночи|времени(?:\s+суток)?)"
-    r"|доброе\s+утро|всем\s+привет|хорошего\s+дня)\b"
+    r"|доброе\s+утро|всем\s+привет|хорошего\s+дня)\b[\s,.!;:)]*"
 )
 
 
 def strip_greetings(text: str) -> str:
-    """Remove greeting phrases from normalised text (``добрый день, ...`` → ``, ...``)."""
-    return _GREETINGS.sub(" ", text)
+    """Remove greeting phrases, and the marks after them, from normalised text.
+
+    >>> strip_greetings("добрый день! подскажите, доброе утро, как быть")
+    'подскажите, как быть'
+    """
+    return " ".join(_GREETINGS.sub(" ", text).split())
 
 
 #: Lemmas kept although their part of speech is usually dropped: they change the meaning.

@@ -245,3 +245,18 @@ def test_a_brand_in_russian_letters_is_not_read_as_the_slang_for_another(
     # «рутуба» is one letter from «ютуба» (slang for YouTube): a brand, not a slip of one.
     analyzer = Analyzer(lemmatizer).fit(["Студия RUTUBE на телефоне"])
     assert "ютуба" not in analyzer.analyze("студия рутуба").repaired_text
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("Добрый день! Подскажите, как отменить заказ", "подскажите, как отменить заказ"),
+        ("Доброй ночи, заказ не пришёл", "заказ не пришел"),
+        ("заказ, добрый вечер, не пришёл", "заказ, не пришел"),
+    ],
+)
+def test_a_greeting_leaves_no_stray_marks_in_what_the_encoder_reads(
+    analyzer: Analyzer, typed: str, read: str
+) -> None:
+    # The sentence encoder reads the repaired text: «, заказ не пришел» is not what was meant.
+    assert analyzer.analyze(typed).repaired_text == read

@@ -203,9 +203,9 @@ class Analyzer:
             # The words customers wrap a question in are repair targets too, so a misspelt one
             # is read as itself and left out as filler: «здраствуйте» is not «действуйте»,
             # «спасиб» is not «способ», whatever words the KB happens to have; so are small
-            # talk's («как дила» is «как дела», not an article about «дил»), and slang's.
+            # talk's («как дила» is «как дела», not an article about «дил»), and slang's, read
+            # as the articles' words once repaired («кооменты»).
             polite = [*FILLER, *SMALL_TALK_WORDS]
-            # So are slang's, read as the articles' words once repaired («кооменты»).
             self._typos = TypoFixer().fit(
                 [*self.vocabulary_.elements(), *forms, *polite, *slang_words()]
             )

@@ -136,12 +136,8 @@ class TypoFixer:
         if len(word) < self.min_length:
             return None
         bound = max_edits(word)
-        found = self._closest_memo(word, bound) if bound else None
-        if found is None and bound == 1:
-            # Two swapped pairs are two edits, more than a short word may carry, yet a fast
-            # typist's commonest slip: only those, never any two edits («тчоыб» is «чтобы»).
-            found = self._commonest_known(_two_swaps(word))
-        return found
+        # A short word may also carry two swapped pairs (see _Vocabulary.closest).
+        return self._closest_memo(word, bound, bound == 1) if bound else None
 
     def one_edit(self, word: str) -> str | None:
         """The commonest vocabulary word exactly one edit (or swap) from ``word``, or None."""
@@ -208,8 +204,20 @@ class _Vocabulary:
         owner = np.repeat(np.arange(len(gram_ids), dtype=np.int64), np.diff(grams.indptr))
         self.keys = owner * max(1, len(self.words)) + grams.indices
 
-    def closest(self, word: str, bound: int) -> str | None:
-        """The commonest vocabulary word fewest edits (at most ``bound``) from ``word``."""
+    def closest(self, word: str, bound: int, two_swaps: bool = False) -> str | None:
+        """The commonest vocabulary word fewest edits (at most ``bound``) from ``word``.
+
+        :param two_swaps: failing that, a word two swapped pairs away: two edits, more than a
+            short word may carry, yet a fast typist's commonest slip; only those, never any
+            two edits («тчоыб» is «чтобы»)
+        """
+        found = self._closest(word, bound)
+        if found is None and two_swaps:
+            known = [w for w in _two_swaps(word) if w in self.frequency]
+            found = _commonest(known, self.frequency) if known else None
+        return found
+
+    def _closest(self, word: str, bound: int) -> str | None:
         grams = _bigrams(word)
         ids = np.array([self.gram_ids[g] for g in grams if g in self.gram_ids], dtype=np.int64)
         if not len(ids):

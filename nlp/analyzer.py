@@ -22,6 +22,10 @@ from nlp.typos import TypoFixer
 
 _DIGIT = re.compile(r"\d")
 _WORDS = re.compile(r"[^\W_]+")
+#: Runs of Russian letters joined by single commas, dots or semicolons and nothing else.
+_MARKS_INSIDE = re.compile(r"(?<![^\W_])[а-я]+(?:[,.;][а-я]+)+(?![^\W_])")
+_MARK = re.compile(r"([,.;])")
+_ONE_LETTER_WORDS = frozenset("авиксуоя")
 
 #: The longest message read: Telegram's own limit for one. A longer text (typed into the CLI
 #: or the web page's "try a question") is read up to its last word within it, so that one
@@ -234,7 +238,9 @@ class Analyzer:
 
     def analyze(self, raw: str) -> Analysis:
         """Everything the engine needs of a customer's message."""
-        text = strip_greetings(self.scripts_.repair(normalise(first_chars(raw))))
+        text = strip_greetings(
+            self._marks_inside_words(self.scripts_.repair(normalise(first_chars(raw))))
+        )
         terms: list[str] = []
         repairs: list[tuple[str, str]] = []
         readable = False
@@ -261,6 +267,36 @@ class Analyzer:
         return Analysis(
             text=text, terms=tuple(terms), repairs=tuple(repairs), unreadable=not readable
         )
+
+    def _marks_inside_words(self, text: str) -> str:
+        """A comma or dot struck inside a word taken out: «ден,ь» → «день».
+
+        Only where the joined letters make a word and the two parts do not both: «какую,хочу»
+        is two words with the space left out, «т.е» an abbreviation.
+        """
+
+        def joined(match: re.Match[str]) -> str:
+            left, *rest = _MARK.split(match.group())
+            out: list[str] = []
+            for mark, right in zip(rest[::2], rest[1::2], strict=True):
+                whole = left + right
+                if (
+                    len(whole) > 2  # «т.е», «т.к»: abbreviations
+                    and self._is_word(whole)
+                    and not (self._alone(left) and self._alone(right))
+                ):
+                    left = whole
+                else:
+                    out += [left, mark]
+                    left = right
+            return "".join([*out, left])
+
+        return _MARKS_INSIDE.sub(joined, text) if _MARK.search(text) else text
+
+    def _alone(self, part: str) -> bool:
+        """Whether ``part`` can stand as a word of its own (of one letter, only the few that
+        do: «в», «и», «я»...; the dictionary also knows «ы» and «ь», as letters' names)."""
+        return (len(part) > 1 or part in _ONE_LETTER_WORDS) and self._is_word(part)
 
     def _glued_negation(self, word: str) -> str | None:
         """``немогу`` → ``могу``: "не" typed without its space before a verb (a common slip)."""

@@ -260,3 +260,30 @@ def test_a_greeting_leaves_no_stray_marks_in_what_the_encoder_reads(
 ) -> None:
     # The sentence encoder reads the repaired text: «, заказ не пришел» is not what was meant.
     assert analyzer.analyze(typed).repaired_text == read
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("добрый ден,ь, заказ не пришёл", "заказ не пришел"),  # the greeting is seen, too
+        ("как отменит.ь заказ", "как отменить заказ"),
+        ("отменить заказ с карт,ы", "отменить заказ с карты"),
+    ],
+)
+def test_a_comma_or_dot_struck_inside_a_word_is_taken_out(
+    analyzer: Analyzer, typed: str, read: str
+) -> None:
+    assert analyzer.analyze(typed).repaired_text == read
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "заказ,отменить",  # two words, the space after the comma left out
+        "т.е. отменить заказ",  # an abbreviation
+        "заказ,а не доставка",  # «заказа» is a word, but so are «заказ» and «а»
+        "сайт zakaz.ru",
+    ],
+)
+def test_marks_between_words_stay(analyzer: Analyzer, typed: str) -> None:
+    assert analyzer.analyze(typed).text == typed

@@ -98,6 +98,9 @@ _FILLER = frozenset(
 _WORD = re.compile(r"[^\W_]+")
 
 
+_MARK_IN_WORD = re.compile(r"(?<=[а-я])[,.;](?=[а-я])")
+
+
 def detect(message: str) -> SmallTalk | None:
     """The kind of small talk ``message`` is, or None when it asks anything else.
 
@@ -107,6 +110,15 @@ def detect(message: str) -> SmallTalk | None:
     True
     """
     text = normalise(message)
+    talk = _kind(text)
+    if talk is None and _MARK_IN_WORD.search(text):
+        # A comma or dot struck inside a word: «спасиб.о», «добрый ден,ь». Only if the whole
+        # message is small talk once they are out («спасибо,всё понятно» was read above).
+        talk = _kind(_MARK_IN_WORD.sub("", text))
+    return talk
+
+
+def _kind(text: str) -> SmallTalk | None:
     found: list[SmallTalk] = []
     for kind, pattern in _PATTERNS:
         text, count = pattern.subn(" ", text)

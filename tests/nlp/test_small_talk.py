@@ -23,6 +23,9 @@ from nlp.small_talk import SmallTalk, detect
         ("вы робот?", SmallTalk.ARE_YOU_BOT),
         ("что ты умеешь?", SmallTalk.CAPABILITIES),
         ("чем можете помочь", SmallTalk.CAPABILITIES),
+        ("спасиб.о", SmallTalk.THANKS),  # a mark struck inside a word
+        ("добрый ден,ь", SmallTalk.GREETING),
+        ("спасибо,всё понятно", SmallTalk.THANKS),  # the space after the comma left out
     ],
 )
 def test_small_talk_is_recognised_by_kind(message: str, kind: SmallTalk) -> None:
@@ -42,4 +45,9 @@ def test_small_talk_is_recognised_by_kind(message: str, kind: SmallTalk) -> None
     ],
 )
 def test_a_real_question_is_not_small_talk(message: str) -> None:
+    assert detect(message) is None
+
+
+@pytest.mark.parametrize("message", ["спасибо,а как отменить заказ", "добрый ден,ь где заказ"])
+def test_a_question_with_a_mark_inside_a_word_is_no_small_talk(message: str) -> None:
     assert detect(message) is None

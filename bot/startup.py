@@ -39,6 +39,7 @@ from bot.telegram.chat_locks import ChatLocks
 from bot.telegram.shared_intake import SharedIntake
 from kb import KnowledgeBaseNotFound, load_folder
 from kb.index import Index
+from nlp.embedding_cache import both, progress_bar, progress_log
 
 __all__ = ["StartupError", "load_answers", "serve_bot", "serve_web"]
 
@@ -187,7 +188,9 @@ def load_answers(settings: Settings) -> Answers:
         )
     thresholds = _thresholds(settings.thresholds_path)
     logger.info("%d articles from %s", len(result.catalog), settings.articles_dir)
-    return Answers(Index.build(result.catalog), thresholds).warm_up()
+    # A service has no terminal for the bar: a first build of a large KB logs its progress.
+    progress = both(progress_bar(), progress_log(logger))
+    return Answers(Index.build(result.catalog, progress=progress), thresholds).warm_up()
 
 
 @contextlib.asynccontextmanager

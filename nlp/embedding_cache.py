@@ -14,6 +14,7 @@ file.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import tempfile
@@ -35,9 +36,11 @@ __all__ = [
     "BATCH",
     "EmbeddingCache",
     "Progress",
+    "both",
     "default_cache",
     "default_folder",
     "progress_bar",
+    "progress_log",
     "shared_cache",
 ]
 
@@ -83,6 +86,50 @@ def progress_bar(
     :param stream: where the bar is drawn (stderr if omitted)
     """
     return _Bar(description, minimum, stream)
+
+
+class _Log:
+    """Progress as log lines: where no terminal shows a bar (a service), a first build of a
+    large KB would otherwise be minutes of silence that read as a hang."""
+
+    def __init__(self, logger: logging.Logger, minimum: int, steps: int) -> None:
+        self.logger = logger
+        self.minimum = minimum
+        self.steps = steps
+        self._reported = -1
+        self._started = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        if total < self.minimum:
+            return
+        if self._reported < 0:
+            self._started = time.monotonic()
+            self.logger.info("embedding %d new passages (cached ones are reused)", total)
+            self._reported = 0
+        step = done * self.steps // total
+        if step > self._reported and done < total:
+            self._reported = step
+            self.logger.info("embedded %d of %d passages (%d%%)", done, total, 100 * done // total)
+        if done >= total:
+            seconds = time.monotonic() - self._started
+            self.logger.info("embedded %d passages in %.0f s", total, seconds)
+            self._reported = -1
+
+
+def progress_log(logger: logging.Logger, minimum: int = BATCH, steps: int = 10) -> Progress:
+    """Log lines for builds that embed at least ``minimum`` new texts: the start, each tenth
+    (``steps``) of the way, and the end with the time it took."""
+    return _Log(logger, minimum, steps)
+
+
+def both(*reports: Progress) -> Progress:
+    """Every one of ``reports``, told the same."""
+
+    def told(done: int, total: int) -> None:
+        for report in reports:
+            report(done, total)
+
+    return told
 
 
 def default_folder(environ: Mapping[str, str]) -> Path:

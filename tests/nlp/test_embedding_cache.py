@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from nlp.embedding_cache import EmbeddingCache, _key, progress_bar
+from nlp.embedding_cache import EmbeddingCache, _key, both, progress_bar, progress_log
 from nlp.encoders import HashingEncoder
 
 
@@ -97,6 +98,32 @@ def test_no_bar_is_drawn_into_a_pipe_or_a_log(tmp_path: Path) -> None:
     texts = [f"статья {i}" for i in range(130)]
     EmbeddingCache(tmp_path).embed(CountingEncoder(), texts, progress=progress_bar(stream=piped))
     assert piped.getvalue() == ""
+
+
+def test_a_large_build_logs_its_progress_where_no_terminal_shows_a_bar(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    texts = [f"статья {i}" for i in range(640)]
+    report = both(progress_bar(stream=io.StringIO()), progress_log(logging.getLogger("faqbot")))
+    with caplog.at_level(logging.INFO, logger="faqbot"):
+        EmbeddingCache(tmp_path).embed(CountingEncoder(), texts, progress=report)
+    lines = caplog.messages
+    assert lines[0] == "embedding 640 new passages (cached ones are reused)"
+    assert "embedded 320 of 640 passages (50%)" in lines
+    assert lines[-1].startswith("embedded 640 passages in ")
+    assert len(lines) <= 11  # a line a tenth of the way at most, not one per batch
+
+
+def test_an_edit_of_a_few_texts_logs_nothing(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="faqbot"):
+        EmbeddingCache(tmp_path).embed(
+            CountingEncoder(),
+            ["Как сменить тариф"],
+            progress=progress_log(logging.getLogger("faqbot")),
+        )
+    assert caplog.messages == []
 
 
 def test_a_text_whose_key_ends_in_a_zero_byte_is_found_after_a_restart(tmp_path: Path) -> None:

@@ -291,7 +291,7 @@ class Analyzer:
                     left = right
             return "".join([*out, left])
 
-        return _MARKS_INSIDE.sub(joined, text) if _MARK.search(text) else text
+        return _MARKS_INSIDE.sub(joined, text)
 
     def _alone(self, part: str) -> bool:
         """Whether ``part`` can stand as a word of its own (of one letter, only the few that

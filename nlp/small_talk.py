@@ -38,6 +38,7 @@ class SmallTalk(Enum):
 
 
 _YOU = r"(?:ты|вы|тебя|вас|тебе|вам)"
+_NOT_NEGATED = r"(?<!не )(?<!ни )"
 #: Phrases per kind, most specific first; matched on normalised text (lower case, ё → е).
 _PHRASES: tuple[tuple[SmallTalk, str], ...] = (
     (
@@ -61,7 +62,11 @@ _PHRASES: tuple[tuple[SmallTalk, str], ...] = (
     (
         SmallTalk.THANKS,
         r"спасибо|спасибки|спасибочки|спс|пасиб[оа]?|сяб|благодарю|благодарствую|thanks?"
-        r"|thank\s+you|thx|мерси|сенкс|(?:большое\s+)?благодарность|(?:очень\s+)?выручил[иа]?",
+        r"|thank\s+you|thx|мерси|сенкс|(?:большое\s+)?благодарность|(?:очень\s+)?выручил[иа]?"
+        # «спасибо, помогло», «всё получилось»: the problem is gone, which is thanks for the
+        # answer; «не помогло» is no such thing (negated, and then «не» is left over).
+        rf"|{_NOT_NEGATED}(?:помогл[оаи]|помог|получилось|заработало|сработало"
+        r"|решилось|разобрал(?:ся|ась|ись)|сам[аи]?\s+разобрал(?:ся|ась|ись))",
     ),
     (
         SmallTalk.GOODBYE,

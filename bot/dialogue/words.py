@@ -28,8 +28,11 @@ _YES = frozenset(
 )  # fmt: skip
 _YES_PHRASES = frozenset({"да помог", "да помогло", "да спасибо", "помогло спасибо"})
 _NO = frozenset(
-    {"нет", "н", "неа", "no", "n", "-", "👎", "не помог", "не помогло", "нет не помогло"}
-)
+    {"нет", "н", "неа", "no", "n", "-", "👎", "не помог", "не помогло", "нет не помогло",
+     "ничего не помогло", "не получилось", "ничего не получилось", "не сработало"}
+)  # fmt: skip
+#: Courtesy around a vote that does not change it: «спасибо, но не помогло», «увы, нет».
+_COURTESY = frozenset({"спасибо", "но", "увы", "к сожалению", "все равно", "так и"})
 _OTHER = frozenset({"другое", "другой", "другая", "другое оператор"})
 _NOT_THESE = frozenset(
     {"ничего", "ничего не подходит", "не подходит", "не то", "нет не то", "ни то ни другое",
@@ -63,13 +66,22 @@ def parse_vote(text: str) -> bool | None:
 
     >>> parse_vote("Да!"), parse_vote("не помогло"), parse_vote("а как оплатить картой?")
     (True, False, None)
+    >>> parse_vote("Спасибо, но так и не получилось")
+    False
     """
     words = _plain(text)
     if words in _YES or words in _YES_PHRASES:
         return True
-    if words in _NO:
+    if words in _NO or _without_courtesy(words) in _NO:
         return False
     return None
+
+
+def _without_courtesy(words: str) -> str:
+    """«спасибо но к сожалению не помогло» → «не помогло»."""
+    for phrase in sorted(_COURTESY, key=len, reverse=True):
+        words = f" {words} ".replace(f" {phrase} ", " ").strip()
+    return words
 
 
 def rejects(text: str) -> bool:

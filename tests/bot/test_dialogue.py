@@ -567,8 +567,9 @@ def test_no_to_a_list_offers_the_next_candidates_then_the_form(
 
 @pytest.mark.parametrize(
     ("text", "helpful"),
-    [("да", True), ("спасибо", True), ("Спасибо большое!", True), ("нет", False),
-     ("не помогло", False), ("👎", False), ("не то", False)],
+    [("да", True), ("спасибо", True), ("Спасибо большое!", True), ("спасибо, помогло", True),
+     ("Всё получилось, спасибо", True), ("нет", False), ("не помогло", False),
+     ("спасибо, но ничего не помогло", False), ("👎", False), ("не то", False)],
 )  # fmt: skip
 def test_yes_and_no_under_an_answer_are_votes(dialogue: Dialogue, text: str, helpful: bool) -> None:
     search = FakeSearch(ANSWER)

@@ -26,6 +26,11 @@ from nlp.small_talk import SmallTalk, detect
         ("спасиб.о", SmallTalk.THANKS),  # a mark struck inside a word
         ("добрый ден,ь", SmallTalk.GREETING),
         ("спасибо,всё понятно", SmallTalk.THANKS),  # the space after the comma left out
+        # The problem is gone: thanks for the answer, in the words customers use.
+        ("спасибо, помогло", SmallTalk.THANKS),
+        ("Всё получилось!", SmallTalk.THANKS),
+        ("заработало, спасибо большое", SmallTalk.THANKS),
+        ("сама разобралась, спасибо", SmallTalk.THANKS),
     ],
 )
 def test_small_talk_is_recognised_by_kind(message: str, kind: SmallTalk) -> None:
@@ -42,6 +47,10 @@ def test_small_talk_is_recognised_by_kind(message: str, kind: SmallTalk) -> None
         "позовите оператора",  # a request for a person, not small talk
         "как завершить поездку",
         "выручите, не могу оплатить",
+        "не помогло",  # a complaint, not thanks
+        "спасибо, но так и не получилось",
+        "помогло, но не до конца",
+        "получилось оплатить?",
     ],
 )
 def test_a_real_question_is_not_small_talk(message: str) -> None:

@@ -134,7 +134,11 @@ def _ask(
                 continue
             updated = choose(draft, step, level)
         else:
-            updated = answer(draft, step, text) or draft
+            answered = answer(draft, step, text)
+            if answered is None and step is FormStep.CONTACT:
+                terminal.say("form_contact_retry")  # «2» is no contact to remember
+                continue
+            updated = answered or draft
         return updated, next_step(step, updated)
 
 

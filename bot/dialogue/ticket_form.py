@@ -8,7 +8,8 @@ are derived from it, and the terminal form can take it without importing a trans
     command(text, people) -> FormCommand | None          «отмена», «/выход», «оператор», «пока»
     small_talk(text) -> SmallTalk | None                 «спасибо», «привет»: no answer
     skips(text) -> bool                                  «пропустить», «-», Enter
-    answer(draft, step, text) -> TicketDraft | None      a typed answer (None: wants a button)
+    answer(draft, step, text) -> TicketDraft | None      a typed answer (None: wants a button,
+                                                         or a contact that holds none)
     level_of(text) -> Level | None                       «1», «2», «3» typed for a choice
     choose(draft, step, level) -> TicketDraft            urgency or impact, by button or number
     next_step(step, draft) -> FormStep                   the order, and the skip rules
@@ -40,6 +41,7 @@ from enum import Enum, StrEnum
 
 from bot.dialogue.human_request import HumanRequestDetector
 from bot.tickets import Impact, TicketDraft, Urgency
+from bot.tickets.contact import means_this_chat, read_contact
 from nlp.small_talk import SmallTalk, detect
 from nlp.text import normalise
 
@@ -262,7 +264,9 @@ def known(draft: TicketDraft, step: FormStep) -> str | None:
 
 
 def answer(draft: TicketDraft, step: FormStep, text: str) -> TicketDraft | None:
-    """The draft with ``text`` as the answer to ``step``; ``None`` if the step wants a button.
+    """The draft with ``text`` as the answer to ``step``; ``None`` if the step wants a button
+    or, for the contact, ``text`` holds none (:func:`bot.tickets.contact.read_contact`: a
+    stray «2» would be remembered for the customer's next tickets).
 
     :param text: the customer's message, stripped, not empty
     """
@@ -282,8 +286,11 @@ def answer(draft: TicketDraft, step: FormStep, text: str) -> TicketDraft | None:
             return replace(draft, device=text)
         case FormStep.ORDER:
             return replace(draft, order_number=text[:ORDER_NUMBER_LIMIT])
+        case FormStep.CONTACT if means_this_chat(text):
+            return draft  # «сюда»: the answer comes here anyway
         case FormStep.CONTACT:
-            return replace(draft, contact=text)
+            contact = read_contact(text)
+            return replace(draft, contact=contact) if contact else None
         case _:
             return None
 

@@ -233,6 +233,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "form_device": {**FORM, "known": "iPhone 13"},
     "form_order": {**FORM, "known": None},
     "form_contact": FORM,
+    "form_contact_unclear": {},
     "form_urgency": FORM,
     "form_impact": FORM,
     "form_confirm": {"what": "Не приходит код", **FIELDS, "attachments": 2},

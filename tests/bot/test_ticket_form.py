@@ -6,8 +6,12 @@ tests/telegram/test_ticket_form.py.
 
 from __future__ import annotations
 
+import doctest
+from types import ModuleType
+
 import pytest
 
+from bot.dialogue import ticket_form, words
 from bot.dialogue.human_request import HumanRequestDetector
 from bot.dialogue.ticket_form import (
     QUESTIONS,
@@ -26,7 +30,7 @@ from bot.dialogue.ticket_form import (
     skips,
     small_talk,
 )
-from bot.tickets import Impact, TicketDraft, Urgency
+from bot.tickets import Impact, TicketDraft, Urgency, contact
 from nlp.small_talk import SmallTalk
 
 DRAFT = TicketDraft.from_question("не могу завершить аренду", rejected_articles=("Зоны",))
@@ -64,6 +68,31 @@ def test_questions_are_numbered_from_one_and_the_confirmation_is_not() -> None:
 def test_a_typed_answer_fills_its_field(step: FormStep, field: str, value: str) -> None:
     filled = answer(DRAFT, step, value)
     assert filled is not None and getattr(filled, field) == value
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("89001234567", "+7 900 123-45-67"),
+        ("мой 8-900-123-45-67, звонить после 18", "мой +7 900 123-45-67, звонить после 18"),
+        ("+380 50 123 4567", "+380 50 123 4567"),
+        ("Anna@Example.RU", "Anna@example.ru"),
+        ("телеграм @anna_k", "телеграм @anna_k"),
+    ],
+)
+def test_a_contact_is_kept_with_its_phone_written_one_way(typed: str, kept: str) -> None:
+    filled = answer(DRAFT, FormStep.CONTACT, typed)
+    assert filled is not None and filled.contact == kept
+
+
+@pytest.mark.parametrize("typed", ["2", "не знаю", "123456", "anna@example", "ул. Ленина, 5"])
+def test_a_contact_that_holds_none_is_asked_again(typed: str) -> None:
+    assert answer(DRAFT, FormStep.CONTACT, typed) is None
+
+
+@pytest.mark.parametrize("typed", ["сюда", "Пишите сюда!", "в телеграм"])
+def test_this_chat_as_the_contact_leaves_nothing_to_remember(typed: str) -> None:
+    assert answer(DRAFT, FormStep.CONTACT, typed) == DRAFT
 
 
 def test_what_adds_to_the_question_and_tried_adds_to_the_articles() -> None:
@@ -190,3 +219,9 @@ def test_the_confirmation_in_words(text: str, sent: bool | None) -> None:
 )
 def test_small_talk_is_no_answer(text: str, talk: SmallTalk | None) -> None:
     assert small_talk(text) is talk
+
+
+@pytest.mark.parametrize("module", [ticket_form, contact, words])
+def test_docstring_examples(module: ModuleType) -> None:
+    failed, tried = doctest.testmod(module)
+    assert tried and not failed

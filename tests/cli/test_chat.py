@@ -191,6 +191,20 @@ def test_the_contact_is_asked_once_and_remembered(faqbot: Run, kb: Path, tmp_pat
         ]
 
 
+def test_a_contact_with_no_phone_or_address_is_asked_again(
+    faqbot: Run, kb: Path, tmp_path: Path
+) -> None:
+    database = tmp_path / "desk.sqlite3"
+    typed = lines("оператор", "Не та еда", *SKIP_5, "2", "8 900 123 45 67", "", "", SEND)
+    result = faqbot(
+        "chat", "--articles", str(kb), "--database", f"sqlite:///{database}", stdin=typed
+    )
+    assert result.code == 0, result.err
+    assert "> 2\nНе похоже на телефон или e-mail." in result.out
+    assert "Заявка #1001 создана" in result.out
+    assert [t["contact"] for t in tickets(database)] == ["+7 900 123-45-67"]
+
+
 def test_the_ticket_form_can_be_cancelled(faqbot: Run, kb: Path, tmp_path: Path) -> None:
     result = faqbot("chat", "--articles", str(kb), stdin=lines("оператор", "/отмена", "/exit"))
     assert result.code == 0, result.err

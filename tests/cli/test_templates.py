@@ -56,6 +56,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "form_confirm_retry": {},
     "form_abandoned": {},
     "form_retry": {"count": 3},
+    "form_contact_retry": {},
     "form_cancelled": {},
     "ticket_created": {"number": 1001, "priority": "средний", "due": NOW},
     "ticket_exists": {"number": 1001},

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import doctest
+
 import pytest
 
+from nlp import small_talk
 from nlp.small_talk import SmallTalk, detect
 
 
@@ -60,3 +63,8 @@ def test_a_real_question_is_not_small_talk(message: str) -> None:
 @pytest.mark.parametrize("message", ["спасибо,а как отменить заказ", "добрый ден,ь где заказ"])
 def test_a_question_with_a_mark_inside_a_word_is_no_small_talk(message: str) -> None:
     assert detect(message) is None
+
+
+def test_docstring_examples() -> None:
+    failed, tried = doctest.testmod(small_talk)
+    assert tried and not failed

@@ -59,7 +59,7 @@ async def test_full_form_files_a_ticket_with_priority_and_sla(
         "сегодня в 14:00",
         "Ошибка 502",
         "iPhone 13, iOS 17.2",
-        "+79001234567",
+        "+7 900 123-45-67",  # written the way a typed one is
         "Вложения: 1 файл",
     ):
         assert shown in text
@@ -88,7 +88,45 @@ async def test_full_form_files_a_ticket_with_priority_and_sla(
     assert ticket.tried == ["Как завершить аренду"]
     assert ticket.device == "iPhone 13, iOS 17.2"
     assert ticket.order_number is None
-    assert ticket.contact is not None and ticket.contact.startswith("+79001234567")
+    assert ticket.contact is not None and ticket.contact.startswith("+7 900 123-45-67")
+
+
+async def _skip_to_contact(chat: Chat) -> JSON:
+    step = await chat.press(await _start_form(chat), text="Оставить как есть")  # what
+    for _ in range(4):  # when, error, tried, device
+        step = await chat.press(step, text=buttons(step)[0])
+    return await chat.press(step, text="Пропустить")  # order
+
+
+async def test_a_typed_contact_must_hold_a_phone_or_an_address_and_is_kept_readable(
+    bot: App, anna: Chat, database: ScratchDatabase
+) -> None:
+    contact = await _skip_to_contact(anna)
+    assert "Как с вами связаться" in contact["text"]
+    again = await anna.say("2")
+    assert again["text"].startswith("Не похоже на телефон или e-mail.")
+    assert "Как с вами связаться" in again["text"]
+    urgency = await anna.say("8 (900) 123 45 67, после 18:00")
+    assert "Насколько это срочно?" in urgency["text"]
+    impact = await anna.press(urgency, text="🟢 Не срочно")
+    confirm = await anna.press(impact, text="Неудобно, но терпимо")
+    assert "+7 900 123-45-67, после 18:00" in confirm["text"]
+    await anna.press(confirm, text="Отправить")
+    [ticket] = await rows(database, Ticket)
+    assert ticket.contact == "+7 900 123-45-67, после 18:00"
+
+
+async def test_here_is_a_contact_enough_and_nothing_to_keep(
+    bot: App, anna: Chat, database: ScratchDatabase
+) -> None:
+    await _skip_to_contact(anna)
+    urgency = await anna.say("пишите сюда")
+    assert "Насколько это срочно?" in urgency["text"]
+    impact = await anna.press(urgency, text="🟢 Не срочно")
+    confirm = await anna.press(impact, text="Неудобно, но терпимо")
+    await anna.press(confirm, text="Отправить")
+    [ticket] = await rows(database, Ticket)
+    assert ticket.contact is None
 
 
 async def _skip_to_urgency(chat: Chat, form: JSON) -> JSON:

@@ -49,6 +49,7 @@ from bot.telegram.keyboards import label
 from bot.telegram.states import CsatForm, TicketForm, form_state, form_step
 from bot.texts import Texts
 from bot.tickets import TicketDraft
+from bot.tickets.contact import read_contact
 from nlp.small_talk import SmallTalk
 
 __all__ = ["MESSAGE_LIMIT", "get_router"]
@@ -288,7 +289,15 @@ async def text_answer(
     elif skipped and skippable:
         await _advance(bot, chat_id, state, step, draft, texts)
     elif skipped or (updated := answer(draft, step, text)) is None:
-        await _ask(bot, chat_id, step, draft, texts)
+        unclear = step is FormStep.CONTACT and not skipped  # «2» is no contact to remember
+        await _ask(
+            bot,
+            chat_id,
+            step,
+            draft,
+            texts,
+            lead=texts.render("form_contact_unclear") if unclear else "",
+        )
     else:
         await _advance(bot, chat_id, state, step, updated, texts)
 
@@ -302,7 +311,9 @@ async def contact_shared(
     _, draft = form
     contact = message.contact
     name = " ".join(part for part in (contact.first_name, contact.last_name) if part)
-    shown = f"{contact.phone_number} ({name})" if name else contact.phone_number
+    # Telegram sends the number with or without its "+": written the way a typed one is.
+    phone = read_contact("+" + contact.phone_number.lstrip("+")) or contact.phone_number
+    shown = f"{phone} ({name})" if name else phone
     await _advance(
         bot, message.chat.id, state, FormStep.CONTACT, replace(draft, contact=shown), services.texts
     )

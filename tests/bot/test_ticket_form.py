@@ -171,7 +171,8 @@ def test_a_request_for_a_person_in_any_words_files_the_form(
 @pytest.mark.parametrize(
     ("text", "skipped"),
     [("", True), ("-", True), ("Пропустить", True), ("не знаю", True), ("нет", True),
-     ("вчера", False), ("iPhone 13", False)],
+     ("Ничего.", True), ("ошибки нет", True), ("не помню", True), ("ничего не пробовала", True),
+     ("вчера", False), ("iPhone 13", False), ("ничего не открывается", False)],
 )  # fmt: skip
 def test_skips(text: str, skipped: bool) -> None:
     assert skips(text) is skipped

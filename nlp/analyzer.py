@@ -268,6 +268,25 @@ class Analyzer:
             text=text, terms=tuple(terms), repairs=tuple(repairs), unreadable=not readable
         )
 
+    def reading(self, raw: str) -> str | None:
+        """The message as its letters were read, where that is not as typed: a wrong keyboard
+        layout or translit read as Russian («ghbdtn? rfr pfdthibnm fhtyle» → «привет? как
+        завершить аренду»). ``None`` when it reads as typed.
+
+        For people who read the customer's own words (agents). Typos stay as typed, since a
+        repair towards the knowledge base's words may pick another form of the word, and a
+        human reads a typo anyway, not a whole message in the wrong layout. Only a reading
+        that changed two words or more, each into a word, is given: «ok» → «ок» tells nobody
+        anything, and «apple pay» → «аппле пай» would mislead.
+        """
+        typed = normalise(first_chars(raw))
+        read = self.scripts_.repair(typed)
+        before, after = words_of(typed), words_of(read)
+        if len(before) != len(after):
+            return None
+        changed = [new for old, new in zip(before, after, strict=True) if old != new]
+        return read if len(changed) > 1 and all(map(self._is_word, changed)) else None
+
     def _marks_inside_words(self, text: str) -> str:
         """A comma or dot struck inside a word taken out: «ден,ь» → «день».
 

@@ -185,6 +185,11 @@ class Answers:
         confidently by its words, without embedding it (a detail in an open ticket)."""
         return self.search(message, dense=False)
 
+    def reading(self, message: str) -> str | None:
+        """``message`` as its wrong keyboard layout or translit was read («ghbdtn? rfr» →
+        «привет? как»), for agents; ``None`` when it reads as typed."""
+        return self._version.index.retriever.analyzer.reading(message)
+
     def by_key(self, key: str) -> Article | None:
         """The article a button names, ``None`` if it is gone from the knowledge base."""
         return self._version.by_key.get(key)

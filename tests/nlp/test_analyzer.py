@@ -287,3 +287,30 @@ def test_a_comma_or_dot_struck_inside_a_word_is_taken_out(
 )
 def test_marks_between_words_stay(analyzer: Analyzer, typed: str) -> None:
     assert analyzer.analyze(typed).text == typed
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("ghbdtn? rfr pfdthibnm fhtyle", "привет? как завершить аренду"),  # wrong layout
+        ("kak zavershit arendu", "как завершит аренду"),  # translit, typos and all
+    ],
+)
+def test_a_message_in_other_letters_has_a_reading_for_people(
+    analyzer: Analyzer, typed: str, read: str
+) -> None:
+    assert analyzer.reading(typed) == read
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "как завершить аренду",
+        "машына не заводица",  # typos: a person reads them, a repair may pick another form
+        "оплата apple pay",  # Latin words that are no Russian in another layout
+        "ok",  # one word: nothing worth telling
+        "ошибка E-12 на iPhone 13",
+    ],
+)
+def test_a_message_read_as_typed_has_no_reading(analyzer: Analyzer, typed: str) -> None:
+    assert analyzer.reading(typed) is None

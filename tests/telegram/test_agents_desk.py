@@ -117,6 +117,22 @@ async def test_internal_notes_stay_in_the_topic(
     assert [n.text for n in notes] == ["клиент VIP, не торопить", "проверить оплату"]
 
 
+async def test_a_question_in_the_wrong_layout_reaches_the_card_with_the_bots_reading(
+    desk_bot: App, anna: Chat, agents: Desk
+) -> None:
+    await file_ticket(anna, "htwtgn ,jhof yt yfqlty")  # «рецепт борща не найден»
+    card = await agents.next(topic=None)
+    assert "htwtgn ,jhof yt yfqlty" in card["text"]  # the customer's own words first
+    assert "Бот прочитал как: рецепт борща не найден" in card["text"]
+
+
+async def test_a_question_typed_right_has_no_reading_on_its_card(
+    desk_bot: App, anna: Chat, agents: Desk
+) -> None:
+    await file_ticket(anna, "рецепт борща")
+    assert "Бот прочитал как" not in (await agents.next(topic=None))["text"]
+
+
 async def test_html_in_names_and_texts_is_shown_literally(
     desk_bot: App, telegram: TelegramEmulator, agents: Desk
 ) -> None:

@@ -200,6 +200,7 @@ class Topics:
             customer_username=customer.username,
             customer_id=customer.telegram_id,
             question=ticket.question,
+            reading=self.answers.reading(ticket.question),
             what=ticket.what_happened,
             when=ticket.when_happened,
             error=ticket.error_text,

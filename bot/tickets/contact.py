@@ -26,6 +26,7 @@ CONTACT_LIMIT = 200
 #: Numbers are read as Russian ones unless they carry a country code.
 REGION = "RU"
 _EMAIL = re.compile(r"[^\s,;:<>()\[\]«»\"']{1,64}@[^\s,;:<>()\[\]«»\"']{1,255}")
+_ABROAD = re.compile(r"(?<![\d+])\d{11,15}(?!\d)")
 _USERNAME = re.compile(r"(?<![\w@.])@[a-z][a-z0-9_]{3,31}\b", re.IGNORECASE)
 _THIS_CHAT = frozenset(
     {"сюда", "здесь", "тут", "в чат", "в этот чат", "в этом чате", "в телеграм", "в телеграмм",
@@ -44,8 +45,10 @@ def read_contact(text: str) -> str | None:
     '+7 900 123-45-67, после 18:00'
     >>> read_contact("Anna.K@Example.ru"), read_contact("@anna_k")
     ('Anna.K@example.ru', '@anna_k')
-    >>> read_contact("2"), read_contact("не знаю"), read_contact("a@b")
-    (None, None, None)
+    >>> read_contact("380501234567")
+    '+380 50 123 4567'
+    >>> read_contact("2"), read_contact("не знаю"), read_contact("a@b"), read_contact("1" * 12)
+    (None, None, None, None)
     """
     text = " ".join(text.split())[:CONTACT_LIMIT]
     pieces: list[str] = []
@@ -55,6 +58,9 @@ def read_contact(text: str) -> str | None:
         pieces += [text[last : match.start], _international(match.number)]
         last, found = match.end, True
     text = "".join(pieces) + text[last:]
+    if not found:  # «380501234567»: a foreign number with its code, the "+" left out
+        read = _ABROAD.sub(_with_plus, text)
+        text, found = read, read != text
     for candidate in _EMAIL.findall(text):
         try:
             checked = validate_email(candidate.rstrip("."), check_deliverability=False)
@@ -71,6 +77,14 @@ def means_this_chat(text: str) -> bool:
     (True, False)
     """
     return " ".join(_PUNCTUATION.sub(" ", text.lower()).split()) in _THIS_CHAT
+
+
+def _with_plus(match: re.Match[str]) -> str:
+    try:
+        number = phonenumbers.parse("+" + match.group(), None)
+    except phonenumbers.NumberParseException:
+        return match.group()
+    return _international(number) if phonenumbers.is_valid_number(number) else match.group()
 
 
 def _international(number: phonenumbers.PhoneNumber) -> str:

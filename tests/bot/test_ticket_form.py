@@ -76,6 +76,7 @@ def test_a_typed_answer_fills_its_field(step: FormStep, field: str, value: str) 
         ("89001234567", "+7 900 123-45-67"),
         ("мой 8-900-123-45-67, звонить после 18", "мой +7 900 123-45-67, звонить после 18"),
         ("+380 50 123 4567", "+380 50 123 4567"),
+        ("380501234567", "+380 50 123 4567"),  # a foreign number, its "+" left out
         ("Anna@Example.RU", "Anna@example.ru"),
         ("телеграм @anna_k", "телеграм @anna_k"),
     ],

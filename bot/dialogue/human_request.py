@@ -23,11 +23,21 @@ __all__ = ["LIVE", "PEOPLE", "VERBS", "HumanRequest", "HumanRequestDetector"]
 PEOPLE = frozenset(
     {
         "оператор", "человек", "сотрудник", "менеджер", "специалист", "консультант",
-        "администратор", "поддержка", "техподдержка", "саппорт", "агент",
+        "администратор", "поддержка", "техподдержка", "саппорт", "агент", "кто-нибудь",
     }
 )  # fmt: skip
-#: "живой человек", "настоящий оператор": asks for a person wherever it stands.
+#: "живой человек", "настоящий оператор": asks for a person wherever it stands. Alone it is
+#: the person («дайте живого», «есть кто живой?»).
 LIVE = frozenset({"живой", "настоящий", "реальный"})
+#: «кто-нибудь», «кого-то» (the tokenizer splits the hyphen): someone, a person as well.
+SOMEONE = "кто-нибудь"
+_INDEFINITE = frozenset({"нибудь", "то", "либо"})
+#: Who the customer does not want to talk to («не хочу с ботом общаться»): a person, then.
+BOTS = frozenset({"бот", "робот", "автоответчик", "нейросеть", "чат-бот"})
+_REFUSE = frozenset(
+    {"хотеть", "общаться", "говорить", "поговорить", "переписываться", "разговаривать",
+     "нужный", "надо", "нужно", "не"}
+)  # fmt: skip
 #: Verbs that ask for a person, and the preposition the person takes after them ("" for none).
 #: ``True``: the person may also come first («оператора позовите», «с человеком соедините»).
 VERBS: Mapping[str, tuple[str, bool]] = {
@@ -38,10 +48,12 @@ VERBS: Mapping[str, tuple[str, bool]] = {
     "перевести": ("на", True), "переключить": ("на", True), "перенаправить": ("на", True),
     "обратиться": ("к", True), "написать": ("", False), "позвонить": ("", False),
     "дать": ("", False), "хотеть": ("", False), "нужный": ("", False), "требоваться": ("", False),
-    "просить": ("", False), "требовать": ("", False),
+    "просить": ("", False), "требовать": ("", False), "помощь": ("", False),
 }  # fmt: skip
 #: Words that may stand beside a bare request («оператора, пожалуйста», «можно человека?»).
-POLITE = frozenset({"срочно", "скорее", "быстрее", "нибудь", "уже", "ну", "эй"})
+POLITE = frozenset(
+    {"срочно", "скорее", "быстрее", "нибудь", "уже", "ну", "эй", "тут", "здесь", "вообще"}
+)
 #: The person word means something else next to these («оператор связи», «сотрудник ДПС»).
 NOT_PEOPLE_AFTER = frozenset({"связь", "такси", "банк", "дпс", "гибдд", "гаи", "полиция"})
 NOT_PEOPLE_BEFORE = frozenset({"сотовый", "мобильный", "сколько", "несколько", "каждый"})
@@ -72,7 +84,9 @@ class HumanRequestDetector:
     """Recognises a customer asking for a person in words, typos and wrong layout included.
 
     «оператор», «живой человек», «позовите сотрудника», «соедините с человеком», «хочу
-    поговорить с менеджером», «опиратор», «jgthfnjh». Statements that only mention a person
+    поговорить с менеджером», «опиратор», «jgthfnjh»; someone or the live one («позовите
+    кого-нибудь», «есть кто живой?»), a person's help («нужна помощь специалиста») and no bot
+    («не хочу с ботом общаться»). Statements that only mention a person
     are not requests: «оператор связи не работает», «сотрудник ДПС выписал штраф», «оператор
     не отвечает» (the search may well have an article for that). Negated requests («не нужен
     оператор») are not requests either.
@@ -95,7 +109,9 @@ class HumanRequestDetector:
         :param text: the customer's message, raw
         """
         words = self._words(text)
-        if not any(w.lemma in PEOPLE for w in words):
+        if _refuses_the_bot(words):
+            return HumanRequest(bare=all(w.function or w.lemma in BOTS | _REFUSE for w in words))
+        if not any(w.lemma in PEOPLE or _live_alone(words, i) for i, w in enumerate(words)):
             return None
         if self._is_bare(words):
             return HumanRequest(bare=True)
@@ -108,10 +124,13 @@ class HumanRequestDetector:
 
     def _words(self, text: str) -> list[_Word]:
         clean = strip_greetings(self._scripts.repair(normalise(text)))
-        words = []
+        words: list[_Word] = []
         for token in tokenize(clean):
             if token.is_code:
                 words.append(_Word(token.text, function=False, number=True))
+                continue
+            if token.text in _INDEFINITE and words and words[-1].lemma == "кто":
+                words[-1] = _Word(SOMEONE, function=False, number=False)  # «кого-нибудь»
                 continue
             word = standard(token.text, self.lemmatizer)
             lemma = self.lemmatizer.lemma(word)
@@ -142,7 +161,7 @@ class HumanRequestDetector:
         return self._lemma_of[fixed] if fixed else None
 
     def _is_person(self, words: list[_Word], i: int) -> bool:
-        if words[i].lemma not in PEOPLE:
+        if words[i].lemma not in PEOPLE and not _live_alone(words, i):
             return False
         before = words[i - 1] if i > 0 else None
         after = words[i + 1] if i + 1 < len(words) else None
@@ -182,6 +201,18 @@ def _takes(words: list[_Word], person: int, preposition: str) -> bool:
         if words[i].lemma not in LIVE and not words[i].function:
             return False
     return False
+
+
+def _live_alone(words: list[_Word], i: int) -> bool:
+    """«живого» with no noun after it: the live one, a person («дайте живого»), not «живой
+    ответ»."""
+    return words[i].lemma in LIVE and (i + 1 == len(words) or words[i + 1].function)
+
+
+def _refuses_the_bot(words: list[_Word]) -> bool:
+    """«не хочу с ботом общаться», «с ботом не хочу»: a person is wanted instead."""
+    lemmas = {w.lemma for w in words}
+    return bool(lemmas & BOTS) and "не" in lemmas and bool(lemmas & (_REFUSE - {"не"}))
 
 
 def _negated(words: list[_Word], i: int) -> bool:

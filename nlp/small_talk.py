@@ -6,14 +6,15 @@ is, so a front end can answer from a template of its own::
 
     detect("Привет!")                     -> SmallTalk.GREETING
     detect("спасибо большое")             -> SmallTalk.THANKS
+    detect("понятно")                     -> SmallTalk.OKAY   (heard: nothing to search)
     detect("ты бот или человек?")         -> SmallTalk.ARE_YOU_BOT
     detect("привет, как поменять тариф?") -> None   (a greeting before a question: the question)
 
 A message is small talk when its small-talk phrases, once removed, leave nothing but filler
 («пожалуйста», «а», «ну», punctuation). When a message holds several, the most specific kind
 wins (``are_you_bot`` over ``how_are_you`` over ``capabilities`` over ``thanks`` over
-``goodbye`` over ``greeting``). A request for a person («позовите оператора») is not small talk:
-:mod:`bot.dialogue.human_request` recognises it.
+``goodbye`` over ``greeting`` over ``okay``). A request for a person («позовите оператора»)
+is not small talk: :mod:`bot.dialogue.human_request` recognises it.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class SmallTalk(Enum):
     HOW_ARE_YOU = "how_are_you"
     ARE_YOU_BOT = "are_you_bot"
     CAPABILITIES = "capabilities"
+    OKAY = "okay"
 
 
 _YOU = r"(?:ты|вы|тебя|вас|тебе|вам)"
@@ -79,6 +81,13 @@ _PHRASES: tuple[tuple[SmallTalk, str], ...] = (
         r"привет(?:ик|ствую)?|здравствуй(?:те)?|здрасьте|здрасте|добр(?:ый|ое|ого)\s+"
         r"(?:день|дня|вечер|вечера|утро|утра|ночи|времени(?:\s+суток)?)|доброе\s+утро|хай|хелло"
         r"|салют|hi|hello|hey|ку|алло|ау|эй",
+    ),
+    (
+        # «понятно», «ок», «👍» with nothing else: heard, and no question (before, «понятно»
+        # was searched, found nothing and went to people as a ticket).
+        SmallTalk.OKAY,
+        r"ок|окей|ok|okay|понятно|ясно|хорошо|ладно|ага|угу|отлично|супер|класс|круто"
+        r"|понял[аи]?|принято|договорились|👍|👌|🙂|😊|☺️?",
     ),
 )
 #: The words of those phrases a customer may misspell: typo repair aims at them too, so that

@@ -357,7 +357,7 @@ class Dialogue:
             return self.choose(conversation, number)
         if rejects(text):
             return self._not_these(conversation)
-        if parse_vote(text) is True and talk is None:
+        if parse_vote(text) is True and talk in (None, SmallTalk.OKAY):  # «да», «ага» to a list
             if len(choices) == 1:
                 return self.choose(conversation, 1)
             articles = tuple(self._article(i) for i in choices)

@@ -183,10 +183,16 @@ def command(text: str, people: HumanRequestDetector | None = None) -> FormComman
 def small_talk(text: str) -> SmallTalk | None:
     """Small talk typed instead of an answer: a message of nothing else (see the module).
 
+    «ок», «хорошо» are no small talk here: the form takes them as they come («ок» sends the
+    ticket at the confirmation).
+
     >>> small_talk("Спасибо!"), small_talk("пока"), small_talk("спасибо, вчера вечером")
     (<SmallTalk.THANKS: 'thanks'>, <SmallTalk.GOODBYE: 'goodbye'>, None)
+    >>> small_talk("ок") is None
+    True
     """
-    return detect(text)
+    talk = detect(text)
+    return None if talk is SmallTalk.OKAY else talk
 
 
 def skips(text: str) -> bool:

@@ -237,6 +237,8 @@ def test_choose_and_vote_refuse_the_wrong_stage(dialogue: Dialogue) -> None:
         ("что ты умеешь?", SmallTalk.CAPABILITIES),
         ("пока", SmallTalk.GOODBYE),
         ("до свидания", SmallTalk.GOODBYE),
+        ("понятно", SmallTalk.OKAY),  # was searched, found nothing and went to people
+        ("ок", SmallTalk.OKAY),
     ],
 )
 def test_small_talk_is_answered_in_kind_and_searches_nothing(

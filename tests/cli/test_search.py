@@ -157,11 +157,13 @@ def test_a_request_for_a_person_is_always_escalated(faqbot: Run, kb: Path) -> No
 def test_a_message_with_no_question_says_so_beside_the_engines_decision(
     faqbot: Run, kb: Path
 ) -> None:
-    stdin = "фывапролджэ\nок\nкак отменить заказ\n"
+    stdin = "фывапролджэ\nа можно?\nкак отменить заказ\nок\n"
     result = faqbot("search", "--articles", str(kb), "--batch", "-", "--jsonl", stdin=stdin)
     assert result.code == 0, result.err
     found = [json.loads(line) for line in result.out.splitlines()]
-    assert [r.get("reason") for r in found] == ["no_question", "no_question", None]
+    assert [r.get("reason") for r in found] == ["no_question", "no_question", None, None]
+    # «ок» is heard, not searched: small talk, as «спасибо» is.
+    assert (found[3]["decision"], found[3]["small_talk"]) == ("small_talk", "okay")
 
 
 def test_a_torn_answer_lists_the_articles_shown_beside_it(faqbot: Run) -> None:

@@ -34,6 +34,10 @@ from nlp.small_talk import SmallTalk, detect
         ("Всё получилось!", SmallTalk.THANKS),
         ("заработало, спасибо большое", SmallTalk.THANKS),
         ("сама разобралась, спасибо", SmallTalk.THANKS),
+        ("понятно", SmallTalk.OKAY),
+        ("Ок", SmallTalk.OKAY),
+        ("👍", SmallTalk.OKAY),
+        ("ясно, спасибо", SmallTalk.THANKS),  # the more specific kind
     ],
 )
 def test_small_talk_is_recognised_by_kind(message: str, kind: SmallTalk) -> None:
@@ -54,6 +58,8 @@ def test_small_talk_is_recognised_by_kind(message: str, kind: SmallTalk) -> None
         "спасибо, но так и не получилось",
         "помогло, но не до конца",
         "получилось оплатить?",
+        "не понятно",
+        "хорошо, а как оплатить?",
     ],
 )
 def test_a_real_question_is_not_small_talk(message: str) -> None:

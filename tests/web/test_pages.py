@@ -264,7 +264,7 @@ async def test_try_a_question_shows_the_decision_and_hits(
 
 @pytest.mark.parametrize(
     ("question", "asks_nothing"),
-    [("фывапролджэ", True), ("ок", True), ("да", True), ("нет", True),
+    [("фывапролджэ", True), ("а можно?", True), ("да", True), ("нет", True),
      ("как приготовить борщ", False)],
 )  # fmt: skip
 async def test_try_a_question_says_when_the_bot_would_ask_for_a_question_instead(
@@ -291,6 +291,7 @@ async def test_try_before_any_question_shows_only_the_box(web_client: Client) ->
         ("ты бот?", "«ты бот?»"),
         ("спасиб", "благодарность"),  # typed with a slip: told once the search has read it
         ("здраствуйте", "приветствие"),
+        ("понятно", "короткое «понятно»"),
     ],
 )
 async def test_try_small_talk_shows_the_bot_answers_in_kind_without_articles(

@@ -7,14 +7,15 @@ is, so a front end can answer from a template of its own::
     detect("Привет!")                     -> SmallTalk.GREETING
     detect("спасибо большое")             -> SmallTalk.THANKS
     detect("понятно")                     -> SmallTalk.OKAY   (heard: nothing to search)
+    detect("спасибо, всё получилось")     -> SmallTalk.SOLVED (thanks, and the problem is gone)
     detect("ты бот или человек?")         -> SmallTalk.ARE_YOU_BOT
     detect("привет, как поменять тариф?") -> None   (a greeting before a question: the question)
 
 A message is small talk when its small-talk phrases, once removed, leave nothing but filler
 («пожалуйста», «а», «ну», punctuation). When a message holds several, the most specific kind
-wins (``are_you_bot`` over ``how_are_you`` over ``capabilities`` over ``thanks`` over
-``goodbye`` over ``greeting`` over ``okay``). A request for a person («позовите оператора»)
-is not small talk: :mod:`bot.dialogue.human_request` recognises it.
+wins (``are_you_bot`` over ``how_are_you`` over ``capabilities`` over ``solved`` over
+``thanks`` over ``goodbye`` over ``greeting`` over ``okay``). A request for a person
+(«позовите оператора») is not small talk: :mod:`bot.dialogue.human_request` recognises it.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from enum import Enum
 
 from nlp.text import normalise
 
-__all__ = ["WORDS", "SmallTalk", "detect"]
+__all__ = ["THANKFUL", "WORDS", "SmallTalk", "detect"]
 
 
 class SmallTalk(Enum):
@@ -37,6 +38,7 @@ class SmallTalk(Enum):
     ARE_YOU_BOT = "are_you_bot"
     CAPABILITIES = "capabilities"
     OKAY = "okay"
+    SOLVED = "solved"
 
 
 _YOU = r"(?:ты|вы|тебя|вас|тебе|вам)"
@@ -62,13 +64,17 @@ _PHRASES: tuple[tuple[SmallTalk, str], ...] = (
         r"|что\s+(?:ты|вы)\s+(?:такое|за\s+бот)|^(?:помощь|help|/help|/start|меню|начать|старт)$",
     ),
     (
+        # «спасибо, помогло», «всё получилось», «сама разобралась»: the problem is gone, which
+        # is thanks for an answer and the end of a ticket form; «не помогло» is no such thing
+        # (negated, and then «не» is left over).
+        SmallTalk.SOLVED,
+        rf"{_NOT_NEGATED}(?:помогл[оаи]|помог|получилось|заработало|сработало"
+        r"|решилось|разобрал(?:ся|ась|ись)|сам[аи]?\s+разобрал(?:ся|ась|ись))",
+    ),
+    (
         SmallTalk.THANKS,
         r"спасибо|спасибки|спасибочки|спс|пасиб[оа]?|сяб|благодарю|благодарствую|thanks?"
-        r"|thank\s+you|thx|мерси|сенкс|(?:большое\s+)?благодарность|(?:очень\s+)?выручил[иа]?"
-        # «спасибо, помогло», «всё получилось»: the problem is gone, which is thanks for the
-        # answer; «не помогло» is no such thing (negated, and then «не» is left over).
-        rf"|{_NOT_NEGATED}(?:помогл[оаи]|помог|получилось|заработало|сработало"
-        r"|решилось|разобрал(?:ся|ась|ись)|сам[аи]?\s+разобрал(?:ся|ась|ись))",
+        r"|thank\s+you|thx|мерси|сенкс|(?:большое\s+)?благодарность|(?:очень\s+)?выручил[иа]?",
     ),
     (
         SmallTalk.GOODBYE,
@@ -90,6 +96,8 @@ _PHRASES: tuple[tuple[SmallTalk, str], ...] = (
         r"|понял[аи]?|принято|договорились|👍|👌|🙂|😊|☺️?",
     ),
 )
+#: The kinds that thank for an answer: under one, each is a 👍.
+THANKFUL = frozenset({SmallTalk.THANKS, SmallTalk.SOLVED})
 #: The words of those phrases a customer may misspell: typo repair aims at them too, so that
 #: «как дила», «добрый вечир», «пака» or «благодорю» are read as said (and told here) rather
 #: than as the nearest word of some article.
@@ -106,7 +114,7 @@ _FILLER = frozenset(
     """
     а и ну ок окей ладно да нет пожалуйста плиз тебе вам тебя вас ты вы мне я же ли всем
     большое огромное очень бот ботик друг дружище уважаемый еще раз там тут вот
-    или либо все понятно ясно хорошо отлично супер класс
+    или либо все понятно ясно хорошо отлично супер класс ой ура уф вроде уже
     """.split()
 )
 _WORD = re.compile(r"[^\W_]+")

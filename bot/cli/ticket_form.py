@@ -98,6 +98,9 @@ def _read(draft: TicketDraft, terminal: Terminal, people: HumanRequestDetector |
         if talk is SmallTalk.GOODBYE:  # leaving, and nothing to file yet
             terminal.say("form_cancelled")
             raise _Stop(Filled(None))
+        if talk is SmallTalk.SOLVED:  # «всё, разобралась»: nothing left for people to do
+            terminal.say("form_solved")
+            raise _Stop(Filled(None))
         terminal.say("form_small_talk", talk=talk.value)
 
 

@@ -84,7 +84,7 @@ from bot.policy import Answer, Clarify, Decision, Escalate, Thresholds
 from bot.tickets import TicketDraft
 from kb.article import Article, Catalog
 from nlp.documents import Ranking
-from nlp.small_talk import SmallTalk
+from nlp.small_talk import THANKFUL, SmallTalk
 from nlp.small_talk import detect as detect_small_talk
 from nlp.stopwords import WHEN
 
@@ -202,7 +202,7 @@ class Dialogue:
             if number:  # one of the related articles beside the answer («0» means nothing here)
                 return self.choose(conversation, number)
             helpful = False if rejects(text) else parse_vote(text)
-            if talk is SmallTalk.THANKS:
+            if talk in THANKFUL:
                 helpful = True  # «спасибо большое!» under an answer: it helped
             if helpful is not None:
                 return self.vote(conversation, helpful)
@@ -214,7 +214,7 @@ class Dialogue:
             return self._ticket_or_new(text, open_ticket, search, screen, tried)
         ranking, decision = search(text)
         talk = small_talk_once_read(ranking, self.small_talk)
-        if talk is SmallTalk.THANKS and conversation.stage is Stage.FEEDBACK:
+        if talk in THANKFUL and conversation.stage is Stage.FEEDBACK:
             return self.vote(conversation, True)
         if talk is not None:
             return Turn(conversation, SmallTalkReply(talk))

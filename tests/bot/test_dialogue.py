@@ -237,6 +237,7 @@ def test_choose_and_vote_refuse_the_wrong_stage(dialogue: Dialogue) -> None:
         ("что ты умеешь?", SmallTalk.CAPABILITIES),
         ("пока", SmallTalk.GOODBYE),
         ("до свидания", SmallTalk.GOODBYE),
+        ("всё получилось, спасибо", SmallTalk.SOLVED),
         ("понятно", SmallTalk.OKAY),  # was searched, found nothing and went to people
         ("ок", SmallTalk.OKAY),
     ],

@@ -246,6 +246,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "opens_at": None,
     },
     "form_cancelled": {},
+    "form_solved": {},
     "status_list": {"tickets": TICKETS},
     "status_empty": {},
     "ticket_closed_by_customer": {"number": 1042},

@@ -366,6 +366,15 @@ def test_small_talk_mid_form_is_no_answer_and_a_goodbye_files_what_is_known(
     assert ticket["when_happened"] == "вчера" and not ticket["error_text"]
 
 
+def test_the_problem_gone_mid_form_drops_the_form(faqbot: Run, kb: Path, tmp_path: Path) -> None:
+    typed = lines("погода на марсе", "", "всё получилось, спасибо", "/выход")
+    result = faqbot("chat", "--articles", str(kb), stdin=typed)
+    assert result.code == 0, result.err
+    assert "> всё получилось, спасибо\nОтлично, рад, что всё получилось!" in result.out
+    assert "Заявка #1001" not in result.out
+    assert no_tickets(tmp_path / "faqbot.sqlite3")
+
+
 def test_yes_and_no_at_a_list(faqbot: Run, kb: Path, tmp_path: Path) -> None:
     typed = lines("заказ", "да", "второе", "спасибо", "заказ", "нет", "ничего не подходит", "")
     result = faqbot("chat", "--articles", str(kb), stdin=typed)

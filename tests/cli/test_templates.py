@@ -58,6 +58,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "form_retry": {"count": 3},
     "form_contact_retry": {},
     "form_cancelled": {},
+    "form_solved": {},
     "ticket_created": {"number": 1001, "priority": "средний", "due": NOW},
     "ticket_exists": {"number": 1001},
     "ticket_failed": {},

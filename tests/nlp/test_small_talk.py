@@ -30,10 +30,10 @@ from nlp.small_talk import SmallTalk, detect
         ("добрый ден,ь", SmallTalk.GREETING),
         ("спасибо,всё понятно", SmallTalk.THANKS),  # the space after the comma left out
         # The problem is gone: thanks for the answer, in the words customers use.
-        ("спасибо, помогло", SmallTalk.THANKS),
-        ("Всё получилось!", SmallTalk.THANKS),
-        ("заработало, спасибо большое", SmallTalk.THANKS),
-        ("сама разобралась, спасибо", SmallTalk.THANKS),
+        ("спасибо, помогло", SmallTalk.SOLVED),
+        ("Всё получилось!", SmallTalk.SOLVED),
+        ("заработало, спасибо большое", SmallTalk.SOLVED),
+        ("сама разобралась, спасибо", SmallTalk.SOLVED),
         ("понятно", SmallTalk.OKAY),
         ("Ок", SmallTalk.OKAY),
         ("👍", SmallTalk.OKAY),

@@ -423,6 +423,19 @@ async def test_small_talk_mid_form_gets_a_word_back_and_the_same_question(
     assert ticket.error_text is None  # «пока» is no answer to «какую ошибку вы видите?»
 
 
+async def test_the_problem_gone_mid_form_drops_the_form(
+    bot: App, anna: Chat, database: ScratchDatabase
+) -> None:
+    form = await _start_form(anna)
+    when = await anna.press(form, text="Оставить как есть")
+    dropped = await anna.say("Ой, всё, сама разобралась, спасибо!")
+    assert dropped["text"].startswith("Отлично, рад, что всё получилось! Заявку не отправляем.")
+    assert "Когда это началось?" in when["text"]
+    assert await rows(database, Ticket) == []
+    answer = await anna.say("как завершить поездку")  # and the bot answers questions again
+    assert "Помогло" in " ".join(buttons(answer))
+
+
 async def test_the_contact_is_asked_once_and_remembered(
     bot: App, anna: Chat, database: ScratchDatabase
 ) -> None:

@@ -129,13 +129,20 @@ async def _end(state: FSMContext) -> None:
 
 
 async def _cancel(
-    bot: Bot, chat_id: int, state: FSMContext, raw_state: str | None, texts: Texts
+    bot: Bot,
+    chat_id: int,
+    state: FSMContext,
+    raw_state: str | None,
+    texts: Texts,
+    *,
+    said: str = "form_cancelled",
 ) -> None:
+    """Drop the form; ``said``: the template that tells the customer so."""
     if raw_state == CsatForm.comment.state:
         await state.set_state(None)
     else:
         await _end(state)
-    await bot.send_message(chat_id, texts.render("form_cancelled"), reply_markup=REMOVE_KEYBOARD)
+    await bot.send_message(chat_id, texts.render(said), reply_markup=REMOVE_KEYBOARD)
 
 
 async def cancel_command(
@@ -278,6 +285,8 @@ async def text_answer(
         await _cancel(bot, chat_id, state, raw_state, texts)
     elif (talk := small_talk(text)) is SmallTalk.GOODBYE:  # leaving, and nothing to file
         await _cancel(bot, chat_id, state, raw_state, texts)
+    elif talk is SmallTalk.SOLVED:  # «всё, разобралась»: nothing left for people to do
+        await _cancel(bot, chat_id, state, raw_state, texts, said="form_solved")
     elif talk is not None:  # «спасибо», «привет»: no answer, the question stands
         await _ask(
             bot, chat_id, step, draft, texts, lead=texts.render("form_small_talk", talk=talk.value)

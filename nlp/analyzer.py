@@ -281,10 +281,9 @@ class Analyzer:
         """
         typed = normalise(first_chars(raw))
         read = self.scripts_.repair(typed)
-        before, after = words_of(typed), words_of(read)
-        if len(before) != len(after):
-            return None
-        changed = [new for old, new in zip(before, after, strict=True) if old != new]
+        # Compared as sets of words: «hf,jnftn» is two words typed and one read («работает»).
+        was = set(words_of(typed))
+        changed = [word for word in words_of(read) if word not in was]
         return read if len(changed) > 1 and all(map(self._is_word, changed)) else None
 
     def _marks_inside_words(self, text: str) -> str:

@@ -294,6 +294,8 @@ def test_marks_between_words_stay(analyzer: Analyzer, typed: str) -> None:
     [
         ("ghbdtn? rfr pfdthibnm fhtyle", "привет? как завершить аренду"),  # wrong layout
         ("kak zavershit arendu", "как завершит аренду"),  # translit, typos and all
+        # «б», «ж», «ю» sit on «,», «;», «.»: the words typed split where the letters are
+        ("e vtyz yt hf,jnftn ghbkj;tybt", "у меня не работает приложение"),
     ],
 )
 def test_a_message_in_other_letters_has_a_reading_for_people(

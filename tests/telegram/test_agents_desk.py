@@ -118,12 +118,14 @@ async def test_internal_notes_stay_in_the_topic(
 
 
 async def test_a_question_in_the_wrong_layout_reaches_the_card_with_the_bots_reading(
-    desk_bot: App, anna: Chat, agents: Desk
+    desk_bot: App, anna: Chat, agents: Desk, telegram: TelegramEmulator
 ) -> None:
     await file_ticket(anna, "htwtgn ,jhof yt yfqlty")  # «рецепт борща не найден»
     card = await agents.next(topic=None)
     assert "htwtgn ,jhof yt yfqlty" in card["text"]  # the customer's own words first
     assert "Бот прочитал как: рецепт борща не найден" in card["text"]
+    [topic] = telegram.topics(agents.chat)
+    assert topic["name"] == "🟠 #1001 · рецепт борща не найден · новая"  # listed as read
 
 
 async def test_a_question_typed_right_has_no_reading_on_its_card(

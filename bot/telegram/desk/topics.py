@@ -137,10 +137,11 @@ class Topics:
                 )
 
     def name(self, ticket: Ticket) -> str:
+        subject = ticket.what_happened or ticket.question
         return self.texts.plain(
             "agents/topic_name",
             number=ticket.number,
-            subject=ticket.what_happened or ticket.question,
+            subject=self.answers.reading(subject) or subject,  # not «ghbdtn? e vtyz…»
             status=ticket.status.label_ru,
             icon=priority_icon(ticket.priority),
             line=ticket.line,

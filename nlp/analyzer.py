@@ -276,15 +276,17 @@ class Analyzer:
         For people who read the customer's own words (agents). Typos stay as typed, since a
         repair towards the knowledge base's words may pick another form of the word, and a
         human reads a typo anyway, not a whole message in the wrong layout. Only a reading
-        that changed two words or more, each into a word, is given: «ok» → «ок» tells nobody
-        anything, and «apple pay» → «аппле пай» would mislead.
+        that changed two words or more, at least two in three of them into words, is given:
+        «ok» → «ок» tells nobody anything, and «apple pay» → «аппле пай» would mislead, while
+        a typo made in the wrong layout («cjj,fre» → «сообаку») spoils no reading.
         """
         typed = normalise(first_chars(raw))
         read = self.scripts_.repair(typed)
         # Compared as sets of words: «hf,jnftn» is two words typed and one read («работает»).
         was = set(words_of(typed))
         changed = [word for word in words_of(read) if word not in was]
-        return read if len(changed) > 1 and all(map(self._is_word, changed)) else None
+        words = sum(map(self._is_word, changed))
+        return read if len(changed) > 1 and 3 * words >= 2 * len(changed) else None
 
     def _marks_inside_words(self, text: str) -> str:
         """A comma or dot struck inside a word taken out: «ден,ь» → «день».

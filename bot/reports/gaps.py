@@ -192,7 +192,7 @@ def build_report(
             alone.extend(questions[i] for i in topic.members)
         else:
             members = [questions[i] for i in topic.members]
-            clusters.append(_cluster(topic.label, members, period, opts.examples))
+            clusters.append(_cluster(topic.label, members, period, opts.examples, analyzer))
     clusters.sort(key=lambda c: (-c.impact, -c.size, -c.recent, c.label))
     # Heaviest and newest first; texts with no content words ("привет", "???") last.
     alone.sort(key=lambda q: (-q.kind.weight, -q.created_at.timestamp()))
@@ -201,7 +201,9 @@ def build_report(
         period=period,
         totals=_totals(activity, len(questions)),
         clusters=tuple(clusters),
-        other=distinct((q.text for q in lonely), opts.other_examples),
+        other=tuple(
+            _as_read(t, analyzer) for t in distinct((q.text for q in lonely), opts.other_examples)
+        ),
         other_count=len(lonely),
         articles=article_stats(
             activity, catalog, ticket_window=opts.ticket_window, limit=opts.worst_articles
@@ -264,8 +266,19 @@ def _article_text(article: Article) -> str:
     return "\n".join([article.title, *article.questions, " ".join(article.tags), article.body])
 
 
+def _as_read(text: str, analyzer: Analyzer) -> str:
+    """A wording as typed, with the bot's reading beside it when typed in the wrong layout or
+    in translit: «ghbdtn? rfr…» tells an author nothing."""
+    reading = analyzer.reading(text)
+    return f"{text} (прочитано как «{reading}»)" if reading else text
+
+
 def _cluster(
-    label: tuple[str, ...], members: Sequence[Question], period: Period, examples: int
+    label: tuple[str, ...],
+    members: Sequence[Question],
+    period: Period,
+    examples: int,
+    analyzer: Analyzer,
 ) -> Cluster:
     recent = sum(period.is_recent(q.created_at) for q in members)
     kinds = Counter(q.kind for q in members)
@@ -276,7 +289,9 @@ def _cluster(
         older=len(members) - recent,
         recent=recent,
         kinds=tuple((kind, kinds[kind]) for kind in QuestionKind if kinds[kind]),
-        examples=distinct((q.text for q in members), examples),
+        examples=tuple(
+            _as_read(t, analyzer) for t in distinct((q.text for q in members), examples)
+        ),
     )
 
 

@@ -296,6 +296,7 @@ def test_marks_between_words_stay(analyzer: Analyzer, typed: str) -> None:
         ("kak zavershit arendu", "как завершит аренду"),  # translit, typos and all
         # «б», «ж», «ю» sit on «,», «;», «.»: the words typed split where the letters are
         ("e vtyz yt hf,jnftn ghbkj;tybt", "у меня не работает приложение"),
+        ("vj;yj kb djpbnm cjj,fre", "можно ли возить сообаку"),  # a typo in it, as typed
     ],
 )
 def test_a_message_in_other_letters_has_a_reading_for_people(

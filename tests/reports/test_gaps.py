@@ -155,6 +155,20 @@ def test_a_question_like_no_other_goes_to_other(index: Index) -> None:
     assert report.other == ("можно ли возить собаку", "привет")
 
 
+def test_a_wording_in_the_wrong_layout_is_shown_with_the_bots_reading(index: Index) -> None:
+    activity = Activity(
+        tickets=(
+            *(ticket(text, 2, 40 + n) for n, text in enumerate(ACCOUNT[:3])),
+            ticket("elfkbnt vjq frrfeyn", 1, 50),  # «удалите мой аккаунт»
+        ),
+        attempts=(escalated("vj;yj kb djpbnm cj,fre", 3, 51),),  # «можно ли возить собаку»
+    )
+    report = report_of(index, activity)
+    [account] = report.clusters
+    assert "elfkbnt vjq frrfeyn (прочитано как «удалите мой аккаунт»)" in account.examples
+    assert report.other == ("vj;yj kb djpbnm cj,fre (прочитано как «можно ли возить собаку»)",)
+
+
 def test_one_customers_repeats_count_once_with_the_strongest_kind() -> None:
     activity = Activity(
         attempts=(escalated("Промокод не работает", 3, 1),),

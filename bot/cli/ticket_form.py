@@ -10,6 +10,7 @@ not finish is not a request they made.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.cli.terminal import Terminal
@@ -77,9 +78,17 @@ def fill(
         return stop.filled
 
 
-def _read(draft: TicketDraft, terminal: Terminal, people: HumanRequestDetector | None) -> str:
+def _read(
+    draft: TicketDraft,
+    terminal: Terminal,
+    people: HumanRequestDetector | None,
+    answers: Callable[[str], bool] = lambda _: False,
+) -> str:
     """The next answer; a command or the end of input stops the form, small talk gets a word
-    back and the next line is read."""
+    back and the next line is read.
+
+    :param answers: what is an answer here before any small talk («ок» at the confirmation)
+    """
     while True:
         line = terminal.read()
         if line is None:
@@ -92,7 +101,7 @@ def _read(draft: TicketDraft, terminal: Terminal, people: HumanRequestDetector |
                 raise _Stop(Filled(None, leave=said is FormCommand.EXIT))
             case FormCommand.FILE if can_file(draft):
                 raise _Stop(Filled(draft))
-        talk = small_talk(text)
+        talk = None if answers(text) else small_talk(text)
         if talk is None:
             return text
         if talk is SmallTalk.GOODBYE:  # leaving, and nothing to file yet
@@ -160,7 +169,7 @@ def _confirm(draft: TicketDraft, terminal: Terminal, people: HumanRequestDetecto
         impact=texts.button("impact", level=_LEVEL_OF_IMPACT[draft.impact].value),
     )
     while True:
-        match confirms(_read(draft, terminal, people)):
+        match confirms(_read(draft, terminal, people, lambda t: confirms(t) is not None)):
             case True:
                 return Filled(draft)
             case False:

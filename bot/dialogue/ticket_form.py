@@ -183,16 +183,13 @@ def command(text: str, people: HumanRequestDetector | None = None) -> FormComman
 def small_talk(text: str) -> SmallTalk | None:
     """Small talk typed instead of an answer: a message of nothing else (see the module).
 
-    «ок», «хорошо» are no small talk here: the form takes them as they come («ок» sends the
-    ticket at the confirmation).
+    «ок», «понятно» are small talk too (no answer to «когда это началось?»); at the
+    confirmation, read :func:`confirms` first: «ок» sends the ticket there.
 
     >>> small_talk("Спасибо!"), small_talk("пока"), small_talk("спасибо, вчера вечером")
     (<SmallTalk.THANKS: 'thanks'>, <SmallTalk.GOODBYE: 'goodbye'>, None)
-    >>> small_talk("ок") is None
-    True
     """
-    talk = detect(text)
-    return None if talk is SmallTalk.OKAY else talk
+    return detect(text)
 
 
 def skips(text: str) -> bool:

@@ -215,7 +215,7 @@ def test_the_confirmation_in_words(text: str, sent: bool | None) -> None:
         ("ты бот?", SmallTalk.ARE_YOU_BOT),
         ("пока", SmallTalk.GOODBYE),
         ("спасибо, вчера вечером", None),  # thanks with an answer is the answer
-        ("ок", None),
+        ("ок", SmallTalk.OKAY),  # no answer to «когда это началось?»
         ("да", None),  # the confirmation's word, not small talk
     ],
 )

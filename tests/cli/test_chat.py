@@ -366,6 +366,18 @@ def test_small_talk_mid_form_is_no_answer_and_a_goodbye_files_what_is_known(
     assert ticket["when_happened"] == "вчера" and not ticket["error_text"]
 
 
+def test_an_okay_mid_form_is_no_answer_and_at_the_confirmation_sends(
+    faqbot: Run, kb: Path, tmp_path: Path
+) -> None:
+    typed = lines("погода на марсе", "", "ок", "вчера", *[""] * 7, "ок")
+    result = faqbot("chat", "--articles", str(kb), stdin=typed)
+    assert result.code == 0, result.err
+    assert "> ок\nХорошо. Ответьте на вопрос выше" in result.out
+    assert "Заявка #1001 создана" in result.out
+    [ticket] = tickets(tmp_path / "faqbot.sqlite3")
+    assert ticket["when_happened"] == "вчера"  # not «ок»
+
+
 def test_the_problem_gone_mid_form_drops_the_form(faqbot: Run, kb: Path, tmp_path: Path) -> None:
     typed = lines("погода на марсе", "", "всё получилось, спасибо", "/выход")
     result = faqbot("chat", "--articles", str(kb), stdin=typed)

@@ -411,7 +411,7 @@ async def test_small_talk_mid_form_gets_a_word_back_and_the_same_question(
     form = await _start_form(anna)
     when = await anna.press(form, text="Оставить как есть")
     assert "Когда это началось?" in when["text"]
-    for said, reply in (("спасибо", "Пожалуйста!"), ("ты бот?", "Я бот")):
+    for said, reply in (("спасибо", "Пожалуйста!"), ("ты бот?", "Я бот"), ("понятно", "Хорошо.")):
         again = await anna.say(said)
         assert again["text"].startswith(reply), again["text"]
         assert "Когда это началось?" in again["text"]  # the same question, still open

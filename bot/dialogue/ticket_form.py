@@ -41,7 +41,7 @@ from enum import Enum, StrEnum
 
 from bot.dialogue.human_request import HumanRequestDetector
 from bot.tickets import Impact, TicketDraft, Urgency
-from bot.tickets.contact import means_this_chat, read_contact
+from bot.tickets.contact import read_contact
 from nlp.small_talk import SmallTalk, detect
 from nlp.text import normalise
 
@@ -145,6 +145,12 @@ _SKIPS = frozenset(
      "нету", "не помню", "ничего", "никакой", "никакую", "никакого", "ошибки нет", "нет ошибки",
      "ошибок нет", "без ошибки", "ничего не пробовал", "ничего не пробовала", "не пробовал",
      "не пробовала", "нет заказа", "нет номера", "не было"}
+)  # fmt: skip
+#: The contact given as this very chat, where the answer comes anyway: nothing to keep.
+_THIS_CHAT = frozenset(
+    {"сюда", "здесь", "тут", "в чат", "в этот чат", "в этом чате", "в телеграм", "в телеграмм",
+     "в телеграме", "в телеграмме", "телеграм", "телеграмм", "telegram", "в telegram",
+     "пишите сюда", "пишите здесь", "пишите в чат", "сюда пишите", "здесь пишите"}
 )  # fmt: skip
 _LEVEL_WORDS: dict[str, Level] = {
     "срочно": Level.HIGH,
@@ -293,7 +299,7 @@ def answer(draft: TicketDraft, step: FormStep, text: str) -> TicketDraft | None:
             return replace(draft, device=text)
         case FormStep.ORDER:
             return replace(draft, order_number=text[:ORDER_NUMBER_LIMIT])
-        case FormStep.CONTACT if means_this_chat(text):
+        case FormStep.CONTACT if _plain(text) in _THIS_CHAT:
             return draft  # «сюда»: the answer comes here anyway
         case FormStep.CONTACT:
             contact = read_contact(text)

@@ -32,7 +32,8 @@ _NO = frozenset(
      "ничего не помогло", "не получилось", "ничего не получилось", "не сработало"}
 )  # fmt: skip
 #: Courtesy around a vote that does not change it: «спасибо, но не помогло», «увы, нет».
-_COURTESY = frozenset({"спасибо", "но", "увы", "к сожалению", "все равно", "так и"})
+#: Longest first, so «к сожалению» goes whole.
+_COURTESY = ("к сожалению", "все равно", "спасибо", "так и", "увы", "но")
 _OTHER = frozenset({"другое", "другой", "другая", "другое оператор"})
 _NOT_THESE = frozenset(
     {"ничего", "ничего не подходит", "не подходит", "не то", "нет не то", "ни то ни другое",
@@ -79,7 +80,7 @@ def parse_vote(text: str) -> bool | None:
 
 def _without_courtesy(words: str) -> str:
     """«спасибо но к сожалению не помогло» → «не помогло»."""
-    for phrase in sorted(_COURTESY, key=len, reverse=True):
+    for phrase in _COURTESY:
         words = f" {words} ".replace(f" {phrase} ", " ").strip()
     return words
 

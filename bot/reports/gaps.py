@@ -201,9 +201,7 @@ def build_report(
         period=period,
         totals=_totals(activity, len(questions)),
         clusters=tuple(clusters),
-        other=tuple(
-            _as_read(t, analyzer) for t in distinct((q.text for q in lonely), opts.other_examples)
-        ),
+        other=_wordings(lonely, opts.other_examples, analyzer),
         other_count=len(lonely),
         articles=article_stats(
             activity, catalog, ticket_window=opts.ticket_window, limit=opts.worst_articles
@@ -266,11 +264,14 @@ def _article_text(article: Article) -> str:
     return "\n".join([article.title, *article.questions, " ".join(article.tags), article.body])
 
 
-def _as_read(text: str, analyzer: Analyzer) -> str:
-    """A wording as typed, with the bot's reading beside it when typed in the wrong layout or
-    in translit: «ghbdtn? rfr…» tells an author nothing."""
-    reading = analyzer.reading(text)
-    return f"{text} (прочитано как «{reading}»)" if reading else text
+def _wordings(questions: Sequence[Question], limit: int, analyzer: Analyzer) -> tuple[str, ...]:
+    """Distinct wordings as typed, each with the bot's reading beside it when typed in the
+    wrong layout or in translit: «ghbdtn? rfr…» tells an author nothing."""
+    shown = []
+    for text in distinct((q.text for q in questions), limit):
+        reading = analyzer.reading(text)
+        shown.append(f"{text} (прочитано как «{reading}»)" if reading else text)
+    return tuple(shown)
 
 
 def _cluster(
@@ -289,9 +290,7 @@ def _cluster(
         older=len(members) - recent,
         recent=recent,
         kinds=tuple((kind, kinds[kind]) for kind in QuestionKind if kinds[kind]),
-        examples=tuple(
-            _as_read(t, analyzer) for t in distinct((q.text for q in members), examples)
-        ),
+        examples=_wordings(members, examples, analyzer),
     )
 
 

@@ -7,8 +7,8 @@ holds one an agent can use: a phone number in any spelling customers use («8 90
 @username. Phone numbers are written one way, the international one, so agents read and
 dial them alike; the words around them stay («+7 900 123-45-67, после 18:00»).
 
-«сюда», «в телеграм» point at this very chat, where the answer comes anyway: no contact to
-keep, and no reason to ask again (:func:`means_this_chat`).
+«сюда», «в телеграм» point at this very chat, where the answer comes anyway: the form takes
+them as nothing to keep (:func:`bot.dialogue.ticket_form.answer`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import re
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-__all__ = ["CONTACT_LIMIT", "means_this_chat", "read_contact"]
+__all__ = ["CONTACT_LIMIT", "read_contact"]
 
 CONTACT_LIMIT = 200
 """Characters of a contact kept: a phone or two, an address and a word on when to call."""
@@ -28,12 +28,6 @@ REGION = "RU"
 _EMAIL = re.compile(r"[^\s,;:<>()\[\]«»\"']{1,64}@[^\s,;:<>()\[\]«»\"']{1,255}")
 _ABROAD = re.compile(r"(?<![\d+])\d{11,15}(?!\d)")
 _USERNAME = re.compile(r"(?<![\w@.])@[a-z][a-z0-9_]{3,31}\b", re.IGNORECASE)
-_THIS_CHAT = frozenset(
-    {"сюда", "здесь", "тут", "в чат", "в этот чат", "в этом чате", "в телеграм", "в телеграмм",
-     "в телеграме", "в телеграмме", "телеграм", "телеграмм", "telegram", "в telegram",
-     "пишите сюда", "пишите здесь", "пишите в чат", "сюда пишите", "здесь пишите"}
-)  # fmt: skip
-_PUNCTUATION = re.compile(r"[^\w\s]")
 
 
 def read_contact(text: str) -> str | None:
@@ -68,15 +62,6 @@ def read_contact(text: str) -> str | None:
             continue
         text, found = text.replace(candidate.rstrip("."), checked.normalized), True
     return text if found or _USERNAME.search(text) else None
-
-
-def means_this_chat(text: str) -> bool:
-    """Whether ``text`` points at this chat («сюда», «в телеграм»): nothing to keep.
-
-    >>> means_this_chat("Пишите сюда!"), means_this_chat("сюда, или +7 900 123-45-67")
-    (True, False)
-    """
-    return " ".join(_PUNCTUATION.sub(" ", text.lower()).split()) in _THIS_CHAT
 
 
 def _with_plus(match: re.Match[str]) -> str:

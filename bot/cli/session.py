@@ -122,9 +122,11 @@ class _Session:
         self.ticket: int | None = None
         self.tried: tuple[str, ...] = ()  # what the ticket filed in this chat says was tried
         self.attempt = 0  # the stored question the chat is about (0: none yet)
+        #: Where the dialogue stands; set by every turn shown, the ones a reply leads to too
+        #: (a new question asked from the ticket form).
+        self.conversation: Conversation | None = None
 
     def run(self) -> None:
-        conversation: Conversation | None = None
         while (line := self.terminal.read()) is not None:
             text = line.strip()
             if not text:
@@ -143,19 +145,18 @@ class _Session:
                 self.terminal.say("unknown_command", command=command)
                 continue
             _, dialogue = self.engine.ready()
-            if conversation is None:
+            if self.conversation is None:
                 from bot.dialogue import Conversation
 
-                conversation = Conversation()
+                self.conversation = Conversation()
             turn = dialogue.message(
-                conversation,
+                self.conversation,
                 text,
                 self._search,
                 open_ticket=self.ticket,
                 screen=self._screen,
                 tried=self.tried,
             )
-            conversation = turn.conversation
             if not self._show_and_record(turn):
                 return
 
@@ -167,6 +168,7 @@ class _Session:
         """
         from bot.dialogue import HandOver
 
+        self.conversation = turn.conversation
         if isinstance(turn.reply, HandOver):
             self.attempt = self.desk.record(turn, self.attempt)
             return self._show(turn.reply)
@@ -258,10 +260,22 @@ class _Session:
         if not draft.contact:
             draft = replace(draft, contact=self.desk.known_contact())
         self.terminal.say("hand_over", reason=reply.reason.value, questions=QUESTIONS)
-        filled = fill(draft, self.terminal, self.engine.ready()[1].detector)
+        _, dialogue = self.engine.ready()
+
+        def asks_anew(text: str, draft: TicketDraft) -> bool:
+            return dialogue.asks_anew(text, self._search, draft.tried)
+
+        filled = fill(draft, self.terminal, dialogue.detector, asks_anew)
         if filled.draft is not None:
             self.ticket = self.desk.file(filled.draft, self.terminal)
             self.tried = filled.draft.tried
+        if filled.question is not None:  # «новый вопрос» instead of an answer: the form is gone
+            from bot.dialogue import Conversation
+
+            turn = dialogue.message(
+                Conversation(), filled.question, self._search, screen=self._screen
+            )
+            return self._show_and_record(turn)
         return not filled.leave
 
 

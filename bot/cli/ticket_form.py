@@ -5,7 +5,9 @@ The steps, their order, the skip rules and what an answer means are
 «/отмена» drops the form, «/выход» drops it and ends the chat, «оператор» (or «пока») files
 what is known at once; «спасибо» or «привет» gets a word back, not a place in the ticket. The
 end of input (Ctrl-D, a pipe running dry) in the middle files nothing: a form the customer did
-not finish is not a request they made.
+not finish is not a request they made. A question typed instead of an answer, one the
+knowledge base answers with confidence, is asked about: «1» takes it as the answer, «2» drops
+the form and the chat searches it (:attr:`Filled.question`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from bot.cli.terminal import Terminal
 from bot.dialogue.human_request import HumanRequestDetector
 from bot.dialogue.ticket_form import (
+    ASKS_ANEW_AT,
     IMPACT_OF,
     LEVELS_OFFERED,
     QUESTIONS,
@@ -37,7 +40,7 @@ from bot.dialogue.ticket_form import (
 from bot.tickets import TicketDraft
 from nlp.small_talk import SmallTalk
 
-__all__ = ["Filled", "fill"]
+__all__ = ["AsksAnew", "Filled", "fill"]
 
 _LEVEL_OF_URGENCY = {urgency: level for level, urgency in URGENCY_OF.items()}
 _LEVEL_OF_IMPACT = {impact: level for level, impact in IMPACT_OF.items()}
@@ -50,10 +53,18 @@ class Filled:
     :param draft: the ticket to file; ``None`` if nothing is to be filed (cancelled, or the
         input ended before the form did)
     :param leave: the chat ends here (``/выход``, or the end of input)
+    :param question: a new question the customer asked instead of an answer (the form was
+        dropped for it): the chat's next question
     """
 
     draft: TicketDraft | None
     leave: bool = False
+    question: str | None = None
+
+
+#: Whether a text typed at the form is a new question rather than an answer, given the draft
+#: (:meth:`bot.dialogue.Dialogue.asks_anew`).
+AsksAnew = Callable[[str, TicketDraft], bool]
 
 
 class _Stop(Exception):
@@ -62,18 +73,22 @@ class _Stop(Exception):
 
 
 def fill(
-    draft: TicketDraft, terminal: Terminal, people: HumanRequestDetector | None = None
+    draft: TicketDraft,
+    terminal: Terminal,
+    people: HumanRequestDetector | None = None,
+    asks_anew: AsksAnew | None = None,
 ) -> Filled:
     """Ask the form's questions, then for a confirmation; the draft to file, if any.
 
     :param draft: pre-filled by the dialogue (question, articles already offered)
     :param people: a request for a person in any words files the form at once
+    :param asks_anew: tells a new question from an answer (none is told without it)
     """
     try:
         step = FormStep.WHAT
         while step is not FormStep.CONFIRM:
-            draft, step = _ask(draft, step, terminal, people)
-        return _confirm(draft, terminal, people)
+            draft, step = _ask(draft, step, terminal, people, asks_anew)
+        return _confirm(draft, terminal, people, asks_anew)
     except _Stop as stop:
         return stop.filled
 
@@ -113,8 +128,37 @@ def _read(
         terminal.say("form_small_talk", talk=talk.value)
 
 
+def _new_question(
+    text: str,
+    step: FormStep,
+    draft: TicketDraft,
+    terminal: Terminal,
+    people: HumanRequestDetector | None,
+    asks_anew: AsksAnew | None,
+) -> None:
+    """Ask «это новый вопрос?» about ``text`` if it reads as one; «2» stops the form for it.
+
+    Returns when ``text`` is to be taken as the answer (it is no question, or «1»).
+    """
+    if asks_anew is None or step not in ASKS_ANEW_AT or skips(text) or not asks_anew(text, draft):
+        return
+    terminal.say("form_new_question", question=text)
+    while True:
+        choice = _read(draft, terminal, people, lambda t: t.strip() in ("1", "2")).strip()
+        if choice == "1":
+            return
+        if choice == "2":
+            terminal.say("form_asking_anew")
+            raise _Stop(Filled(None, question=text))
+        terminal.say("form_new_question_retry")
+
+
 def _ask(
-    draft: TicketDraft, step: FormStep, terminal: Terminal, people: HumanRequestDetector | None
+    draft: TicketDraft,
+    step: FormStep,
+    terminal: Terminal,
+    people: HumanRequestDetector | None,
+    asks_anew: AsksAnew | None = None,
 ) -> tuple[TicketDraft, FormStep]:
     """Ask ``step`` until it is answered or skipped; the draft and the step that follows."""
     options = (
@@ -137,6 +181,7 @@ def _ask(
         if step is FormStep.WHAT and not can_file(draft) and (skips(text) or command(text, people)):
             terminal.say("form_what_needed")  # nothing to file yet: the problem comes first
             continue
+        _new_question(text, step, draft, terminal, people, asks_anew)
         if skips(text):
             return draft, next_step(step, draft)
         if options:
@@ -154,7 +199,12 @@ def _ask(
         return updated, next_step(step, updated)
 
 
-def _confirm(draft: TicketDraft, terminal: Terminal, people: HumanRequestDetector | None) -> Filled:
+def _confirm(
+    draft: TicketDraft,
+    terminal: Terminal,
+    people: HumanRequestDetector | None,
+    asks_anew: AsksAnew | None = None,
+) -> Filled:
     texts = terminal.texts
     terminal.say(
         "form_confirm",
@@ -169,7 +219,10 @@ def _confirm(draft: TicketDraft, terminal: Terminal, people: HumanRequestDetecto
         impact=texts.button("impact", level=_LEVEL_OF_IMPACT[draft.impact].value),
     )
     while True:
-        match confirms(_read(draft, terminal, people, lambda t: confirms(t) is not None)):
+        text = _read(draft, terminal, people, lambda t: confirms(t) is not None)
+        if confirms(text) is None:
+            _new_question(text, FormStep.CONFIRM, draft, terminal, people, asks_anew)
+        match confirms(text):
             case True:
                 return Filled(draft)
             case False:

@@ -329,6 +329,29 @@ class Dialogue:
         waiting = Conversation(question=text.strip(), stage=Stage.TICKET, ticket=number)
         return Turn(waiting, AskAboutTicket(number))
 
+    def asks_anew(self, text: str, search: Search, tried: Collection[str] = ()) -> bool:
+        """Whether ``text``, typed at a question of the ticket form, reads as a new question
+        rather than an answer to it: phrased as a question, and led by an article the
+        knowledge base answers with or offers among choices, one the form's problem has not
+        tried already.
+
+        «как поменять тариф» at «Когда это началось?» would otherwise go to the agent as the
+        time. The customer is asked which it is (:data:`~bot.dialogue.ticket_form.ASKS_ANEW_AT`),
+        so a list of choices is enough here, where an open ticket asks only about a confident
+        answer (:meth:`message`): a question's form already says much, and a wrong guess costs
+        one button. Nothing found, or a repeat of the form's own problem («код так и не
+        пришёл?»), stays an answer.
+
+        :param tried: what the form's draft says was tried (:attr:`TicketDraft.tried`)
+        """
+        if not text.strip() or not looks_like_question(text):
+            return False
+        _, decision = search(text)
+        match decision:
+            case Answer(hit=hit) | Clarify(hits=(hit, *_)):
+                return not self._was_tried(hit.doc_id, tried)
+        return False
+
     def _was_tried(self, article_id: str, tried: Collection[str]) -> bool:
         article = self.catalog.get(article_id)
         if article is None or not tried:

@@ -16,6 +16,9 @@ are derived from it, and the terminal form can take it without importing a trans
     known(draft, step) -> str | None                     what the question already said
     can_file(draft) -> bool                              enough is known to file
     confirms(text) -> bool | None                        «да» / «нет» at the confirmation
+    ASKS_ANEW_AT                                         where a question may be a new one
+                                                         (Dialogue.asks_anew; not «что
+                                                         случилось?», whose answer is one)
 
 Every step can be skipped: a skipped question leaves the draft as it was (the question the
 dialogue pre-filled, «сегодня» urgency, «только у меня» impact); «что случилось» is the one
@@ -46,6 +49,7 @@ from nlp.small_talk import SmallTalk, detect
 from nlp.text import normalise
 
 __all__ = [
+    "ASKS_ANEW_AT",
     "IMPACT_OF",
     "LEVELS_OFFERED",
     "ORDER_NUMBER_LIMIT",
@@ -91,6 +95,9 @@ class FormStep(StrEnum):
 STEPS: tuple[FormStep, ...] = tuple(step for step in FormStep if step is not FormStep.CONFIRM)
 """The questions in order; :attr:`FormStep.CONFIRM` follows the last one."""
 QUESTIONS = len(STEPS)
+ASKS_ANEW_AT: frozenset[FormStep] = frozenset(FormStep) - {FormStep.WHAT}
+"""Where a question typed is asked about («ответ или новый вопрос?») before it is taken: at
+«что случилось?» a question is the answer itself (the problem, or more of it)."""
 
 
 class Level(StrEnum):

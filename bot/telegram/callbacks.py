@@ -56,7 +56,7 @@ class FormAction(CallbackData, prefix="form"):
     """A button of the ticket form; ``step`` tells a stale button from the current one."""
 
     step: FormStep
-    action: str  # "skip", "keep", "cancel", "send"
+    action: str  # "skip", "keep", "cancel", "send"; "answer", "new" under «это новый вопрос?»
 
 
 class FormChoice(CallbackData, prefix="choice"):

@@ -144,11 +144,14 @@ def menu_keyboard(texts: Texts, articles: Sequence[Article]) -> InlineKeyboardMa
     return _inline(rows)
 
 
-def form_keyboard(texts: Texts, step: FormStep, *actions: str) -> InlineKeyboardMarkup:
-    """Buttons of a form question: ``actions`` among skip, keep, send, then «Отмена»."""
+def form_keyboard(
+    texts: Texts, step: FormStep, *actions: str, cancel: bool = True
+) -> InlineKeyboardMarkup:
+    """Buttons of a form question: ``actions`` among skip, keep, send, answer, new, then
+    «Отмена» (unless ``cancel`` is false)."""
     buttons = [
         _button(label(texts, action), FormAction(step=step, action=action).pack())
-        for action in (*actions, "cancel")
+        for action in (*actions, *(("cancel",) if cancel else ()))
     ]
     return _inline([buttons] if len(buttons) <= 2 else [[b] for b in buttons])
 

@@ -855,3 +855,32 @@ def test_a_conversation_asked_about_survives_json_storage(dialogue: Dialogue) ->
 )  # fmt: skip
 def test_a_question_by_its_form(text: str, question: bool) -> None:
     assert looks_like_question(text) is question
+
+
+# --- the ticket form: a new question typed instead of an answer ------------------------------
+
+
+@pytest.mark.parametrize("decision", [ANSWER, CLARIFY])
+def test_a_question_the_kb_knows_typed_in_the_form_may_be_a_new_one(
+    dialogue: Dialogue, decision: Decision
+) -> None:
+    assert dialogue.asks_anew("как завершить поездку?", FakeSearch(decision))
+
+
+@pytest.mark.parametrize("text", ["вчера вечером", "после обновления", "iPhone 12", "-"])
+def test_an_answer_not_phrased_as_a_question_is_not_searched(dialogue: Dialogue, text: str) -> None:
+    search = FakeSearch(ANSWER)
+    assert not dialogue.asks_anew(text, search)
+    assert search.questions == []  # an ordinary answer costs no search
+
+
+def test_a_question_the_kb_has_nothing_for_is_taken_as_the_answer(dialogue: Dialogue) -> None:
+    assert not dialogue.asks_anew("а почему так долго?", FakeSearch(ESCALATE))
+
+
+def test_a_question_about_what_the_form_tried_already_is_the_forms_problem(
+    dialogue: Dialogue,
+) -> None:
+    tried = ("Как завершить аренду",)  # the article the bot offered before the form
+    assert not dialogue.asks_anew("как завершить поездку?", FakeSearch(ANSWER), tried)
+    assert not dialogue.asks_anew("как завершить поездку?", FakeSearch(CLARIFY), tried)

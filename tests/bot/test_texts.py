@@ -247,6 +247,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
     },
     "form_cancelled": {},
     "form_solved": {},
+    "form_new_question": {"question": "<b>как поменять тариф?</b>"},
+    "form_asking_anew": {},
     "status_list": {"tickets": TICKETS},
     "status_empty": {},
     "ticket_closed_by_customer": {"number": 1042},

@@ -387,6 +387,33 @@ def test_the_problem_gone_mid_form_drops_the_form(faqbot: Run, kb: Path, tmp_pat
     assert no_tickets(tmp_path / "faqbot.sqlite3")
 
 
+def test_a_new_question_typed_in_the_form_is_asked_about_and_answered(
+    faqbot: Run, kb: Path, tmp_path: Path
+) -> None:
+    typed = lines("погода на марсе", "", "как применить промокод?", "2", "да", "/выход")
+    result = faqbot("chat", "--articles", str(kb), stdin=typed)
+    assert result.code == 0, result.err
+    asked = result.out.split("> как применить промокод?\n", 1)[1]
+    assert asked.startswith("«как применить промокод?» — это новый вопрос?")
+    answered = asked.split("> 2\n", 1)[1]
+    assert answered.startswith("Хорошо, эту заявку не отправляем. Ищу ответ на новый вопрос.")
+    assert "Как применить промокод" in answered.split("> да\n", 1)[0]
+    assert "> да\nСпасибо за отзыв!" in result.out  # the chat goes on from that answer
+    assert no_tickets(tmp_path / "faqbot.sqlite3")
+
+
+def test_a_question_typed_in_the_form_can_be_its_answer_after_all(
+    faqbot: Run, kb: Path, tmp_path: Path
+) -> None:
+    typed = lines("погода на марсе", "", "где мой заказ?", "3", "1", *[""] * 7, SEND)
+    result = faqbot("chat", "--articles", str(kb), stdin=typed)
+    assert result.code == 0, result.err
+    assert "> 3\nНапишите 1, если это ответ на вопрос заявки, или 2" in result.out
+    assert "Заявка #1001 создана" in result.out
+    [ticket] = tickets(tmp_path / "faqbot.sqlite3")
+    assert ticket["when_happened"] == "где мой заказ?"
+
+
 def test_yes_and_no_at_a_list(faqbot: Run, kb: Path, tmp_path: Path) -> None:
     typed = lines("заказ", "да", "второе", "спасибо", "заказ", "нет", "ничего не подходит", "")
     result = faqbot("chat", "--articles", str(kb), stdin=typed)

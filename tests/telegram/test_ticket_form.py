@@ -436,6 +436,45 @@ async def test_the_problem_gone_mid_form_drops_the_form(
     assert "Помогло" in " ".join(buttons(answer))
 
 
+async def test_a_new_question_typed_in_the_form_is_asked_about_and_searched(
+    bot: App, anna: Chat, database: ScratchDatabase
+) -> None:
+    form = await _start_form(anna)
+    await anna.press(form, text="Оставить как есть")
+    asked = await anna.say("как поменять тариф?")
+    assert asked["text"].startswith("«как поменять тариф?» — это новый вопрос?")
+    assert buttons(asked) == ["✍️ Это ответ", "🔎 Новый вопрос"]
+    dropped = await anna.press(asked, text="🔎 Новый вопрос")
+    assert dropped["text"] == "Хорошо, эту заявку не отправляем. Ищу ответ на новый вопрос."
+    found = await anna.reply()
+    assert "Тарифы и классы машин" in " ".join(buttons(found))  # the tariff article offered
+    assert await rows(database, Ticket) == []
+    query = anna.click(asked, text="✍️ Это ответ")  # the form is gone: its buttons are stale
+    assert (await anna.callback_answer(query))["text"].startswith("Эта кнопка уже не действует")
+
+
+async def test_a_question_typed_in_the_form_can_be_its_answer_after_all(
+    bot: App, anna: Chat, database: ScratchDatabase
+) -> None:
+    form = await _start_form(anna)
+    await anna.press(form, text="Оставить как есть")
+    asked = await anna.say("как поменять тариф?")
+    error = await anna.press(asked, text="✍️ Это ответ")
+    assert "Какую ошибку вы видите?" in error["text"]  # the next question
+    await anna.say("оператор")
+    [ticket] = await rows(database, Ticket)
+    assert ticket.when_happened == "как поменять тариф?"
+
+
+async def test_an_answer_not_phrased_as_a_question_is_never_asked_about(
+    bot: App, anna: Chat, database: ScratchDatabase
+) -> None:
+    form = await _start_form(anna)
+    await anna.press(form, text="Оставить как есть")
+    error = await anna.say("после того как поменял тариф")
+    assert "Какую ошибку вы видите?" in error["text"]
+
+
 async def test_the_contact_is_asked_once_and_remembered(
     bot: App, anna: Chat, database: ScratchDatabase
 ) -> None:

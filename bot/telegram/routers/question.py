@@ -45,7 +45,7 @@ from bot.telegram.sending import send_text
 from bot.telegram.ticket_chat import TicketDelivery, deliver_to_ticket, follows_previous
 from bot.tickets import MessageDirection
 
-__all__ = ["get_router"]
+__all__ = ["ask_anew", "get_router"]
 
 PENDING = "pending"
 """FSM data key: ``[chat_id, message_id]`` of the message asked about, so that «про заявку»
@@ -110,6 +110,31 @@ async def ask(
         await message.answer(texts.render("too_long", limit=QUESTION_LIMIT))
     else:
         await _send(said, bot, message.from_user, state, services)
+
+
+async def ask_anew(
+    text: str, bot: Bot, user: User, state: FSMContext, services: Services, customers: Customers
+) -> None:
+    """``text`` as a new question of a chat outside any form: the customer said so of a
+    question typed in the ticket form («Новый вопрос»), which has been left."""
+    answers, position = services.answers, await load(state)
+    async with services.database.transaction() as session:
+        customer = await customers.of(session, user)
+        ticket = await get_open_ticket(session, customer)
+    number, tried = (ticket.number, ticket.tried or ()) if ticket is not None else (None, ())
+    turn = await answers.off_loop(
+        answers.dialogue.message,
+        position.conversation,
+        text,
+        answers.search,
+        number,
+        answers.screen,
+        tried,
+    )
+    async with services.database.transaction() as session:
+        ticket = await _ticket_for(session, customer, turn)
+        said = await _settle(session, customer, ticket, turn, position.attempt, state, services)
+    await _send(said, bot, user, state, services)
 
 
 async def unknown_command(message: Message, services: Services, command: str) -> None:

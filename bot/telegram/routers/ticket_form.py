@@ -7,6 +7,10 @@ typed as their number («1» is the most serious).
 Anything the current question cannot take (a sticker, a button of an earlier question, text
 where a choice is asked) is answered by asking the current question again. Photos and
 documents are kept as attachments at any question.
+
+A question typed instead of an answer, one the knowledge base answers with confidence
+(«как поменять тариф» at «Когда это началось?»), is asked about first: «Это ответ» takes it
+as the answer, «Новый вопрос» drops the form and searches it as the chat's new question.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from aiogram.types import CallbackQuery, Message, User
 from bot.db.repo import remember_contact
 from bot.dialogue import Conversation
 from bot.dialogue.ticket_form import (
+    ASKS_ANEW_AT,
     FormCommand,
     FormStep,
     answer,
@@ -34,6 +39,7 @@ from bot.dialogue.ticket_form import (
     small_talk,
 )
 from bot.serving import Services
+from bot.serving.answers import QUESTION_LIMIT
 from bot.telegram.callbacks import FormAction, FormChoice
 from bot.telegram.customers import Customers
 from bot.telegram.dialogue_state import Position, as_data
@@ -45,7 +51,8 @@ from bot.telegram.intake import (
     file_ticket,
     ticket_created_text,
 )
-from bot.telegram.keyboards import label
+from bot.telegram.keyboards import form_keyboard, label
+from bot.telegram.routers.question import ask_anew
 from bot.telegram.states import CsatForm, TicketForm, form_state, form_step
 from bot.texts import Texts
 from bot.tickets import TicketDraft
@@ -58,6 +65,8 @@ MESSAGE_LIMIT = 4096
 """Telegram's own limit for a message; anything longer did not come from a Telegram client."""
 ALBUM_KEY = "album"
 """FSM data: the ``media_group_id`` of the last album a file of which the form answered."""
+ANEW_KEY = "asked_anew"
+"""FSM data: the text asked about with «это новый вопрос?», for its two buttons."""
 
 
 def get_router() -> Router:
@@ -67,6 +76,8 @@ def get_router() -> Router:
     router.message.register(cancel_command, Command("cancel"))
     router.callback_query.register(cancel_button, FormAction.filter(F.action == "cancel"))
     router.callback_query.register(send_button, FormAction.filter(F.action == "send"))
+    router.callback_query.register(answer_button, FormAction.filter(F.action == "answer"))
+    router.callback_query.register(new_question_button, FormAction.filter(F.action == "new"))
     router.callback_query.register(skip_button, FormAction.filter())
     router.callback_query.register(choice_button, FormChoice.filter())
     in_form = StateFilter(TicketForm)
@@ -99,7 +110,7 @@ async def _advance(
 ) -> None:
     following = next_step(step, draft)
     await state.set_state(form_state(following))
-    await state.update_data(draft=draft_to_data(draft))
+    await state.update_data({"draft": draft_to_data(draft), ANEW_KEY: None})
     await _ask(bot, chat_id, following, draft, texts)
 
 
@@ -121,8 +132,8 @@ async def _keep(
 async def _end(state: FSMContext) -> None:
     """Leave the form: the draft goes, the conversation starts afresh."""
     data = await state.get_data()
-    data.pop("draft", None)
-    data.pop(ALBUM_KEY, None)
+    for key in ("draft", ALBUM_KEY, ANEW_KEY):
+        data.pop(key, None)
     data.update(as_data(Position(Conversation())))
     await state.set_state(None)
     await state.set_data(data)
@@ -270,8 +281,6 @@ async def text_answer(
     text = (message.text or "").strip()
     said = command(text, services.answers.dialogue.detector)
     skipped = skips(text) or text.casefold() == label(texts, "skip").casefold()
-    # «что случилось» cannot be skipped while the draft has no question at all.
-    skippable = step is not FormStep.CONFIRM and (step is not FormStep.WHAT or can_file(draft))
     if text.casefold() == label(texts, "cancel").casefold() or said in (
         FormCommand.CANCEL,
         FormCommand.EXIT,
@@ -293,7 +302,40 @@ async def text_answer(
         )
     elif len(text) > MESSAGE_LIMIT:
         await message.answer(texts.render("too_long", limit=MESSAGE_LIMIT))
-    elif step in (FormStep.URGENCY, FormStep.IMPACT) and (level := level_of(text)) is not None:
+    elif not skipped and await _asks_anew(step, draft, text, services):
+        await state.update_data({ANEW_KEY: text})
+        await bot.send_message(
+            chat_id,
+            texts.render("form_new_question", question=text),
+            reply_markup=form_keyboard(texts, step, "answer", "new", cancel=False),
+        )
+    else:
+        await _take(bot, chat_id, state, step, draft, text, texts, skipped=skipped)
+
+
+async def _asks_anew(step: FormStep, draft: TicketDraft, text: str, services: Services) -> bool:
+    """Whether to ask «это новый вопрос?» about ``text`` (searched off the event loop)."""
+    if step not in ASKS_ANEW_AT or len(text) > QUESTION_LIMIT:
+        return False
+    answers = services.answers
+    return await answers.off_loop(answers.dialogue.asks_anew, text, answers.search, draft.tried)
+
+
+async def _take(
+    bot: Bot,
+    chat_id: int,
+    state: FSMContext,
+    step: FormStep,
+    draft: TicketDraft,
+    text: str,
+    texts: Texts,
+    *,
+    skipped: bool = False,
+) -> None:
+    """``text`` as the answer to ``step``: the next question, or this one again."""
+    # «что случилось» cannot be skipped while the draft has no question at all.
+    skippable = step is not FormStep.CONFIRM and (step is not FormStep.WHAT or can_file(draft))
+    if step in (FormStep.URGENCY, FormStep.IMPACT) and (level := level_of(text)) is not None:
         await _advance(bot, chat_id, state, step, choose(draft, step, level), texts)
     elif skipped and skippable:
         await _advance(bot, chat_id, state, step, draft, texts)
@@ -309,6 +351,56 @@ async def text_answer(
         )
     else:
         await _advance(bot, chat_id, state, step, updated, texts)
+
+
+async def answer_button(
+    query: CallbackQuery,
+    callback_data: FormAction,
+    bot: Bot,
+    state: FSMContext,
+    raw_state: str | None,
+    services: Services,
+) -> None:
+    """«Это ответ»: the text asked about answers the form's question after all."""
+    texts, step = services.texts, callback_data.step
+    text = await _asked_anew(query, step, state, raw_state, texts)
+    draft = await _draft(state)
+    if text is not None and draft is not None:
+        await _take(bot, query.from_user.id, state, step, draft, text, texts)
+
+
+async def new_question_button(
+    query: CallbackQuery,
+    callback_data: FormAction,
+    bot: Bot,
+    state: FSMContext,
+    raw_state: str | None,
+    services: Services,
+    customers: Customers,
+) -> None:
+    """«Новый вопрос»: the form is dropped, the text searched as the chat's new question."""
+    texts = services.texts
+    text = await _asked_anew(query, callback_data.step, state, raw_state, texts)
+    if text is None:
+        return
+    await _end(state)
+    await bot.send_message(
+        query.from_user.id, texts.render("form_asking_anew"), reply_markup=REMOVE_KEYBOARD
+    )
+    await ask_anew(text, bot, query.from_user, state, services, customers)
+
+
+async def _asked_anew(
+    query: CallbackQuery, step: FormStep, state: FSMContext, raw_state: str | None, texts: Texts
+) -> str | None:
+    """The text «это новый вопрос?» asked about, if the button is under the current question's
+    (else it is said to be stale)."""
+    asked = (await state.get_data()).get(ANEW_KEY) if form_step(raw_state) is step else None
+    if not isinstance(asked, str):
+        await query.answer(texts.plain("callback_outdated"))
+        return None
+    await query.answer()
+    return asked
 
 
 async def contact_shared(

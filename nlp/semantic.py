@@ -29,6 +29,7 @@ from threadpoolctl import ThreadpoolController
 from nlp.documents import Document
 from nlp.embedding_cache import EmbeddingCache, Progress
 from nlp.encoders import Encoder
+from nlp.text import as_question
 
 __all__ = ["DenseScores", "SemanticView", "body_parts"]
 
@@ -168,6 +169,7 @@ class SemanticView:
         """
         if len(question) > self.query_chars:
             question = question[: self.query_chars].rsplit(" ", 1)[0]
+        question = as_question(question)
         with self._recent_lock:
             known = self._recent.get(question)
             if known is not None:

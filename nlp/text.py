@@ -24,6 +24,15 @@ _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _CYRILLIC = re.compile(r"[а-яё]")
 _WORD = re.compile(r"[^\W_]+")
 _LATIN = re.compile(r"[a-z]")
+_SENTENCE_END = ("?", "!", ".", "…")
+
+#: Words that open a question («как», «почему», «подскажите»): a message that starts with one
+#: asks something, with or without its «?».
+QUESTION_WORDS = frozenset(
+    {"как", "где", "когда", "почему", "зачем", "что", "сколько", "куда", "откуда", "кто", "какой",
+     "какая", "какое", "какие", "чем", "можно", "могу", "нельзя", "подскажите", "скажите",
+     "объясните", "help", "how", "why", "what", "where"}
+)  # fmt: skip
 
 
 def fold_lookalikes(word: str) -> str:
@@ -57,3 +66,28 @@ def normalise(raw: str) -> str:
 
 def _fold_match(match: re.Match[str]) -> str:
     return fold_lookalikes(match.group())
+
+
+def opens_with_question_word(text: str) -> bool:
+    """Whether the first word of ``text`` is one of :data:`QUESTION_WORDS`.
+
+    >>> opens_with_question_word("Как, скажите, сменить тариф"), opens_with_question_word("тариф")
+    (True, False)
+    """
+    found = _WORD.search(normalise(text[:64]))
+    return found is not None and found.group() in QUESTION_WORDS
+
+
+def as_question(text: str) -> str:
+    """``text`` with the «?» it was asked without: a question word first and no sentence mark
+    at the end. A question reads the same to the sentence encoder with or without its «?»,
+    where it had read otherwise («как поменять тариф» answered, «как поменять тариф?» only a
+    choice).
+
+    >>> as_question("как поменять тариф"), as_question("как поменять тариф?"), as_question("тариф")
+    ('как поменять тариф?', 'как поменять тариф?', 'тариф')
+    """
+    stripped = text.rstrip()
+    if not stripped or stripped.endswith(_SENTENCE_END) or not opens_with_question_word(stripped):
+        return text
+    return stripped + "?"

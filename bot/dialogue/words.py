@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from nlp.text import normalise
+from nlp.text import QUESTION_WORDS, normalise
 
 __all__ = [
     "looks_like_question",
@@ -183,13 +183,6 @@ def _stems(text: str) -> frozenset[str]:
     )
 
 
-_QUESTION_WORDS = frozenset(
-    {"как", "где", "когда", "почему", "зачем", "что", "сколько", "куда", "откуда", "кто", "какой",
-     "какая", "какое", "какие", "чем", "можно", "могу", "нельзя", "подскажите", "скажите",
-     "объясните", "help", "how", "why", "what", "where"}
-)  # fmt: skip
-
-
 def looks_like_question(text: str) -> bool:
     """Whether ``text`` asks something by its form: a «?», or a question word first.
 
@@ -201,7 +194,7 @@ def looks_like_question(text: str) -> bool:
     if "?" in text:
         return True
     words = _plain(text).split()
-    return bool(words) and words[0] in _QUESTION_WORDS
+    return bool(words) and words[0] in QUESTION_WORDS
 
 
 _COMMAND = re.compile(r"/([^\s@/]+)(?:@\w+)?(?:\s|$)")

@@ -335,7 +335,7 @@ SAMPLES.update(
         "agent_signature": {"name": "Ольга"},
         "ticket_reopened": {"number": 1042},
         "agents/customer_edited": {"text": "Не приходит код"},
-        "agents/customer_said": {"text": "Не приходит код"},
+        "agents/customer_said": {"text": "Ytn rjlf", "reading": "Нет кода"},
         "agents/not_delivered": {
             "reason": "blocked",
             "to_customer": True,
@@ -483,6 +483,17 @@ def test_templates_document_their_context() -> None:
 
 
 # --- what particular templates say ---------------------------------------------------------
+
+
+def test_joined_customer_texts_carry_the_bots_reading_of_a_wrong_layout(texts: Texts) -> None:
+    html = texts.render(
+        "agents/customer_said",
+        texts=["ghbdtn", "<b>всё</b> ок"],
+        readings=["привет", None],
+    )
+    assert html == (
+        "💬 <b>Клиент:</b>\nghbdtn <i>(прочитано как: привет)</i>\n&lt;b&gt;всё&lt;/b&gt; ок"
+    )
 
 
 def test_customer_name_is_escaped(texts: Texts) -> None:

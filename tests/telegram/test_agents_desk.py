@@ -135,6 +135,24 @@ async def test_a_question_typed_right_has_no_reading_on_its_card(
     assert "Бот прочитал как" not in (await agents.next(topic=None))["text"]
 
 
+async def test_a_later_message_in_the_wrong_layout_reaches_the_topic_with_the_bots_reading(
+    desk_bot: App, anna: Chat, agents: Desk, telegram: TelegramEmulator
+) -> None:
+    olga = telegram.new_user("Ольга")
+    await file_ticket(anna)
+    await agents.next(topic=None)  # the card
+    topic = agents.topic_of(1001)
+    agents.say(olga, topic, "Здравствуйте! Смотрю вашу заявку.")
+    await anna.reply()
+    telegram.send_text(anna.user, anna.user.private_chat, "ye xnj nfv c vjtq pfzdrjq")
+    relayed = await agents.next(topic)
+    assert relayed["text"] == (
+        "💬 Клиент: ye xnj nfv c vjtq pfzdrjq\nБот прочитал как: ну что там с моей заявкой"
+    )
+    telegram.send_text(anna.user, anna.user.private_chat, "спасибо, жду")
+    assert (await agents.next(topic))["text"] == "спасибо, жду"  # typed right: copied as is
+
+
 async def test_html_in_names_and_texts_is_shown_literally(
     desk_bot: App, telegram: TelegramEmulator, agents: Desk
 ) -> None:

@@ -228,7 +228,9 @@ class Batches:
         """Several of a customer's texts, in order, as one post in the topic."""
         ids = [message.id for message in batch]
         topic = batch[0].topic_id
-        text = self.texts.render("agents/customer_said", texts=[m.text for m in batch])
+        texts = [m.text or "" for m in batch]
+        readings = [self.answers.reading(t) if t else None for t in texts]
+        text = self.texts.render("agents/customer_said", texts=texts, readings=readings)
         try:
             sent = await send_text(self.bot, self.chat_id, text, message_thread_id=topic)
         except TelegramAPIError as error:

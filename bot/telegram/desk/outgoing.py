@@ -162,7 +162,8 @@ class Delivery:
             if self.signature:
                 text = f"{text}\n\n{self.signature}"
             return await self._send_text(text)
-        if self.source is not None:
+        reading = self._reading()
+        if self.source is not None and reading is None:
             try:
                 copied = await bot.copy_message(
                     self.chat_id,
@@ -178,8 +179,16 @@ class Delivery:
                     raise  # nothing to fall back on: the original is gone
         text = self.text or ""
         if not self.to_customer:
-            text = texts.render("agents/customer_said", text=text)
+            text = texts.render("agents/customer_said", text=text, reading=reading)
         return await self._send_text(text)
+
+    def _reading(self) -> str | None:
+        """A customer's text as the bot read it, when typed in the wrong keyboard layout or in
+        translit: agents get «ghbdtn? rfr» with «привет? как» below it, in one post (its
+        original is not copied then)."""
+        if self.to_customer or self.content_type != "text" or not self.text:
+            return None
+        return self.answers.reading(self.text)
 
     def _caption(self) -> str | None:
         if not (self.to_customer and self.signature):

@@ -215,7 +215,7 @@ class Run:
                 text = f"базовая линия {i}"
                 if as_posted:
                     said = customer_text(n, i // len(topics) % self.args.messages)
-                    text = texts.render("agents/customer_said", text=said)
+                    text = texts.render("agents/customer_said", text=said, reading=None)
                 await bot.send_message(
                     self.desk.id,
                     text,

@@ -517,7 +517,10 @@ def test_a_pick_by_the_words_of_a_title(text: str, number: int | None) -> None:
 @pytest.mark.parametrize(
     ("text", "rejected"),
     [("нет", True), ("Нет.", True), ("ничего не подходит", True), ("не то", True),
-     ("не помогло", True), ("👎", True), ("второе", False), ("да", False), ("нет связи", False)],
+     ("не помогло", True), ("👎", True), ("второе", False), ("да", False), ("нет связи", False),
+     ("Это не то", True), ("совсем не то!", True), ("мимо", True), ("не совсем", True),
+     ("Я не об этом", True), ("вы меня не поняли", True), ("спасибо, но это не то", True),
+     ("у меня другая проблема", True), ("не то списали", False), ("мимо дома", False)],
 )  # fmt: skip
 def test_no_in_words(text: str, rejected: bool) -> None:
     assert rejects(text) is rejected
@@ -572,7 +575,8 @@ def test_no_to_a_list_offers_the_next_candidates_then_the_form(
     ("text", "helpful"),
     [("да", True), ("спасибо", True), ("Спасибо большое!", True), ("спасибо, помогло", True),
      ("Всё получилось, спасибо", True), ("нет", False), ("не помогло", False),
-     ("спасибо, но ничего не помогло", False), ("👎", False), ("не то", False)],
+     ("спасибо, но ничего не помогло", False), ("👎", False), ("не то", False),
+     ("это не то", False), ("мимо", False), ("вы меня не поняли", False)],
 )  # fmt: skip
 def test_yes_and_no_under_an_answer_are_votes(dialogue: Dialogue, text: str, helpful: bool) -> None:
     search = FakeSearch(ANSWER)

@@ -145,7 +145,7 @@ async def test_run_serves_customers_and_article_edits_until_sigterm(
             login.read_text(encoding="utf-8").replace('код для входа"', 'СМС-код"'),
             encoding="utf-8",
         )
-        await asyncio.wait_for(_log_until(process, "reloaded 44 articles", log), START_UP_S)
+        await asyncio.wait_for(_log_until(process, "reloaded 47 articles", log), START_UP_S)
         answer = await chat.say("не приходит код из смс")
         assert answer["text"].startswith("Не приходит СМС-код")
     finally:
@@ -155,6 +155,6 @@ async def test_run_serves_customers_and_article_edits_until_sigterm(
     log.append(stderr.decode())
     assert process.returncode == 0, "".join(log)
     text = "".join(log)
-    assert "bot @faq_test_bot" in text and "44 articles" in text
+    assert "bot @faq_test_bot" in text and "47 articles" in text
     assert "changed login-code" in text and "change detected" not in text
     assert (tmp_path / "bot.sqlite3").exists()

@@ -105,12 +105,17 @@ def asks_nothing(ranking: Ranking) -> bool:
 
     Numbers and codes alone are a question when the knowledge base has one of them (an
     error code pasted from the screen, «E-100»), not otherwise (a phone, an order number).
+    A number of one or two digits alone never is: it is a pick from a list no longer shown
+    («5» under an answer), and every knowledge base has «5» somewhere («3–5 дней»), so it was
+    searched and, nothing fitting, opened the ticket form.
     """
     if ranking.analysis.unreadable:
         return True
     topics = [term for term in ranking.analysis.terms if term not in WHEN]
     if any(not _is_number(term) for term in topics):
         return False
+    if topics and all(term.isdigit() and len(term) <= 2 for term in topics):
+        return True
     return not (topics and _words_matched(ranking))
 
 

@@ -619,6 +619,16 @@ def test_a_time_or_a_number_beside_a_topic_is_a_question(
     assert not isinstance(turn.reply, Invite)
 
 
+@pytest.mark.parametrize("text", ["5", "12", "7."])
+def test_a_small_number_alone_is_no_question_even_if_an_article_has_it(
+    dialogue: Dialogue, text: str
+) -> None:
+    number = text.rstrip(".")
+    ranking = Ranking(Analysis(text, (number,)), HITS, engine="hybrid", words_share=0.9)
+    turn = dialogue.message(Conversation(), text, FakeSearch(ESCALATE, ranking))
+    assert turn == Turn(Conversation(), Invite())  # no form for a stray pick
+
+
 @pytest.mark.parametrize(
     "ranking",
     [

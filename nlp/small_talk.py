@@ -9,12 +9,15 @@ is, so a front end can answer from a template of its own::
     detect("понятно")                     -> SmallTalk.OKAY   (heard: nothing to search)
     detect("спасибо, всё получилось")     -> SmallTalk.SOLVED (thanks, and the problem is gone)
     detect("ты бот или человек?")         -> SmallTalk.ARE_YOU_BOT
+    detect("не понял")                    -> SmallTalk.CONFUSED
+    detect("вы издеваетесь?")             -> SmallTalk.UPSET
     detect("привет, как поменять тариф?") -> None   (a greeting before a question: the question)
 
 A message is small talk when its small-talk phrases, once removed, leave nothing but filler
 («пожалуйста», «а», «ну», punctuation). When a message holds several, the most specific kind
-wins (``are_you_bot`` over ``how_are_you`` over ``capabilities`` over ``solved`` over
-``thanks`` over ``goodbye`` over ``greeting`` over ``okay``). A request for a person
+wins (``upset`` over ``confused`` over ``are_you_bot`` over ``how_are_you`` over
+``capabilities`` over ``solved`` over ``thanks`` over ``goodbye`` over ``greeting`` over
+``okay``). A request for a person
 («позовите оператора») is not small talk: :mod:`bot.dialogue.human_request` recognises it.
 """
 
@@ -39,12 +42,28 @@ class SmallTalk(Enum):
     CAPABILITIES = "capabilities"
     OKAY = "okay"
     SOLVED = "solved"
+    CONFUSED = "confused"  # «не понял», «в смысле?», «повторите»: the last reply was unclear
+    UPSET = "upset"  # «вы издеваетесь?», «достали»: anger, with no question in it
 
 
 _YOU = r"(?:ты|вы|тебя|вас|тебе|вам)"
 _NOT_NEGATED = r"(?<!не )(?<!ни )"
 #: Phrases per kind, most specific first; matched on normalised text (lower case, ё → е).
 _PHRASES: tuple[tuple[SmallTalk, str], ...] = (
+    (
+        # Anger with nothing else in it: once searched, it opened a ticket whose problem was
+        # «вы издеваетесь?» (a question around it, «достали, где мой заказ?», is the question).
+        SmallTalk.UPSET,
+        r"(?:вы\s+)?издеваетесь|издевательство|достали|задолбали|заебали|надоели|бесит|бесите"
+        r"|ужас|кошмар|позор|безобразие|отвратительно|жесть|капец|пиздец|бля(?:ть|дь)?"
+        r"|сколько\s+можно|что\s+за\s+(?:бред|фигня|херня|ерунда)|бред|фигня|херня",
+    ),
+    (
+        # The last reply was not understood: no question to search, no problem for people.
+        SmallTalk.CONFUSED,
+        r"не\s+понял[аи]?|не\s+понятно|непонятно|не\s+понимаю|в\s+смысле|что\s+это\s+значит"
+        r"|повтори(?:те)?|^(?:(?:ну\s+)?и\s+)?что\W*$|^ну\s+и\W*$",
+    ),
     (
         SmallTalk.ARE_YOU_BOT,
         rf"(?:{_YOU}|это)\s+(?:(?:живой|настоящий|реальный)\s+)?(?:бот|робот|человек|программа"
@@ -61,7 +80,8 @@ _PHRASES: tuple[tuple[SmallTalk, str], ...] = (
         SmallTalk.CAPABILITIES,
         rf"(?:что|чем)\s+(?:{_YOU}\s+)?(?:умеешь|умеете|можешь|можете)(?:\s+делать)?"
         rf"(?:\s+помочь)?|чем\s+(?:{_YOU}\s+)?(?:можешь|можете)\s+(?:мне\s+)?помочь"
-        r"|что\s+(?:ты|вы)\s+(?:такое|за\s+бот)|^(?:помощь|help|/help|/start|меню|начать|старт)$",
+        r"|что\s+(?:ты|вы)\s+(?:такое|за\s+бот)|^(?:помощь|help|/help|/start|меню|начать|старт|назад|в\s+начало|главное\s+меню"
+        r"|на\s+главную)$",
     ),
     (
         # «спасибо, помогло», «всё получилось», «сама разобралась»: the problem is gone, which
@@ -92,8 +112,9 @@ _PHRASES: tuple[tuple[SmallTalk, str], ...] = (
         # «понятно», «ок», «👍» with nothing else: heard, and no question (before, «понятно»
         # was searched, found nothing and went to people as a ticket).
         SmallTalk.OKAY,
-        r"ок|окей|ok|okay|понятно|ясно|хорошо|ладно|ага|угу|отлично|супер|класс|круто"
-        r"|понял[аи]?|принято|договорились|👍|👌|🙂|😊|☺️?",
+        r"ок|окей|оки|ok|okay|понятно|ясно|хорошо|ладно|ага|угу|отлично|супер|класс|круто"
+        r"|понял[аи]?|принято|договорились|норм|нормально|лады|ладушки|ясненько|понятненько"
+        r"|годится|сойдет|хватит|стоп|👍|👌|🙂|😊|☺️?",
     ),
 )
 #: The kinds that thank for an answer: under one, each is a 👍.
@@ -114,7 +135,7 @@ _FILLER = frozenset(
     """
     а и ну да нет пожалуйста плиз тебе вам тебя вас ты вы мне я же ли всем
     большое огромное очень бот ботик друг дружище уважаемый еще раз там тут вот
-    или либо все ой ура уф вроде уже
+    или либо все ой ура уф вроде уже но
     """.split()
 )
 _WORD = re.compile(r"[^\W_]+")

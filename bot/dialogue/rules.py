@@ -211,6 +211,10 @@ class Dialogue:
                 helpful = True  # «спасибо большое!» under an answer: it helped
             if helpful is not None:
                 return self.vote(conversation, helpful)
+        if talk is SmallTalk.UPSET and conversation.question:
+            # Angry at what was offered for a question: people take that question now, not
+            # another list («вы издеваетесь?» under an answer or a list).
+            return self.hand_over(conversation, HandOverReason.NOT_HELPED)
         if talk is not None:
             return Turn(conversation, SmallTalkReply(talk))
         if parse_vote(text) is not None or rejects(text):

@@ -33,7 +33,8 @@ the input in the middle files nothing.
 Small talk is no answer either: «спасибо», «привет» or «ты бот?» typed at «что случилось?»
 would otherwise go to the agent as the problem. It gets a word back and the same question; a
 goodbye («пока») files what is known, as «оператор» does: the question was handed over
-already, and the customer is leaving, not withdrawing it.
+already, and the customer is leaving, not withdrawing it. So does anger («достали», «сколько
+можно»: enough questions) and «хватит»; «стоп» or «передумал» drops the form, as «отмена».
 """
 
 from __future__ import annotations
@@ -137,12 +138,33 @@ class FormCommand(Enum):
 _PUNCTUATION = re.compile(r"[^\w\s/]")
 _COMMANDS: dict[str, FormCommand] = {
     **dict.fromkeys(
-        ("/отмена", "отмена", "/cancel", "cancel", "отменить", "отменить заявку", "не надо"),
+        (
+            "/отмена",
+            "отмена",
+            "/cancel",
+            "cancel",
+            "отменить",
+            "отменить заявку",
+            "не надо",
+            "стоп",
+            "передумал",
+            "передумала",
+            "не нужно",
+        ),
         FormCommand.CANCEL,
     ),
     **dict.fromkeys(("/выход", "/exit", "/quit", "/q", "выход"), FormCommand.EXIT),
     **dict.fromkeys(
-        ("оператор", "оператора", "позовите оператора", "отправить сейчас", "/оператор"),
+        (
+            "оператор",
+            "оператора",
+            "позовите оператора",
+            "отправить сейчас",
+            "/оператор",
+            "хватит",
+            "хватит вопросов",
+            "отправляйте так",
+        ),
         FormCommand.FILE,
     ),
 }
@@ -188,7 +210,7 @@ def command(text: str, people: HumanRequestDetector | None = None) -> FormComman
         request = people.detect(text)
         if request is not None and request.bare:
             return FormCommand.FILE
-    if said is None and small_talk(text) is SmallTalk.GOODBYE:
+    if said is None and small_talk(text) in (SmallTalk.GOODBYE, SmallTalk.UPSET):
         return FormCommand.FILE
     return said
 

@@ -898,3 +898,36 @@ def test_a_question_about_what_the_form_tried_already_is_the_forms_problem(
     tried = ("Как завершить аренду",)  # the article the bot offered before the form
     assert not dialogue.asks_anew("как завершить поездку?", FakeSearch(ANSWER), tried)
     assert not dialogue.asks_anew("как завершить поездку?", FakeSearch(CLARIFY), tried)
+
+
+# --- not understood, or angry, with no question in it ----------------------------------------
+
+
+@pytest.mark.parametrize("talk", [SmallTalk.CONFUSED, SmallTalk.UPSET])
+def test_confusion_or_anger_alone_is_answered_in_words_not_with_a_ticket(
+    dialogue: Dialogue, talk: SmallTalk
+) -> None:
+    search = FakeSearch(ESCALATE)
+    text = {SmallTalk.CONFUSED: "не понял", SmallTalk.UPSET: "вы издеваетесь?"}[talk]
+    turn = dialogue.message(Conversation(), text, search)
+    assert turn == Turn(Conversation(), SmallTalkReply(talk))
+    assert search.questions == []  # never searched, so never a ticket about «не понял»
+
+
+def test_not_understanding_an_answer_leaves_it_waiting_for_its_vote(dialogue: Dialogue) -> None:
+    search = FakeSearch(ANSWER)
+    waiting, _ = dialogue.message(Conversation(), "как завершить поездку", search)
+    turn = dialogue.message(waiting, "в смысле?", search)
+    assert turn == Turn(waiting, SmallTalkReply(SmallTalk.CONFUSED))
+
+
+@pytest.mark.parametrize("decision", [ANSWER, CLARIFY])
+def test_anger_at_what_was_offered_hands_that_question_to_people(
+    dialogue: Dialogue, decision: Decision
+) -> None:
+    search = FakeSearch(decision)
+    offered, _ = dialogue.message(Conversation(), "как завершить поездку", search)
+    turn = dialogue.message(offered, "достали!", search)
+    assert isinstance(turn.reply, HandOver)
+    assert turn.reply.reason is HandOverReason.NOT_HELPED
+    assert turn.reply.draft.question == "как завершить поездку"

@@ -145,6 +145,11 @@ def test_levels_choose_urgency_and_impact_and_nothing_else() -> None:
         ("до свидания", FormCommand.FILE),
         ("пока не знаю", None),
         ("спасибо", None),  # small talk, see below
+        ("Достали уже!", FormCommand.FILE),  # angry: no more questions, people now
+        ("хватит", FormCommand.FILE),
+        ("стоп", FormCommand.CANCEL),
+        ("передумала", FormCommand.CANCEL),
+        ("не понял", None),  # small talk: the question is explained
     ],
 )
 def test_commands_at_any_step(text: str, said: FormCommand | None) -> None:

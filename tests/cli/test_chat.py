@@ -414,6 +414,33 @@ def test_a_question_typed_in_the_form_can_be_its_answer_after_all(
     assert ticket["when_happened"] == "где мой заказ?"
 
 
+def test_confusion_anger_and_slang_alone_open_no_ticket(
+    faqbot: Run, kb: Path, tmp_path: Path
+) -> None:
+    typed = lines("не понял", "вы издеваетесь?", "норм", "назад", "5", "/выход")
+    result = faqbot("chat", "--articles", str(kb), stdin=typed)
+    assert result.code == 0, result.err
+    said = {text: result.out.split(f"> {text}\n", 1)[1] for text in ("не понял", "вы издеваетесь?")}
+    assert said["не понял"].startswith("Давайте попробую иначе")
+    assert said["вы издеваетесь?"].startswith("Извините, что так получилось.")
+    assert result.out.split("> норм\n", 1)[1].startswith("Хорошо!")
+    assert result.out.split("> назад\n", 1)[1].startswith("Я отвечаю на вопросы о сервисе")
+    assert "Заполним заявку" not in result.out
+    assert no_tickets(tmp_path / "faqbot.sqlite3")
+
+
+def test_anger_at_an_answer_hands_its_question_over_and_files_mid_form(
+    faqbot: Run, kb: Path, tmp_path: Path
+) -> None:
+    typed = lines("Где мой заказ", "вы издеваетесь?", "", "достали уже", "/выход")
+    result = faqbot("chat", "--articles", str(kb), stdin=typed)
+    assert result.code == 0, result.err
+    assert "> вы издеваетесь?\nЖаль, что не помогло. Передаю ваш вопрос оператору" in result.out
+    assert "> достали уже\n✅ Заявка #1001 создана" in result.out
+    [ticket] = tickets(tmp_path / "faqbot.sqlite3")
+    assert ticket["question"] == "Где мой заказ"
+
+
 def test_yes_and_no_at_a_list(faqbot: Run, kb: Path, tmp_path: Path) -> None:
     typed = lines("заказ", "да", "второе", "спасибо", "заказ", "нет", "ничего не подходит", "")
     result = faqbot("chat", "--articles", str(kb), stdin=typed)

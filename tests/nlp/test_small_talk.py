@@ -26,6 +26,7 @@ from nlp.small_talk import SmallTalk, detect
         ("вы робот?", SmallTalk.ARE_YOU_BOT),
         ("что ты умеешь?", SmallTalk.CAPABILITIES),
         ("чем можете помочь", SmallTalk.CAPABILITIES),
+        ("назад", SmallTalk.CAPABILITIES),  # a menu button's word, typed: what the bot can do
         ("спасиб.о", SmallTalk.THANKS),  # a mark struck inside a word
         ("добрый ден,ь", SmallTalk.GREETING),
         ("спасибо,всё понятно", SmallTalk.THANKS),  # the space after the comma left out
@@ -37,6 +38,17 @@ from nlp.small_talk import SmallTalk, detect
         ("понятно", SmallTalk.OKAY),
         ("Ок", SmallTalk.OKAY),
         ("👍", SmallTalk.OKAY),
+        ("норм", SmallTalk.OKAY),  # slang, once searched and handed to people
+        ("ну нормально", SmallTalk.OKAY),
+        ("лады", SmallTalk.OKAY),
+        # «не понятно» is no «понятно»: the last reply was not understood.
+        ("не понятно", SmallTalk.CONFUSED),
+        ("в смысле?", SmallTalk.CONFUSED),
+        ("ну и что?", SmallTalk.CONFUSED),
+        ("спасибо, но я не поняла", SmallTalk.CONFUSED),
+        ("вы издеваетесь?", SmallTalk.UPSET),
+        ("достали уже!", SmallTalk.UPSET),
+        ("сколько можно", SmallTalk.UPSET),
         ("ясно, спасибо", SmallTalk.THANKS),  # the more specific kind
     ],
 )
@@ -58,8 +70,12 @@ def test_small_talk_is_recognised_by_kind(message: str, kind: SmallTalk) -> None
         "спасибо, но так и не получилось",
         "помогло, но не до конца",
         "получилось оплатить?",
-        "не понятно",
         "хорошо, а как оплатить?",
+        "не понятно, как оплатить",
+        "что делать?",
+        "достали, где мой заказ?",  # anger around a question: the question
+        "не нормально это",
+        "норма бензина на 100 км",
     ],
 )
 def test_a_real_question_is_not_small_talk(message: str) -> None:

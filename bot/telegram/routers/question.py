@@ -75,7 +75,7 @@ class _Said:
 async def ask(
     message: Message, bot: Bot, state: FSMContext, services: Services, customers: Customers
 ) -> None:
-    text, texts, answers = (message.text or "").strip(), services.texts, services.answers
+    text, texts = (message.text or "").strip(), services.texts
     if message.from_user is None:
         return
     if not text:
@@ -87,16 +87,7 @@ async def ask(
     if delivery.ticket is None and len(text) <= QUESTION_LIMIT:
         # Searched outside any transaction: none (SQLite's write turn above all) waits on
         # the encoder, and the event loop serves other chats meanwhile.
-        number, tried = (ticket.number, ticket.tried or ()) if ticket is not None else (None, ())
-        turn = await answers.off_loop(
-            answers.dialogue.message,
-            position.conversation,
-            text,
-            answers.search,
-            number,
-            answers.screen,
-            tried,
-        )
+        turn = await _turn(services, position.conversation, text, ticket)
         async with services.database.transaction() as session:
             ticket = await _ticket_for(session, customer, turn)
             said = await _settle(
@@ -117,24 +108,27 @@ async def ask_anew(
 ) -> None:
     """``text`` as a new question of a chat outside any form: the customer said so of a
     question typed in the ticket form («Новый вопрос»), which has been left."""
-    answers, position = services.answers, await load(state)
+    position = await load(state)
     async with services.database.transaction() as session:
         customer = await customers.of(session, user)
         ticket = await get_open_ticket(session, customer)
-    number, tried = (ticket.number, ticket.tried or ()) if ticket is not None else (None, ())
-    turn = await answers.off_loop(
-        answers.dialogue.message,
-        position.conversation,
-        text,
-        answers.search,
-        number,
-        answers.screen,
-        tried,
-    )
+    turn = await _turn(services, position.conversation, text, ticket)
     async with services.database.transaction() as session:
         ticket = await _ticket_for(session, customer, turn)
         said = await _settle(session, customer, ticket, turn, position.attempt, state, services)
     await _send(said, bot, user, state, services)
+
+
+async def _turn(
+    services: Services, conversation: Conversation, text: str, ticket: Ticket | None
+) -> Turn:
+    """The dialogue's turn on ``text``, searched in a worker thread; ``ticket``: the
+    customer's open one, whose number and tried articles the dialogue weighs."""
+    answers = services.answers
+    number, tried = (ticket.number, ticket.tried or ()) if ticket is not None else (None, ())
+    return await answers.off_loop(
+        answers.dialogue.message, conversation, text, answers.search, number, answers.screen, tried
+    )
 
 
 async def unknown_command(message: Message, services: Services, command: str) -> None:

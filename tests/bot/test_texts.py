@@ -22,6 +22,7 @@ from bot.texts import (
     ticket_number,
     zone_label,
 )
+from nlp.small_talk import SmallTalk
 
 NOW = datetime(2024, 11, 25, 9, 0, tzinfo=UTC)  # 12:00 in Moscow, a Monday
 MOSCOW = ZoneInfo("Europe/Moscow")
@@ -620,3 +621,15 @@ def test_the_examples_in_the_docstrings_hold() -> None:
 
     failed, tried = doctest.testmod(bot.texts)
     assert tried > 0 and failed == 0
+
+
+@pytest.mark.parametrize("name", ["small_talk", "form_small_talk"])
+def test_every_kind_of_small_talk_gets_its_own_words_in_telegram(texts: Texts, name: str) -> None:
+    context = {"name": "Анна", "example": None}
+    said = {talk: texts.render(name, talk=talk.value, **context) for talk in SmallTalk}
+    # A goodbye or «всё получилось» ends the form before its small-talk reply is needed.
+    ending = {SmallTalk.GOODBYE, SmallTalk.SOLVED}
+    kinds = said if name == "small_talk" else {t: s for t, s in said.items() if t not in ending}
+    for html in kinds.values():
+        assert_telegram_html(html)
+    assert len(set(kinds.values())) == len(kinds)  # none falls through to another's reply

@@ -9,6 +9,7 @@ import pytest
 from jinja2 import UndefinedError
 
 from bot.texts import Texts, make_environment
+from nlp.small_talk import SmallTalk
 
 NOW = datetime(2024, 11, 25, 9, 0, tzinfo=UTC)  # 12:00 in Moscow
 SAMPLES: dict[str, dict[str, Any]] = {
@@ -162,3 +163,13 @@ def test_what_the_question_said_is_shown_to_keep(texts: Texts, step: str) -> Non
     assert "Enter — оставить как есть" in text
     with pytest.raises(UndefinedError):
         texts.plain("cli/form_step", **{**SAMPLES["form_step"], "step": step})
+
+
+@pytest.mark.parametrize("name", ["small_talk", "form_small_talk"])
+def test_every_kind_of_small_talk_gets_its_own_words(texts: Texts, name: str) -> None:
+    said = {talk: texts.plain(f"cli/{name}", talk=talk.value, example=None) for talk in SmallTalk}
+    # A goodbye or «всё получилось» ends the form before its small-talk reply is needed.
+    ending = {SmallTalk.GOODBYE, SmallTalk.SOLVED}
+    kinds = said if name == "small_talk" else {t: s for t, s in said.items() if t not in ending}
+    assert all(text.strip() for text in kinds.values())
+    assert len(set(kinds.values())) == len(kinds)  # none falls through to another's reply

@@ -8,9 +8,10 @@ Anything the current question cannot take (a sticker, a button of an earlier que
 where a choice is asked) is answered by asking the current question again. Photos and
 documents are kept as attachments at any question.
 
-A question typed instead of an answer, one the knowledge base answers with confidence
-(«как поменять тариф» at «Когда это началось?»), is asked about first: «Это ответ» takes it
-as the answer, «Новый вопрос» drops the form and searches it as the chat's new question.
+A question typed instead of an answer, one the knowledge base answers or offers among
+choices (:meth:`bot.dialogue.Dialogue.asks_anew`: «как поменять тариф?» at «Когда это
+началось?»), is asked about first: «Это ответ» takes it as the answer, «Новый вопрос» drops
+the form and searches it as the chat's new question.
 """
 
 from __future__ import annotations

@@ -262,8 +262,8 @@ class _Session:
         self.terminal.say("hand_over", reason=reply.reason.value, questions=QUESTIONS)
         _, dialogue = self.engine.ready()
 
-        def asks_anew(text: str, draft: TicketDraft) -> bool:
-            return dialogue.asks_anew(text, self._search, draft.tried)
+        def asks_anew(text: str, form: TicketDraft) -> bool:
+            return dialogue.asks_anew(text, self._search, form.tried)
 
         filled = fill(draft, self.terminal, dialogue.detector, asks_anew)
         if filled.draft is not None:

@@ -6,7 +6,8 @@ The steps, their order, the skip rules and what an answer means are
 what is known at once; «спасибо» or «привет» gets a word back, not a place in the ticket. The
 end of input (Ctrl-D, a pipe running dry) in the middle files nothing: a form the customer did
 not finish is not a request they made. A question typed instead of an answer, one the
-knowledge base answers with confidence, is asked about: «1» takes it as the answer, «2» drops
+knowledge base answers or offers among choices (:meth:`bot.dialogue.Dialogue.asks_anew`), is
+asked about: «1» takes it as the answer, «2» drops
 the form and the chat searches it (:attr:`Filled.question`).
 """
 
@@ -220,9 +221,10 @@ def _confirm(
     )
     while True:
         text = _read(draft, terminal, people, lambda t: confirms(t) is not None)
-        if confirms(text) is None:
+        said = confirms(text)
+        if said is None:
             _new_question(text, FormStep.CONFIRM, draft, terminal, people, asks_anew)
-        match confirms(text):
+        match said:
             case True:
                 return Filled(draft)
             case False:

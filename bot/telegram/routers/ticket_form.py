@@ -17,6 +17,7 @@ the form and searches it as the chat's new question.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
@@ -91,8 +92,13 @@ def get_router() -> Router:
 
 
 async def _draft(state: FSMContext) -> TicketDraft | None:
+    return _draft_in(await state.get_data())
+
+
+def _draft_in(data: dict[str, Any]) -> TicketDraft | None:
+    """The draft the FSM data holds; ``None`` if none, or one left by an older version."""
     try:
-        return draft_from_data((await state.get_data())["draft"])
+        return draft_from_data(data["draft"])
     except (KeyError, TypeError, ValueError):
         return None
 
@@ -364,9 +370,9 @@ async def answer_button(
 ) -> None:
     """«Это ответ»: the text asked about answers the form's question after all."""
     texts, step = services.texts, callback_data.step
-    text = await _asked_anew(query, step, state, raw_state, texts)
-    draft = await _draft(state)
-    if text is not None and draft is not None:
+    asked = await _asked_anew(query, step, state, raw_state, texts)
+    if asked is not None:
+        text, draft = asked
         await _take(bot, query.from_user.id, state, step, draft, text, texts)
 
 
@@ -381,9 +387,10 @@ async def new_question_button(
 ) -> None:
     """«Новый вопрос»: the form is dropped, the text searched as the chat's new question."""
     texts = services.texts
-    text = await _asked_anew(query, callback_data.step, state, raw_state, texts)
-    if text is None:
+    asked = await _asked_anew(query, callback_data.step, state, raw_state, texts)
+    if asked is None:
         return
+    text, _ = asked
     await _end(state)
     await bot.send_message(
         query.from_user.id, texts.render("form_asking_anew"), reply_markup=REMOVE_KEYBOARD
@@ -393,15 +400,16 @@ async def new_question_button(
 
 async def _asked_anew(
     query: CallbackQuery, step: FormStep, state: FSMContext, raw_state: str | None, texts: Texts
-) -> str | None:
-    """The text «это новый вопрос?» asked about, if the button is under the current question's
-    (else it is said to be stale)."""
-    asked = (await state.get_data()).get(ANEW_KEY) if form_step(raw_state) is step else None
-    if not isinstance(asked, str):
+) -> tuple[str, TicketDraft] | None:
+    """The text «это новый вопрос?» asked about and the draft, read together, if the button is
+    under the current question's (else it is said to be stale)."""
+    data = await state.get_data() if form_step(raw_state) is step else {}
+    asked, draft = data.get(ANEW_KEY), _draft_in(data)
+    if not isinstance(asked, str) or draft is None:
         await query.answer(texts.plain("callback_outdated"))
         return None
     await query.answer()
-    return asked
+    return asked, draft
 
 
 async def contact_shared(

@@ -82,15 +82,18 @@ class Index:
         self.retriever.analyzer.warm()
         return self
 
-    def search(self, question: str, k: int = 10, *, dense: bool = True) -> Ranking:
+    def search(
+        self, question: str, k: int = 10, *, dense: bool = True, thorough: bool = False
+    ) -> Ranking:
         """The best ``k`` articles for ``question`` (hits name article ids).
 
         Embedding the question takes tens of milliseconds of one core: an event loop should
         call :meth:`search_async` instead, or run this in its executor.
 
         :param dense: ``False``: the word views alone, without embedding the question
+        :param thorough: every view even where the words alone are decisive
         """
-        return self.retriever.search(question, k, dense=dense)
+        return self.retriever.search(question, k, dense=dense, thorough=thorough)
 
     async def search_async(self, question: str, k: int = 10) -> Ranking:
         """:meth:`search` in a worker thread, so the event loop never waits on the encoder.

@@ -71,3 +71,8 @@ class Ranking:
     @property
     def top(self) -> Hit | None:
         return self.hits[0] if self.hits else None
+
+    @property
+    def by_words(self) -> bool:
+        """Ranked by the word views alone: no encoder, or the cascade found them decisive."""
+        return self.engine == "lexical"

@@ -160,7 +160,7 @@ class HybridRetriever:
         self.model = model
         self.candidates = candidates
         self.cascade = cascade
-        self._recent: OrderedDict[tuple[str, int, bool], Ranking] = OrderedDict()
+        self._recent: OrderedDict[tuple[str, int, bool, bool], Ranking] = OrderedDict()
         self._recent_lock = threading.Lock()
 
     @property
@@ -350,7 +350,9 @@ class HybridRetriever:
             return 0.0
         return self.model_.engines[ranking.engine].top1.probability(decision_features(ranking))
 
-    def search(self, query: str, k: int = 10, *, dense: bool = True) -> Ranking:
+    def search(
+        self, query: str, k: int = 10, *, dense: bool = True, thorough: bool = False
+    ) -> Ranking:
         """The ``k`` best articles for ``query``, best first, with the evidence for a decision.
 
         The last :data:`RECENT_SEARCHES` short questions' rankings are kept: customers ask
@@ -359,8 +361,11 @@ class HybridRetriever:
 
         :param dense: ``False``: the word views alone (about 1 ms instead of tens), for a
             screen that only needs to know whether the words match an article confidently
+        :param thorough: every view even where the words are decisive (no cascade): the
+            runners-up ranked by meaning too, for the next ones offered after a «нет» (the
+            word views alone put the articles sharing one word with the question next)
         """
-        key = (query, k, dense)
+        key = (query, k, dense, thorough)
         remember = len(query) <= REMEMBERED_UP_TO
         if remember:
             with self._recent_lock:
@@ -368,7 +373,7 @@ class HybridRetriever:
                 if known is not None:
                     self._recent.move_to_end(key)
                     return known
-        ranking = self._search(query, k, dense)
+        ranking = self._search(query, k, dense, thorough)
         if remember:
             with self._recent_lock:
                 self._recent[key] = ranking
@@ -376,7 +381,7 @@ class HybridRetriever:
                     self._recent.popitem(last=False)
         return ranking
 
-    def _search(self, query: str, k: int, dense: bool) -> Ranking:
+    def _search(self, query: str, k: int, dense: bool, thorough: bool) -> Ranking:
         analysis = self.lexical.analyzer.analyze(query)
         word_views = self._word_views(analysis) if analysis.terms and self.ids_ else None
         lexical = self.lexical_candidates(analysis, word_views)
@@ -388,7 +393,7 @@ class HybridRetriever:
             words = self._ranking(lexical, k)
             if words_only:
                 return words
-            if self.cascade and self.p_top1(words) >= self.model_.skip_dense_at:
+            if self.cascade and not thorough and self.p_top1(words) >= self.model_.skip_dense_at:
                 return words
         both = self.hybrid_candidates(query, analysis, word_views)
         assert both is not None

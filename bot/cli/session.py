@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import traceback
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, assert_never
 
@@ -90,7 +91,11 @@ class _Engine:
             self.imported.set()
             self._index = build_index(self._catalog).warm()
             detector = HumanRequestDetector(self._index.retriever.analyzer.lemmatizer)
-            self._dialogue = Dialogue(self._catalog, detector)
+            self._dialogue = Dialogue(
+                self._catalog,
+                detector,
+                rank_fully=partial(self._index.search, k=DEPTH, thorough=True),
+            )
         except BaseException as error:  # re-raised in the main thread by ready()
             self._error = error
         finally:

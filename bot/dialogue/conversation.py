@@ -33,6 +33,9 @@ class Conversation:
 
     :param question: the customer's question, as typed
     :param candidates: its ranking, best first: the pool for next-best offers
+    :param by_words: ``candidates`` were ranked by the word views alone (the engine found the
+        words decisive and skipped the encoder): they are ranked again by meaning before the
+        next ones are offered
     :param shown: ids of every article offered for it, in order
     :param choices: ids in the numbered list, while ``stage`` is ``CHOICE``; while it is
         ``FEEDBACK``, the related articles shown beside the answer (numbered the same way)
@@ -43,6 +46,7 @@ class Conversation:
 
     question: str = ""
     candidates: tuple[Hit, ...] = ()
+    by_words: bool = False
     shown: tuple[str, ...] = ()
     stage: Stage = Stage.IDLE
     choices: tuple[str, ...] = ()
@@ -55,6 +59,7 @@ class Conversation:
         return {
             "question": self.question,
             "candidates": [[hit.doc_id, hit.score] for hit in self.candidates],
+            "by_words": self.by_words,
             "shown": list(self.shown),
             "stage": self.stage.value,
             "choices": list(self.choices),
@@ -69,6 +74,7 @@ class Conversation:
         return cls(
             question=data["question"],
             candidates=tuple(Hit(doc_id, score) for doc_id, score in data["candidates"]),
+            by_words=data.get("by_words", False),  # absent from conversations stored before
             shown=tuple(data["shown"]),
             stage=Stage(data["stage"]),
             choices=tuple(data["choices"]),

@@ -97,6 +97,9 @@ Search = Callable[[str], tuple[Ranking, Decision]]
 SmallTalkDetector = Callable[[str], SmallTalk | None]
 """Tells small talk from a question: :func:`nlp.small_talk.detect`."""
 
+Rank = Callable[[str], Ranking]
+"""Ranks a question by every view, the encoder's too: ``index.search(q, k=10, thorough=True)``."""
+
 
 def asks_nothing(ranking: Ranking) -> bool:
     """Whether the searched message holds no question: no word in it («фывапролдж», «😀»),
@@ -146,6 +149,11 @@ class Dialogue:
     :param detector: recognises "позовите оператора"; one over a fresh lemmatizer if omitted
     :param thresholds: ``choices`` and ``choice_ratio`` bound the next-best offer after a 👎
     :param small_talk: tells «привет» from a question; :func:`nlp.small_talk.detect` if omitted
+    :param rank_fully: ranks a question answered by its words alone again by meaning too,
+        before a «нет» offers the next ones (which the words alone order by any word shared:
+        «Штрафы ГИБДД» after «Деньги списали дважды»); omitted: the candidates as found.
+        It embeds the question (tens of ms): a caller on an event loop runs :meth:`vote`
+        and :meth:`message` in a worker thread
     """
 
     def __init__(
@@ -154,11 +162,13 @@ class Dialogue:
         detector: HumanRequestDetector | None = None,
         thresholds: Thresholds | None = None,
         small_talk: SmallTalkDetector | None = None,
+        rank_fully: Rank | None = None,
     ) -> None:
         self.catalog = catalog
         self.detector = detector or HumanRequestDetector()
         self.thresholds = thresholds or Thresholds()
         self.small_talk = small_talk or detect_small_talk
+        self.rank_fully = rank_fully
 
     def message(
         self,
@@ -255,7 +265,7 @@ class Dialogue:
         :param conversation: the conversation so far; a new question starts afresh
         :param ranking: the question's ranking (10 hits give next-best offers room)
         """
-        fresh = Conversation(question=question, candidates=ranking.hits)
+        fresh = Conversation(question=question, candidates=ranking.hits, by_words=ranking.by_words)
         match decision:
             case Answer(hit=hit, related=related):
                 beside = tuple(h.doc_id for h in related if h.doc_id in self.catalog)
@@ -369,10 +379,22 @@ class Dialogue:
 
     def _not_these(self, conversation: Conversation) -> Turn:
         """A 👎 to what was shown: the next credible candidates once, if any; then people."""
+        if conversation.retried:
+            return self.hand_over(conversation, HandOverReason.NOT_HELPED)
+        conversation = self._by_meaning(conversation)
         following = self._next_best(conversation)
-        if conversation.retried or not following:
+        if not following:
             return self.hand_over(conversation, HandOverReason.NOT_HELPED)
         return self._offer(conversation, following, retry=True)
+
+    def _by_meaning(self, conversation: Conversation) -> Conversation:
+        """``conversation`` with its candidates ranked by every view, if the words alone did."""
+        if not conversation.by_words or self.rank_fully is None or not conversation.question:
+            return conversation
+        ranking = self.rank_fully(conversation.question)
+        if not ranking.hits:
+            return conversation
+        return replace(conversation, candidates=ranking.hits, by_words=ranking.by_words)
 
     def _at_list(
         self, conversation: Conversation, text: str, talk: SmallTalk | None
@@ -431,6 +453,7 @@ class Dialogue:
         return Conversation(
             question=question,
             candidates=ranking.hits,
+            by_words=ranking.by_words,
             shown=shown,
             stage=waiting,
             choices=shown if waiting is Stage.CHOICE else (),

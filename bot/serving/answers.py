@@ -16,6 +16,7 @@ import copy
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import ParamSpec, TypeVar
 
 from bot.dialogue import Dialogue, HumanRequestDetector
@@ -129,7 +130,12 @@ class Answers:
         catalog = index.catalog
         return Version(
             index=index,
-            dialogue=Dialogue(catalog, self._detector, self.thresholds),
+            dialogue=Dialogue(
+                catalog,
+                self._detector,
+                self.thresholds,
+                rank_fully=partial(index.search, k=DEPTH, thorough=True),
+            ),
             by_key={article_key(a.id): a for a in catalog},
             menu=_one_per_category(catalog, self._menu_size),
             example=catalog.example_question(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -129,6 +130,93 @@ def test_a_second_thumbs_down_hands_over_with_everything_offered(dialogue: Dialo
     assert reply.draft.question == reply.draft.what_happened == "как завершить поездку"
     assert reply.draft.tried == tuple(TITLE[i] for i in ("end-trip", "cannot-end", "zones"))
     assert conversation == Conversation()
+
+
+# --- a 👎 to an answer the words alone found: the next ones ranked by meaning -----------------
+
+# By meaning the refund article is second: «завершить» is all the others share with the question.
+BY_MEANING = Ranking(
+    RANKING.analysis,
+    (Hit("end-trip", 0.9), Hit("refund", 0.7), Hit("zones", 0.6), Hit("cannot-end", 0.1)),
+    engine="hybrid",
+)
+
+
+class RankFully:
+    """The caller's ranking by every view: one ranking for every question; remembers them."""
+
+    def __init__(self, ranking: Ranking = BY_MEANING) -> None:
+        self.ranking = ranking
+        self.questions: list[str] = []
+
+    def __call__(self, question: str) -> Ranking:
+        self.questions.append(question)
+        return self.ranking
+
+
+def test_a_thumbs_down_ranks_an_answer_found_by_words_alone_again_by_meaning(
+    detector: HumanRequestDetector,
+) -> None:
+    rank_fully = RankFully()
+    dialogue = Dialogue(CATALOG, detector, Thresholds(choice_ratio=0.6), rank_fully=rank_fully)
+    conversation, _ = ask(dialogue, ANSWER)  # RANKING: the word views' own
+    assert conversation.by_words
+    conversation, reply = dialogue.vote(conversation, helpful=False)
+    assert reply == ShowChoices((CATALOG["refund"], CATALOG["zones"]), retry=True)
+    assert rank_fully.questions == ["как завершить поездку"]
+    assert conversation.candidates == BY_MEANING.hits and not conversation.by_words
+    # A «нет» typed under the answer is the same 👎.
+    conversation, _ = ask(dialogue, ANSWER)
+    _, typed = dialogue.message(conversation, "нет", FakeSearch(ANSWER))
+    assert typed == reply
+
+
+def test_an_answer_ranked_by_meaning_already_is_not_ranked_again(
+    detector: HumanRequestDetector,
+) -> None:
+    rank_fully = RankFully()
+    dialogue = Dialogue(CATALOG, detector, Thresholds(choice_ratio=0.6), rank_fully=rank_fully)
+    ranked = Ranking(RANKING.analysis, HITS, engine="hybrid")
+    conversation, _ = dialogue.ask(Conversation(), "как завершить поездку", ranked, ANSWER)
+    _, reply = dialogue.vote(conversation, helpful=False)
+    assert reply == ShowChoices((CATALOG["cannot-end"], CATALOG["zones"]), retry=True)
+    assert rank_fully.questions == []
+
+
+def test_a_second_thumbs_down_hands_over_without_ranking_again(
+    detector: HumanRequestDetector,
+) -> None:
+    rank_fully = RankFully()
+    dialogue = Dialogue(CATALOG, detector, Thresholds(choice_ratio=0.6), rank_fully=rank_fully)
+    conversation, _ = ask(dialogue, ANSWER)
+    conversation, _ = dialogue.vote(conversation, helpful=False)
+    conversation, _ = dialogue.choose(conversation, 1)
+    _, reply = dialogue.vote(conversation, helpful=False)
+    assert isinstance(reply, HandOver)
+    assert rank_fully.questions == ["как завершить поездку"]  # once, for the first 👎
+
+
+def test_an_old_answer_found_by_words_alone_is_ranked_by_meaning_at_its_thumbs_down(
+    detector: HumanRequestDetector,
+) -> None:
+    rank_fully = RankFully()
+    dialogue = Dialogue(CATALOG, detector, Thresholds(choice_ratio=0.6), rank_fully=rank_fully)
+    question = "как завершить поездку"
+    search = FakeSearch(ANSWER)
+    resumed = dialogue.resume(question, waiting=Stage.FEEDBACK, article="end-trip", search=search)
+    assert resumed.by_words
+    _, reply = dialogue.vote(resumed, helpful=False)
+    assert reply == ShowChoices((CATALOG["refund"], CATALOG["zones"]), retry=True)
+
+
+def test_nothing_ranked_by_meaning_keeps_the_candidates_the_words_found(
+    detector: HumanRequestDetector,
+) -> None:
+    nothing = RankFully(Ranking(RANKING.analysis, (), engine="hybrid"))
+    dialogue = Dialogue(CATALOG, detector, Thresholds(choice_ratio=0.6), rank_fully=nothing)
+    conversation, _ = ask(dialogue, ANSWER)
+    _, reply = dialogue.vote(conversation, helpful=False)
+    assert reply == ShowChoices((CATALOG["cannot-end"], CATALOG["zones"]), retry=True)
 
 
 # --- an answer with its close runners-up beside it --------------------------------------------
@@ -357,9 +445,21 @@ def test_a_blank_message_is_the_callers_business(dialogue: Dialogue) -> None:
 
 def test_the_conversation_survives_json_storage(dialogue: Dialogue) -> None:
     conversation, _ = ask(dialogue, ANSWER)
+    assert conversation.by_words
+    stored = json.loads(json.dumps(conversation.as_dict()))
+    assert Conversation.from_dict(stored) == conversation
     conversation, _ = dialogue.vote(conversation, helpful=False)
     stored = json.loads(json.dumps(conversation.as_dict()))
     assert Conversation.from_dict(stored) == conversation
+
+
+def test_a_conversation_stored_before_by_words_existed_loads_as_ranked_by_meaning(
+    dialogue: Dialogue,
+) -> None:
+    conversation, _ = ask(dialogue, ANSWER)
+    stored = conversation.as_dict()
+    del stored["by_words"]
+    assert Conversation.from_dict(stored) == replace(conversation, by_words=False)
 
 
 # --- what a turn tells the caller to keep: the search made, the vote cast ---------------------

@@ -228,6 +228,22 @@ def test_chat_on_the_demo_kb(faqbot: Run) -> None:
     assert offered[0] == "Тарифы и классы машин" or offered[1] == "  1. Тарифы и классы машин"
 
 
+def test_a_no_to_an_answer_the_words_alone_found_offers_articles_near_in_meaning(
+    faqbot: Run,
+) -> None:
+    # The words alone are sure of «Деньги списали дважды» (no embedding for it), and after it
+    # they would rank «Штрафы ГИБДД с камер» next for the one word «списать» it shares.
+    typed = lines("у меня списали деньги дважды за одну поездку, что делать?", "нет")
+    result = faqbot("chat", "--articles", str(DEMO), stdin=typed)
+    assert result.code == 0, result.err
+    answer, offered = result.out.split("> у меня списали", 1)[1].split("> нет\n", 1)
+    assert answer.split("\n", 1)[1].startswith("Деньги списали дважды\n")
+    listed = [line[5:] for line in offered.splitlines() if line[2:4] in {"1.", "2.", "3.", "4."}]
+    assert "Заморозка денег на карте при бронировании" in listed
+    assert "Возврат денег за поездку" in listed
+    assert "Штрафы ГИБДД с камер" not in listed
+
+
 def test_a_time_or_a_phone_alone_is_no_question_but_a_known_error_code_is(faqbot: Run) -> None:
     typed = lines("вчера вечером", "+79001234567", "E-100")
     result = faqbot("chat", "--articles", str(DEMO), stdin=typed)

@@ -139,16 +139,26 @@ def test_the_decision_sees_that_the_words_alone_chose_another_article(index: Ind
 
 def test_a_ranking_the_words_and_the_encoder_share_says_so(index: Index) -> None:
     # The words alone are decisive here (the cascade would skip the encoder): ask both.
-    index.retriever.cascade = False
-    try:
-        ranking = index.search("как бы мне пополнить баланс")
-    finally:
-        index.retriever.cascade = True
+    ranking = index.search("как бы мне пополнить баланс", thorough=True)
 
     assert ranking.engine == "hybrid"
     assert ranking.hits[0].doc_id == "balance"
     assert ranking.words_agree
     assert ranking.lexical_rank == ranking.dense_rank == 0
+
+
+def test_a_thorough_search_runs_the_encoder_where_the_words_alone_are_decisive(
+    tmp_path: Path,
+) -> None:
+    encoder = RecordingE5()
+    index = Index.build(CATALOG, Lemmatizer(), encoder=encoder, cache=EmbeddingCache(tmp_path))
+    quick = index.search("как бы мне пополнить баланс")
+    assert quick.by_words and encoder.questions == []  # the cascade skipped the encoder
+    thorough = index.search("как бы мне пополнить баланс", thorough=True)
+    assert not thorough.by_words and len(encoder.questions) == 1
+    assert thorough.hits[0].doc_id == quick.hits[0].doc_id == "balance"
+    # Each is remembered as asked: the quick one is still the words' own.
+    assert index.search("как бы мне пополнить баланс") == quick
 
 
 def test_a_message_far_longer_than_any_question_is_not_answered(index: Index) -> None:

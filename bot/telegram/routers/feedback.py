@@ -72,7 +72,8 @@ async def vote(
         if current
         else await _resumed(answers, stored, article, waiting=Stage.FEEDBACK)
     )
-    turn = answers.dialogue.vote(conversation, callback_data.helpful)
+    # Off the loop: a 👎 may rank the question again by meaning (the encoder, tens of ms).
+    turn = await answers.off_loop(answers.dialogue.vote, conversation, callback_data.helpful)
     async with services.database.transaction() as session:
         await record_turn(session, customer, turn, attempt=attempt, clock=services.clock)
     await query.answer()

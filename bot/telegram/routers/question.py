@@ -223,8 +223,9 @@ async def _settle(
     reply = turn.reply
     if isinstance(reply, AddToTicket):
         if ticket is None:  # closed meanwhile: then it is a new question after all
-            answers = services.answers
-            turn = answers.dialogue.message(Conversation(), reply.text, answers.search)
+            # Searched off the event loop like any question (a rare race: the transaction
+            # waits the tens of ms, the other chats do not).
+            turn = await _turn(services, Conversation(), reply.text, None)
             return await _settle(session, customer, None, turn, attempt, state, services)
         follows = False
         if message is not None and (message.text or "").strip() == reply.text:

@@ -221,8 +221,13 @@ class _Session:
                 self.terminal.say("invite", example=self._example())
             case Thanks():
                 self.terminal.say("thanks")
-            case SmallTalkReply(talk=talk):
-                self.terminal.say("small_talk", talk=talk.value, example=self._example())
+            case SmallTalkReply(talk=talk, under_answer=under_answer):
+                self.terminal.say(
+                    "small_talk",
+                    talk=talk.value,
+                    example=self._example(),
+                    under_answer=under_answer,
+                )
             case AskAboutTicket(number=number):
                 self.terminal.say("ask_about_ticket", number=number)
             case AddToTicket(text=text):

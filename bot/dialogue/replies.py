@@ -84,9 +84,12 @@ class SmallTalkReply:
     ticket, and the conversation stays where it was.
 
     :param talk: which kind of small talk the message was
+    :param under_answer: it came while an article waits for its vote: «не понял» there is
+        about that article, and a «нет» would bring the next ones
     """
 
     talk: SmallTalk
+    under_answer: bool = False
     kind: Literal["small_talk"] = "small_talk"
 
 

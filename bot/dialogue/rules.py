@@ -226,7 +226,7 @@ class Dialogue:
             # another list («вы издеваетесь?» under an answer or a list).
             return self.hand_over(conversation, HandOverReason.NOT_HELPED)
         if talk is not None:
-            return Turn(conversation, SmallTalkReply(talk))
+            return Turn(conversation, self._small_talk_reply(conversation, talk))
         if parse_vote(text) is not None or rejects(text):
             return Turn(conversation, Invite())  # «да» to nothing: not a question to search
         if open_ticket is not None:
@@ -236,7 +236,7 @@ class Dialogue:
         if talk in THANKFUL and conversation.stage is Stage.FEEDBACK:
             return self.vote(conversation, True)
         if talk is not None:
-            return Turn(conversation, SmallTalkReply(talk))
+            return Turn(conversation, self._small_talk_reply(conversation, talk))
         if asks_nothing(ranking):
             # Whatever it matched, it is no question for an article or for people; the
             # customer is asked to put it in words.
@@ -386,6 +386,10 @@ class Dialogue:
         if not following:
             return self.hand_over(conversation, HandOverReason.NOT_HELPED)
         return self._offer(conversation, following, retry=True)
+
+    @staticmethod
+    def _small_talk_reply(conversation: Conversation, talk: SmallTalk) -> SmallTalkReply:
+        return SmallTalkReply(talk, under_answer=conversation.stage is Stage.FEEDBACK)
 
     def _by_meaning(self, conversation: Conversation) -> Conversation:
         """``conversation`` with its candidates ranked by every view, if the words alone did."""

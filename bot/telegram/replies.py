@@ -56,9 +56,11 @@ async def send_reply(
             await send_text(bot, chat_id, texts.render("vote_thanks"))
         case Invite():
             await send_text(bot, chat_id, texts.render("invite", example=services.answers.example))
-        case SmallTalkReply(talk=talk):
+        case SmallTalkReply(talk=talk, under_answer=under_answer):
             example = services.answers.example
-            text = texts.render("small_talk", talk=talk.value, name=name, example=example)
+            text = texts.render(
+                "small_talk", talk=talk.value, name=name, example=example, under_answer=under_answer
+            )
             await send_text(bot, chat_id, text)
         case _:
             raise ValueError(f"a {reply.kind!r} reply is not shown by send_reply")

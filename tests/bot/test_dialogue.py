@@ -383,7 +383,8 @@ def test_small_talk_leaves_an_answer_waiting_for_its_vote(dialogue: Dialogue) ->
     search = FakeSearch(ANSWER)
     conversation, _ = dialogue.message(Conversation(), "как завершить поездку", search)
     waiting, reply = dialogue.message(conversation, "ты бот?", search)
-    assert reply == SmallTalkReply(SmallTalk.ARE_YOU_BOT) and waiting == conversation
+    assert reply == SmallTalkReply(SmallTalk.ARE_YOU_BOT, under_answer=True)
+    assert waiting == conversation
     turn = dialogue.message(waiting, "Спасибо большое!", search)
     assert turn.reply == Thanks()  # thanks under an answer: it helped
     assert turn.vote == Vote("как завершить поездку", "end-trip", helpful=True)
@@ -1018,7 +1019,8 @@ def test_not_understanding_an_answer_leaves_it_waiting_for_its_vote(dialogue: Di
     search = FakeSearch(ANSWER)
     waiting, _ = dialogue.message(Conversation(), "как завершить поездку", search)
     turn = dialogue.message(waiting, "в смысле?", search)
-    assert turn == Turn(waiting, SmallTalkReply(SmallTalk.CONFUSED))
+    # Said to be about that article: the reply tells how to get the next ones.
+    assert turn == Turn(waiting, SmallTalkReply(SmallTalk.CONFUSED, under_answer=True))
 
 
 @pytest.mark.parametrize("decision", [ANSWER, CLARIFY])

@@ -259,7 +259,12 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "csat_comment": {},
     "edited_message": {},
     "vote_thanks": {},
-    "small_talk": {"talk": "greeting", "name": "Анна", "example": "как завершить поездку"},
+    "small_talk": {
+        "talk": "greeting",
+        "name": "Анна",
+        "example": "как завершить поездку",
+        "under_answer": False,
+    },
     "unsupported_content": {},
     "too_long": {"limit": 4000},
     "empty_message": {},
@@ -623,9 +628,17 @@ def test_the_examples_in_the_docstrings_hold() -> None:
     assert tried > 0 and failed == 0
 
 
+def test_not_understood_under_an_answer_says_a_no_brings_other_articles(texts: Texts) -> None:
+    context = {"talk": "confused", "name": None, "example": None}
+    under = texts.render("small_talk", under_answer=True, **context)
+    assert_telegram_html(under)
+    assert "«нет»" in under and "«оператор»" in under
+    assert "«нет»" not in texts.render("small_talk", under_answer=False, **context)
+
+
 @pytest.mark.parametrize("name", ["small_talk", "form_small_talk"])
 def test_every_kind_of_small_talk_gets_its_own_words_in_telegram(texts: Texts, name: str) -> None:
-    context = {"name": "Анна", "example": None}
+    context = {"name": "Анна", "example": None, "under_answer": False}
     said = {talk: texts.render(name, talk=talk.value, **context) for talk in SmallTalk}
     # A goodbye or «всё получилось» ends the form before its small-talk reply is needed.
     ending = {SmallTalk.GOODBYE, SmallTalk.SOLVED}

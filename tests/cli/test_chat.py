@@ -445,6 +445,16 @@ def test_confusion_anger_and_slang_alone_open_no_ticket(
     assert no_tickets(tmp_path / "faqbot.sqlite3")
 
 
+def test_not_understanding_an_answer_tells_how_to_see_other_articles(faqbot: Run, kb: Path) -> None:
+    typed = lines("Как отменить заказ", "не понял", "нет", "/выход")
+    result = faqbot("chat", "--articles", str(kb), stdin=typed)
+    assert result.code == 0, result.err
+    said = result.out.split("> не понял\n", 1)[1]
+    assert said.startswith("Если статья не о том, о чём вы спрашивали, напишите «нет»")
+    # ...and the answer still waits for its vote: the «нет» brings the next articles.
+    assert said.split("> нет\n", 1)[1].startswith("Тогда, может быть, подойдёт одно из этих:")
+
+
 def test_anger_at_an_answer_hands_its_question_over_and_files_mid_form(
     faqbot: Run, kb: Path, tmp_path: Path
 ) -> None:

@@ -32,7 +32,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "question_added_to_ticket": {"number": 1001},
     "ticket_already_open": {"number": 1001},
     "thanks": {},
-    "small_talk": {"talk": "greeting", "example": "как завершить поездку"},
+    "small_talk": {"talk": "greeting", "example": "как завершить поездку", "under_answer": False},
     "hand_over": {"reason": "not_found", "questions": 9},
     "form_step": {
         "step": "what",
@@ -167,7 +167,8 @@ def test_what_the_question_said_is_shown_to_keep(texts: Texts, step: str) -> Non
 
 @pytest.mark.parametrize("name", ["small_talk", "form_small_talk"])
 def test_every_kind_of_small_talk_gets_its_own_words(texts: Texts, name: str) -> None:
-    said = {talk: texts.plain(f"cli/{name}", talk=talk.value, example=None) for talk in SmallTalk}
+    context = {"example": None, "under_answer": False}
+    said = {talk: texts.plain(f"cli/{name}", talk=talk.value, **context) for talk in SmallTalk}
     # A goodbye or «всё получилось» ends the form before its small-talk reply is needed.
     ending = {SmallTalk.GOODBYE, SmallTalk.SOLVED}
     kinds = said if name == "small_talk" else {t: s for t, s in said.items() if t not in ending}

@@ -155,6 +155,15 @@ async def test_typed_no_is_a_vote(bot: App, anna: Chat, database: ScratchDatabas
     assert (vote.article_id, vote.helpful) == ("end-trip", False)
 
 
+async def test_not_understanding_an_answer_tells_how_to_see_other_articles(
+    bot: App, anna: Chat
+) -> None:
+    await anna.say("как завершить поездку")
+    said = await anna.say("не понял")
+    assert said["text"].startswith("Если статья не о том, о чём вы спрашивали, напишите «нет»")
+    assert (await anna.say("нет"))["text"].startswith("Тогда, может быть")
+
+
 async def test_escalate_starts_the_form_with_the_question(bot: App, anna: Chat) -> None:
     form = await anna.say("рецепт борща")
     assert "готового ответа на «рецепт борща» не нашлось" in form["text"]

@@ -323,6 +323,25 @@ async def test_try_a_question_marks_the_article_shown_beside_a_torn_answer(
     assert marked == [("bonus-points", "ответ"), ("referral-bonus", "рядом с ответом")]
 
 
+async def test_try_a_question_shows_what_a_no_would_offer_next(web_client: Client) -> None:
+    await log_in(web_client)
+    question = "у меня списали деньги дважды за одну поездку, что делать?"
+    page = await (await web_client.get("/try", params={"q": question})).text()
+    assert "Ответ статьёй" in page
+    after = page.split("Если клиент ответит «нет», бот предложит:", 1)[1].split("</ol>", 1)[0]
+    offered = re.findall(r'<a href="/articles/([^"]+)">', after)
+    # Ranked by meaning, as the bot would after a «нет»: not the fines that share «списать».
+    assert offered[:2] == ["deposit-hold", "refund"] and "fine-from-camera" not in offered
+
+
+async def test_try_an_escalated_question_has_nothing_to_say_no_to(
+    web_client: Client,
+) -> None:
+    await log_in(web_client)
+    page = await (await web_client.get("/try", params={"q": "как приготовить борщ"})).text()
+    assert "Передача оператору" in page and "Если клиент ответит «нет»" not in page
+
+
 async def test_try_a_question_shows_what_was_typed_escaped(web_client: Client) -> None:
     await log_in(web_client)
     page = await (await web_client.get("/try", params={"q": HOSTILE})).text()

@@ -4,6 +4,10 @@ The same order as the dialogue's (:meth:`bot.dialogue.Dialogue.message`): a requ
 person goes to people whatever the search says; small talk is answered in kind and searches
 nothing (typed with a slip, it is told once the search has read it); «да» or «нет» with nothing
 before it, and a message with no question in it, get an invitation to ask.
+
+For an answer or a list, the page also shows what a «нет» would bring next, by the dialogue
+itself: the next articles (ranked again by meaning where the words alone had decided), or
+people.
 """
 
 from __future__ import annotations
@@ -12,11 +16,22 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.dialogue import asks_nothing, parse_vote, rejects, small_talk_once_read
-from bot.policy import Answer, Clarify
+from bot.dialogue import (
+    Conversation,
+    Dialogue,
+    Search,
+    ShowChoices,
+    asks_nothing,
+    parse_vote,
+    rejects,
+    small_talk_once_read,
+)
+from bot.policy import Answer, Clarify, Decision
 from bot.serving.answers import QUESTION_LIMIT
 from bot.web.pages import render
 from bot.web.site import site
+from kb.article import Article
+from nlp.documents import Ranking
 
 __all__ = ["try_question"]
 
@@ -44,14 +59,29 @@ async def try_question(request: web.Request) -> web.StreamResponse:
             offered.update((hit.doc_id, "рядом с ответом") for hit in decision.related)
         elif isinstance(decision, Clarify):
             offered.update((hit.doc_id, "вариант") for hit in decision.hits)
+        nothing = asks_nothing(ranking) or parse_vote(text) is not None or rejects(text)
+        if not (wants_person or nothing) and isinstance(decision, Answer | Clarify):
+            context["after_no"] = await answers.off_loop(
+                _after_no, dialogue, text, ranking, decision, answers.search
+            )
         context.update(
             decision=decision.kind,
             confidence=decision.confidence,
             wants_person=wants_person,
-            asks_nothing=(asks_nothing(ranking) or parse_vote(text) is not None or rejects(text)),
+            asks_nothing=nothing,
             hits=[
                 (hit, answers.get(hit.doc_id), offered.get(hit.doc_id, "")) for hit in ranking.hits
             ],
             analysis=ranking.analysis,
         )
     return render(request, "try", **context)
+
+
+def _after_no(
+    dialogue: Dialogue, text: str, ranking: Ranking, decision: Decision, search: Search
+) -> list[Article]:
+    """The articles a «нет» to what the bot shows for ``text`` would offer next; none: it
+    would hand the question to people."""
+    shown = dialogue.ask(Conversation(), text, ranking, decision)
+    _, reply = dialogue.message(shown.conversation, "нет", search)
+    return list(reply.articles) if isinstance(reply, ShowChoices) else []

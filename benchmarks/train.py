@@ -496,6 +496,56 @@ def collect_all(log: Any = print, *, without_phrasings: bool = False) -> dict[st
     return data
 
 
+def categories_of(name: str) -> dict[str, str]:
+    """Each article's category in the set ``name`` (its copies share its articles)."""
+    base = name.removesuffix(NO_PHRASINGS)
+    for ds in (*DEV_SETS, RUTUBE_PHRASED):
+        if ds.name == base and ds.available:
+            return {a.id: a.category for a in load_folder(ds.articles).catalog.articles}
+    return {}
+
+
+def after_no(
+    questions: list[Question], model: FusionModel, categories: dict[str, str]
+) -> dict[str, Any]:
+    """What a «нет» to an answer the words alone found offers next: the four articles after
+    the first, by the word views' own ranking (as before) and by every view (as the dialogue
+    now ranks them again), and how many of them are in the asked article's category — whether
+    the next ones are near the question in meaning or share a word with it."""
+    words: list[float] = []
+    meaning: list[float] = []
+    right_words = right_meaning = wrong = 0
+    for q in questions:
+        if not q.case.in_scope:
+            continue
+        lexical = _ranking(q, "lexical", model)
+        if lexical is None or not lexical.hits:
+            continue
+        p1 = model.engines["lexical"].top1.probability(decision_features(lexical))
+        if p1 < model.skip_dense_at:
+            continue  # the dense stage ran: the runners-up were ranked by meaning already
+        first = lexical.hits[0].doc_id
+        full = _ranking(q, "hybrid", model)
+        by_words = [h.doc_id for h in lexical.hits[1:5]]
+        by_meaning = [h.doc_id for h in (full.hits if full else ()) if h.doc_id != first][:4]
+        asked = categories.get(q.case.expected)
+        # Counted, not a share: the word views may find fewer than four to offer at all.
+        words.append(sum(categories.get(i) == asked for i in by_words))
+        meaning.append(sum(categories.get(i) == asked for i in by_meaning))
+        if first != q.case.expected:
+            wrong += 1
+            right_words += q.case.expected in by_words
+            right_meaning += q.case.expected in by_meaning
+    return {
+        "answered_by_words": len(words),
+        "same_category_words": round(float(np.mean(words)), 2) if words else None,
+        "same_category_meaning": round(float(np.mean(meaning)), 2) if meaning else None,
+        "wrong": wrong,
+        "right_next_words": right_words,
+        "right_next_meaning": right_meaning,
+    }
+
+
 def run(data: dict[str, list[Question]], thresholds: Thresholds | None = None) -> dict[str, Any]:
     th = thresholds or Thresholds()
     training = {name: data[name] for name in TRAIN_SETS if name in data}
@@ -505,9 +555,11 @@ def run(data: dict[str, list[Question]], thresholds: Thresholds | None = None) -
     result["dev"] = {name: measure(qs, shipped, th) for name, qs in data.items()}
     loso: dict[str, Any] = {}
     pooled: list[tuple[float, bool]] = []
+    result["after_no"] = {}
     for held in training:
         model = train({n: q for n, q in training.items() if n != held}, extra)
         loso[held] = measure(data[held], model, th)
+        result["after_no"][held] = after_no(data[held], model, categories_of(held))
         pooled += loso[held]["reliability"]
         for copy in RUTUBE_COPIES if held == "rutube-zero" else ():
             if copy in data:
@@ -592,6 +644,10 @@ def target_rows(loso: dict[str, Any]) -> list[list[str]]:
     return rows
 
 
+def _mean(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
 def _pct(value: float | None) -> str:
     return "–" if value is None else f"{100 * value:.1f}"
 
@@ -665,6 +721,36 @@ def tables(result: dict[str, Any]) -> str:
             "the engine ranked, leave-one-set-out, the four training sets pooled (calibrated: "
             "`right` ≈ `mean confidence`):\n",
             report.table(["confidence", "questions", "mean confidence, %", "right, %"], curve),
+            "",
+            "After a «нет» to an answer the words alone found (the dense stage skipped), the "
+            "next four articles offered, leave-one-set-out: how many of them, on average, are "
+            "in the asked article's category, ranked by the word views (their own ranking) "
+            "and by every view "
+            "(what the dialogue does), and, of those answers that were wrong, how many had "
+            "the right article among the next four:\n",
+            report.table(
+                [
+                    "set",
+                    "answered by words",
+                    "same category: by words",
+                    "by meaning",
+                    "wrong answers",
+                    "right next: words",
+                    "by meaning",
+                ],
+                [
+                    [
+                        name,
+                        str(a["answered_by_words"]),
+                        _mean(a["same_category_words"]),
+                        _mean(a["same_category_meaning"]),
+                        str(a["wrong"]),
+                        str(a["right_next_words"]),
+                        str(a["right_next_meaning"]),
+                    ]
+                    for name, a in result.get("after_no", {}).items()
+                ],
+            ),
         ]
     )
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks.datasets import Dataset
-from benchmarks.train import auto_answer_within, collect, target_rows
-from nlp.fusion import LEXICAL
+from benchmarks.train import after_no, auto_answer_within, collect, target_rows
+from nlp.fusion import LEXICAL, load_model
 from nlp.lemmas import Lemmatizer
 
 ARTICLES = {
@@ -143,3 +143,39 @@ def test_each_target_reads_met_missed_or_not_measured() -> None:
 def test_the_noise_target_is_not_measured_without_both_rutube_sets() -> None:
     rows = {row[0]: row[2:] for row in target_rows({"sota": _figures()})}
     assert rows["rutube: noisy top-1 ÷ clean"] == ["–", "not measured"]
+
+
+# A payment KB with fines beside it: «списать» is in the fines' bodies too.
+PAYMENTS = {
+    "double": ("Оплата", "Деньги списали дважды", "Двойное списание: вернём лишнее."),
+    "hold": ("Оплата", "Заморозка денег на карте", "При бронировании банк блокирует сумму."),
+    "refund": ("Оплата", "Возврат денег за поездку", "Вернём деньги на карту за 3–10 дней."),
+    "methods": ("Оплата", "Способы оплаты и привязка карты", "Привяжите банковскую карту."),
+    "tow": ("Штрафы", "Эвакуация машины", "Штраф и стоянку списывают с карты."),
+    "parking": ("Штрафы", "Штраф за парковку", "Штраф за парковку списывается с карты."),
+    "speed": ("Штрафы", "Штраф за скорость", "Штраф с камеры списывается с карты."),
+}
+
+
+def test_after_no_counts_the_next_articles_of_the_asked_category_for_answers_by_words(
+    tmp_path: Path,
+) -> None:
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    for article_id, (category, title, body) in PAYMENTS.items():
+        asked = "questions: [Списали деньги два раза за одну поездку]\n"
+        front = f"id: {article_id}\ntitle: {title}\ncategory: {category}\n"
+        front += asked if article_id == "double" else ""
+        (articles / f"{article_id}.md").write_text(f"---\n{front}---\n{body}\n", "utf-8")
+    (tmp_path / "dev.tsv").write_text(
+        "у меня списали деньги дважды за поездку\tdouble\n"  # the words alone decide it
+        "деньги заморозили при бронировании\thold\n"  # the encoder is asked
+        "как взломать соседа\t-\n",  # out of scope: never counted
+        encoding="utf-8",
+    )
+    questions = collect(Dataset("tiny", articles, tmp_path / "dev.tsv"), Lemmatizer(), print)
+    categories = {article_id: category for article_id, (category, *_) in PAYMENTS.items()}
+    found = after_no(questions, load_model(), categories)
+    assert found["answered_by_words"] == 1 and found["wrong"] == 0
+    # The other three payment articles come next, whichever ranking orders them.
+    assert found["same_category_words"] == found["same_category_meaning"] == 3.0

@@ -407,7 +407,8 @@ class Dialogue:
         choices = conversation.choices
         titles = [getattr(self.catalog.get(i), "title", "") for i in choices]
         number = parse_choice(text, len(choices))
-        if number is None:
+        if number is None and not rejects(text):
+            # «нет» turns the list down, even where a title starts with it («Нет интернета»).
             number = parse_title(text, titles)
         if number == 0:
             return self.hand_over(conversation, HandOverReason.NOT_HELPED)

@@ -444,6 +444,29 @@ def test_a_blank_message_is_the_callers_business(dialogue: Dialogue) -> None:
         dialogue.message(Conversation(), "  ", FakeSearch(ANSWER))
 
 
+def test_no_at_a_list_turns_it_down_even_beside_a_title_that_starts_with_no(
+    detector: HumanRequestDetector,
+) -> None:
+    catalog = Catalog.of(
+        [
+            Article("no-internet", "Нет интернета", "Перезагрузите роутер."),
+            Article("slow", "Медленный интернет", "Проверьте тариф."),
+            Article("outage", "Авария на линии", "Смотрите карту работ."),
+            Article("router", "Настройка роутера", "Откройте 192.168.0.1."),
+        ]
+    )
+    dialogue = Dialogue(catalog, detector)
+    hits = tuple(Hit(i, s) for i, s in (("slow", 0.4), ("no-internet", 0.3), ("outage", 0.2)))
+    hits += (Hit("router", 0.1),)
+    ranking = Ranking(Analysis("интернет", ("интернет",)), hits, engine="hybrid")
+    listed, _ = dialogue.ask(Conversation(), "интернет", ranking, Clarify(hits[:2], 0.4))
+    for no in ("нет", "нет, не то"):
+        _, reply = dialogue.message(listed, no, FakeSearch(ESCALATE))
+        assert reply == ShowChoices((catalog["outage"], catalog["router"]), retry=True)
+    _, reply = dialogue.message(listed, "нет интернета", FakeSearch(ESCALATE))
+    assert reply == ShowAnswer(catalog["no-internet"], chosen=True)  # the title, typed
+
+
 def test_the_conversation_survives_json_storage(dialogue: Dialogue) -> None:
     conversation, _ = ask(dialogue, ANSWER)
     assert conversation.by_words

@@ -610,6 +610,10 @@ def test_pick_refuses_an_article_not_on_the_list(dialogue: Dialogue) -> None:
         ("Не помогло.", False),
         ("👎", False),
         ("неа", False),
+        ("нету", False),
+        ("Статья не помогла", False),  # the article is «она»
+        ("спасибо, но не помогли", False),  # several were shown
+        ("не помогла найти", None),
         ("а как оплатить картой?", None),
         ("да, но как оплатить картой?", None),
     ],
@@ -644,7 +648,10 @@ def test_a_pick_by_the_words_of_a_title(text: str, number: int | None) -> None:
      ("не помогло", True), ("👎", True), ("второе", False), ("да", False), ("нет связи", False),
      ("Это не то", True), ("совсем не то!", True), ("мимо", True), ("не совсем", True),
      ("Я не об этом", True), ("вы меня не поняли", True), ("спасибо, но это не то", True),
-     ("у меня другая проблема", True), ("не то списали", False), ("мимо дома", False)],
+     ("у меня другая проблема", True), ("не то списали", False), ("мимо дома", False),
+     ("никакой", True), ("Ни одна", True), ("всё не то", True), ("опять не то", True),
+     ("не, не то", True), ("ничего из этого не подходит", True), ("нет подходящего", True),
+     ("никакой информации в приложении нет", False)],
 )  # fmt: skip
 def test_no_in_words(text: str, rejected: bool) -> None:
     assert rejects(text) is rejected

@@ -614,6 +614,12 @@ def test_pick_refuses_an_article_not_on_the_list(dialogue: Dialogue) -> None:
         ("Статья не помогла", False),  # the article is «она»
         ("спасибо, но не помогли", False),  # several were shown
         ("не помогла найти", None),
+        ("Супер!", True),  # praise under an answer is a 👍
+        ("👌", True),
+        ("то, что нужно", True),
+        ("да, это оно", True),
+        ("не очень", False),  # half a help is no help
+        ("частично", False),
         ("а как оплатить картой?", None),
         ("да, но как оплатить картой?", None),
     ],

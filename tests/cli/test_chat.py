@@ -455,6 +455,16 @@ def test_not_understanding_an_answer_tells_how_to_see_other_articles(faqbot: Run
     assert said.split("> нет\n", 1)[1].startswith("Тогда, может быть, подойдёт одно из этих:")
 
 
+def test_praise_under_an_answer_is_a_thumbs_up_and_half_a_help_brings_the_next_ones(
+    faqbot: Run, kb: Path
+) -> None:
+    typed = lines("Где мой заказ", "Супер!", "Как отменить заказ", "не очень", "/выход")
+    result = faqbot("chat", "--articles", str(kb), stdin=typed)
+    assert result.code == 0, result.err
+    assert "> Супер!\nСпасибо за отзыв!" in result.out
+    assert "> не очень\nТогда, может быть, подойдёт одно из этих:" in result.out
+
+
 def test_anger_at_an_answer_hands_its_question_over_and_files_mid_form(
     faqbot: Run, kb: Path, tmp_path: Path
 ) -> None:

@@ -117,7 +117,8 @@ def _read(
                 raise _Stop(Filled(None, leave=said is FormCommand.EXIT))
             case FormCommand.FILE if can_file(draft):
                 raise _Stop(Filled(draft))
-        talk = None if answers(text) else small_talk(text)
+        # «не знаю» skips the question: an answer, not the small talk it is in the chat
+        talk = None if answers(text) or skips(text) else small_talk(text)
         if talk is None:
             return text
         if talk is SmallTalk.GOODBYE:  # leaving, and nothing to file yet

@@ -74,6 +74,7 @@ from bot.dialogue.replies import (
 )
 from bot.dialogue.words import (
     looks_like_question,
+    names_all,
     parse_choice,
     parse_ticket_or_new,
     parse_title,
@@ -416,7 +417,8 @@ class Dialogue:
             return self.choose(conversation, number)
         if rejects(text):
             return self._not_these(conversation)
-        if parse_vote(text) is True and talk in (None, SmallTalk.OKAY):  # «да», «ага» to a list
+        # «да», «ага» or «оба» to a list: one at a time, which first?
+        if (parse_vote(text) is True or names_all(text)) and talk in (None, SmallTalk.OKAY):
             if len(choices) == 1:
                 return self.choose(conversation, 1)
             articles = tuple(self._article(i) for i in choices)

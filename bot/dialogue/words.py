@@ -14,6 +14,7 @@ from nlp.text import QUESTION_WORDS, normalise
 
 __all__ = [
     "looks_like_question",
+    "names_all",
     "parse_choice",
     "parse_ticket_or_new",
     "parse_title",
@@ -66,7 +67,12 @@ _NOT_THESE = frozenset(
      "никакой", "никакая", "никакие", "ни одна", "все не то", "не то все", "не не то",
      "тоже не то", "опять не то", "снова не то", "и это не то", "опять мимо",
      "ни один не подходит", "ничего из этого не подходит", "не подходят", "нет подходящего",
-     "нет нужного", "не то пальто"}
+     "нет нужного", "не то пальто", "все не подходят", "все не подходит",
+     "никакие не подходят", "не подходит ни один", "не подходит ни одна",
+     # «more of them»: the next ones, as after a «нет»
+     "еще варианты", "другие варианты", "другие", "другие статьи",
+     "покажи еще", "покажите еще", "есть еще", "есть еще варианты", "что еще есть",
+     "больше вариантов", "еще статьи", "а другие", "а другие варианты"}
 )  # fmt: skip
 _ORDINALS: dict[str, int] = {
     **dict.fromkeys(("первое", "первый", "первая", "первую", "первой", "1й", "1-й", "1е"), 1),
@@ -76,10 +82,12 @@ _ORDINALS: dict[str, int] = {
     **dict.fromkeys(("пятое", "пятый", "пятая", "пятую", "5й", "5-й"), 5),
 }
 _LAST = frozenset({"последнее", "последний", "последняя", "последнюю"})
+_NUMBERED = re.compile(r"(\d{1,2})-?(?:е|ое|й|ый|ий|ой|я|ая|ю|ую)")
 #: Words around a pick that do not change it: «давайте второе», «номер 2», «вариант первый».
 _AROUND = frozenset(
     {"давайте", "давай", "номер", "вариант", "пункт", "статья", "статью", "мне", "нужно", "нужен",
-     "нужна", "наверное", "пожалуй", "да", "ну", "тогда", "скорее", "вот", "это", "про"}
+     "нужна", "наверное", "пожалуй", "да", "ну", "тогда", "скорее", "вот", "это", "про",
+     "может", "наверно", "видимо", "думаю", "вероятно", "пусть", "хочу", "выбираю", "беру"}
 )  # fmt: skip
 #: Words too common in titles to tell one from another.
 _COMMON = frozenset({"как", "что", "где", "когда", "не", "и", "в", "на", "с", "по", "за", "для"})
@@ -127,6 +135,21 @@ def rejects(text: str) -> bool:
     )
 
 
+_ALL = frozenset(
+    {"оба", "обе", "все", "и то и другое", "и то и то", "оба подходят", "обе подходят",
+     "все подходят", "оба варианта", "все варианты", "все сразу", "оба сразу"}
+)  # fmt: skip
+
+
+def names_all(text: str) -> bool:
+    """Whether ``text`` picks every article of a list at once: «оба», «и то и другое».
+
+    >>> names_all("Оба!"), names_all("второе")
+    (True, False)
+    """
+    return _plain(text) in _ALL
+
+
 def parse_choice(text: str, count: int) -> int | None:
     """The number picked from a list of ``count``: 1..count, 0 for «0»/«другое»; else ``None``.
 
@@ -145,6 +168,9 @@ def parse_choice(text: str, count: int) -> int | None:
     if len(said) != 1:
         return None
     word = said[0]
+    numbered = _NUMBERED.fullmatch(word)  # «2-е», «3й», «1-ая»
+    if numbered:
+        word = numbered.group(1)
     if word.isdigit():
         number = int(word)
     elif word in _LAST:

@@ -467,6 +467,14 @@ def test_no_at_a_list_turns_it_down_even_beside_a_title_that_starts_with_no(
     assert reply == ShowAnswer(catalog["no-internet"], chosen=True)  # the title, typed
 
 
+@pytest.mark.parametrize("both", ["оба", "Обе!", "и то и другое", "все"])
+def test_both_at_a_list_asks_which_first(dialogue: Dialogue, both: str) -> None:
+    listed, _ = ask(dialogue, CLARIFY)
+    again, reply = dialogue.message(listed, both, FakeSearch(ESCALATE))
+    articles = tuple(CATALOG[i] for i in ("end-trip", "cannot-end", "zones"))
+    assert reply == ShowChoices(articles, again=True) and again == listed
+
+
 def test_the_conversation_survives_json_storage(dialogue: Dialogue) -> None:
     conversation, _ = ask(dialogue, ANSWER)
     assert conversation.by_words
@@ -632,7 +640,8 @@ def test_votes_in_words(text: str, helpful: bool | None) -> None:
     ("text", "number"),
     [("1", 1), (" 3. ", 3), ("№2", 2), ("0", 0), ("другое", 0), ("Ничего не подходит", None),
      ("4", None), ("12", None), ("первый", 1), ("Второе", 2), ("давайте третий", 3),
-     ("номер 2", 2), ("последний", 3), ("пятое", None), ("как завершить", None)],
+     ("номер 2", 2), ("последний", 3), ("пятое", None), ("как завершить", None),
+     ("2-е", 2), ("3й", 3), ("может второе", 2), ("думаю, первое", 1), ("10-й", None)],
 )  # fmt: skip
 def test_choices_in_words(text: str, number: int | None) -> None:
     assert parse_choice(text, 3) == number
@@ -657,7 +666,8 @@ def test_a_pick_by_the_words_of_a_title(text: str, number: int | None) -> None:
      ("у меня другая проблема", True), ("не то списали", False), ("мимо дома", False),
      ("никакой", True), ("Ни одна", True), ("всё не то", True), ("опять не то", True),
      ("не, не то", True), ("ничего из этого не подходит", True), ("нет подходящего", True),
-     ("никакой информации в приложении нет", False)],
+     ("никакой информации в приложении нет", False), ("ещё варианты", True),
+     ("есть ещё?", True), ("все не подходят", True)],
 )  # fmt: skip
 def test_no_in_words(text: str, rejected: bool) -> None:
     assert rejects(text) is rejected

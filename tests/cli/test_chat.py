@@ -465,6 +465,19 @@ def test_praise_under_an_answer_is_a_thumbs_up_and_half_a_help_brings_the_next_o
     assert "> не очень\nТогда, может быть, подойдёт одно из этих:" in result.out
 
 
+def test_i_do_not_know_in_the_form_skips_the_question(
+    faqbot: Run, kb: Path, tmp_path: Path
+) -> None:
+    # what kept, «не знаю» at «когда», 4 skipped, contact, urgency, impact, send
+    typed = lines("погода на марсе", "", "не знаю", *("",) * 4, "+7 900 123-45-67", "1", "", "")
+    result = faqbot("chat", "--articles", str(kb), stdin=typed)
+    assert result.code == 0, result.err
+    after = result.out.split("> не знаю\n", 1)[1]
+    assert after.startswith("Вопрос 3 из 9.")  # the next question, no word about «не знаю»
+    [ticket] = tickets(tmp_path / "faqbot.sqlite3")
+    assert ticket["when_happened"] is None
+
+
 def test_anger_at_an_answer_hands_its_question_over_and_files_mid_form(
     faqbot: Run, kb: Path, tmp_path: Path
 ) -> None:

@@ -49,6 +49,8 @@ from nlp.small_talk import SmallTalk, detect
         ("не совсем понятно", SmallTalk.CONFUSED),
         ("ничего не понятно", SmallTalk.CONFUSED),
         ("🙏", SmallTalk.THANKS),
+        ("не знаю", SmallTalk.CONFUSED),
+        ("без понятия", SmallTalk.CONFUSED),
         ("❤️", SmallTalk.THANKS),
         ("вы издеваетесь?", SmallTalk.UPSET),
         ("достали уже!", SmallTalk.UPSET),
@@ -76,6 +78,8 @@ def test_small_talk_is_recognised_by_kind(message: str, kind: SmallTalk) -> None
         "получилось оплатить?",
         "хорошо, а как оплатить?",
         "не понятно, как оплатить",
+        "не знаю, как оплатить",
+        "не знаю что делать, машина не заводится",
         "что делать?",
         "достали, где мой заказ?",  # anger around a question: the question
         "не нормально это",

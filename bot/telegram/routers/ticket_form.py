@@ -299,7 +299,7 @@ async def text_answer(
         await _file(bot, message.from_user, state, draft, services, customers)
     elif step is FormStep.CONFIRM and confirms(text) is False:
         await _cancel(bot, chat_id, state, raw_state, texts)
-    elif (talk := small_talk(text)) is SmallTalk.GOODBYE:  # leaving, and nothing to file
+    elif (talk := None if skipped else small_talk(text)) is SmallTalk.GOODBYE:  # leaving
         await _cancel(bot, chat_id, state, raw_state, texts)
     elif talk is SmallTalk.SOLVED:  # «всё, разобралась»: nothing left for people to do
         await _cancel(bot, chat_id, state, raw_state, texts, said="form_solved")

@@ -110,7 +110,10 @@ _PHRASES: tuple[tuple[SmallTalk, str], ...] = (
         SmallTalk.GREETING,
         r"привет(?:ик|ствую)?|здравствуй(?:те)?|здрасьте|здрасте|добр(?:ый|ое|ого)\s+"
         r"(?:день|дня|вечер|вечера|утро|утра|ночи|времени(?:\s+суток)?)|доброе\s+утро|хай|хелло"
-        r"|салют|hi|hello|hey|ку|алло|ау|эй",
+        r"|салют|hi|hello|hey|ку|алло|ал[её]|алле|ау|эй"
+        # «is anybody there?»: no question yet, a greeting back and an invitation to ask
+        r"|(?:вы|ты)\s+(?:тут|здесь|на\s+связи)|есть\s+кто(?:\s+(?:тут|здесь|нибудь))?"
+        r"|ответьте|отзовитесь",
     ),
     (
         # «понятно», «ок», «👍» with nothing else: heard, and no question (before, «понятно»

@@ -35,6 +35,16 @@ WHEN = frozenset(
     """.split()
 )
 
+#: Words that say something is wrong or pressing, not what: a message of these alone
+#: («проблема», «срочно», «жду ответа», «тест») asks nothing an article or a person could take
+#: up, and was searched, found nothing and opened the ticket form; beside a topic they stay
+#: terms («проблема с оплатой», «сколько ждать возврата»).
+VAGUE = frozenset(
+    """
+    проблема проблемка беда срочно срочный тест тестовый ждать отвечать ответить ситуация
+    """.split()
+)
+
 # Greeting phrases go as a whole: "день" alone may matter ("аренда на день"), "добрый день" never.
 _GREETINGS = re.compile(
     r"\b(?:добр(?:ый|ого|ое|ой|ых)\s+(?:день|дня|вечер|вечера|утро|утра|ночи|времени(?:\s+суток)?)"

@@ -87,7 +87,7 @@ from kb.article import Article, Catalog
 from nlp.documents import Ranking
 from nlp.small_talk import THANKFUL, SmallTalk
 from nlp.small_talk import detect as detect_small_talk
-from nlp.stopwords import WHEN
+from nlp.stopwords import VAGUE, WHEN
 
 __all__ = ["Dialogue", "Search", "SmallTalkDetector", "asks_nothing", "small_talk_once_read"]
 
@@ -104,8 +104,8 @@ Rank = Callable[[str], Ranking]
 
 def asks_nothing(ranking: Ranking) -> bool:
     """Whether the searched message holds no question: no word in it («фывапролдж», «😀»),
-    or none that says what it is about («ок», «а можно?», «вчера вечером», a phone number
-    alone). The customer is invited to ask.
+    or none that says what it is about («ок», «а можно?», «вчера вечером», «проблема»,
+    «срочно», a phone number alone). The customer is invited to ask.
 
     Numbers and codes alone are a question when the knowledge base has one of them (an
     error code pasted from the screen, «E-100»), not otherwise (a phone, an order number).
@@ -115,7 +115,7 @@ def asks_nothing(ranking: Ranking) -> bool:
     """
     if ranking.analysis.unreadable:
         return True
-    topics = [term for term in ranking.analysis.terms if term not in WHEN]
+    topics = [term for term in ranking.analysis.terms if term not in WHEN and term not in VAGUE]
     if any(not _is_number(term) for term in topics):
         return False
     if topics and all(term.isdigit() and len(term) <= 2 for term in topics):

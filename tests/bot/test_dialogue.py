@@ -744,6 +744,9 @@ def test_yes_and_no_under_an_answer_are_votes(dialogue: Dialogue, text: str, hel
         Analysis("вчера вечером", ("вчера", "вечером")),  # when, not what
         Analysis("+79001234567", ("+79001234567",)),  # a phone number alone
         Analysis("k-1234 сегодня", ("k-1234", "сегодня")),  # an order number and a day
+        Analysis("у меня проблема", ("проблема",)),  # something is wrong, not what
+        Analysis("срочно!", ("срочно",)),
+        Analysis("жду ответа", ("ждать",)),
     ],
 )
 def test_a_message_with_no_question_in_it_invites_one_whatever_it_matched(
@@ -756,9 +759,11 @@ def test_a_message_with_no_question_in_it_invites_one_whatever_it_matched(
 
 
 @pytest.mark.parametrize(
-    "terms", [("доставка", "завтра"), ("ошибка", "404"), ("вчера", "списать", "деньги")]
-)
-def test_a_time_or_a_number_beside_a_topic_is_a_question(
+    "terms",
+    [("доставка", "завтра"), ("ошибка", "404"), ("вчера", "списать", "деньги"),
+     ("проблема", "оплата"), ("ждать", "возврат")],
+)  # fmt: skip
+def test_a_time_a_number_or_a_trouble_beside_a_topic_is_a_question(
     dialogue: Dialogue, terms: tuple[str, ...]
 ) -> None:
     ranking = Ranking(Analysis(" ".join(terms), terms), HITS)

@@ -50,6 +50,9 @@ from nlp.small_talk import SmallTalk, detect
         ("ничего не понятно", SmallTalk.CONFUSED),
         ("🙏", SmallTalk.THANKS),
         ("не знаю", SmallTalk.CONFUSED),
+        ("алё", SmallTalk.GREETING),
+        ("вы тут?", SmallTalk.GREETING),
+        ("есть кто?", SmallTalk.GREETING),
         ("без понятия", SmallTalk.CONFUSED),
         ("❤️", SmallTalk.THANKS),
         ("вы издеваетесь?", SmallTalk.UPSET),
@@ -79,6 +82,7 @@ def test_small_talk_is_recognised_by_kind(message: str, kind: SmallTalk) -> None
         "хорошо, а как оплатить?",
         "не понятно, как оплатить",
         "не знаю, как оплатить",
+        "вы тут? как оплатить картой",
         "не знаю что делать, машина не заводится",
         "что делать?",
         "достали, где мой заказ?",  # anger around a question: the question

@@ -230,18 +230,18 @@ class _Session:
                 )
             case AskAboutTicket(number=number):
                 self.terminal.say("ask_about_ticket", number=number)
-            case AddToTicket(text=text):
-                self._add_to_ticket(text)
+            case AddToTicket(text=text, solved=solved):
+                self._add_to_ticket(text, solved=solved)
             case HandOver():
                 return self._hand_over(reply)
             case _:
                 assert_never(reply)
         return True
 
-    def _add_to_ticket(self, text: str) -> None:
+    def _add_to_ticket(self, text: str, *, solved: bool = False) -> None:
         self.ticket = self.desk.add(text)
         if self.ticket is not None:
-            self.terminal.say("added_to_ticket", number=self.ticket)
+            self.terminal.say("ticket_solved" if solved else "added_to_ticket", number=self.ticket)
             return
         # Closed meanwhile: then it is a new question after all.
         from bot.dialogue import Conversation

@@ -115,10 +115,13 @@ class AddToTicket:
     """The customer said the message is about their open ticket ``number``: add ``text`` to it.
 
     :param text: the message asked about, as typed
+    :param solved: the message says the problem is gone («всё, разобрался», «вопрос решён»):
+        the agents read it in the ticket, and the customer is offered to close it
     """
 
     number: int
     text: str
+    solved: bool = False
     kind: Literal["add_to_ticket"] = "add_to_ticket"
 
 

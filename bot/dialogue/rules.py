@@ -80,6 +80,7 @@ from bot.dialogue.words import (
     parse_title,
     parse_vote,
     rejects,
+    says_solved,
 )
 from bot.policy import Answer, Clarify, Decision, Escalate, Thresholds
 from bot.tickets import TicketDraft
@@ -209,6 +210,10 @@ class Dialogue:
             asked = conversation.question or ("" if request.bare else text.strip())
             return self.hand_over(replace(conversation, question=asked), HandOverReason.ASKED)
         talk = self.small_talk(text)
+        if open_ticket is not None and (talk is SmallTalk.SOLVED or says_solved(text)):
+            # «всё, разобрался» while people have the ticket: they must read it (it had got
+            # a «рад, что получилось» and stayed open in their queue), and it may be closed.
+            return Turn(Conversation(), AddToTicket(open_ticket, text.strip(), solved=True))
         if conversation.stage is Stage.CHOICE:
             turn = self._at_list(conversation, text, talk)
             if turn is not None:

@@ -20,6 +20,7 @@ __all__ = [
     "parse_title",
     "parse_vote",
     "rejects",
+    "says_solved",
 ]
 
 _PUNCTUATION = re.compile(r"[^\w\s+\-👍👎👌🙏❤]")
@@ -47,7 +48,7 @@ _NO = frozenset(
 )  # fmt: skip
 #: Courtesy around a vote that does not change it: «спасибо, но не помогло», «увы, нет».
 #: Longest first, so «к сожалению» goes whole.
-_COURTESY = ("к сожалению", "все равно", "спасибо", "так и", "увы", "но")
+_COURTESY = ("к сожалению", "все равно", "пожалуйста", "спасибо", "так и", "увы", "но")
 _OTHER = frozenset({"другое", "другой", "другая", "другое оператор"})
 _NOT_THESE = frozenset(
     {"ничего", "ничего не подходит", "не подходит", "не то", "нет не то", "ни то ни другое",
@@ -148,6 +149,27 @@ def names_all(text: str) -> bool:
     (True, False)
     """
     return _plain(text) in _ALL
+
+
+_SOLVED = frozenset(
+    {"вопрос решен", "вопрос решился", "вопрос снят", "проблема решена", "проблема решилась",
+     "все решилось", "все решено", "уже решил", "уже решила", "уже решили", "уже не надо",
+     "уже не нужно", "больше не нужно", "больше не надо", "не актуально", "неактуально",
+     "уже не актуально", "закройте заявку", "можно закрыть заявку", "заявку можно закрыть",
+     "отмените заявку", "закрывайте", "можно закрывать", "вопрос закрыт", "все ок уже",
+     "все уже хорошо", "все в порядке", "все нормально уже", "уже все в порядке"}
+)  # fmt: skip
+
+
+def says_solved(text: str) -> bool:
+    """Whether ``text`` says the open ticket's problem is gone or the ticket may be closed:
+    «вопрос решён», «уже не актуально», «закройте заявку» (thanks around it change nothing).
+
+    >>> says_solved("Спасибо, вопрос решён!"), says_solved("вопрос не решён")
+    (True, False)
+    """
+    words = _plain(text)
+    return words in _SOLVED or _without_courtesy(words) in _SOLVED
 
 
 def parse_choice(text: str, count: int) -> int | None:

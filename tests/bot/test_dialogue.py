@@ -475,6 +475,23 @@ def test_both_at_a_list_asks_which_first(dialogue: Dialogue, both: str) -> None:
     assert reply == ShowChoices(articles, again=True) and again == listed
 
 
+@pytest.mark.parametrize("said", ["всё, разобрался", "Вопрос решён, спасибо", "закройте заявку"])
+def test_solved_while_a_ticket_is_open_goes_to_it_as_solved(dialogue: Dialogue, said: str) -> None:
+    search = FakeSearch(ANSWER)
+    turn = dialogue.message(Conversation(), said, search, open_ticket=1001)
+    assert turn == Turn(Conversation(), AddToTicket(1001, said, solved=True))
+    assert search.questions == []  # nothing to search: the ticket's people read it
+
+
+def test_solved_without_a_ticket_is_small_talk_and_not_solved_is_a_detail(
+    dialogue: Dialogue,
+) -> None:
+    turn = dialogue.message(Conversation(), "всё, разобрался", FakeSearch(ESCALATE))
+    assert turn.reply == SmallTalkReply(SmallTalk.SOLVED)
+    turn = dialogue.message(Conversation(), "вопрос не решён", FakeSearch(ESCALATE), open_ticket=7)
+    assert turn.reply == AddToTicket(7, "вопрос не решён")
+
+
 def test_the_conversation_survives_json_storage(dialogue: Dialogue) -> None:
     conversation, _ = ask(dialogue, ANSWER)
     assert conversation.by_words

@@ -254,6 +254,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "status_empty": {},
     "ticket_closed_by_customer": {"number": 1042},
     "message_added_to_ticket": {"number": 1042},
+    "ticket_solved": {"number": 1042},
     "csat_question": {"number": 1042},
     "csat_thanks": {"score": 5},
     "csat_comment": {},

@@ -478,6 +478,22 @@ def test_i_do_not_know_in_the_form_skips_the_question(
     assert ticket["when_happened"] is None
 
 
+def test_solved_with_a_ticket_open_goes_to_the_ticket(
+    faqbot: Run, kb: Path, tmp_path: Path
+) -> None:
+    database = tmp_path / "desk.sqlite3"
+    typed = lines("погода на марсе", *SKIP_ALL, SEND, "всё, разобрался", "/выход")
+    result = faqbot(
+        "chat", "--articles", str(kb), "--database", f"sqlite:///{database}", stdin=typed
+    )
+    assert result.code == 0, result.err
+    said = result.out.split("> всё, разобрался\n", 1)[1]
+    assert said.startswith("Рад, что всё решилось! Написал об этом в заявку #1001")
+    with sqlite3.connect(database) as connection:
+        texts = [row[0] for row in connection.execute("SELECT text FROM ticket_messages")]
+    assert texts[-1] == "всё, разобрался"
+
+
 def test_anger_at_an_answer_hands_its_question_over_and_files_mid_form(
     faqbot: Run, kb: Path, tmp_path: Path
 ) -> None:

@@ -29,6 +29,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "unknown_command": {"command": "отмена"},
     "ask_about_ticket": {"number": 1001},
     "added_to_ticket": {"number": 1001},
+    "ticket_solved": {"number": 1001},
     "question_added_to_ticket": {"number": 1001},
     "ticket_already_open": {"number": 1001},
     "thanks": {},

@@ -80,6 +80,22 @@ async def test_close_button_in_status(bot: App, anna: Chat, database: ScratchDat
     assert ticket.status is TicketStatus.CLOSED
 
 
+@pytest.mark.parametrize("said", ["всё, разобралась", "Спасибо, вопрос решён", "уже не актуально"])
+async def test_solved_while_a_ticket_is_open_goes_to_it_and_offers_to_close(
+    bot: App, anna: Chat, database: ScratchDatabase, said: str
+) -> None:
+    await _file_ticket(anna)
+    offer = await anna.say(said)
+    assert offer["text"].startswith("Рад, что всё решилось! Написал об этом в заявку №1001.")
+    assert buttons(offer) == ["Закрыть заявку №1001"]
+    messages = await rows(database, TicketMessage)
+    assert [m.text for m in messages if m.direction is MessageDirection.IN][-1] == said
+    closed = await anna.press(offer, text="Закрыть заявку №1001")
+    assert closed["text"].startswith("Заявка №1001 закрыта.")
+    [ticket] = await rows(database, Ticket)
+    assert ticket.status is TicketStatus.CLOSED
+
+
 async def test_messages_while_a_ticket_is_open_go_to_it(
     bot: App, anna: Chat, telegram: TelegramEmulator, database: ScratchDatabase
 ) -> None:

@@ -39,7 +39,7 @@ from bot.telegram.customers import Customers
 from bot.telegram.dialogue_state import Position, as_data, load, save
 from bot.telegram.filters import HasText, PrivateChat, SlashCommand
 from bot.telegram.intake import add_to_ticket, agent_engaged, replied_to, start_form
-from bot.telegram.keyboards import about_ticket_keyboard
+from bot.telegram.keyboards import about_ticket_keyboard, close_keyboard
 from bot.telegram.replies import drop_buttons, send_reply
 from bot.telegram.sending import send_text
 from bot.telegram.ticket_chat import TicketDelivery, deliver_to_ticket, follows_previous
@@ -288,6 +288,9 @@ async def _send(said: _Said, bot: Bot, user: User, state: FSMContext, services: 
             keyboard = about_ticket_keyboard(texts, number)
             text = texts.render("ask_about_ticket", number=number)
             await send_text(bot, chat_id, text, reply_markup=keyboard)
+        case AddToTicket(number=number, solved=True):
+            text = texts.render("ticket_solved", number=number)
+            await send_text(bot, chat_id, text, reply_markup=close_keyboard(texts, [number]))
         case AddToTicket(number=number) if not said.follows:
             await send_text(bot, chat_id, texts.render("message_added_to_ticket", number=number))
         case AddToTicket():

@@ -204,6 +204,7 @@ class _Session:
             AskAboutTicket,
             HandOver,
             Invite,
+            Remark,
             ShowAnswer,
             ShowChoices,
             SmallTalkReply,
@@ -230,8 +231,8 @@ class _Session:
                 )
             case AskAboutTicket(number=number):
                 self.terminal.say("ask_about_ticket", number=number)
-            case AddToTicket(text=text, solved=solved):
-                self._add_to_ticket(text, solved=solved)
+            case AddToTicket(text=text, remark=remark):
+                self._add_to_ticket(text, solved=remark is Remark.SOLVED)
             case HandOver():
                 return self._hand_over(reply)
             case _:

@@ -15,6 +15,7 @@ from bot.dialogue.replies import (
     HandOver,
     HandOverReason,
     Invite,
+    Remark,
     Reply,
     Searched,
     ShowAnswer,
@@ -36,6 +37,7 @@ from bot.dialogue.words import (
 
 __all__ = [
     "AddToTicket",
+    "Remark",
     "AskAboutTicket",
     "Conversation",
     "Dialogue",

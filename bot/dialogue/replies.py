@@ -110,18 +110,27 @@ class AskAboutTicket:
     kind: Literal["ask_about_ticket"] = "ask_about_ticket"
 
 
+class Remark(Enum):
+    """What a message for the open ticket says, beyond its words (which go to the ticket)."""
+
+    DETAIL = "detail"  # more about the problem, a screenshot's caption, anything else
+    SOLVED = "solved"  # «всё, разобралась», «вопрос решён»: the customer may close the ticket
+    WAITING = "waiting"  # «когда ответите?»: the customer is told where the ticket stands
+
+
 @dataclass(frozen=True)
 class AddToTicket:
     """The customer said the message is about their open ticket ``number``: add ``text`` to it.
 
     :param text: the message asked about, as typed
-    :param solved: the message says the problem is gone («всё, разобрался», «вопрос решён»):
-        the agents read it in the ticket, and the customer is offered to close it
+    :param remark: what the message says beyond its words: the problem is gone (the
+        customer is offered to close the ticket), or the customer asks when people answer
+        (they are told where the ticket stands); the agents read the words either way
     """
 
     number: int
     text: str
-    solved: bool = False
+    remark: Remark = Remark.DETAIL
     kind: Literal["add_to_ticket"] = "add_to_ticket"
 
 

@@ -65,6 +65,7 @@ from bot.dialogue.replies import (
     HandOver,
     HandOverReason,
     Invite,
+    Remark,
     Searched,
     ShowAnswer,
     ShowChoices,
@@ -73,6 +74,7 @@ from bot.dialogue.replies import (
     Vote,
 )
 from bot.dialogue.words import (
+    asks_for_news,
     looks_like_question,
     names_all,
     parse_choice,
@@ -213,7 +215,10 @@ class Dialogue:
         if open_ticket is not None and (talk is SmallTalk.SOLVED or says_solved(text)):
             # «всё, разобрался» while people have the ticket: they must read it (it had got
             # a «рад, что получилось» and stayed open in their queue), and it may be closed.
-            return Turn(Conversation(), AddToTicket(open_ticket, text.strip(), solved=True))
+            return Turn(Conversation(), AddToTicket(open_ticket, text.strip(), Remark.SOLVED))
+        if open_ticket is not None and asks_for_news(text):
+            # «когда ответите?»: no question for the knowledge base; where the ticket stands.
+            return Turn(Conversation(), AddToTicket(open_ticket, text.strip(), Remark.WAITING))
         if conversation.stage is Stage.CHOICE:
             turn = self._at_list(conversation, text, talk)
             if turn is not None:

@@ -16,6 +16,7 @@ from bot.dialogue import (
     HandOverReason,
     HumanRequestDetector,
     Invite,
+    Remark,
     Searched,
     ShowAnswer,
     ShowChoices,
@@ -479,8 +480,18 @@ def test_both_at_a_list_asks_which_first(dialogue: Dialogue, both: str) -> None:
 def test_solved_while_a_ticket_is_open_goes_to_it_as_solved(dialogue: Dialogue, said: str) -> None:
     search = FakeSearch(ANSWER)
     turn = dialogue.message(Conversation(), said, search, open_ticket=1001)
-    assert turn == Turn(Conversation(), AddToTicket(1001, said, solved=True))
+    assert turn == Turn(Conversation(), AddToTicket(1001, said, Remark.SOLVED))
     assert search.questions == []  # nothing to search: the ticket's people read it
+
+
+@pytest.mark.parametrize("said", ["Когда ответите?", "ну что там?", "есть новости?"])
+def test_asking_for_news_of_the_open_ticket_goes_to_it_as_waiting(
+    dialogue: Dialogue, said: str
+) -> None:
+    search = FakeSearch(ANSWER)
+    turn = dialogue.message(Conversation(), said, search, open_ticket=1001)
+    assert turn == Turn(Conversation(), AddToTicket(1001, said, Remark.WAITING))
+    assert search.questions == []
 
 
 def test_solved_without_a_ticket_is_small_talk_and_not_solved_is_a_detail(

@@ -255,6 +255,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "ticket_closed_by_customer": {"number": 1042},
     "message_added_to_ticket": {"number": 1042},
     "ticket_solved": {"number": 1042},
+    "ticket_waiting": {"ticket": {"number": 1042, "status": "в работе", "due": None}},
     "csat_question": {"number": 1042},
     "csat_thanks": {"score": 5},
     "csat_comment": {},

@@ -96,6 +96,17 @@ async def test_solved_while_a_ticket_is_open_goes_to_it_and_offers_to_close(
     assert ticket.status is TicketStatus.CLOSED
 
 
+async def test_asking_when_people_answer_tells_where_the_ticket_stands(
+    bot: App, anna: Chat, database: ScratchDatabase
+) -> None:
+    await _file_ticket(anna)
+    told = await anna.say("Когда ответите?")
+    assert told["text"].startswith("Ваш вопрос — в заявке №1001, статус: новая.")
+    assert "Ответим сегодня до 13:00 МСК." in told["text"]
+    messages = await rows(database, TicketMessage)
+    assert [m.text for m in messages if m.direction is MessageDirection.IN][-1] == "Когда ответите?"
+
+
 async def test_messages_while_a_ticket_is_open_go_to_it(
     bot: App, anna: Chat, telegram: TelegramEmulator, database: ScratchDatabase
 ) -> None:

@@ -31,7 +31,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import Customer, Ticket
 from bot.db.repo import add_message, get_contact, get_open_ticket
 from bot.db.turns import record_turn
-from bot.dialogue import AddToTicket, AskAboutTicket, Conversation, HandOver, Stage, Turn
+from bot.dialogue import (
+    AddToTicket,
+    AskAboutTicket,
+    Conversation,
+    HandOver,
+    Remark,
+    Stage,
+    Turn,
+)
 from bot.serving import Services
 from bot.serving.answers import QUESTION_LIMIT
 from bot.telegram.callbacks import AboutTicket
@@ -41,6 +49,7 @@ from bot.telegram.filters import HasText, PrivateChat, SlashCommand
 from bot.telegram.intake import add_to_ticket, agent_engaged, replied_to, start_form
 from bot.telegram.keyboards import about_ticket_keyboard, close_keyboard
 from bot.telegram.replies import drop_buttons, send_reply
+from bot.telegram.routers.status import status_row
 from bot.telegram.sending import send_text
 from bot.telegram.ticket_chat import TicketDelivery, deliver_to_ticket, follows_previous
 from bot.tickets import MessageDirection
@@ -70,6 +79,7 @@ class _Said:
     attempt: int
     ticket: int | None = None  # the open ticket's number, for the texts about it
     follows: bool = False  # a message that continues a run of the customer's: no «Добавили»
+    status: dict[str, Any] | None = None  # where the ticket stands, for «когда ответите?»
 
 
 async def ask(
@@ -244,7 +254,8 @@ async def _settle(
                 now=services.clock,
             )
         await save(state, Position(turn.conversation))
-        return _Said(turn, 0, ticket.number, follows=follows)
+        status = status_row(ticket, services.levels) if reply.remark is Remark.WAITING else None
+        return _Said(turn, 0, ticket.number, follows=follows, status=status)
     attempt = await record_turn(session, customer, turn, attempt=attempt, clock=services.clock)
     if not isinstance(reply, HandOver):
         # One write (the storage sees its own writes only after the commit), one commit with
@@ -288,7 +299,9 @@ async def _send(said: _Said, bot: Bot, user: User, state: FSMContext, services: 
             keyboard = about_ticket_keyboard(texts, number)
             text = texts.render("ask_about_ticket", number=number)
             await send_text(bot, chat_id, text, reply_markup=keyboard)
-        case AddToTicket(number=number, solved=True):
+        case AddToTicket(remark=Remark.WAITING) if said.status is not None:
+            await send_text(bot, chat_id, texts.render("ticket_waiting", ticket=said.status))
+        case AddToTicket(number=number, remark=Remark.SOLVED):
             text = texts.render("ticket_solved", number=number)
             await send_text(bot, chat_id, text, reply_markup=close_keyboard(texts, [number]))
         case AddToTicket(number=number) if not said.follows:

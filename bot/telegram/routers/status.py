@@ -17,7 +17,7 @@ from bot.telegram.filters import PrivateChat
 from bot.telegram.keyboards import close_keyboard
 from bot.tickets import TicketStatus
 
-__all__ = ["get_router"]
+__all__ = ["get_router", "status_row"]
 
 
 def get_router() -> Router:
@@ -31,7 +31,8 @@ def get_router() -> Router:
     return router
 
 
-def _row(ticket: Ticket, levels: ServiceLevels) -> dict[str, Any]:
+def status_row(ticket: Ticket, levels: ServiceLevels) -> dict[str, Any]:
+    """What /status shows of ``ticket`` (the ``status_list`` and ``ticket_waiting`` context)."""
     waiting_for_us = ticket.first_response_at is None and ticket.status in (
         TicketStatus.NEW,
         TicketStatus.IN_PROGRESS,
@@ -56,7 +57,7 @@ async def _status(bot: Bot, user: User, services: Services, customers: Customers
         return
     await bot.send_message(
         user.id,
-        texts.render("status_list", tickets=[_row(t, services.levels) for t in tickets]),
+        texts.render("status_list", tickets=[status_row(t, services.levels) for t in tickets]),
         reply_markup=close_keyboard(texts, [t.number for t in tickets]),
     )
 

@@ -145,11 +145,9 @@ _COMMANDS: dict[str, FormCommand] = {
             "cancel",
             "отменить",
             "отменить заявку",
-            "не надо",
             "стоп",
             "передумал",
             "передумала",
-            "не нужно",
         ),
         FormCommand.CANCEL,
     ),
@@ -173,7 +171,10 @@ _SKIPS = frozenset(
      # «нет» in other words: no error on screen, nothing tried, no order, time forgotten
      "нету", "не помню", "ничего", "никакой", "никакую", "никакого", "ошибки нет", "нет ошибки",
      "ошибок нет", "без ошибки", "ничего не пробовал", "ничего не пробовала", "не пробовал",
-     "не пробовала", "нет заказа", "нет номера", "не было"}
+     "не пробовала", "нет заказа", "нет номера", "не было",
+     # «не надо» answers the question («как с вами связаться?» — «не надо»); it had dropped
+     # the whole form, the customer's problem with it («отмена» or «передумал» do that)
+     "не надо", "не нужно", "не требуется", "не обязательно", "необязательно"}
 )  # fmt: skip
 #: The contact given as this very chat, where the answer comes anyway: nothing to keep.
 _THIS_CHAT = frozenset(

@@ -178,10 +178,17 @@ def test_a_request_for_a_person_in_any_words_files_the_form(
     ("text", "skipped"),
     [("", True), ("-", True), ("Пропустить", True), ("не знаю", True), ("нет", True),
      ("Ничего.", True), ("ошибки нет", True), ("не помню", True), ("ничего не пробовала", True),
-     ("вчера", False), ("iPhone 13", False), ("ничего не открывается", False)],
+     ("вчера", False), ("iPhone 13", False), ("ничего не открывается", False),
+     ("Не надо", True), ("не нужно", True)],
 )  # fmt: skip
 def test_skips(text: str, skipped: bool) -> None:
     assert skips(text) is skipped
+
+
+@pytest.mark.parametrize("text", ["не надо", "Не нужно!"])
+def test_no_need_answers_a_question_and_drops_no_form(text: str) -> None:
+    # «Как с вами связаться?» — «не надо»: no contact, not «cancel the ticket».
+    assert command(text) is None and skips(text)
 
 
 @pytest.mark.parametrize(

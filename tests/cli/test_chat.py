@@ -494,6 +494,18 @@ def test_solved_with_a_ticket_open_goes_to_the_ticket(
     assert texts[-1] == "всё, разобрался"
 
 
+def test_no_need_for_a_contact_skips_it_and_the_ticket_is_filed(
+    faqbot: Run, kb: Path, tmp_path: Path
+) -> None:
+    # what kept, 5 skipped (when .. order), «не надо» at the contact, urgency, impact, send
+    typed = lines("погода на марсе", "", *SKIP_5, "не надо", "1", "", "")
+    result = faqbot("chat", "--articles", str(kb), stdin=typed)
+    assert result.code == 0, result.err
+    assert "Заявка #1001 создана" in result.out
+    [ticket] = tickets(tmp_path / "faqbot.sqlite3")
+    assert ticket["contact"] is None
+
+
 def test_anger_at_an_answer_hands_its_question_over_and_files_mid_form(
     faqbot: Run, kb: Path, tmp_path: Path
 ) -> None:

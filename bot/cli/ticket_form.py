@@ -187,7 +187,7 @@ def _ask(
         if skips(text):
             return draft, next_step(step, draft)
         if options:
-            level = level_of(text)
+            level = level_of(text, step)
             if level is None:
                 terminal.say("form_retry", count=len(options))
                 continue

@@ -182,13 +182,42 @@ _THIS_CHAT = frozenset(
      "в телеграме", "в телеграмме", "телеграм", "телеграмм", "telegram", "в telegram",
      "пишите сюда", "пишите здесь", "пишите в чат", "сюда пишите", "здесь пишите"}
 )  # fmt: skip
-_LEVEL_WORDS: dict[str, Level] = {
-    "срочно": Level.HIGH,
-    "очень срочно": Level.HIGH,
-    "сегодня": Level.MEDIUM,
-    "не срочно": Level.LOW,
-    "может подождать": Level.LOW,
-}
+#: Words for each level, per question (its buttons' own words among them, typed).
+_LEVEL_WORDS: dict[FormStep, dict[str, Level]] = {
+    FormStep.URGENCY: {
+        **dict.fromkeys(
+            ("срочно", "очень срочно", "да срочно", "срочно прямо сейчас", "прямо сейчас",
+             "горит", "критично", "немедленно", "asap"),
+            Level.HIGH,
+        ),
+        **dict.fromkeys(
+            ("сегодня", "желательно сегодня", "в течение дня", "средне"), Level.MEDIUM
+        ),
+        **dict.fromkeys(
+            ("не срочно", "не очень срочно", "может подождать", "можно подождать", "подождет",
+             "не горит", "терпит"),
+            Level.LOW,
+        ),
+    },
+    FormStep.IMPACT: {
+        **dict.fromkeys(
+            ("совсем не могу пользоваться", "не могу пользоваться", "ничего не работает",
+             "совсем", "полностью", "очень сильно", "сильно"),
+            Level.HIGH,
+        ),
+        **dict.fromkeys(
+            ("не получается сделать что то важное", "что то важное", "важное", "мешает",
+             "средне"),
+            Level.MEDIUM,
+        ),
+        **dict.fromkeys(
+            ("неудобно но терпимо", "терпимо", "неудобно", "немного", "чуть чуть", "не сильно",
+             "не очень"),
+            Level.LOW,
+        ),
+    },
+}  # fmt: skip
+_POSITIONS = {"первое": 1, "первый": 1, "второе": 2, "второй": 2, "третье": 3, "третий": 3}
 
 
 def _plain(text: str) -> str:
@@ -237,16 +266,20 @@ def skips(text: str) -> bool:
     return _plain(text) in _SKIPS
 
 
-def level_of(text: str) -> Level | None:
-    """The level typed for urgency or impact: its number in :data:`LEVELS_OFFERED` or a word.
+def level_of(text: str, step: FormStep = FormStep.URGENCY) -> Level | None:
+    """The level typed for urgency or impact: its number in :data:`LEVELS_OFFERED`, an
+    ordinal, or that question's words (a button's own words typed, «горит», «терпимо»).
 
     >>> level_of("1"), level_of("3."), level_of("не срочно"), level_of("5")
     (<Level.HIGH: 'high'>, <Level.LOW: 'low'>, <Level.LOW: 'low'>, None)
+    >>> level_of("терпимо", FormStep.IMPACT), level_of("второе", FormStep.IMPACT)
+    (<Level.LOW: 'low'>, <Level.MEDIUM: 'medium'>)
     """
     words = _plain(text)
-    if words.isdigit() and 1 <= int(words) <= len(LEVELS_OFFERED):
-        return LEVELS_OFFERED[int(words) - 1]
-    return _LEVEL_WORDS.get(words)
+    number = int(words) if words.isdigit() else _POSITIONS.get(words, 0)
+    if 1 <= number <= len(LEVELS_OFFERED):
+        return LEVELS_OFFERED[number - 1]
+    return _LEVEL_WORDS.get(step, {}).get(words)
 
 
 _SEND = frozenset({"", "да", "1", "отправить", "отправляйте", "отправь", "ок", "ok", "верно", "+"})

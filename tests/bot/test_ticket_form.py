@@ -200,6 +200,19 @@ def test_levels_typed_as_numbers_or_words(text: str, level: Level | None) -> Non
     assert level_of(text) is level
 
 
+@pytest.mark.parametrize(
+    ("step", "text", "level"),
+    [(FormStep.URGENCY, "горит!", Level.HIGH), (FormStep.URGENCY, "не очень срочно", Level.LOW),
+     (FormStep.URGENCY, "🟡 Желательно сегодня", Level.MEDIUM),  # the button's words, typed
+     (FormStep.IMPACT, "терпимо", Level.LOW), (FormStep.IMPACT, "Совсем не могу пользоваться",
+     Level.HIGH), (FormStep.IMPACT, "второе", Level.MEDIUM), (FormStep.IMPACT, "срочно", None)],
+)  # fmt: skip
+def test_each_level_question_reads_its_own_words(
+    step: FormStep, text: str, level: Level | None
+) -> None:
+    assert level_of(text, step) is level
+
+
 def test_a_known_contact_is_not_asked_again() -> None:
     assert next_step(FormStep.ORDER, TicketDraft("q", "q")) is FormStep.CONTACT
     known = TicketDraft("q", "q", contact="+7 900 000-00-00")

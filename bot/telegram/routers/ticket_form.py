@@ -342,7 +342,7 @@ async def _take(
     """``text`` as the answer to ``step``: the next question, or this one again."""
     # «что случилось» cannot be skipped while the draft has no question at all.
     skippable = step is not FormStep.CONFIRM and (step is not FormStep.WHAT or can_file(draft))
-    if step in (FormStep.URGENCY, FormStep.IMPACT) and (level := level_of(text)) is not None:
+    if step in (FormStep.URGENCY, FormStep.IMPACT) and (level := level_of(text, step)) is not None:
         await _advance(bot, chat_id, state, step, choose(draft, step, level), texts)
     elif skipped and skippable:
         await _advance(bot, chat_id, state, step, draft, texts)

@@ -226,8 +226,10 @@ def test_a_draft_without_a_question_cannot_be_filed() -> None:
 
 @pytest.mark.parametrize(
     ("text", "sent"),
-    [("", True), ("да", True), ("Отправить", True), ("нет", False), ("вчера", None)],
-)
+    [("", True), ("да", True), ("Отправить", True), ("нет", False), ("вчера", None),
+     ("Да, отправляйте", True), ("всё верно", True), ("давай", True),
+     ("отправь, пожалуйста", True), ("не отправляй", False), ("исправить", None)],
+)  # fmt: skip
 def test_the_confirmation_in_words(text: str, sent: bool | None) -> None:
     assert confirms(text) is sent
 

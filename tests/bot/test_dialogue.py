@@ -1012,7 +1012,9 @@ def test_an_answer_the_ticket_has_not_tried_is_still_asked_about(dialogue: Dialo
     assert turn.reply == AskAboutTicket(7)
 
 
-@pytest.mark.parametrize("text", ["1", "про заявку", "Это про заявку #1001", "да"])
+@pytest.mark.parametrize(
+    "text", ["1", "про заявку", "Это про заявку #1001", "да", "да, про неё", "это уточнение"]
+)
 def test_about_the_ticket_adds_the_message_to_it(dialogue: Dialogue, text: str) -> None:
     search = FakeSearch(ANSWER)
     waiting, _ = dialogue.message(Conversation(), "а машина всё ещё там", search, open_ticket=1001)
@@ -1021,7 +1023,7 @@ def test_about_the_ticket_adds_the_message_to_it(dialogue: Dialogue, text: str) 
     assert search.questions == ["а машина всё ещё там"]  # once, to know whether to ask
 
 
-@pytest.mark.parametrize("text", ["2", "новый вопрос", "Новый", "нет"])
+@pytest.mark.parametrize("text", ["2", "новый вопрос", "Новый", "нет", "это другое", "второе"])
 def test_a_new_question_is_answered_as_any_other(dialogue: Dialogue, text: str) -> None:
     search = FakeSearch(ANSWER)
     waiting, _ = dialogue.message(Conversation(), "как завершить поездку", search, open_ticket=1001)

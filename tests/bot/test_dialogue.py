@@ -484,7 +484,7 @@ def test_solved_while_a_ticket_is_open_goes_to_it_as_solved(dialogue: Dialogue, 
     assert search.questions == []  # nothing to search: the ticket's people read it
 
 
-@pytest.mark.parametrize("said", ["Когда ответите?", "ну что там?", "есть новости?"])
+@pytest.mark.parametrize("said", ["Когда ответите?", "ну что там?", "есть новости?", "всё ещё жду"])
 def test_asking_for_news_of_the_open_ticket_goes_to_it_as_waiting(
     dialogue: Dialogue, said: str
 ) -> None:
@@ -990,9 +990,10 @@ def test_a_detail_only_the_words_answer_goes_to_the_ticket_unasked(
     dialogue: Dialogue, decision: Decision
 ) -> None:
     search, screen = FakeSearch(decision), FakeSearch(ANSWER)
-    turn = dialogue.message(Conversation(), "всё ещё жду", search, open_ticket=7, screen=screen)
-    assert turn == Turn(Conversation(), AddToTicket(7, "всё ещё жду"))
-    assert search.questions == ["всё ещё жду"]
+    text = "машина всё ещё стоит"
+    turn = dialogue.message(Conversation(), text, search, open_ticket=7, screen=screen)
+    assert turn == Turn(Conversation(), AddToTicket(7, text))
+    assert search.questions == [text]
 
 
 def test_an_answer_the_ticket_tried_already_goes_to_the_ticket_unasked(

@@ -169,8 +169,12 @@ _NEWS = frozenset(
      "сколько ждать", "сколько ждать ответа", "долго еще", "долго еще ждать", "долго ждать",
      "почему не отвечаете", "почему никто не отвечает", "вы ответите", "ответ будет",
      "где ответ", "жду ответа", "я жду", "все еще жду", "ну когда", "когда уже",
-     "когда решите", "когда решат", "когда починят"}
+     "когда решите", "когда решат", "когда починят", "когда"}
 )  # fmt: skip
+
+
+#: Words around «когда ответите?» that change nothing: «я всё ещё жду», «ну а что там?».
+_NEWS_FILLER = frozenset({"я", "мы", "ну", "а", "же", "вообще", "уже", "вы", "мне", "нам"})
 
 
 def asks_for_news(text: str) -> bool:
@@ -179,8 +183,9 @@ def asks_for_news(text: str) -> bool:
     >>> asks_for_news("Ну что там?"), asks_for_news("когда ответите по заказу 123?")
     (True, False)
     """
-    words = _plain(text)
-    return words in _NEWS or _without_courtesy(words) in _NEWS
+    words = _without_courtesy(_plain(text))
+    plain = " ".join(word for word in words.split() if word not in _NEWS_FILLER)
+    return words in _NEWS or plain in _NEWS
 
 
 def says_solved(text: str) -> bool:

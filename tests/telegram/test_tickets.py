@@ -217,10 +217,10 @@ async def test_a_detail_sharing_one_word_with_an_article_goes_to_the_ticket_unas
     await _file_ticket(anna)
     # «ждать» is a word of the registration article's «Сколько ждать проверку…»: enough for the
     # word views alone to answer, not for the whole engine.
-    added = await anna.say("всё ещё жду")
+    added = await anna.say("всё так же жду")
     assert added["text"] == "Добавили к заявке №1001, оператор увидит."
     [message] = await rows(database, TicketMessage)
-    assert message.text == "всё ещё жду"
+    assert message.text == "всё так же жду"
 
 
 async def test_the_question_again_after_its_article_did_not_help_goes_to_the_ticket(

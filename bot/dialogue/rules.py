@@ -349,11 +349,15 @@ class Dialogue:
         after «Не приходит код для входа» did not help is the ticket's problem, still there.
         """
         if screen is not None and not looks_like_question(text):
-            _, decision = screen(text)
+            ranking, decision = screen(text)
             if isinstance(decision, Answer):
-                _, decision = search(text)
+                ranking, decision = search(text)
         else:
-            _, decision = search(text)
+            ranking, decision = search(text)
+        read = ranking.analysis.repaired_text  # «ye xnj nfv?» read as «ну что там?»
+        if read != text and (says_solved(read) or asks_for_news(read)):
+            remark = Remark.SOLVED if says_solved(read) else Remark.WAITING
+            return Turn(Conversation(), AddToTicket(number, text.strip(), remark))
         if not isinstance(decision, Answer) or self._was_tried(decision.hit.doc_id, tried):
             return Turn(Conversation(), AddToTicket(number, text.strip()))
         waiting = Conversation(question=text.strip(), stage=Stage.TICKET, ticket=number)

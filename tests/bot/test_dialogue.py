@@ -494,6 +494,21 @@ def test_asking_for_news_of_the_open_ticket_goes_to_it_as_waiting(
     assert search.questions == []
 
 
+@pytest.mark.parametrize(
+    ("typed", "read", "remark"),
+    [
+        ("ye xnj nfv?", "ну что там?", Remark.WAITING),
+        ("djghjc htitY", "вопрос решен", Remark.SOLVED),
+    ],
+)
+def test_news_or_solved_typed_in_the_wrong_layout_is_read_as_meant(
+    dialogue: Dialogue, typed: str, read: str, remark: Remark
+) -> None:
+    search = FakeSearch(ESCALATE, Ranking(Analysis(read, tuple(read.split())), ()))
+    turn = dialogue.message(Conversation(), typed, search, open_ticket=7, screen=search)
+    assert turn == Turn(Conversation(), AddToTicket(7, typed, remark))
+
+
 def test_solved_without_a_ticket_is_small_talk_and_not_solved_is_a_detail(
     dialogue: Dialogue,
 ) -> None:

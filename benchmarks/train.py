@@ -516,13 +516,8 @@ def after_no(
     meaning: list[float] = []
     right_words = right_meaning = wrong = 0
     for q in questions:
-        if not q.case.in_scope:
-            continue
-        lexical = _ranking(q, "lexical", model)
-        if lexical is None or not lexical.hits:
-            continue
-        p1 = model.engines["lexical"].top1.probability(decision_features(lexical))
-        if p1 < model.skip_dense_at:
+        lexical = outcome(q, model) if q.case.in_scope else None
+        if lexical is None or not lexical.hits or not lexical.by_words:
             continue  # the dense stage ran: the runners-up were ranked by meaning already
         first = lexical.hits[0].doc_id
         full = _ranking(q, "hybrid", model)

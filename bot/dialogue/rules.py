@@ -212,13 +212,12 @@ class Dialogue:
             asked = conversation.question or ("" if request.bare else text.strip())
             return self.hand_over(replace(conversation, question=asked), HandOverReason.ASKED)
         talk = self.small_talk(text)
-        if open_ticket is not None and (talk is SmallTalk.SOLVED or says_solved(text)):
-            # «всё, разобрался» while people have the ticket: they must read it (it had got
-            # a «рад, что получилось» and stayed open in their queue), and it may be closed.
-            return Turn(Conversation(), AddToTicket(open_ticket, text.strip(), Remark.SOLVED))
-        if open_ticket is not None and asks_for_news(text):
-            # «когда ответите?»: no question for the knowledge base; where the ticket stands.
-            return Turn(Conversation(), AddToTicket(open_ticket, text.strip(), Remark.WAITING))
+        remark = Remark.SOLVED if talk is SmallTalk.SOLVED else _remark_of(text)
+        if open_ticket is not None and remark is not None:
+            # «всё, разобрался» or «когда ответите?» while people have the ticket: they must
+            # read it (it had got «рад, что получилось» and stayed open in their queue), and
+            # the customer may close it, or is told where it stands; nothing to search.
+            return Turn(Conversation(), AddToTicket(open_ticket, text.strip(), remark))
         if conversation.stage is Stage.CHOICE:
             turn = self._at_list(conversation, text, talk)
             if turn is not None:
@@ -355,8 +354,8 @@ class Dialogue:
         else:
             ranking, decision = search(text)
         read = ranking.analysis.repaired_text  # «ye xnj nfv?» read as «ну что там?»
-        if read != text and (says_solved(read) or asks_for_news(read)):
-            remark = Remark.SOLVED if says_solved(read) else Remark.WAITING
+        remark = _remark_of(read) if read != text else None
+        if remark is not None:
             return Turn(Conversation(), AddToTicket(number, text.strip(), remark))
         if not isinstance(decision, Answer) or self._was_tried(decision.hit.doc_id, tried):
             return Turn(Conversation(), AddToTicket(number, text.strip()))
@@ -528,6 +527,13 @@ class Dialogue:
         if article is None:
             raise LookupError(f"article {article_id!r} is not in the catalog the dialogue knows")
         return article
+
+
+def _remark_of(text: str) -> Remark | None:
+    """What ``text`` says of the open ticket beyond a detail: solved, or waiting for news."""
+    if says_solved(text):
+        return Remark.SOLVED
+    return Remark.WAITING if asks_for_news(text) else None
 
 
 def _with(seen: tuple[str, ...], more: tuple[str, ...]) -> tuple[str, ...]:

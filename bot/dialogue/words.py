@@ -77,13 +77,14 @@ _NOT_THESE = frozenset(
      "больше вариантов", "еще статьи", "а другие", "а другие варианты"}
 )  # fmt: skip
 _ORDINALS: dict[str, int] = {
-    **dict.fromkeys(("первое", "первый", "первая", "первую", "первой", "1й", "1-й", "1е"), 1),
-    **dict.fromkeys(("второе", "второй", "вторая", "вторую", "2й", "2-й", "2е"), 2),
-    **dict.fromkeys(("третье", "третий", "третья", "третью", "третьей", "3й", "3-й", "3е"), 3),
-    **dict.fromkeys(("четвертое", "четвертый", "четвертая", "четвертую", "4й", "4-й"), 4),
-    **dict.fromkeys(("пятое", "пятый", "пятая", "пятую", "5й", "5-й"), 5),
+    **dict.fromkeys(("первое", "первый", "первая", "первую", "первой"), 1),
+    **dict.fromkeys(("второе", "второй", "вторая", "вторую"), 2),
+    **dict.fromkeys(("третье", "третий", "третья", "третью", "третьей"), 3),
+    **dict.fromkeys(("четвертое", "четвертый", "четвертая", "четвертую"), 4),
+    **dict.fromkeys(("пятое", "пятый", "пятая", "пятую"), 5),
 }
 _LAST = frozenset({"последнее", "последний", "последняя", "последнюю"})
+#: A digit with an ordinal's ending: «2-е», «3й», «1-ая».
 _NUMBERED = re.compile(r"(\d{1,2})-?(?:е|ое|й|ый|ий|ой|я|ая|ю|ую)")
 #: Words around a pick that do not change it: «давайте второе», «номер 2», «вариант первый».
 _AROUND = frozenset(
@@ -111,9 +112,18 @@ def parse_vote(text: str) -> bool | None:
     words = _plain(text)
     if words in _YES or words in _YES_PHRASES:
         return True
-    if words in _NO or _without_courtesy(words) in _NO:
+    if _says(words, _NO):
         return False
     return None
+
+
+def _says(words: str, phrases: frozenset[str], filler: frozenset[str] = frozenset()) -> bool:
+    """Whether plain ``words`` are one of ``phrases``, as typed or without the courtesy and
+    ``filler`` around them («спасибо, но не помогло», «я всё ещё жду»)."""
+    bare = _without_courtesy(words)
+    if filler:
+        bare = " ".join(word for word in bare.split() if word not in filler)
+    return words in phrases or bare in phrases
 
 
 def _without_courtesy(words: str) -> str:
@@ -131,10 +141,7 @@ def rejects(text: str) -> bool:
     >>> rejects("Это не то"), rejects("мимо"), rejects("спасибо, но вы меня не поняли")
     (True, True, True)
     """
-    words = _plain(text)
-    return (
-        parse_vote(text) is False or words in _NOT_THESE or _without_courtesy(words) in _NOT_THESE
-    )
+    return parse_vote(text) is False or _says(_plain(text), _NOT_THESE)
 
 
 _ALL = frozenset(
@@ -184,9 +191,7 @@ def asks_for_news(text: str) -> bool:
     >>> asks_for_news("Ну что там?"), asks_for_news("когда ответите по заказу 123?")
     (True, False)
     """
-    words = _without_courtesy(_plain(text))
-    plain = " ".join(word for word in words.split() if word not in _NEWS_FILLER)
-    return words in _NEWS or plain in _NEWS
+    return _says(_plain(text), _NEWS, _NEWS_FILLER)
 
 
 def says_solved(text: str) -> bool:
@@ -196,8 +201,7 @@ def says_solved(text: str) -> bool:
     >>> says_solved("Спасибо, вопрос решён!"), says_solved("вопрос не решён")
     (True, False)
     """
-    words = _plain(text)
-    return words in _SOLVED or _without_courtesy(words) in _SOLVED
+    return _says(_plain(text), _SOLVED)
 
 
 def parse_choice(text: str, count: int) -> int | None:

@@ -27,6 +27,7 @@ from bot.dialogue.replies import (
 from bot.dialogue.rules import Dialogue, Search, asks_nothing, small_talk_once_read
 from bot.dialogue.words import (
     looks_like_question,
+    opening_vote,
     parse_choice,
     parse_ticket_or_new,
     parse_title,
@@ -59,6 +60,7 @@ __all__ = [
     "asks_nothing",
     "small_talk_once_read",
     "looks_like_question",
+    "opening_vote",
     "parse_choice",
     "parse_ticket_or_new",
     "parse_title",

@@ -77,6 +77,7 @@ from bot.dialogue.words import (
     asks_for_news,
     looks_like_question,
     names_all,
+    opening_vote,
     parse_choice,
     parse_ticket_or_new,
     parse_title,
@@ -218,10 +219,13 @@ class Dialogue:
             # read it (it had got «рад, что получилось» and stayed open in their queue), and
             # the customer may close it, or is told where it stands; nothing to search.
             return Turn(Conversation(), AddToTicket(open_ticket, text.strip(), remark))
+        opening = opening_vote(text) if conversation.stage is not Stage.IDLE else None
         if conversation.stage is Stage.CHOICE:
             turn = self._at_list(conversation, text, talk)
             if turn is not None:
                 return turn
+            if opening is not None and not opening[0]:
+                return self._not_these_because(conversation, opening[1], search)
         if conversation.stage is Stage.FEEDBACK:
             number = parse_choice(text, len(conversation.choices)) if conversation.choices else None
             if number:  # one of the related articles beside the answer («0» means nothing here)
@@ -231,14 +235,23 @@ class Dialogue:
                 helpful = True  # «спасибо большое!» under an answer: it helped
             if helpful is not None:
                 return self.vote(conversation, helpful)
+            if opening is not None:
+                helped, rest = opening
+                return self._vote_and_more(
+                    conversation, helped, rest, search, open_ticket, screen, tried
+                )
         if talk is SmallTalk.UPSET and conversation.question:
             # Angry at what was offered for a question: people take that question now, not
             # another list («вы издеваетесь?» under an answer or a list).
             return self.hand_over(conversation, HandOverReason.NOT_HELPED)
         if talk is not None:
             return Turn(conversation, self._small_talk_reply(conversation, talk))
-        if parse_vote(text) is not None or rejects(text):
-            return Turn(conversation, Invite())  # «да» to nothing: not a question to search
+        vote = parse_vote(text)
+        if vote is not None or rejects(text):
+            # «да» to nothing: not a question to search. «всё равно не работает» in words of
+            # one's own, while people have a ticket, tells them the problem is still there.
+            if open_ticket is None or vote is True or rejects(text, loosely=False):
+                return Turn(conversation, Invite())
         if open_ticket is not None:
             return self._ticket_or_new(text, open_ticket, search, screen, tried)
         ranking, decision = search(text)
@@ -391,6 +404,52 @@ class Dialogue:
             return False
         return article.title.casefold().strip() in {t.casefold().strip() for t in tried}
 
+    def _vote_and_more(
+        self,
+        conversation: Conversation,
+        helped: bool,
+        rest: str,
+        search: Search,
+        open_ticket: int | None = None,
+        screen: Search | None = None,
+        tried: Collection[str] = (),
+    ) -> Turn:
+        """A vote under an answer with more after it: «помогло, а как оплатить штраф?» is a 👍
+        and a new question; «не помогло, машина всё ещё не закрывается» a 👎 whose detail
+        chooses the next articles (it had been searched alone, the vote lost, and offered
+        «Машина не открывается» for a trip that would not end).
+
+        :param open_ticket: as for :meth:`message`, for the new question (``screen``,
+            ``tried`` too)
+        """
+        cast = Vote(conversation.question, conversation.article or "", helped)
+        talk = self.small_talk(rest)
+        if talk is not None:  # «не помогло, бесит», «помогло, спасибо огромное»
+            if talk is SmallTalk.UPSET and not helped:
+                return replace(self.hand_over(conversation, HandOverReason.NOT_HELPED), vote=cast)
+            return self.vote(conversation, helped)
+        if helped:
+            turn = self.message(Conversation(), rest, search, open_ticket, screen, tried)
+            return replace(turn, vote=cast)
+        return replace(self._not_these_because(conversation, rest, search), vote=cast)
+
+    def _not_these_because(self, conversation: Conversation, detail: str, search: Search) -> Turn:
+        """A «нет» with a detail: the next articles are those of the question and the detail
+        together, and the detail goes into the ticket's question if it comes to one."""
+        question = f"{conversation.question.rstrip(' .!?')}. {detail}".lstrip(" .")
+        ranking, decision = search(question)
+        refined = replace(conversation, question=question)
+        if ranking.hits:
+            refined = replace(refined, candidates=ranking.hits, by_words=ranking.by_words)
+        if isinstance(decision, Answer):
+            # The detail names the problem: its article, even one a list had («нет, мне
+            # отказали в проверке прав» under a list with «Проверка … не пройдена»), but not
+            # the article just turned down.
+            hit = decision.hit.doc_id
+            if hit != conversation.article and hit in self.catalog:
+                return self._answer(replace(refined, retried=True), hit, chosen=False)
+        return self._not_these(refined)
+
     def _not_these(self, conversation: Conversation) -> Turn:
         """A 👎 to what was shown: the next credible candidates once, if any; then people."""
         if conversation.retried:
@@ -421,8 +480,9 @@ class Dialogue:
         choices = conversation.choices
         titles = [getattr(self.catalog.get(i), "title", "") for i in choices]
         number = parse_choice(text, len(choices))
-        if number is None and not rejects(text):
-            # «нет» turns the list down, even where a title starts with it («Нет интернета»).
+        if number is None and not rejects(text, loosely=False):
+            # «нет» turns the list down, even where a title starts with it («Нет интернета»);
+            # «не получается» read as a verdict does not, where it is a title's words.
             number = parse_title(text, titles)
         if number == 0:
             return self.hand_over(conversation, HandOverReason.NOT_HELPED)

@@ -7,15 +7,19 @@ and 👎 all say "not this" (:func:`parse_vote` is ``False``, :func:`rejects` is
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Sequence
+from functools import cache
 
+from nlp.lemmas import Lemmatizer
 from nlp.text import QUESTION_WORDS, normalise
 
 __all__ = [
     "looks_like_question",
     "asks_for_news",
     "names_all",
+    "opening_vote",
     "parse_choice",
     "parse_ticket_or_new",
     "parse_title",
@@ -45,7 +49,9 @@ _NO = frozenset(
      "инструкция не помогла", "нет не помогла",
      # half a help is no help: the next articles, or people
      "не очень", "не особо", "не очень помогло", "не особо помогло", "частично",
-     "не полностью", "не до конца", "не совсем помогло", "не совсем помогла"}
+     "не полностью", "не до конца", "не совсем помогло", "не совсем помогла",
+     # alone under «Помог ли ответ?», a regret is a «no»
+     "увы", "увы нет", "к сожалению", "жаль но нет"}
 )  # fmt: skip
 #: Courtesy around a vote that does not change it: «спасибо, но не помогло», «увы, нет».
 #: Longest first, so «к сожалению» goes whole.
@@ -60,6 +66,7 @@ _NOT_THESE = frozenset(
      "это вообще не то", "не совсем то", "не совсем", "мимо", "не туда", "не об этом",
      "не про это", "не про то", "я не об этом", "я не про это", "я не это спрашивал",
      "я не это спрашивала", "я спрашивал о другом", "я спрашивала о другом", "я о другом",
+     "о другом", "я про другое", "про другое",
      "это не ответ", "не тот ответ", "не та статья", "не то что нужно", "не то что я искал",
      "не то что я искала", "вы меня не поняли", "вы не поняли", "не поняли", "неправильно",
      "не правильно", "неверно", "не верно", "бесполезно", "не помогает", "это не помогло",
@@ -104,17 +111,131 @@ def _plain(text: str) -> str:
 def parse_vote(text: str) -> bool | None:
     """``True`` for «да», «помогло», «👍»; ``False`` for «нет», «не помогло», «👎»; else ``None``.
 
+    Beside the listed phrases, any message that only says whether it helped or worked, in
+    any words around the verb (:func:`_verdict`), and a few such clauses in a row («нет, не
+    помогло»).
+
     >>> parse_vote("Да!"), parse_vote("не помогло"), parse_vote("а как оплатить картой?")
     (True, False, None)
-    >>> parse_vote("Спасибо, но так и не получилось")
-    False
+    >>> parse_vote("Спасибо, но так и не получилось"), parse_vote("нифига не помогло")
+    (False, False)
+    >>> parse_vote("всё равно не работает"), parse_vote("не работает приложение")
+    (False, None)
     """
-    words = _plain(text)
-    if words in _YES or words in _YES_PHRASES:
+    said = _vote_of(_plain(text))
+    if said is not None:
+        return said
+    kinds = _clause_kinds(text)
+    if kinds == {_Kind.YES}:
+        return True
+    if kinds and kinds <= {_Kind.NO, _Kind.NOT_THESE} and _Kind.NO in kinds:
+        return False
+    return None
+
+
+def _vote_of(words: str) -> bool | None:
+    """The vote of one run of plain words: a listed phrase, else a verdict on a verb."""
+    if words in _YES or words in _YES_PHRASES or _drop_first(words, _LEADING_YES) in _YES_PHRASES:
         return True
     if _says(words, _NO):
         return False
-    return None
+    return _verdict(words)
+
+
+#: «да, то что надо»: a «да» before a phrase of :data:`_YES_PHRASES` changes nothing.
+_LEADING_YES = frozenset({"да", "ага", "угу", "ну"})
+
+
+def _drop_first(words: str, first: frozenset[str]) -> str:
+    head, _, rest = words.partition(" ")
+    return rest if head in first and rest else words
+
+
+#: Verbs by which a customer says whether an answer worked: «(не) помогло», «заработало».
+_WORKED = frozenset(
+    {"помочь", "помогать", "получиться", "получаться", "сработать", "срабатывать",
+     "заработать", "работать", "подойти", "подходить", "выйти", "выходить", "решиться",
+     "решаться"}
+)  # fmt: skip
+#: Words that turn a verdict into a «no»: «не помогло», «ничем не помогло», «помогло
+#: частично» (half a help is no help, as in :data:`_NO`).
+_NEGATIONS = frozenset(
+    {"не", "нет", "неа", "ни", "никак", "ничем", "ничего", "нифига", "ничуть", "частично"}
+)
+#: Words around such a verb that do not change what it says: whose help («статья», «ваш
+#: ответ», «мне»), how much («вообще», «совсем», «очень»), since when («всё ещё», «опять»),
+#: and courtesy («увы», «спасибо»).
+_VERDICT_FILLER = frozenset(
+    {"вообще", "совсем", "совершенно", "абсолютно", "так", "и", "все", "равно", "еще",
+     "по-прежнему", "опять", "снова", "это", "мне", "нам", "у", "меня", "нас", "вы", "ваш",
+     "ваша", "ваше", "ваши", "статья", "ответ", "инструкция", "совет", "советы", "она", "оно",
+     "они", "же", "ну", "блин", "к", "сожалению", "увы", "очень", "особо", "тоже", "уже",
+     "пока", "сейчас", "толком", "фига", "спасибо", "но", "а", "да", "ага", "вроде",
+     "кажется", "реально", "правда", "действительно", "все-таки", "таки", "до", "конца",
+     "полностью", "в", "итоге", "нормально", "отлично", "хорошо", "ура", "эх", "жаль", "то"}
+)  # fmt: skip
+#: Longer than this, a message says more than a verdict (and is not lemmatised here).
+_VERDICT_WORDS = 8
+
+
+@cache
+def _lemmas() -> Lemmatizer:
+    return Lemmatizer(memory=4096)
+
+
+def _verdict(words: str) -> bool | None:
+    """Whether plain ``words`` say only that it worked or not: a verb of :data:`_WORKED` in
+    any form, with nothing but filler around it; negated, it is a «no».
+
+    >>> _verdict("так и не заработало"), _verdict("ну все получилось"), _verdict("не работает wifi")
+    (False, True, None)
+    """
+    split = words.split()
+    if not split or len(split) > _VERDICT_WORDS:
+        return None
+    verbs = 0
+    negated = False
+    for word in split:
+        if word in _NEGATIONS:
+            negated = True
+        elif word in _VERDICT_FILLER:
+            continue
+        elif _lemmas().pos(word) == "VERB" and _lemmas().lemma(word) in _WORKED:
+            verbs += 1
+        else:
+            return None  # a word of its own: a question or a detail, not a verdict
+    if not verbs:
+        return None
+    return not negated
+
+
+class _Kind(enum.Enum):
+    YES = "yes"
+    NO = "no"
+    NOT_THESE = "not these"
+
+
+#: Where one clause of a reply ends: «нет, это не то», «не то. я про другое».
+_CLAUSE_END = re.compile(r"[,.;:!?…()]+|\s[-–—]\s")
+
+
+def _clause_kinds(text: str) -> set[_Kind] | None:
+    """What each clause of ``text`` says, if every one says yes, no or «not these» (or is
+    only courtesy: «спасибо»); None if any says something else or there is only one."""
+    clauses = [_plain(part) for part in _CLAUSE_END.split(normalise(text))]
+    clauses = [c for c in clauses if c and _without_courtesy(c)]
+    if len(clauses) < 2:
+        return None
+    kinds: set[_Kind] = set()
+    for clause in clauses:
+        vote = _vote_of(clause)
+        if vote is not None:
+            kinds.add(_Kind.YES if vote else _Kind.NO)
+        elif _says(clause, _NOT_THESE):
+            kinds.add(_Kind.NOT_THESE)
+        else:
+            return None
+    return kinds
 
 
 def _says(words: str, phrases: frozenset[str], filler: frozenset[str] = frozenset()) -> bool:
@@ -133,15 +254,50 @@ def _without_courtesy(words: str) -> str:
     return words
 
 
-def rejects(text: str) -> bool:
+def rejects(text: str, *, loosely: bool = True) -> bool:
     """Whether ``text`` turns down everything offered: «нет», «ничего не подходит», «👎».
+
+    :param loosely: also a verdict in words of one's own («так и не заработало») and
+        clauses that each turn it down («нет, это не то»); ``False``: the listed phrases only
+        (at a list, where «не получается» may be the words of a title)
 
     >>> rejects("Нет"), rejects("ничего не подходит"), rejects("второе")
     (True, True, False)
     >>> rejects("Это не то"), rejects("мимо"), rejects("спасибо, но вы меня не поняли")
     (True, True, True)
+    >>> rejects("не получается"), rejects("не получается", loosely=False)
+    (True, False)
     """
-    return parse_vote(text) is False or _says(_plain(text), _NOT_THESE)
+    words = _plain(text)
+    if not loosely:
+        return _says(words, _NO) or _says(words, _NOT_THESE)
+    if parse_vote(text) is False or _says(words, _NOT_THESE):
+        return True
+    kinds = _clause_kinds(text)
+    return kinds is not None and kinds <= {_Kind.NO, _Kind.NOT_THESE}
+
+
+def opening_vote(text: str) -> tuple[bool, str] | None:
+    """A vote in the first clause of ``text`` and what follows it, as typed: «не помогло,
+    машина всё ещё не закрывается» is a «no» with a detail, «помогло, а как оплатить штраф?»
+    a «yes» with a new question. None if the first clause casts no vote, or nothing follows
+    but courtesy or more votes («нет, это не то» is read whole by :func:`rejects`).
+
+    >>> opening_vote("Не помогло, машина всё ещё не закрывается")
+    (False, 'машина всё ещё не закрывается')
+    >>> opening_vote("нет, не помогло") is None, opening_vote("не помогло(") is None
+    (True, True)
+    """
+    end = _CLAUSE_END.search(text)
+    if end is None:
+        return None
+    head, rest = _plain(text[: end.start()]), text[end.end() :].strip()
+    if not _without_courtesy(_plain(rest)) or parse_vote(rest) is not None or rejects(rest):
+        return None
+    vote = _vote_of(head)
+    if vote is None and _says(head, _NOT_THESE):
+        vote = False
+    return None if vote is None else (vote, rest)
 
 
 _ALL = frozenset(

@@ -26,6 +26,7 @@ from bot.dialogue import (
     Turn,
     Vote,
     looks_like_question,
+    opening_vote,
     parse_choice,
     parse_title,
     parse_vote,
@@ -518,6 +519,16 @@ def test_solved_without_a_ticket_is_small_talk_and_not_solved_is_a_detail(
     assert turn.reply == AddToTicket(7, "вопрос не решён")
 
 
+@pytest.mark.parametrize("said", ["всё равно не работает", "так и не заработало"])
+def test_still_broken_in_words_of_ones_own_goes_to_the_open_ticket(
+    dialogue: Dialogue, said: str
+) -> None:
+    turn = dialogue.message(Conversation(), said, FakeSearch(ESCALATE), open_ticket=7)
+    assert turn.reply == AddToTicket(7, said)
+    turn = dialogue.message(Conversation(), "да", FakeSearch(ESCALATE), open_ticket=7)
+    assert turn.reply == Invite()  # «да» to nothing asked
+
+
 def test_the_conversation_survives_json_storage(dialogue: Dialogue) -> None:
     conversation, _ = ask(dialogue, ANSWER)
     assert conversation.by_words
@@ -673,6 +684,25 @@ def test_pick_refuses_an_article_not_on_the_list(dialogue: Dialogue) -> None:
         ("частично", False),
         ("а как оплатить картой?", None),
         ("да, но как оплатить картой?", None),
+        # a verdict in words of one's own: the verb in any form, filler around it
+        ("нифига не помогло", False),
+        ("вообще не помогло", False),
+        ("всё равно не работает", False),
+        ("так и не заработало", False),
+        ("по-прежнему не работает", False),
+        ("это не помогает", False),
+        ("увы", False),
+        ("Всё заработало!", True),
+        ("ура, получилось", True),
+        ("да, то что надо", True),
+        ("помогло, но не до конца", False),
+        # clauses that each say no
+        ("не, не помогло", False),
+        ("нет, не получилось", False),
+        # a verb with a word of its own is a question or a detail
+        ("не работает приложение", None),
+        ("не могу выйти", None),
+        ("не помогло, машина не закрывается", None),
     ],
 )
 def test_votes_in_words(text: str, helpful: bool | None) -> None:
@@ -710,10 +740,27 @@ def test_a_pick_by_the_words_of_a_title(text: str, number: int | None) -> None:
      ("никакой", True), ("Ни одна", True), ("всё не то", True), ("опять не то", True),
      ("не, не то", True), ("ничего из этого не подходит", True), ("нет подходящего", True),
      ("никакой информации в приложении нет", False), ("ещё варианты", True),
-     ("есть ещё?", True), ("все не подходят", True)],
+     ("есть ещё?", True), ("все не подходят", True), ("нет, это не то", True),
+     ("не то, я про другое", True), ("нет, у меня другое", True), ("неа не помогло", True),
+     ("нет, машина не открывается", False)],
 )  # fmt: skip
 def test_no_in_words(text: str, rejected: bool) -> None:
     assert rejects(text) is rejected
+
+
+@pytest.mark.parametrize(
+    ("text", "opening"),
+    [("Не помогло, машина всё ещё не закрывается", (False, "машина всё ещё не закрывается")),
+     ("нет. Пишет ошибку E-42", (False, "Пишет ошибку E-42")),
+     ("не то, мне про штрафы", (False, "мне про штрафы")),
+     ("помогло, а как оплатить штраф?", (True, "а как оплатить штраф?")),
+     ("нет, не помогло", None), ("не помогло, спасибо", None), ("не помогло((", None),
+     ("машина не закрывается, не помогло", None), ("как завершить, если нет связи?", None)],
+)  # fmt: skip
+def test_a_vote_may_open_a_message_that_goes_on(
+    text: str, opening: tuple[bool, str] | None
+) -> None:
+    assert opening_vote(text) == opening
 
 
 # --- yes and no at a list, under an answer, and with nothing waiting -----------------------
@@ -775,6 +822,78 @@ def test_yes_and_no_under_an_answer_are_votes(dialogue: Dialogue, text: str, hel
     assert turn.vote == Vote("как завершить поездку", "end-trip", helpful)
     if not helpful:  # the same as a 👎 button: the next candidates
         assert turn.reply == ShowChoices((CATALOG["cannot-end"], CATALOG["zones"]), retry=True)
+
+
+@pytest.mark.parametrize(
+    "text", ["нифига не помогло", "всё равно не работает", "не, не помогло", "увы", "не получается"]
+)
+def test_no_in_words_of_ones_own_under_an_answer_is_a_vote_not_a_question(
+    dialogue: Dialogue, text: str
+) -> None:
+    search = FakeSearch(ANSWER)
+    conversation, _ = dialogue.message(Conversation(), "как завершить поездку", search)
+    turn = dialogue.message(conversation, text, search)
+    assert turn.vote == Vote("как завершить поездку", "end-trip", False)
+    assert turn.reply == ShowChoices((CATALOG["cannot-end"], CATALOG["zones"]), retry=True)
+    assert search.questions == ["как завершить поездку"]  # it had been searched, found nothing
+
+
+def test_no_with_a_detail_under_an_answer_offers_the_articles_of_both_together(
+    dialogue: Dialogue,
+) -> None:
+    ranked = Ranking(RANKING.analysis, (HITS[0], HITS[2], HITS[1]))
+    search = FakeSearch(ANSWER, ranked)
+    conversation, _ = dialogue.message(Conversation(), "как завершить поездку?", search)
+    turn = dialogue.message(conversation, "Не помогло, машина всё ещё не закрывается", search)
+    assert turn.vote == Vote("как завершить поездку?", "end-trip", False)
+    # the detail is searched with the question it follows, the rejected article left out
+    assert search.questions[-1] == "как завершить поездку. машина всё ещё не закрывается"
+    assert turn.reply == ShowChoices((CATALOG["zones"], CATALOG["cannot-end"]), retry=True)
+    _, reply = dialogue.message(turn.conversation, "нет", search)
+    assert isinstance(reply, HandOver)
+    assert reply.draft.question == "как завершить поездку. машина всё ещё не закрывается"
+
+
+def test_a_detail_that_names_another_article_with_confidence_opens_it(
+    dialogue: Dialogue,
+) -> None:
+    search = FakeSearch(CLARIFY)
+    conversation, _ = dialogue.message(Conversation(), "завершить", search)
+    search.decision = Answer(hit=HITS[1], confidence=0.95)  # the detail says which one
+    turn = dialogue.message(conversation, "нет, двери не закрываются", search)
+    assert turn.reply == ShowAnswer(CATALOG["cannot-end"], chosen=False)
+    assert turn.conversation.retried  # a 👎 to it goes to people, not to a third list
+    _, reply = dialogue.message(turn.conversation, "не помогло", search)
+    assert isinstance(reply, HandOver)
+
+
+def test_a_detail_that_names_the_article_turned_down_does_not_show_it_again(
+    dialogue: Dialogue,
+) -> None:
+    search = FakeSearch(ANSWER)
+    conversation, _ = dialogue.message(Conversation(), "как завершить поездку", search)
+    turn = dialogue.message(conversation, "не то, машина не закрывается", search)
+    assert turn.reply == ShowChoices((CATALOG["cannot-end"], CATALOG["zones"]), retry=True)
+
+
+def test_yes_with_a_new_question_under_an_answer_is_a_vote_and_the_question(
+    dialogue: Dialogue,
+) -> None:
+    search = FakeSearch(ANSWER)
+    conversation, _ = dialogue.message(Conversation(), "как завершить поездку", search)
+    search.decision = Answer(hit=HITS[4], confidence=0.9)
+    turn = dialogue.message(conversation, "помогло, а как оплатить штраф?", search)
+    assert turn.vote == Vote("как завершить поездку", "end-trip", True)
+    assert turn.reply == ShowAnswer(CATALOG["fines"], chosen=False)
+    assert turn.searched is not None and turn.searched.question == "а как оплатить штраф?"
+
+
+def test_no_and_anger_under_an_answer_hands_over_at_once(dialogue: Dialogue) -> None:
+    search = FakeSearch(ANSWER)
+    conversation, _ = dialogue.message(Conversation(), "как завершить поездку", search)
+    turn = dialogue.message(conversation, "не помогло, бесит", search)
+    assert turn.vote == Vote("как завершить поездку", "end-trip", False)
+    assert isinstance(turn.reply, HandOver) and turn.reply.reason is HandOverReason.NOT_HELPED
 
 
 @pytest.mark.parametrize("decision", [ESCALATE, CLARIFY, ANSWER])

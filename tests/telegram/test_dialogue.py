@@ -155,6 +155,18 @@ async def test_typed_no_is_a_vote(bot: App, anna: Chat, database: ScratchDatabas
     assert (vote.article_id, vote.helpful) == ("end-trip", False)
 
 
+async def test_no_with_a_detail_is_a_vote_and_the_detail_picks_the_next_articles(
+    bot: App, anna: Chat, database: ScratchDatabase
+) -> None:
+    await anna.say("как завершить поездку")
+    following = await anna.say("Не помогло, машина всё ещё не закрывается")
+    assert following["text"].startswith("Тогда, может быть")
+    assert buttons(following)[0] == "1. Не получается завершить аренду"
+    [vote] = await rows(database, Vote)
+    assert (vote.article_id, vote.helpful) == ("end-trip", False)
+    assert [a.query_text for a in await rows(database, Attempt)] == ["как завершить поездку"]
+
+
 async def test_not_understanding_an_answer_tells_how_to_see_other_articles(
     bot: App, anna: Chat
 ) -> None:

@@ -260,11 +260,44 @@ class Dialogue:
             return self.vote(conversation, True)
         if talk is not None:
             return Turn(conversation, self._small_talk_reply(conversation, talk))
-        if asks_nothing(ranking):
+        nothing = asks_nothing(ranking)
+        if not isinstance(decision, Answer) and _follows_up(conversation, text):
+            turn = self._in_context(
+                conversation, text, search, settled=not nothing and isinstance(decision, Clarify)
+            )
+            if turn is not None:
+                return turn
+        if nothing:
             # Whatever it matched, it is no question for an article or for people; the
             # customer is asked to put it in words.
             return Turn(conversation, Invite())
         return self.ask(conversation, text.strip(), ranking, decision)
+
+    def _in_context(
+        self, conversation: Conversation, text: str, search: Search, *, settled: bool
+    ) -> Turn | None:
+        """A question under an answer that alone finds no sure answer, searched with the
+        question it follows: «а если нет интернета?» after «как завершить поездку» (alone, a
+        ticket form; with it, «Не получается завершить аренду»). None if that is no better.
+
+        The article shown is left out: the customer has it and asks past it.
+
+        :param settled: alone, the question found choices to offer; only a sure answer in
+            context replaces them (choices in context, led by another article than the one
+            shown, replace nothing found or a ticket)
+        """
+        question = _joined(conversation.question, text)
+        ranking, decision = search(question)
+        shown = conversation.article
+        match decision:
+            case Answer(hit=hit) if hit.doc_id != shown:
+                pass
+            case Clarify(hits=(first, *rest)) if not settled and first.doc_id != shown:
+                # Led by the article shown, the rest of a list is what is left, not a lead.
+                decision = replace(decision, hits=(first, *(h for h in rest if h.doc_id != shown)))
+            case _:
+                return None
+        return self.ask(conversation, question, ranking, decision)
 
     def about_ticket(self, conversation: Conversation, about: bool, search: Search) -> Turn:
         """The answer to «про заявку или новый вопрос?» (typed, or by button).
@@ -436,7 +469,7 @@ class Dialogue:
     def _not_these_because(self, conversation: Conversation, detail: str, search: Search) -> Turn:
         """A «нет» with a detail: the next articles are those of the question and the detail
         together, and the detail goes into the ticket's question if it comes to one."""
-        question = f"{conversation.question.rstrip(' .!?')}. {detail}".lstrip(" .")
+        question = _joined(conversation.question, detail)
         ranking, decision = search(question)
         refined = replace(conversation, question=question)
         if ranking.hits:
@@ -594,6 +627,24 @@ def _remark_of(text: str) -> Remark | None:
     if says_solved(text):
         return Remark.SOLVED
     return Remark.WAITING if asks_for_news(text) else None
+
+
+#: Words that open a question leaning on the one before: «а если…», «и где это?».
+_LEANING = frozenset({"а", "и", "но", "ну"})
+
+
+def _follows_up(conversation: Conversation, text: str) -> bool:
+    """Whether ``text`` may lean on the question whose answer is shown: phrased as a question,
+    or opened by «а», «и», «но» («а если не получается»)."""
+    if conversation.stage is not Stage.FEEDBACK or not conversation.question:
+        return False
+    words = text.casefold().split()
+    return looks_like_question(text) or bool(words) and words[0].strip(",.") in _LEANING
+
+
+def _joined(question: str, more: str) -> str:
+    """The question asked and what the customer added to it, as one question."""
+    return f"{question.strip().rstrip(' .!?')}. {more.strip()}".lstrip(" .")
 
 
 def _with(seen: tuple[str, ...], more: tuple[str, ...]) -> tuple[str, ...]:

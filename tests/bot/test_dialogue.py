@@ -896,6 +896,87 @@ def test_no_and_anger_under_an_answer_hands_over_at_once(dialogue: Dialogue) -> 
     assert isinstance(turn.reply, HandOver) and turn.reply.reason is HandOverReason.NOT_HELPED
 
 
+class ScriptedSearch(FakeSearch):
+    """The caller's search with a decision per question (``default`` for any other)."""
+
+    def __init__(self, default: Decision, **by_question: Decision) -> None:
+        super().__init__(default)
+        self.by_question = {q.replace("_", " "): d for q, d in by_question.items()}
+
+    def __call__(self, question: str) -> tuple[Ranking, Decision]:
+        self.questions.append(question)
+        return self.ranking, self.by_question.get(question, self.decision)
+
+
+FOLLOWED = "как завершить поездку. а если нет интернета?"
+
+
+def _under_an_answer(dialogue: Dialogue, search: FakeSearch) -> Conversation:
+    search.decision, default = ANSWER, search.decision
+    conversation, _ = dialogue.message(Conversation(), "как завершить поездку?", search)
+    search.decision = default
+    return conversation
+
+
+def test_a_follow_up_found_nowhere_alone_is_searched_with_the_question_it_follows(
+    dialogue: Dialogue,
+) -> None:
+    context = Answer(hit=HITS[1], confidence=0.9)
+    search = ScriptedSearch(ESCALATE, **{FOLLOWED: context})
+    conversation = _under_an_answer(dialogue, search)
+    turn = dialogue.message(conversation, "а если нет интернета?", search)
+    assert turn.reply == ShowAnswer(CATALOG["cannot-end"], chosen=False)
+    assert turn.searched is not None and turn.searched.question == FOLLOWED
+    assert turn.conversation.question == FOLLOWED  # a ticket from here would tell it whole
+
+
+def test_a_follow_up_that_leads_back_to_the_article_shown_keeps_what_it_found_alone(
+    dialogue: Dialogue,
+) -> None:
+    search = ScriptedSearch(ESCALATE, **{FOLLOWED: ANSWER})  # end-trip, the one shown
+    conversation = _under_an_answer(dialogue, search)
+    turn = dialogue.message(conversation, "а если нет интернета?", search)
+    assert isinstance(turn.reply, HandOver)
+    assert turn.reply.draft.question == "а если нет интернета?"
+
+
+def test_choices_in_context_replace_a_ticket_but_not_choices_found_alone(
+    dialogue: Dialogue,
+) -> None:
+    context = Clarify(hits=(HITS[2], HITS[0], HITS[3]), confidence=0.5)
+    search = ScriptedSearch(ESCALATE, **{FOLLOWED: context})
+    conversation = _under_an_answer(dialogue, search)
+    _, reply = dialogue.message(conversation, "а если нет интернета?", search)
+    # the article shown is left out of the list: the customer has it
+    assert reply == ShowChoices((CATALOG["zones"], CATALOG["refund"]))
+    search = ScriptedSearch(CLARIFY, **{FOLLOWED: context})
+    conversation = _under_an_answer(dialogue, search)
+    _, reply = dialogue.message(conversation, "а если нет интернета?", search)
+    assert reply == ShowChoices(tuple(CATALOG[h.doc_id] for h in HITS[:3]))
+
+
+@pytest.mark.parametrize(
+    ("text", "in_context"),
+    [("а если нет интернета?", True), ("а если нет интернета", True),
+     ("где зоны парковки", True), ("у меня сел телефон", False)],
+)  # fmt: skip
+def test_only_a_question_or_words_leaning_on_the_last_are_searched_in_context(
+    dialogue: Dialogue, text: str, in_context: bool
+) -> None:
+    search = ScriptedSearch(ESCALATE)
+    conversation = _under_an_answer(dialogue, search)
+    dialogue.message(conversation, text, search)
+    assert (len(search.questions) == 3) is in_context
+
+
+def test_a_follow_up_answered_alone_is_not_searched_again(dialogue: Dialogue) -> None:
+    search = ScriptedSearch(Answer(hit=HITS[4], confidence=0.9))
+    conversation = _under_an_answer(dialogue, search)
+    turn = dialogue.message(conversation, "а как оплатить штраф?", search)
+    assert turn.reply == ShowAnswer(CATALOG["fines"], chosen=False)
+    assert search.questions == ["как завершить поездку?", "а как оплатить штраф?"]
+
+
 @pytest.mark.parametrize("decision", [ESCALATE, CLARIFY, ANSWER])
 @pytest.mark.parametrize(
     "analysis",

@@ -276,11 +276,12 @@ class Dialogue:
     def _in_context(
         self, conversation: Conversation, text: str, search: Search, *, settled: bool
     ) -> Turn | None:
-        """A question under an answer that alone finds no sure answer, searched with the
-        question it follows: «а если нет интернета?» after «как завершить поездку» (alone, a
-        ticket form; with it, «Не получается завершить аренду»). None if that is no better.
+        """A question under an answer or a list that alone finds no sure answer, searched with
+        the question it follows: «а если нет интернета?» after «как завершить поездку» (alone,
+        a ticket form; with it, «Не получается завершить аренду»). None if that is no better.
 
-        The article shown is left out: the customer has it and asks past it.
+        The article shown is left out: the customer has it and asks past it (an article on a
+        list is not, the customer had only its title).
 
         :param settled: alone, the question found choices to offer; only a sure answer in
             context replaces them (choices in context, led by another article than the one
@@ -297,7 +298,10 @@ class Dialogue:
                 decision = replace(decision, hits=(first, *(h for h in rest if h.doc_id != shown)))
             case _:
                 return None
-        return self.ask(conversation, question, ranking, decision)
+        turn = self.ask(conversation, question, ranking, decision)
+        # The article shown stays seen: a «нет» to what follows does not offer it again.
+        seen = _with((shown,) if shown else (), turn.conversation.shown)
+        return replace(turn, conversation=replace(turn.conversation, shown=seen))
 
     def about_ticket(self, conversation: Conversation, about: bool, search: Search) -> Turn:
         """The answer to «про заявку или новый вопрос?» (typed, or by button).
@@ -634,9 +638,10 @@ _LEANING = frozenset({"а", "и", "но", "ну"})
 
 
 def _follows_up(conversation: Conversation, text: str) -> bool:
-    """Whether ``text`` may lean on the question whose answer is shown: phrased as a question,
-    or opened by «а», «и», «но» («а если не получается»)."""
-    if conversation.stage is not Stage.FEEDBACK or not conversation.question:
+    """Whether ``text`` may lean on the question whose answer or choices are shown: phrased
+    as a question, or opened by «а», «и», «но» («а если не получается»)."""
+    shown = conversation.stage in (Stage.FEEDBACK, Stage.CHOICE)
+    if not shown or not conversation.question:
         return False
     words = text.casefold().split()
     return looks_like_question(text) or bool(words) and words[0].strip(",.") in _LEANING

@@ -928,6 +928,17 @@ def test_a_follow_up_found_nowhere_alone_is_searched_with_the_question_it_follow
     assert turn.reply == ShowAnswer(CATALOG["cannot-end"], chosen=False)
     assert turn.searched is not None and turn.searched.question == FOLLOWED
     assert turn.conversation.question == FOLLOWED  # a ticket from here would tell it whole
+    _, reply = dialogue.message(turn.conversation, "не помогло", search)
+    assert reply == ShowChoices((CATALOG["zones"],), retry=True)  # not end-trip again
+
+
+def test_a_follow_up_at_a_list_may_open_an_article_of_the_list(dialogue: Dialogue) -> None:
+    context = Answer(hit=HITS[1], confidence=0.9)
+    search = ScriptedSearch(CLARIFY, **{"завершить. а если нет интернета?": context})
+    conversation, _ = dialogue.message(Conversation(), "завершить", search)
+    search.decision = ESCALATE
+    turn = dialogue.message(conversation, "а если нет интернета?", search)
+    assert turn.reply == ShowAnswer(CATALOG["cannot-end"], chosen=False)
 
 
 def test_a_follow_up_that_leads_back_to_the_article_shown_keeps_what_it_found_alone(

@@ -263,16 +263,22 @@ async def test_try_a_question_shows_the_decision_and_hits(
 
 
 @pytest.mark.parametrize(
-    ("question", "asks_nothing"),
-    [("фывапролджэ", True), ("а можно?", True), ("да", True), ("нет", True),
-     ("как приготовить борщ", False)],
+    ("question", "notice"),
+    [("фывапролджэ", "В сообщении нет вопроса"), ("а можно?", "В сообщении нет вопроса"),
+     ("да", "Это ответ «да» или «нет»"), ("нет", "Это ответ «да» или «нет»"),
+     ("нифига не помогло", "Это ответ «да» или «нет»"), ("как приготовить борщ", None)],
 )  # fmt: skip
 async def test_try_a_question_says_when_the_bot_would_ask_for_a_question_instead(
-    web_client: Client, question: str, asks_nothing: bool
+    web_client: Client, question: str, notice: str | None
 ) -> None:
     await log_in(web_client)
     page = await (await web_client.get("/try", params={"q": question})).text()
-    assert ("В сообщении нет вопроса" in page) is asks_nothing
+    asks = notice is not None
+    assert ("Бот попросит написать вопрос" in page) is asks
+    assert ("В сообщении нет вопроса" in page) is (notice == "В сообщении нет вопроса")
+    assert ("Это ответ «да» или «нет»" in page) is (notice == "Это ответ «да» или «нет»")
+    if asks:  # nothing is shown to the customer, so no article is marked as offered
+        assert '<tr class="offered">' not in page and "уверенность" not in page
 
 
 async def test_try_before_any_question_shows_only_the_box(web_client: Client) -> None:

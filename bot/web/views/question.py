@@ -59,7 +59,11 @@ async def try_question(request: web.Request) -> web.StreamResponse:
             offered.update((hit.doc_id, "рядом с ответом") for hit in decision.related)
         elif isinstance(decision, Clarify):
             offered.update((hit.doc_id, "вариант") for hit in decision.hits)
-        nothing = asks_nothing(ranking) or parse_vote(text) is not None or rejects(text)
+        # «да», «нифига не помогло»: a reply to what was shown, no question of its own.
+        reply = parse_vote(text) is not None or rejects(text)
+        nothing = asks_nothing(ranking) or reply
+        if nothing and not wants_person:
+            offered = {}  # the bot shows none of them: it asks for a question
         if not (wants_person or nothing) and isinstance(decision, Answer | Clarify):
             context["after_no"] = await answers.off_loop(
                 _after_no, dialogue, text, ranking, decision, answers.search
@@ -69,6 +73,7 @@ async def try_question(request: web.Request) -> web.StreamResponse:
             confidence=decision.confidence,
             wants_person=wants_person,
             asks_nothing=nothing,
+            a_reply=reply,
             hits=[
                 (hit, answers.get(hit.doc_id), offered.get(hit.doc_id, "")) for hit in ranking.hits
             ],

@@ -255,6 +255,12 @@ class Dialogue:
         if open_ticket is not None:
             return self._ticket_or_new(text, open_ticket, search, screen, tried)
         ranking, decision = search(text)
+        read = ranking.analysis.repaired_text
+        shown = conversation.stage in (Stage.FEEDBACK, Stage.CHOICE)
+        if shown and read != text.strip() and (parse_vote(read) is not None or rejects(read)):
+            # «yt gjvjukj», «не памагло»: a vote typed with a slip, once the search read it
+            # (it had been searched as a question); read so, it searches nothing more.
+            return self.message(conversation, read, search, open_ticket, screen, tried)
         talk = small_talk_once_read(ranking, self.small_talk)
         if talk in THANKFUL and conversation.stage is Stage.FEEDBACK:
             return self.vote(conversation, True)

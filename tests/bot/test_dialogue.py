@@ -519,6 +519,31 @@ def test_solved_without_a_ticket_is_small_talk_and_not_solved_is_a_detail(
     assert turn.reply == AddToTicket(7, "вопрос не решён")
 
 
+@pytest.mark.parametrize(
+    ("typed", "read", "helpful"),
+    [("yt gjvjukj", "не помогло", False), ("не памагло", "не помогло", False),
+     ("ytn", "нет", False), ("lf", "да", True)],
+)  # fmt: skip
+def test_a_vote_typed_with_a_slip_or_in_the_wrong_layout_is_a_vote_once_read(
+    dialogue: Dialogue, typed: str, read: str, helpful: bool
+) -> None:
+    search = FakeSearch(ANSWER)
+    conversation, _ = dialogue.message(Conversation(), "как завершить поездку", search)
+    repairs = tuple(zip(typed.split(), read.split(), strict=True))
+    search.ranking = Ranking(Analysis(read, ("не",), repairs), HITS)
+    turn = dialogue.message(conversation, typed, search)
+    assert turn.vote == Vote("как завершить поездку", "end-trip", helpful)
+    assert turn.searched is None  # the search only read it
+
+
+def test_a_title_typed_in_the_wrong_layout_at_a_list_picks_it(dialogue: Dialogue) -> None:
+    search = FakeSearch(CLARIFY)
+    conversation, _ = dialogue.message(Conversation(), "завершить", search)
+    search.ranking = Ranking(Analysis("не получается", ("получаться",)), HITS)
+    _, reply = dialogue.message(conversation, "yt gjkexftncz", search)
+    assert reply == ShowAnswer(CATALOG["cannot-end"], chosen=True)
+
+
 @pytest.mark.parametrize("said", ["всё равно не работает", "так и не заработало"])
 def test_still_broken_in_words_of_ones_own_goes_to_the_open_ticket(
     dialogue: Dialogue, said: str

@@ -269,7 +269,11 @@ class Dialogue:
         nothing = asks_nothing(ranking)
         if not isinstance(decision, Answer) and _follows_up(conversation, text):
             turn = self._in_context(
-                conversation, text, search, settled=not nothing and isinstance(decision, Clarify)
+                conversation,
+                text,
+                search,
+                alone=None if nothing else ranking,
+                settled=not nothing and isinstance(decision, Clarify),
             )
             if turn is not None:
                 return turn
@@ -280,7 +284,13 @@ class Dialogue:
         return self.ask(conversation, text.strip(), ranking, decision)
 
     def _in_context(
-        self, conversation: Conversation, text: str, search: Search, *, settled: bool
+        self,
+        conversation: Conversation,
+        text: str,
+        search: Search,
+        *,
+        alone: Ranking | None,
+        settled: bool,
     ) -> Turn | None:
         """A question under an answer or a list that alone finds no sure answer, searched with
         the question it follows: «а если нет интернета?» after «как завершить поездку» (alone,
@@ -289,6 +299,11 @@ class Dialogue:
         The article shown is left out: the customer has it and asks past it (an article on a
         list is not, the customer had only its title).
 
+        :param alone: the question's own ranking; the article the context leads to must be
+            among its first :data:`SUPPORTED_WITHIN` (a new question of its own, «как вырастить
+            кактус?» at a list about orders, got that list again from the context's words);
+            None: the question has no word that says what about («а если не получается?»).
+            Nor may it lead where the question before led first, unless the new words do too
         :param settled: alone, the question found choices to offer; only a sure answer in
             context replaces them (choices in context, led by another article than the one
             shown, replace nothing found or a ticket)
@@ -304,6 +319,13 @@ class Dialogue:
                 decision = replace(decision, hits=(first, *(h for h in rest if h.doc_id != shown)))
             case _:
                 return None
+        lead = decision.hit.doc_id if isinstance(decision, Answer) else decision.hits[0].doc_id
+        own = [hit.doc_id for hit in alone.hits[:SUPPORTED_WITHIN]] if alone is not None else []
+        if alone is not None and lead not in own:
+            return None
+        before = conversation.candidates[0].doc_id if conversation.candidates else None
+        if lead == before and own[:1] != [before]:
+            return None  # where the question before led anyway: the new words added nothing
         turn = self.ask(conversation, question, ranking, decision)
         # The article shown stays seen: a «нет» to what follows does not offer it again.
         seen = _with((shown,) if shown else (), turn.conversation.shown)
@@ -638,6 +660,9 @@ def _remark_of(text: str) -> Remark | None:
         return Remark.SOLVED
     return Remark.WAITING if asks_for_news(text) else None
 
+
+#: A follow-up's context may lead only to an article its own words rank this high.
+SUPPORTED_WITHIN = 5
 
 #: Words that open a question leaning on the one before: «а если…», «и где это?».
 _LEANING = frozenset({"а", "и", "но", "ну"})

@@ -966,6 +966,31 @@ def test_a_follow_up_at_a_list_may_open_an_article_of_the_list(dialogue: Dialogu
     assert turn.reply == ShowAnswer(CATALOG["cannot-end"], chosen=False)
 
 
+def test_a_question_of_its_own_is_not_led_by_the_context_to_an_article_it_never_named(
+    dialogue: Dialogue,
+) -> None:
+    question = "завершить. как вырастить кактус?"
+    search = ScriptedSearch(CLARIFY, **{question: Answer(hit=HITS[1], confidence=0.9)})
+    conversation, _ = dialogue.message(Conversation(), "завершить", search)
+    search.decision = ESCALATE
+    search.ranking = Ranking(Analysis("как вырастить кактус?", ("вырастить", "кактус")), HITS[3:])
+    turn = dialogue.message(conversation, "как вырастить кактус?", search)
+    assert isinstance(turn.reply, HandOver)
+    assert turn.reply.draft.question == "как вырастить кактус?"
+
+
+def test_context_that_leads_where_the_question_before_led_anyway_is_not_taken(
+    dialogue: Dialogue,
+) -> None:
+    question = "завершить. а у вас есть вакансии?"
+    search = ScriptedSearch(CLARIFY, **{question: Answer(hit=HITS[0], confidence=0.9)})
+    conversation, _ = dialogue.message(Conversation(), "завершить", search)
+    search.decision = ESCALATE  # alone, the new words rank end-trip second, not first
+    search.ranking = Ranking(Analysis("а у вас есть вакансии?", ("вакансия",)), HITS[3:] + HITS[:1])
+    turn = dialogue.message(conversation, "а у вас есть вакансии?", search)
+    assert isinstance(turn.reply, HandOver)
+
+
 def test_a_follow_up_that_leads_back_to_the_article_shown_keeps_what_it_found_alone(
     dialogue: Dialogue,
 ) -> None:

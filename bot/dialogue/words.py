@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 
 from nlp.lemmas import Lemmatizer
@@ -122,7 +122,7 @@ def parse_vote(text: str) -> bool | None:
     >>> parse_vote("всё равно не работает"), parse_vote("не работает приложение")
     (False, None)
     """
-    said = _vote_of(_plain(text))
+    said = _vote_of(_plain(text), verdict="?" not in text)
     if said is not None:
         return said
     kinds = _clause_kinds(text)
@@ -133,13 +133,16 @@ def parse_vote(text: str) -> bool | None:
     return None
 
 
-def _vote_of(words: str) -> bool | None:
-    """The vote of one run of plain words: a listed phrase, else a verdict on a verb."""
+def _vote_of(words: str, *, verdict: bool = True) -> bool | None:
+    """The vote of one run of plain words: a listed phrase, else a verdict on a verb.
+
+    :param verdict: read a verdict on a verb too (not in a question: «работает?» asks)
+    """
     if words in _YES or words in _YES_PHRASES or _drop_first(words, _LEADING_YES) in _YES_PHRASES:
         return True
     if _says(words, _NO):
         return False
-    return _verdict(words)
+    return _verdict(words) if verdict else None
 
 
 #: «да, то что надо»: a «да» before a phrase of :data:`_YES_PHRASES` changes nothing.
@@ -194,13 +197,18 @@ def _verdict(words: str) -> bool | None:
     if not split or len(split) > _VERDICT_WORDS:
         return None
     verbs = 0
+    # «вы вообще работаете?», «помогите»: a verb to the bot is no verdict on an article.
     negated = False
     for word in split:
         if word in _NEGATIONS:
             negated = True
         elif word in _VERDICT_FILLER:
             continue
-        elif _lemmas().pos(word) == "VERB" and _lemmas().lemma(word) in _WORKED:
+        elif (
+            not word.endswith("те")
+            and _lemmas().pos(word) == "VERB"
+            and _lemmas().lemma(word) in _WORKED
+        ):
             verbs += 1
         else:
             return None  # a word of its own: a question or a detail, not a verdict
@@ -321,7 +329,15 @@ _SOLVED = frozenset(
      "уже не нужно", "больше не нужно", "больше не надо", "не актуально", "неактуально",
      "уже не актуально", "закройте заявку", "можно закрыть заявку", "заявку можно закрыть",
      "отмените заявку", "закрывайте", "можно закрывать", "вопрос закрыт", "все ок уже",
-     "все уже хорошо", "все в порядке", "все нормально уже", "уже все в порядке"}
+     "все уже хорошо", "все в порядке", "все нормально уже", "уже все в порядке",
+     "разобрался", "разобралась", "разобрались", "решил", "решила",
+     "проблема ушла", "все прошло", "можно закрыть", "закрывайте заявку", "заявку закрывайте",
+     "не нужно больше", "больше не актуально"}
+)  # fmt: skip
+#: Words around «вопрос решён» that change nothing: «уже сам разобрался», «всё, спасибо».
+_SOLVED_FILLER = frozenset(
+    {"сам", "сама", "сами", "уже", "все", "спасибо", "вроде", "кажется", "ну", "я", "мы",
+     "а", "так", "что", "тогда", "можно", "наверное"}
 )  # fmt: skip
 
 
@@ -333,7 +349,9 @@ _NEWS = frozenset(
      "сколько ждать", "сколько ждать ответа", "долго еще", "долго еще ждать", "долго ждать",
      "почему не отвечаете", "почему никто не отвечает", "вы ответите", "ответ будет",
      "где ответ", "жду ответа", "я жду", "все еще жду", "ну когда", "когда уже",
-     "когда решите", "когда решат", "когда починят", "когда"}
+     "когда решите", "когда решат", "когда починят", "когда", "ну что", "почему так долго",
+     "так долго", "почему так долго отвечаете", "почему так долго никто не отвечает",
+     "сколько можно ждать", "сколько можно ждать ответа", "сколько еще ждать", "ау есть кто"}
 )  # fmt: skip
 
 
@@ -347,7 +365,17 @@ def asks_for_news(text: str) -> bool:
     >>> asks_for_news("Ну что там?"), asks_for_news("когда ответите по заказу 123?")
     (True, False)
     """
-    return _says(_plain(text), _NEWS, _NEWS_FILLER)
+    if _says(_plain(text), _NEWS, _NEWS_FILLER):
+        return True
+    return _clauses_all(text, lambda clause: _says(clause, _NEWS, _NEWS_FILLER))
+
+
+def _clauses_all(text: str, says: Callable[[str], bool]) -> bool:
+    """Whether ``text`` has several clauses and each ``says`` it (or is only courtesy):
+    «ну что, есть новости?»."""
+    clauses = [_plain(part) for part in _CLAUSE_END.split(normalise(text))]
+    clauses = [c for c in clauses if c and _without_courtesy(c)]
+    return len(clauses) > 1 and all(says(clause) for clause in clauses)
 
 
 def says_solved(text: str) -> bool:
@@ -357,7 +385,10 @@ def says_solved(text: str) -> bool:
     >>> says_solved("Спасибо, вопрос решён!"), says_solved("вопрос не решён")
     (True, False)
     """
-    return _says(_plain(text), _SOLVED)
+    words = _plain(text)
+    if _says(words, _SOLVED, _SOLVED_FILLER) or ("?" not in text and _verdict(words) is True):
+        return True  # «уже всё работает, спасибо»: what the ticket is about works now
+    return _clauses_all(text, lambda clause: _says(clause, _SOLVED, _SOLVED_FILLER))
 
 
 def parse_choice(text: str, count: int) -> int | None:

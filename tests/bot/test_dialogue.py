@@ -477,7 +477,11 @@ def test_both_at_a_list_asks_which_first(dialogue: Dialogue, both: str) -> None:
     assert reply == ShowChoices(articles, again=True) and again == listed
 
 
-@pytest.mark.parametrize("said", ["всё, разобрался", "Вопрос решён, спасибо", "закройте заявку"])
+@pytest.mark.parametrize(
+    "said",
+    ["всё, разобрался", "Вопрос решён, спасибо", "закройте заявку", "уже всё работает, спасибо",
+     "вопрос решился сам", "сам разобрался", "проблема ушла", "можно закрыть"],
+)  # fmt: skip
 def test_solved_while_a_ticket_is_open_goes_to_it_as_solved(dialogue: Dialogue, said: str) -> None:
     search = FakeSearch(ANSWER)
     turn = dialogue.message(Conversation(), said, search, open_ticket=1001)
@@ -485,7 +489,11 @@ def test_solved_while_a_ticket_is_open_goes_to_it_as_solved(dialogue: Dialogue, 
     assert search.questions == []  # nothing to search: the ticket's people read it
 
 
-@pytest.mark.parametrize("said", ["Когда ответите?", "ну что там?", "есть новости?", "всё ещё жду"])
+@pytest.mark.parametrize(
+    "said",
+    ["Когда ответите?", "ну что там?", "есть новости?", "всё ещё жду", "ну что, есть новости?",
+     "почему так долго?", "сколько можно ждать ответа"],
+)  # fmt: skip
 def test_asking_for_news_of_the_open_ticket_goes_to_it_as_waiting(
     dialogue: Dialogue, said: str
 ) -> None:
@@ -727,6 +735,9 @@ def test_pick_refuses_an_article_not_on_the_list(dialogue: Dialogue) -> None:
         # a verb with a word of its own is a question or a detail
         ("не работает приложение", None),
         ("не могу выйти", None),
+        ("вы вообще работаете?", None),  # a question to the bot, no verdict on an article
+        ("работает?", None),
+        ("помогите", None),
         ("не помогло, машина не закрывается", None),
     ],
 )

@@ -267,7 +267,8 @@ class Dialogue:
         if talk is not None:
             return Turn(conversation, self._small_talk_reply(conversation, talk))
         nothing = asks_nothing(ranking)
-        if not isinstance(decision, Answer) and _follows_up(conversation, text):
+        follows = not isinstance(decision, Answer) and _follows_up(conversation, text)
+        if follows:
             turn = self._in_context(
                 conversation,
                 text,
@@ -281,7 +282,15 @@ class Dialogue:
             # Whatever it matched, it is no question for an article or for people; the
             # customer is asked to put it in words.
             return Turn(conversation, Invite())
-        return self.ask(conversation, text.strip(), ranking, decision)
+        turn = self.ask(conversation, text.strip(), ranking, decision)
+        if follows and _leans(text) and isinstance(turn.reply, HandOver):
+            # People get the question it follows too: «а если оставлю тут?» alone tells an
+            # agent nothing of the trip that would not end («как вырастить кактус?» needs
+            # nothing before it).
+            told = _joined(conversation.question, text)
+            draft = TicketDraft.from_question(told, rejected_articles=turn.reply.draft.tried)
+            turn = replace(turn, reply=replace(turn.reply, draft=draft))
+        return turn
 
     def _in_context(
         self,
@@ -674,13 +683,21 @@ def _follows_up(conversation: Conversation, text: str) -> bool:
     shown = conversation.stage in (Stage.FEEDBACK, Stage.CHOICE)
     if not shown or not conversation.question:
         return False
+    return looks_like_question(text) or _leans(text)
+
+
+def _leans(text: str) -> bool:
+    """Whether ``text`` opens with «а», «и», «но»: it goes on from what was said before."""
     words = text.casefold().split()
-    return looks_like_question(text) or bool(words) and words[0].strip(",.") in _LEANING
+    return bool(words) and words[0].strip(",.") in _LEANING
 
 
 def _joined(question: str, more: str) -> str:
     """The question asked and what the customer added to it, as one question."""
-    return f"{question.strip().rstrip(' .!?')}. {more.strip()}".lstrip(" .")
+    before = question.strip()
+    if not before:
+        return more.strip()
+    return f"{before}{' ' if before.endswith(('.', '!', '?', '…')) else '. '}{more.strip()}"
 
 
 def _with(seen: tuple[str, ...], more: tuple[str, ...]) -> tuple[str, ...]:

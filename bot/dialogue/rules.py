@@ -246,8 +246,11 @@ class Dialogue:
             return self.hand_over(conversation, HandOverReason.NOT_HELPED)
         if talk is not None:
             return Turn(conversation, self._small_talk_reply(conversation, talk))
-        vote = parse_vote(text)
-        if vote is not None or rejects(text):
+        # With an article or a list shown, «всё равно не работает» was read above; with
+        # nothing shown it is a first message about a problem, searched as such.
+        loosely = conversation.stage is not Stage.IDLE
+        vote = parse_vote(text, loosely=loosely)
+        if vote is not None or rejects(text, loosely=loosely):
             # «да» to nothing: not a question to search. «всё равно не работает» in words of
             # one's own, while people have a ticket, tells them the problem is still there.
             if open_ticket is None or vote is True or rejects(text, loosely=False):

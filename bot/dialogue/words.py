@@ -108,12 +108,15 @@ def _plain(text: str) -> str:
     return " ".join(_PUNCTUATION.sub(" ", normalise(text)).split())
 
 
-def parse_vote(text: str) -> bool | None:
+def parse_vote(text: str, *, loosely: bool = True) -> bool | None:
     """``True`` for «да», «помогло», «👍»; ``False`` for «нет», «не помогло», «👎»; else ``None``.
 
     Beside the listed phrases, any message that only says whether it helped or worked, in
     any words around the verb (:func:`_verdict`), and a few such clauses in a row («нет, не
     помогло»).
+
+    :param loosely: ``False``: the listed phrases only. With nothing shown, «не работает» is
+        no verdict on anything but a first, vague message about a problem
 
     >>> parse_vote("Да!"), parse_vote("не помогло"), parse_vote("а как оплатить картой?")
     (True, False, None)
@@ -122,8 +125,8 @@ def parse_vote(text: str) -> bool | None:
     >>> parse_vote("всё равно не работает"), parse_vote("не работает приложение")
     (False, None)
     """
-    said = _vote_of(_plain(text), verdict="?" not in text)
-    if said is not None:
+    said = _vote_of(_plain(text), verdict=loosely and "?" not in text)
+    if said is not None or not loosely:
         return said
     kinds = _clause_kinds(text)
     if kinds == {_Kind.YES}:

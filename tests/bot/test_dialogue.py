@@ -552,6 +552,15 @@ def test_a_title_typed_in_the_wrong_layout_at_a_list_picks_it(dialogue: Dialogue
     assert reply == ShowAnswer(CATALOG["cannot-end"], chosen=True)
 
 
+def test_a_verdict_in_words_of_ones_own_with_nothing_shown_is_searched_as_a_problem(
+    dialogue: Dialogue,
+) -> None:
+    search = FakeSearch(CLARIFY)
+    turn = dialogue.message(Conversation(), "ничего не работает", search)
+    assert search.questions == ["ничего не работает"] and isinstance(turn.reply, ShowChoices)
+    assert dialogue.message(Conversation(), "не помогло", search).reply == Invite()
+
+
 @pytest.mark.parametrize("said", ["всё равно не работает", "так и не заработало"])
 def test_still_broken_in_words_of_ones_own_goes_to_the_open_ticket(
     dialogue: Dialogue, said: str

@@ -59,8 +59,9 @@ async def try_question(request: web.Request) -> web.StreamResponse:
             offered.update((hit.doc_id, "рядом с ответом") for hit in decision.related)
         elif isinstance(decision, Clarify):
             offered.update((hit.doc_id, "вариант") for hit in decision.hits)
-        # «да», «нифига не помогло»: a reply to what was shown, no question of its own.
-        reply = parse_vote(text) is not None or rejects(text)
+        # «да», «не помогло»: a reply to what was shown, no question of its own (as a first
+        # message: «всё равно не работает» is searched there, as a problem told vaguely).
+        reply = parse_vote(text, loosely=False) is not None or rejects(text, loosely=False)
         nothing = asks_nothing(ranking) or reply
         if nothing and not wants_person:
             offered = {}  # the bot shows none of them: it asks for a question

@@ -290,9 +290,12 @@ class Dialogue:
             # People get the question it follows too: «а если оставлю тут?» alone tells an
             # agent nothing of the trip that would not end («как вырастить кактус?» needs
             # nothing before it).
+            # The authors' report lists it so too: the fragment alone is no question to
+            # write an article for.
             told = _joined(conversation.question, text)
             draft = TicketDraft.from_question(told, rejected_articles=turn.reply.draft.tried)
-            turn = replace(turn, reply=replace(turn.reply, draft=draft))
+            searched = replace(turn.searched, question=told) if turn.searched else None
+            turn = replace(turn, reply=replace(turn.reply, draft=draft), searched=searched)
         return turn
 
     def _in_context(

@@ -200,7 +200,6 @@ def _verdict(words: str) -> bool | None:
     if not split or len(split) > _VERDICT_WORDS:
         return None
     verbs = 0
-    # «вы вообще работаете?», «помогите»: a verb to the bot is no verdict on an article.
     negated = False
     for word in split:
         if word in _NEGATIONS:
@@ -208,6 +207,7 @@ def _verdict(words: str) -> bool | None:
         elif word in _VERDICT_FILLER:
             continue
         elif (
+            # «вы вообще работаете», «помогите»: a verb to the bot is no verdict on an article
             not word.endswith("те")
             and _lemmas().pos(word) == "VERB"
             and _lemmas().lemma(word) in _WORKED
@@ -298,6 +298,8 @@ def opening_vote(text: str) -> tuple[bool, str] | None:
     (False, 'машина всё ещё не закрывается')
     >>> opening_vote("нет, не помогло") is None, opening_vote("не помогло(") is None
     (True, True)
+    >>> opening_vote("Работает? А как тогда завершить?") is None
+    True
     """
     end = _CLAUSE_END.search(text)
     if end is None:
@@ -305,7 +307,7 @@ def opening_vote(text: str) -> tuple[bool, str] | None:
     head, rest = _plain(text[: end.start()]), text[end.end() :].strip()
     if not _without_courtesy(_plain(rest)) or parse_vote(rest) is not None or rejects(rest):
         return None
-    vote = _vote_of(head)
+    vote = _vote_of(head, verdict="?" not in end.group())  # «работает? а как …» asks twice
     if vote is None and _says(head, _NOT_THESE):
         vote = False
     return None if vote is None else (vote, rest)

@@ -58,6 +58,7 @@ from dataclasses import replace
 from typing import assert_never
 
 from bot.dialogue.conversation import Conversation, Stage, Turn
+from bot.dialogue.follow_up import follows_up, joined, leans, taken_in_context
 from bot.dialogue.human_request import HumanRequestDetector
 from bot.dialogue.replies import (
     AddToTicket,
@@ -270,7 +271,7 @@ class Dialogue:
         if talk is not None:
             return Turn(conversation, self._small_talk_reply(conversation, talk))
         nothing = asks_nothing(ranking)
-        follows = not isinstance(decision, Answer) and _follows_up(conversation, text)
+        follows = not isinstance(decision, Answer) and follows_up(conversation, text)
         if follows:
             turn = self._in_context(
                 conversation,
@@ -286,13 +287,13 @@ class Dialogue:
             # customer is asked to put it in words.
             return Turn(conversation, Invite())
         turn = self.ask(conversation, text.strip(), ranking, decision)
-        if follows and _leans(text) and isinstance(turn.reply, HandOver):
+        if follows and leans(text) and isinstance(turn.reply, HandOver):
             # People get the question it follows too: «а если оставлю тут?» alone tells an
             # agent nothing of the trip that would not end («как вырастить кактус?» needs
             # nothing before it).
             # The authors' report lists it so too: the fragment alone is no question to
             # write an article for.
-            told = _joined(conversation.question, text)
+            told = joined(conversation.question, text)
             draft = TicketDraft.from_question(told, rejected_articles=turn.reply.draft.tried)
             searched = replace(turn.searched, question=told) if turn.searched else None
             turn = replace(turn, reply=replace(turn.reply, draft=draft), searched=searched)
@@ -308,42 +309,20 @@ class Dialogue:
         settled: bool,
     ) -> Turn | None:
         """A question under an answer or a list that alone finds no sure answer, searched with
-        the question it follows: «а если нет интернета?» after «как завершить поездку» (alone,
-        a ticket form; with it, «Не получается завершить аренду»). None if that is no better.
-
-        The article shown is left out: the customer has it and asks past it (an article on a
-        list is not, the customer had only its title).
-
-        :param alone: the question's own ranking; the article the context leads to must be
-            among its first :data:`SUPPORTED_WITHIN` (a new question of its own, «как вырастить
-            кактус?» at a list about orders, got that list again from the context's words);
-            None: the question has no word that says what about («а если не получается?»).
-            Nor may it lead where the question before led first, unless the new words do too
-        :param settled: alone, the question found choices to offer; only a sure answer in
-            context replaces them (choices in context, led by another article than the one
-            shown, replace nothing found or a ticket)
+        the question it follows (:mod:`~bot.dialogue.follow_up`): «а если нет интернета?»
+        after «как завершить поездку» (alone, a ticket form; with it, «Не получается
+        завершить аренду»). None if that is no better; ``alone`` and ``settled`` as for
+        :func:`~bot.dialogue.follow_up.taken_in_context`.
         """
-        question = _joined(conversation.question, text)
+        question = joined(conversation.question, text)
         ranking, decision = search(question)
-        shown = conversation.article
-        match decision:
-            case Answer(hit=hit) if hit.doc_id != shown:
-                pass
-            case Clarify(hits=(first, *rest)) if not settled and first.doc_id != shown:
-                # Led by the article shown, the rest of a list is what is left, not a lead.
-                decision = replace(decision, hits=(first, *(h for h in rest if h.doc_id != shown)))
-            case _:
-                return None
-        lead = decision.hit.doc_id if isinstance(decision, Answer) else decision.hits[0].doc_id
-        own = [hit.doc_id for hit in alone.hits[:SUPPORTED_WITHIN]] if alone is not None else []
-        if alone is not None and lead not in own:
+        taken = taken_in_context(conversation, decision, alone=alone, settled=settled)
+        if taken is None:
             return None
-        before = conversation.candidates[0].doc_id if conversation.candidates else None
-        if lead == before and own[:1] != [before]:
-            return None  # where the question before led anyway: the new words added nothing
-        turn = self.ask(conversation, question, ranking, decision)
+        turn = self.ask(conversation, question, ranking, taken)
         # The article shown stays seen: a «нет» to what follows does not offer it again.
-        seen = _with((shown,) if shown else (), turn.conversation.shown)
+        shown = (conversation.article,) if conversation.article else ()
+        seen = _with(shown, turn.conversation.shown)
         return replace(turn, conversation=replace(turn.conversation, shown=seen))
 
     def about_ticket(self, conversation: Conversation, about: bool, search: Search) -> Turn:
@@ -516,7 +495,7 @@ class Dialogue:
     def _not_these_because(self, conversation: Conversation, detail: str, search: Search) -> Turn:
         """A «нет» with a detail: the next articles are those of the question and the detail
         together, and the detail goes into the ticket's question if it comes to one."""
-        question = _joined(conversation.question, detail)
+        question = joined(conversation.question, detail)
         ranking, decision = search(question)
         refined = replace(conversation, question=question)
         if ranking.hits:
@@ -674,36 +653,6 @@ def _remark_of(text: str) -> Remark | None:
     if says_solved(text):
         return Remark.SOLVED
     return Remark.WAITING if asks_for_news(text) else None
-
-
-#: A follow-up's context may lead only to an article its own words rank this high.
-SUPPORTED_WITHIN = 5
-
-#: Words that open a question leaning on the one before: «а если…», «и где это?».
-_LEANING = frozenset({"а", "и", "но", "ну"})
-
-
-def _follows_up(conversation: Conversation, text: str) -> bool:
-    """Whether ``text`` may lean on the question whose answer or choices are shown: phrased
-    as a question, or opened by «а», «и», «но» («а если не получается»)."""
-    shown = conversation.stage in (Stage.FEEDBACK, Stage.CHOICE)
-    if not shown or not conversation.question:
-        return False
-    return looks_like_question(text) or _leans(text)
-
-
-def _leans(text: str) -> bool:
-    """Whether ``text`` opens with «а», «и», «но»: it goes on from what was said before."""
-    words = text.casefold().split()
-    return bool(words) and words[0].strip(",.") in _LEANING
-
-
-def _joined(question: str, more: str) -> str:
-    """The question asked and what the customer added to it, as one question."""
-    before = question.strip()
-    if not before:
-        return more.strip()
-    return f"{before}{' ' if before.endswith(('.', '!', '?', '…')) else '. '}{more.strip()}"
 
 
 def _with(seen: tuple[str, ...], more: tuple[str, ...]) -> tuple[str, ...]:

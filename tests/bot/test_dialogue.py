@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import json
 from dataclasses import replace
 
@@ -25,6 +26,7 @@ from bot.dialogue import (
     Thanks,
     Turn,
     Vote,
+    follow_up,
     looks_like_question,
     opening_vote,
     parse_choice,
@@ -939,6 +941,11 @@ def test_no_and_anger_under_an_answer_hands_over_at_once(dialogue: Dialogue) -> 
     turn = dialogue.message(conversation, "не помогло, бесит", search)
     assert turn.vote == Vote("как завершить поездку", "end-trip", False)
     assert isinstance(turn.reply, HandOver) and turn.reply.reason is HandOverReason.NOT_HELPED
+
+
+def test_follow_up_docstring_examples() -> None:
+    failed, tried = doctest.testmod(follow_up)
+    assert tried and not failed
 
 
 class ScriptedSearch(FakeSearch):

@@ -214,7 +214,9 @@ class Dialogue:
             asked = conversation.question or ("" if request.bare else text.strip())
             return self.hand_over(replace(conversation, question=asked), HandOverReason.ASKED)
         talk = self.small_talk(text)
-        remark = Remark.SOLVED if talk is SmallTalk.SOLVED else _remark_of(text)
+        remark = None
+        if open_ticket is not None:  # read only where a ticket could take it
+            remark = Remark.SOLVED if talk is SmallTalk.SOLVED else _remark_of(text)
         if open_ticket is not None and remark is not None:
             # «всё, разобрался» or «когда ответите?» while people have the ticket: they must
             # read it (it had got «рад, что получилось» and stayed open in their queue), and

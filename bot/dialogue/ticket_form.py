@@ -44,6 +44,7 @@ from dataclasses import replace
 from enum import Enum, StrEnum
 
 from bot.dialogue.human_request import HumanRequestDetector
+from bot.dialogue.words import parse_choice
 from bot.tickets import Impact, TicketDraft, Urgency
 from bot.tickets.contact import read_contact
 from nlp.small_talk import SmallTalk, detect
@@ -217,7 +218,6 @@ _LEVEL_WORDS: dict[FormStep, dict[str, Level]] = {
         ),
     },
 }  # fmt: skip
-_POSITIONS = {"первое": 1, "первый": 1, "второе": 2, "второй": 2, "третье": 3, "третий": 3}
 
 
 def _plain(text: str) -> str:
@@ -275,11 +275,11 @@ def level_of(text: str, step: FormStep = FormStep.URGENCY) -> Level | None:
     >>> level_of("терпимо", FormStep.IMPACT), level_of("второе", FormStep.IMPACT)
     (<Level.LOW: 'low'>, <Level.MEDIUM: 'medium'>)
     """
-    words = _plain(text)
-    number = int(words) if words.isdigit() else _POSITIONS.get(words, 0)
-    if 1 <= number <= len(LEVELS_OFFERED):
+    # A number or an ordinal, read as a pick from a list is («второе», «3.», «2-е»).
+    number = parse_choice(text, len(LEVELS_OFFERED)) or 0
+    if number:
         return LEVELS_OFFERED[number - 1]
-    return _LEVEL_WORDS.get(step, {}).get(words)
+    return _LEVEL_WORDS.get(step, {}).get(_plain(text))
 
 
 _SEND = frozenset(

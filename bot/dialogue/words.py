@@ -230,11 +230,16 @@ class _Kind(enum.Enum):
 _CLAUSE_END = re.compile(r"[,.;:!?…()]+|\s[-–—]\s")
 
 
+def _clauses(text: str) -> list[str]:
+    """The plain clauses of ``text`` that say more than courtesy («спасибо»)."""
+    clauses = [_plain(part) for part in _CLAUSE_END.split(normalise(text))]
+    return [c for c in clauses if c and _without_courtesy(c)]
+
+
 def _clause_kinds(text: str) -> set[_Kind] | None:
     """What each clause of ``text`` says, if every one says yes, no or «not these» (or is
     only courtesy: «спасибо»); None if any says something else or there is only one."""
-    clauses = [_plain(part) for part in _CLAUSE_END.split(normalise(text))]
-    clauses = [c for c in clauses if c and _without_courtesy(c)]
+    clauses = _clauses(text)
     if len(clauses) < 2:
         return None
     kinds: set[_Kind] = set()
@@ -282,8 +287,9 @@ def rejects(text: str, *, loosely: bool = True) -> bool:
     words = _plain(text)
     if not loosely:
         return _says(words, _NO) or _says(words, _NOT_THESE)
-    if parse_vote(text) is False or _says(words, _NOT_THESE):
+    if _vote_of(words, verdict="?" not in text) is False or _says(words, _NOT_THESE):
         return True
+    # Clauses that each say no or «not these» (all-«no» ones are parse_vote's False too).
     kinds = _clause_kinds(text)
     return kinds is not None and kinds <= {_Kind.NO, _Kind.NOT_THESE}
 
@@ -378,8 +384,7 @@ def asks_for_news(text: str) -> bool:
 def _clauses_all(text: str, says: Callable[[str], bool]) -> bool:
     """Whether ``text`` has several clauses and each ``says`` it (or is only courtesy):
     «ну что, есть новости?»."""
-    clauses = [_plain(part) for part in _CLAUSE_END.split(normalise(text))]
-    clauses = [c for c in clauses if c and _without_courtesy(c)]
+    clauses = _clauses(text)
     return len(clauses) > 1 and all(says(clause) for clause in clauses)
 
 

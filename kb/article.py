@@ -78,7 +78,26 @@ class Catalog:
         if not self.articles:
             return None
         first = self.articles[0]
-        text = (first.questions[0] if first.questions else first.title).strip().rstrip("?!.… ")
-        if len(text) > 1 and text[0].isupper() and text[1].islower():
-            text = text[0].lower() + text[1:]  # «Как начать поездку» → «как начать…», not «RUTUBE»
-        return text or None
+        return _as_example(first.questions[0] if first.questions else first.title)
+
+    def example_problem(self) -> str | None:
+        """A problem told as a customer tells it, for the hint to a complaint with no object
+        («не работает» — «например: …»): the first phrasing or title, in article order, that
+        says what does not work («Не приходит код»). The example question if none does."""
+        for article in self.articles:
+            for text in (*article.questions, article.title):
+                words = text.casefold().split()
+                if len(words) > 1 and words[0] in _TROUBLE_OPENERS:
+                    return _as_example(text)
+        return self.example_question()
+
+
+#: How a problem is told first: «Не приходит код», «Нет связи с машиной».
+_TROUBLE_OPENERS = frozenset({"не", "нет"})
+
+
+def _as_example(text: str) -> str | None:
+    text = text.strip().rstrip("?!.… ")
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        text = text[0].lower() + text[1:]  # «Как начать поездку» → «как начать…», not «RUTUBE»
+    return text or None

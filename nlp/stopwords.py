@@ -35,13 +35,26 @@ WHEN = frozenset(
     """.split()
 )
 
-#: Words that say something is wrong or pressing, not what: a message of these alone
-#: («проблема», «срочно», «жду ответа», «тест») asks nothing an article or a person could take
-#: up, and was searched, found nothing and opened the ticket form; beside a topic they stay
-#: terms («проблема с оплатой», «сколько ждать возврата»).
-VAGUE = frozenset(
+#: Words that say something does not work, not what: «не работает», «не получается», «всё
+#: сломалось», «проблема». Alone, a complaint with no object, and the customer is asked what
+#: exactly: searched, «не получается» was answered with «Не получается завершить аренду»,
+#: whose title it covers word for word. Beside a topic they stay terms («не работает оплата»).
+TROUBLE = frozenset(
     """
-    проблема проблемка беда срочно срочный тест тестовый ждать отвечать ответить ситуация
+    проблема проблемка беда неполадка работать заработать получаться получиться удаваться
+    удаться сломаться ломаться
+    """.split()
+)
+
+#: Words that say something is wrong or pressing, or how much, not what: a message of these
+#: alone («проблема», «срочно», «жду ответа», «тест», «почему совсем ничего не работает?»)
+#: asks nothing an article or a person could take up, and was searched, found nothing and
+#: opened the ticket form; beside a topic they stay terms («проблема с оплатой», «сколько
+#: ждать возврата»).
+VAGUE = TROUBLE | frozenset(
+    """
+    срочно срочный тест тестовый ждать отвечать ответить ситуация
+    ничего никак совсем полностью почему зачем перестать вдруг резко
     """.split()
 )
 

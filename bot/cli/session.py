@@ -192,10 +192,12 @@ class _Session:
         """The word views alone, as the bot screens a detail in an open ticket."""
         return self._search(message, dense=False)
 
-    def _example(self) -> str | None:
-        """A question of this knowledge base, for the hints («например: …»)."""
+    def _example(self, *, trouble: bool = False) -> str | None:
+        """A question of this knowledge base, for the hints («например: …»); ``trouble``: a
+        problem told in its words, for the hint to «не работает»."""
         index, _ = self.engine.ready()
-        return index.catalog.example_question()
+        catalog = index.catalog
+        return catalog.example_problem() if trouble else catalog.example_question()
 
     def _show(self, reply: Reply) -> bool:
         """Show the reply; ``False`` when the chat ends with it (left in the ticket form)."""
@@ -218,8 +220,8 @@ class _Session:
             case ShowChoices(articles=articles, retry=retry, again=again):
                 titles = [a.title for a in articles]
                 self.terminal.say("choices", options=titles, retry=retry, again=again)
-            case Invite():
-                self.terminal.say("invite", example=self._example())
+            case Invite(trouble=trouble):
+                self.terminal.say("invite", example=self._example(trouble=trouble), trouble=trouble)
             case Thanks():
                 self.terminal.say("thanks")
             case SmallTalkReply(talk=talk, under_answer=under_answer):

@@ -24,7 +24,13 @@ from bot.dialogue.replies import (
     Thanks,
     Vote,
 )
-from bot.dialogue.rules import Dialogue, Search, asks_nothing, small_talk_once_read
+from bot.dialogue.rules import (
+    Dialogue,
+    Search,
+    asks_nothing,
+    small_talk_once_read,
+    tells_trouble,
+)
 from bot.dialogue.words import (
     looks_like_question,
     opening_vote,
@@ -58,6 +64,7 @@ __all__ = [
     "Turn",
     "Vote",
     "asks_nothing",
+    "tells_trouble",
     "small_talk_once_read",
     "looks_like_question",
     "opening_vote",

@@ -96,7 +96,13 @@ class SmallTalkReply:
 @dataclass(frozen=True)
 class Invite:
     """The message had no question in it (a «да» or «нет» with nothing waiting for one, or no
-    word at all): invite the customer to ask, rather than answer it or hand it over."""
+    word at all): invite the customer to ask, rather than answer it or hand it over.
+
+    :param trouble: it told of trouble with no object («не работает», «не получается»): ask
+        what exactly does not work, with a problem as example, not a question
+    """
+
+    trouble: bool = False
 
     kind: Literal["invite"] = "invite"
 

@@ -92,9 +92,16 @@ from kb.article import Article, Catalog
 from nlp.documents import Ranking
 from nlp.small_talk import THANKFUL, SmallTalk
 from nlp.small_talk import detect as detect_small_talk
-from nlp.stopwords import VAGUE, WHEN
+from nlp.stopwords import TROUBLE, VAGUE, WHEN
 
-__all__ = ["Dialogue", "Search", "SmallTalkDetector", "asks_nothing", "small_talk_once_read"]
+__all__ = [
+    "Dialogue",
+    "Search",
+    "SmallTalkDetector",
+    "asks_nothing",
+    "small_talk_once_read",
+    "tells_trouble",
+]
 
 
 Search = Callable[[str], tuple[Ranking, Decision]]
@@ -110,7 +117,7 @@ Rank = Callable[[str], Ranking]
 def asks_nothing(ranking: Ranking) -> bool:
     """Whether the searched message holds no question: no word in it («фывапролдж», «😀»),
     or none that says what it is about («ок», «а можно?», «вчера вечером», «проблема»,
-    «срочно», a phone number alone). The customer is invited to ask.
+    «ничего не работает», «срочно», a phone number alone). The customer is invited to ask.
 
     Numbers and codes alone are a question when the knowledge base has one of them (an
     error code pasted from the screen, «E-100»), not otherwise (a phone, an order number).
@@ -120,12 +127,24 @@ def asks_nothing(ranking: Ranking) -> bool:
     """
     if ranking.analysis.unreadable:
         return True
-    topics = [term for term in ranking.analysis.terms if term not in WHEN and term not in VAGUE]
+    # «не» says nothing of what either: «не проблема» was handed over as a question.
+    topics = [
+        term
+        for term in ranking.analysis.terms
+        if term not in WHEN and term not in VAGUE and term != "не"
+    ]
     if any(not _is_number(term) for term in topics):
         return False
     if topics and all(term.isdigit() and len(term) <= 2 for term in topics):
         return True
     return not (topics and _words_matched(ranking))
+
+
+def tells_trouble(ranking: Ranking) -> bool:
+    """Whether the message says something does not work (:data:`nlp.stopwords.TROUBLE`) or
+    cannot be done («не могу»: «мочь» is no term); with :func:`asks_nothing`, a complaint
+    with no object: «ничего не работает», «опять не получается», «проблема»."""
+    return any(term in TROUBLE or term == "не" for term in ranking.analysis.terms)
 
 
 def small_talk_once_read(
@@ -286,8 +305,8 @@ class Dialogue:
                 return turn
         if nothing:
             # Whatever it matched, it is no question for an article or for people; the
-            # customer is asked to put it in words.
-            return Turn(conversation, Invite())
+            # customer is asked to put it in words («не получается»: what exactly).
+            return Turn(conversation, Invite(trouble=tells_trouble(ranking)))
         turn = self.ask(conversation, text.strip(), ranking, decision)
         if follows and leans(text) and isinstance(turn.reply, HandOver):
             # People get the question it follows too: «а если оставлю тут?» alone tells an

@@ -62,6 +62,7 @@ class Version:
     :param by_key: articles by :func:`article_key`, for buttons
     :param menu: what /start offers
     :param example: a question of this knowledge base, for hints («например: …»)
+    :param example_problem: a problem told in its words, for the hint to «не работает»
     :param chunks: rendered articles, filled on first use (a cache, not state)
     """
 
@@ -70,6 +71,7 @@ class Version:
     by_key: Mapping[str, Article]
     menu: tuple[Article, ...]
     example: str | None = None
+    example_problem: str | None = None
     chunks: dict[str, list[Chunk]] = field(default_factory=dict, repr=False, compare=False)
 
 
@@ -113,6 +115,12 @@ class Answers:
         """A question of the served knowledge base, for hints («например: …»)."""
         return self._version.example
 
+    @property
+    def example_problem(self) -> str | None:
+        """A problem told in the served knowledge base's words, for the hint to a complaint
+        with no object («не работает» — «например: …»)."""
+        return self._version.example_problem
+
     def prepare(self, index: Index, *, warm: bool = False) -> Version:
         """Derive a :class:`Version` from ``index`` without serving it yet.
 
@@ -139,6 +147,7 @@ class Answers:
             by_key={article_key(a.id): a for a in catalog},
             menu=_one_per_category(catalog, self._menu_size),
             example=catalog.example_question(),
+            example_problem=catalog.example_problem(),
         )
 
     def replace(self, version: Version | Index) -> Version:

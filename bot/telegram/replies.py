@@ -54,8 +54,10 @@ async def send_reply(
             )
         case Thanks():
             await send_text(bot, chat_id, texts.render("vote_thanks"))
-        case Invite():
-            await send_text(bot, chat_id, texts.render("invite", example=services.answers.example))
+        case Invite(trouble=trouble):
+            answers = services.answers
+            example = answers.example_problem if trouble else answers.example
+            await send_text(bot, chat_id, texts.render("invite", example=example, trouble=trouble))
         case SmallTalkReply(talk=talk, under_answer=under_answer):
             example = services.answers.example
             text = texts.render(

@@ -554,12 +554,15 @@ def test_a_title_typed_in_the_wrong_layout_at_a_list_picks_it(dialogue: Dialogue
     assert reply == ShowAnswer(CATALOG["cannot-end"], chosen=True)
 
 
-def test_a_verdict_in_words_of_ones_own_with_nothing_shown_is_searched_as_a_problem(
+def test_a_verdict_in_words_of_ones_own_with_nothing_shown_is_no_vote_but_a_problem_told(
     dialogue: Dialogue,
 ) -> None:
-    search = FakeSearch(CLARIFY)
+    said = Ranking(Analysis("ничего не работает", ("ничего", "не", "работать")), HITS)
+    search = FakeSearch(CLARIFY, said)
     turn = dialogue.message(Conversation(), "ничего не работает", search)
-    assert search.questions == ["ничего не работает"] and isinstance(turn.reply, ShowChoices)
+    # Searched, no vote cast; its words say what is wrong but not with what: asked about.
+    assert search.questions == ["ничего не работает"] and turn.vote is None
+    assert turn.reply == Invite(trouble=True)
     assert dialogue.message(Conversation(), "не помогло", search).reply == Invite()
 
 
@@ -1077,7 +1080,6 @@ def test_a_follow_up_answered_alone_is_not_searched_again(dialogue: Dialogue) ->
         Analysis("вчера вечером", ("вчера", "вечером")),  # when, not what
         Analysis("+79001234567", ("+79001234567",)),  # a phone number alone
         Analysis("k-1234 сегодня", ("k-1234", "сегодня")),  # an order number and a day
-        Analysis("у меня проблема", ("проблема",)),  # something is wrong, not what
         Analysis("срочно!", ("срочно",)),
         Analysis("жду ответа", ("ждать",)),
     ],
@@ -1092,9 +1094,29 @@ def test_a_message_with_no_question_in_it_invites_one_whatever_it_matched(
 
 
 @pytest.mark.parametrize(
+    "analysis",
+    [Analysis("не работает", ("не", "работать")),
+     Analysis("ничего не получается", ("ничего", "не", "получаться")),
+     Analysis("почему опять не работает?", ("почему", "опять", "не", "работать")),
+     Analysis("всё перестало работать", ("перестать", "работать")),
+     Analysis("всё сломалось", ("сломаться",)),
+     Analysis("у меня проблема", ("проблема",)),
+     Analysis("не могу", ("не",))],  # «мочь» is no term
+)  # fmt: skip
+def test_trouble_told_with_no_object_is_asked_about_not_guessed(
+    dialogue: Dialogue, analysis: Analysis
+) -> None:
+    # The words matched an article's title word for word («Не получается завершить аренду»).
+    search = FakeSearch(ANSWER, Ranking(analysis, HITS))
+    turn = dialogue.message(Conversation(), analysis.text, search)
+    assert turn == Turn(Conversation(), Invite(trouble=True))  # what exactly does not work?
+
+
+@pytest.mark.parametrize(
     "terms",
     [("доставка", "завтра"), ("ошибка", "404"), ("вчера", "списать", "деньги"),
-     ("проблема", "оплата"), ("ждать", "возврат")],
+     ("проблема", "оплата"), ("ждать", "возврат"), ("не", "работать", "оплата"),
+     ("ничего", "не", "приходить"), ("машина", "сломаться")],
 )  # fmt: skip
 def test_a_time_a_number_or_a_trouble_beside_a_topic_is_a_question(
     dialogue: Dialogue, terms: tuple[str, ...]

@@ -24,3 +24,17 @@ def test_the_example_is_the_first_articles_first_phrasing_or_title(
 
 def test_an_empty_knowledge_base_has_no_example() -> None:
     assert Catalog.of([]).example_question() is None
+    assert Catalog.of([]).example_problem() is None
+
+
+def test_the_example_problem_is_the_first_told_as_what_does_not_work() -> None:
+    catalog = Catalog.of(
+        [
+            Article("a", "Как начать поездку", "…", questions=("Где кнопка старта?",)),
+            Article("b", "Вход", "…", questions=("Как войти", "Не приходит код из СМС")),
+            Article("c", "Нет связи с машиной", "…"),
+        ]
+    )
+    assert catalog.example_problem() == "не приходит код из СМС"
+    plain = Catalog.of([Article("a", "Как начать поездку", "…"), Article("b", "Не", "…")])
+    assert plain.example_problem() == "как начать поездку"  # no problem told: a question

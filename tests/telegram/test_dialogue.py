@@ -329,6 +329,8 @@ async def test_no_to_a_list_is_a_thumbs_down_not_the_form(bot: App, anna: Chat) 
         ("фывапролджэ", "Не совсем понял, о чём вы.", "«оператор»"),  # keyboard mash
         ("вчера вечером", "Не совсем понял, о чём вы.", "«оператор»"),  # when, not what
         ("+79001234567", "Не совсем понял, о чём вы.", "«оператор»"),  # a phone number alone
+        # trouble with no object: what exactly, with a problem of the KB's as an example
+        ("не получается", "Расскажите, пожалуйста, подробнее", "«не могу забронировать"),
         ("/menu", "Команды /menu у меня нет.", "/status"),  # a command the bot does not have
     ],
 )

@@ -281,6 +281,17 @@ async def test_try_a_question_says_when_the_bot_would_ask_for_a_question_instead
         assert '<tr class="offered">' not in page and "уверенность" not in page
 
 
+@pytest.mark.parametrize("question", ["ничего не работает", "не получается"])
+async def test_try_trouble_told_with_no_object_says_the_bot_asks_what_exactly(
+    web_client: Client, question: str
+) -> None:
+    await log_in(web_client)
+    page = await (await web_client.get("/try", params={"q": question})).text()
+    assert "Бот спросит, что именно не работает" in page
+    assert "но не что именно" in page and "В сообщении нет вопроса" not in page
+    assert '<tr class="offered">' not in page and "уверенность" not in page
+
+
 async def test_try_before_any_question_shows_only_the_box(web_client: Client) -> None:
     await log_in(web_client)
     response = await web_client.get("/try")

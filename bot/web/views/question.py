@@ -25,6 +25,7 @@ from bot.dialogue import (
     parse_vote,
     rejects,
     small_talk_once_read,
+    tells_trouble,
 )
 from bot.policy import Answer, Clarify, Decision
 from bot.serving.answers import QUESTION_LIMIT
@@ -74,6 +75,7 @@ async def try_question(request: web.Request) -> web.StreamResponse:
             confidence=decision.confidence,
             wants_person=wants_person,
             asks_nothing=nothing,
+            trouble=nothing and not reply and tells_trouble(ranking),
             a_reply=reply,
             hits=[
                 (hit, answers.get(hit.doc_id), offered.get(hit.doc_id, "")) for hit in ranking.hits

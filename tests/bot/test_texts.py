@@ -219,7 +219,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "answer_footer": {},
     "clarify": {"options": ["Не приходит SMS", "Смена номера"], "again": False},
     "next_candidates": {"options": ["Не приходит SMS"], "again": False},
-    "invite": {"example": "как завершить поездку"},
+    "invite": {"example": "не приходит код", "trouble": True},
     "unknown_command": {"command": "<b>menu</b>"},
     "ask_about_ticket": {"number": 1042},
     "question_added_to_ticket": {"number": 1042},

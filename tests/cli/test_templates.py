@@ -24,7 +24,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "retry": False,
         "again": False,
     },
-    "invite": {"example": "как завершить поездку"},
+    "invite": {"example": "не приходит код", "trouble": True},
     "form_small_talk": {"talk": "thanks"},
     "unknown_command": {"command": "отмена"},
     "ask_about_ticket": {"number": 1001},

@@ -336,6 +336,8 @@ def known(draft: TicketDraft, step: FormStep) -> str | None:
     """What the draft already holds for ``step``, taken from the customer's message (shown,
     to keep or to type over); ``None`` for the steps that are never pre-filled so."""
     match step:
+        case FormStep.WHEN:
+            return draft.when_happened
         case FormStep.ERROR:
             return draft.error_text
         case FormStep.DEVICE:
@@ -355,7 +357,7 @@ def answer(draft: TicketDraft, step: FormStep, text: str) -> TicketDraft | None:
     """
     match step:
         case FormStep.WHAT if not draft.question:
-            return replace(draft, question=text, what_happened=text)
+            return draft.told(text)  # «заказ 48213 не пришёл»: the order step shows it
         case FormStep.WHAT:
             # «напишите, что добавить»: the question stays, the addition follows it.
             return replace(draft, what_happened=f"{draft.what_happened}\n\n{text}")

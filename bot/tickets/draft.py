@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.tickets.details import details_in
 from bot.tickets.priority import Impact, Priority, Urgency, priority
@@ -36,7 +36,7 @@ class TicketDraft:
     @classmethod
     def from_question(cls, question: str, rejected_articles: tuple[str, ...] = ()) -> TicketDraft:
         """A draft started from a question the bot could not settle, with the order number,
-        error and device the question names already in place (:func:`details_in`).
+        error, device and time the question names already in place (:func:`details_in`).
 
         :param question: the customer's text
         :param rejected_articles: titles the bot offered and the customer said did not help
@@ -46,9 +46,24 @@ class TicketDraft:
             question=question,
             what_happened=question,
             tried=rejected_articles,
+            when_happened=found.when,
             error_text=found.error_text,
             device=found.device,
             order_number=found.order_number,
+        )
+
+    def told(self, text: str) -> TicketDraft:
+        """The draft with ``text`` as its question, for a form begun before any (the customer
+        asked for a person first), and what ``text`` names that the draft lacks in place."""
+        found = details_in(text)
+        return replace(
+            self,
+            question=text,
+            what_happened=text,
+            when_happened=self.when_happened or found.when,
+            error_text=self.error_text or found.error_text,
+            device=self.device or found.device,
+            order_number=self.order_number or found.order_number,
         )
 
     @property

@@ -228,7 +228,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "escalate_intro": {"questions": 9},
     "human_requested": {},
     "form_what": {**FORM, "question": "Не приходит код"},
-    "form_when": FORM,
+    "form_when": {**FORM, "known": "вчера <вечером> & «около 18:00»"},
     "form_error": {**FORM, "known": "Ошибка <502> & «оплата»"},
     "form_tried": {**FORM, "rejected": ["Не приходит SMS", "Смена номера"]},
     "form_device": {**FORM, "known": "iPhone 13"},

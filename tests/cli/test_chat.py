@@ -113,14 +113,16 @@ def test_the_form_shows_what_the_question_said_and_enter_keeps_it(
     faqbot: Run, kb: Path, tmp_path: Path
 ) -> None:
     database = tmp_path / "desk.sqlite3"
-    typed = lines("позовите оператора, заказ 48213 не пришёл", *SKIP_ALL, SEND)
+    typed = lines("позовите оператора, вчера заказ 48213 не пришёл", *SKIP_ALL, SEND)
     result = faqbot(
         "chat", "--articles", str(kb), "--database", f"sqlite:///{database}", stdin=typed
     )
     assert result.code == 0, result.err
+    assert "Из вашего сообщения: «вчера». Enter — оставить как есть" in result.out
     assert "Из вашего сообщения: 48213. Enter — оставить как есть" in result.out
     [ticket] = tickets(database)
     assert ticket["order_number"] == "48213" and ticket["error_text"] is None
+    assert ticket["when_happened"] == "вчера"
 
 
 def test_asking_for_a_person_at_any_time_and_one_open_ticket(

@@ -156,7 +156,7 @@ def test_every_form_step_asks_its_question(texts: Texts, step: str) -> None:
     assert text.startswith("Вопрос 1 из 9.\n") and "?" in text
 
 
-@pytest.mark.parametrize("step", ["error", "device", "order"])
+@pytest.mark.parametrize("step", ["when", "error", "device", "order"])
 def test_what_the_question_said_is_shown_to_keep(texts: Texts, step: str) -> None:
     context = {**SAMPLES["form_step"], "step": step, "known": "<48213>"}
     text = texts.plain("cli/form_step", **context)

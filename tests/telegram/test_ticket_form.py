@@ -160,11 +160,13 @@ async def test_what_the_question_said_is_shown_at_its_step_to_keep_or_type_over(
     bot: App, anna: Chat, database: ScratchDatabase
 ) -> None:
     what = await anna.say(
-        "Позовите оператора: машина не открывается, пишет «Ошибка <502>», iPhone 13, "
+        "Позовите оператора: с утра машина не открывается, пишет «Ошибка <502>», iPhone 13, "
         "договор 77-1234"
     )
     when = await anna.press(what, text="Оставить как есть")
-    error = await anna.press(when, text="Пропустить")
+    assert "Из вашего сообщения:" in when["text"] and "с утра" in when["text"]
+    assert buttons(when) == ["Оставить как есть", "Отмена"]
+    error = await anna.press(when, text="Оставить как есть")
     assert "Из вашего сообщения:" in error["text"] and "Ошибка <502>" in error["text"]
     assert buttons(error) == ["Оставить как есть", "Отмена"]
     tried = await anna.press(error, text="Оставить как есть")
@@ -178,7 +180,8 @@ async def test_what_the_question_said_is_shown_at_its_step_to_keep_or_type_over(
     confirm = await anna.press(impact, text="Неудобно, но терпимо")
     await anna.press(confirm, text="Отправить")
     [ticket] = await rows(database, Ticket)
-    assert (ticket.error_text, ticket.device, ticket.order_number) == (
+    assert (ticket.when_happened, ticket.error_text, ticket.device, ticket.order_number) == (
+        "с утра",
         "Ошибка <502>",
         "iPhone 13 mini, iOS 17.5",
         "77-1234",

@@ -25,6 +25,7 @@ class Stage(Enum):
     FEEDBACK = "feedback"  # 👍 / 👎 on the article shown
     CHOICE = "choice"  # a number from the list shown
     TICKET = "ticket"  # whether ``question`` is about the open ticket or a new question
+    DETAIL = "detail"  # what exactly is wrong: ``question`` told trouble with no object
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,12 @@ class Conversation:
             retried=data["retried"],
             ticket=data.get("ticket"),  # absent from conversations stored before it existed
         )
+
+    @property
+    def showing(self) -> bool:
+        """Whether an article or a list is shown, so that «да», «нет» or «не помогло» reply to
+        it rather than ask anything."""
+        return self.stage in (Stage.FEEDBACK, Stage.CHOICE)
 
     def awaits_vote(self, article_id: str) -> bool:
         """Whether ``article_id`` is the article shown last, waiting for 👍 / 👎."""

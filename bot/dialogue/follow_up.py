@@ -1,6 +1,9 @@
 """A question that goes on from the one before it: «а если нет интернета?» under the answer to
 «как завершить поездку». Alone it finds no sure answer; searched with the question it follows,
 it may. What is taken from such a search, and how the two are told as one (pure).
+
+So does a detail the bot asked for: «завершить аренду» after «не получается» and «что именно
+не работает?».
 """
 
 from __future__ import annotations
@@ -12,7 +15,14 @@ from bot.dialogue.words import looks_like_question
 from bot.policy import Answer, Clarify, Decision
 from nlp.documents import Ranking
 
-__all__ = ["SUPPORTED_WITHIN", "follows_up", "joined", "leans", "taken_in_context"]
+__all__ = [
+    "SUPPORTED_WITHIN",
+    "detail_taken",
+    "follows_up",
+    "joined",
+    "leans",
+    "taken_in_context",
+]
 
 #: A follow-up's context may lead only to an article its own words rank this high.
 SUPPORTED_WITHIN = 5
@@ -97,3 +107,27 @@ def taken_in_context(
     if lead == before and own[:1] != [before]:
         return None  # where the question before led anyway: the new words added nothing
     return decision
+
+
+def detail_taken(told: Decision, *, alone: Ranking, alone_decision: Decision) -> bool:
+    """Whether a detail of trouble («завершить аренду», typed when asked what exactly does not
+    work after «не получается») is read by the search of it with the trouble (``told``)
+    rather than by its own (``alone``, ``alone_decision``).
+
+    With the trouble, «завершить аренду» is «Не получается завершить аренду», not «Как
+    завершить аренду». But trouble words match any article titled «Не получается…»: the
+    article the two lead to must be among the detail's own first :data:`SUPPORTED_WITHIN`
+    («забронировать» was led to «Не получается завершить аренду»), and a sure answer to the
+    detail alone is not traded for choices («оплата картой»).
+    """
+    match told:
+        case Answer(hit=hit):
+            lead = hit.doc_id
+        case Clarify(hits=(first, *_)):
+            lead = first.doc_id
+        case _:
+            return False
+    if isinstance(alone_decision, Answer) and not isinstance(told, Answer):
+        return False
+    own = [hit.doc_id for hit in alone.hits[:SUPPORTED_WITHIN]]
+    return not own or lead in own

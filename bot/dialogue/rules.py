@@ -58,7 +58,7 @@ from dataclasses import replace
 from typing import assert_never
 
 from bot.dialogue.conversation import Conversation, Stage, Turn
-from bot.dialogue.follow_up import follows_up, joined, leans, taken_in_context
+from bot.dialogue.follow_up import detail_taken, follows_up, joined, leans, taken_in_context
 from bot.dialogue.human_request import HumanRequestDetector
 from bot.dialogue.replies import (
     AddToTicket,
@@ -241,7 +241,7 @@ class Dialogue:
             # read it (it had got «рад, что получилось» and stayed open in their queue), and
             # the customer may close it, or is told where it stands; nothing to search.
             return Turn(Conversation(), AddToTicket(open_ticket, text.strip(), remark))
-        opening = opening_vote(text) if conversation.stage is not Stage.IDLE else None
+        opening = opening_vote(text) if conversation.showing else None
         if conversation.stage is Stage.CHOICE:
             turn = self._at_list(conversation, text, talk)
             if turn is not None:
@@ -264,13 +264,15 @@ class Dialogue:
                 )
         if talk is SmallTalk.UPSET and conversation.question:
             # Angry at what was offered for a question: people take that question now, not
-            # another list («вы издеваетесь?» under an answer or a list).
-            return self.hand_over(conversation, HandOverReason.NOT_HELPED)
+            # another list («вы издеваетесь?» under an answer or a list); or at being asked
+            # what exactly does not work: nothing was offered, people are wanted.
+            reason = HandOverReason.NOT_HELPED if conversation.showing else HandOverReason.ASKED
+            return self.hand_over(conversation, reason)
         if talk is not None:
             return Turn(conversation, self._small_talk_reply(conversation, talk))
         # With an article or a list shown, «всё равно не работает» was read above; with
         # nothing shown it is a first message about a problem, searched as such.
-        loosely = conversation.stage is not Stage.IDLE
+        loosely = conversation.showing
         vote = parse_vote(text, loosely=loosely)
         if vote is not None or rejects(text, loosely=loosely):
             # «да» to nothing: not a question to search. «всё равно не работает» in words of
@@ -281,11 +283,22 @@ class Dialogue:
             return self._ticket_or_new(text, open_ticket, search, screen, tried)
         ranking, decision = search(text)
         read = ranking.analysis.repaired_text
-        shown = conversation.stage in (Stage.FEEDBACK, Stage.CHOICE)
-        if shown and read != text.strip() and (parse_vote(read) is not None or rejects(read)):
+        if (
+            conversation.showing
+            and read != text.strip()
+            and (parse_vote(read) is not None or rejects(read))
+        ):
             # «yt gjvjukj», «не памагло»: a vote typed with a slip, once the search read it
             # (it had been searched as a question); read so, it searches nothing more.
             return self.message(conversation, read, search, open_ticket, screen, tried)
+        if conversation.stage is Stage.DETAIL and self._details(text, ranking, decision):
+            # «не получается» — «что именно?» — «завершить аренду»: searched alone, «Как
+            # завершить аренду»; with the trouble it details, «Не получается завершить аренду».
+            # The customer told the two as one, and people get them so if it comes to them.
+            text = joined(conversation.question, text)
+            both, both_decision = search(text)
+            if detail_taken(both_decision, alone=ranking, alone_decision=decision):
+                ranking, decision = both, both_decision
         talk = small_talk_once_read(ranking, self.small_talk)
         if talk in THANKFUL and conversation.stage is Stage.FEEDBACK:
             return self.vote(conversation, True)
@@ -305,8 +318,12 @@ class Dialogue:
                 return turn
         if nothing:
             # Whatever it matched, it is no question for an article or for people; the
-            # customer is asked to put it in words («не получается»: what exactly).
-            return Turn(conversation, Invite(trouble=tells_trouble(ranking)))
+            # customer is asked to put it in words («не получается»: what exactly, and the
+            # answer is read with it).
+            if tells_trouble(ranking):
+                asking = Conversation(question=text.strip(), stage=Stage.DETAIL)
+                return Turn(asking, Invite(trouble=True))
+            return Turn(conversation, Invite())
         turn = self.ask(conversation, text.strip(), ranking, decision)
         if follows and leans(text) and isinstance(turn.reply, HandOver):
             # People get the question it follows too: «а если оставлю тут?» alone tells an
@@ -319,6 +336,15 @@ class Dialogue:
             searched = replace(turn.searched, question=told) if turn.searched else None
             turn = replace(turn, reply=replace(turn.reply, draft=draft), searched=searched)
         return turn
+
+    @staticmethod
+    def _details(text: str, alone: Ranking, decision: Decision) -> bool:
+        """Whether ``text``, typed when asked what exactly does not work, says what (to be read
+        with the trouble it details) rather than being a question or a complaint of its own:
+        «как оплатить штраф?» that an article answers, «не могу войти в приложение»."""
+        if tells_trouble(alone):
+            return False
+        return not (looks_like_question(text) and isinstance(decision, Answer))
 
     def _in_context(
         self,

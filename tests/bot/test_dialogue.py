@@ -1109,7 +1109,98 @@ def test_trouble_told_with_no_object_is_asked_about_not_guessed(
     # The words matched an article's title word for word («Не получается завершить аренду»).
     search = FakeSearch(ANSWER, Ranking(analysis, HITS))
     turn = dialogue.message(Conversation(), analysis.text, search)
-    assert turn == Turn(Conversation(), Invite(trouble=True))  # what exactly does not work?
+    # What exactly does not work? The answer is read with what was told.
+    waiting = Conversation(question=analysis.text, stage=Stage.DETAIL)
+    assert turn == Turn(waiting, Invite(trouble=True))
+
+
+class DetailSearch:
+    """A search of trouble and its detail: a ranking and a decision per question."""
+
+    def __init__(self, **found: tuple[tuple[str, ...], tuple[Hit, ...], Decision]) -> None:
+        self.found = {q.replace("_", " "): f for q, f in found.items()}
+        self.questions: list[str] = []
+
+    def __call__(self, question: str) -> tuple[Ranking, Decision]:
+        self.questions.append(question)
+        terms, hits, decision = self.found.get(question, ((), (), ESCALATE))
+        return Ranking(Analysis(question, terms), hits), decision
+
+
+TROUBLE = (("не", "получаться"), HITS, ANSWER)
+HOW_TO_END = (("завершить", "аренда"), HITS, ANSWER)  # alone: «Как завершить аренду»
+CANNOT_END = Answer(hit=HITS[1], confidence=0.9)
+TOLD = "не получается. завершить аренду"
+
+
+def _asked_what_exactly(dialogue: Dialogue, search: DetailSearch) -> Conversation:
+    conversation, reply = dialogue.message(Conversation(), "не получается", search)
+    assert reply == Invite(trouble=True) and conversation.stage is Stage.DETAIL
+    return conversation
+
+
+def test_a_detail_of_trouble_is_searched_with_the_trouble_it_details(dialogue: Dialogue) -> None:
+    search = DetailSearch(
+        не_получается=TROUBLE,
+        завершить_аренду=HOW_TO_END,
+        **{TOLD: (("не", "получаться", "завершить", "аренда"), HITS, CANNOT_END)},
+    )
+    conversation = _asked_what_exactly(dialogue, search)
+    turn = dialogue.message(conversation, "завершить аренду", search)
+    assert turn.reply == ShowAnswer(CATALOG["cannot-end"], chosen=False)  # not «Как завершить»
+    assert turn.searched is not None and turn.searched.question == TOLD
+
+
+def test_a_detail_keeps_its_own_reading_where_the_trouble_leads_elsewhere(
+    dialogue: Dialogue,
+) -> None:
+    # «забронировать»: with «не получается» the words lead to «Не получается завершить
+    # аренду», which the detail alone does not rank at all.
+    own = (Hit("refund", 0.5), Hit("fines", 0.4))
+    choices = Clarify(hits=own, confidence=0.4)
+    search = DetailSearch(
+        не_получается=TROUBLE,
+        забронировать=(("забронировать",), own, choices),
+        **{"не получается. забронировать": (("не", "забронировать"), HITS, CANNOT_END)},
+    )
+    conversation = _asked_what_exactly(dialogue, search)
+    turn = dialogue.message(conversation, "забронировать", search)
+    assert turn.reply == ShowChoices((CATALOG["refund"], CATALOG["fines"]), retry=False)
+    # People get what the customer told, if it comes to them.
+    assert turn.conversation.question == "не получается. забронировать"
+
+
+@pytest.mark.parametrize(
+    ("text", "terms", "decision"),
+    [("как оплатить штраф?", ("оплатить", "штраф"), Answer(hit=HITS[4], confidence=0.9)),
+     ("не могу войти в приложение", ("не", "войти", "приложение"), ESCALATE)],
+)  # fmt: skip
+def test_a_question_or_a_complaint_of_its_own_after_trouble_is_searched_alone(
+    dialogue: Dialogue, text: str, terms: tuple[str, ...], decision: Decision
+) -> None:
+    search = DetailSearch(не_получается=TROUBLE, **{text: (terms, HITS, decision)})
+    conversation = _asked_what_exactly(dialogue, search)
+    turn = dialogue.message(conversation, text, search)
+    assert search.questions == ["не получается", text]
+    assert turn.searched is not None and turn.searched.question == text
+
+
+def test_asked_what_exactly_a_yes_or_no_is_no_vote_and_a_person_gets_the_trouble(
+    dialogue: Dialogue,
+) -> None:
+    search = DetailSearch(не_получается=TROUBLE)
+    conversation = _asked_what_exactly(dialogue, search)
+    assert dialogue.message(conversation, "не помогло", search).reply == Invite()
+    _, reply = dialogue.message(conversation, "оператор", search)
+    assert isinstance(reply, HandOver) and reply.draft.question == "не получается"
+    _, reply = dialogue.message(conversation, "достали", search)
+    assert isinstance(reply, HandOver) and reply.reason is HandOverReason.ASKED  # none shown
+
+
+def test_a_conversation_waiting_for_a_detail_is_stored_and_read_back() -> None:
+    waiting = Conversation(question="не работает", stage=Stage.DETAIL)
+    assert Conversation.from_dict(waiting.as_dict()) == waiting
+    assert not waiting.showing
 
 
 @pytest.mark.parametrize(

@@ -249,7 +249,9 @@ def test_a_no_to_an_answer_the_words_alone_found_offers_articles_near_in_meaning
 def test_a_time_a_phone_or_trouble_alone_is_no_question_but_a_known_error_code_is(
     faqbot: Run,
 ) -> None:
-    typed = lines("вчера вечером", "+79001234567", "ничего не получается", "E-100")
+    typed = lines(
+        "вчера вечером", "+79001234567", "ничего не получается", "завершить аренду", "E-100"
+    )
     result = faqbot("chat", "--articles", str(DEMO), stdin=typed)
     assert result.code == 0, result.err
     for text in ("вчера вечером", "+79001234567"):
@@ -259,6 +261,8 @@ def test_a_time_a_phone_or_trouble_alone_is_no_question_but_a_known_error_code_i
     reply = result.out.split("> ничего не получается\n", 1)[1]
     assert reply.startswith("Расскажите, пожалуйста, подробнее: что именно не работает")
     assert "«не могу забронировать, пишет доступ ограничен»" in reply.split("\n>", 1)[0]
+    # The detail is read with the trouble: not «Как завершить аренду».
+    assert result.out.split("> завершить аренду\n", 1)[1].startswith("Не получается завершить")
     # The demo's error article lists E-100: a code pasted from the screen is answered.
     assert result.out.split("> E-100\n", 1)[1].startswith("Ошибки в приложении")
 

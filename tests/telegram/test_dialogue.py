@@ -342,3 +342,16 @@ async def test_a_message_with_no_question_gets_a_hint_and_no_attempt_or_ticket(
     reply = await anna.say(text)
     assert reply["text"].startswith(opening) and names in reply["text"]
     assert await rows(database, Attempt) == [] and await rows(database, Ticket) == []
+
+
+async def test_asked_what_exactly_does_not_work_the_detail_is_read_with_the_trouble(
+    bot: App, anna: Chat, database: ScratchDatabase
+) -> None:
+    hint = await anna.say("не получается")
+    assert hint["text"].startswith("Расскажите, пожалуйста, подробнее")
+    # Alone, «завершить аренду» is «Как завершить аренду»; the state kept between the two
+    # messages reads it as what does not work.
+    answer = await anna.say("завершить аренду")
+    assert answer["text"].startswith("Не получается завершить аренду\n\n")
+    [attempt] = await rows(database, Attempt)
+    assert attempt.query_text == "не получается. завершить аренду"

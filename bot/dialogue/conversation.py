@@ -97,7 +97,7 @@ class Conversation:
     def lists(self, article_id: str) -> bool:
         """Whether ``article_id`` is on the numbered list shown last (a list of choices, or the
         related articles beside an answer)."""
-        return self.stage in (Stage.CHOICE, Stage.FEEDBACK) and article_id in self.choices
+        return self.showing and article_id in self.choices
 
 
 @dataclass(frozen=True)

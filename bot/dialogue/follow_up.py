@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.dialogue.conversation import Conversation, Stage
+from bot.dialogue.conversation import Conversation
 from bot.dialogue.words import looks_like_question
 from bot.policy import Answer, Clarify, Decision
 from nlp.documents import Ranking
@@ -38,8 +38,7 @@ def follows_up(conversation: Conversation, text: str) -> bool:
     Statements are not: tried on the demo, «хочу работать у вас» under «Как завершить
     аренду» was answered in context with «Не получается завершить аренду».
     """
-    shown = conversation.stage in (Stage.FEEDBACK, Stage.CHOICE)
-    if not shown or not conversation.question:
+    if not conversation.showing or not conversation.question:
         return False
     return looks_like_question(text) or leans(text)
 

@@ -413,7 +413,7 @@ class Dialogue:
 
         :raises ValueError: no list is shown, or the number is not on it
         """
-        if not conversation.choices or conversation.stage not in (Stage.CHOICE, Stage.FEEDBACK):
+        if not conversation.choices or not conversation.showing:
             raise ValueError(f"no choices are shown: the conversation is at {conversation.stage}")
         if number == 0:
             return self.hand_over(conversation, HandOverReason.NOT_HELPED)

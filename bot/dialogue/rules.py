@@ -230,7 +230,12 @@ class Dialogue:
             # People have the ticket already: the request goes to them, with its words.
             return Turn(Conversation(), AddToTicket(open_ticket, text.strip()))
         if request is not None:
-            asked = conversation.question or ("" if request.bare else text.strip())
+            # A request that says more («позовите оператора: вчера списали дважды») goes to
+            # people with its words, after the question it follows, if any: the words had
+            # been dropped for that question, and with them what the customer asked about.
+            asked = conversation.question
+            if not request.bare:
+                asked = joined(asked, text)
             return self.hand_over(replace(conversation, question=asked), HandOverReason.ASKED)
         talk = self.small_talk(text)
         remark = None

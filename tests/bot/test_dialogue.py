@@ -443,6 +443,17 @@ def test_a_request_with_a_question_puts_the_words_on_the_ticket(dialogue: Dialog
     assert isinstance(reply, HandOver) and reply.draft.question == text
 
 
+def test_a_request_that_says_more_after_a_question_puts_both_on_the_ticket(
+    dialogue: Dialogue,
+) -> None:
+    conversation, _ = ask(dialogue, ANSWER)
+    text = "Позовите оператора: вчера списали деньги дважды"
+    _, reply = dialogue.message(conversation, text, FakeSearch(ESCALATE))
+    assert isinstance(reply, HandOver) and reply.reason is HandOverReason.ASKED
+    assert reply.draft.question == f"как завершить поездку. {text}"
+    assert reply.draft.when_happened == "вчера" and reply.draft.tried == ("Как завершить аренду",)
+
+
 def test_a_blank_message_is_the_callers_business(dialogue: Dialogue) -> None:
     with pytest.raises(ValueError, match="blank"):
         dialogue.message(Conversation(), "  ", FakeSearch(ANSWER))

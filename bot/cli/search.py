@@ -179,7 +179,7 @@ def _batch(index: Index, lines: Any, top: int, *, as_json: bool) -> None:
 
 
 def _explain(index: Index, question: str, top: int) -> None:
-    from bot.dialogue import asks_nothing, small_talk_once_read
+    from bot.dialogue import asks_nothing, small_talk_once_read, tells_trouble
     from bot.dialogue.human_request import HumanRequestDetector
     from bot.policy import Answer, Clarify
     from nlp.small_talk import detect as detect_small_talk
@@ -204,6 +204,8 @@ def _explain(index: Index, question: str, top: int) -> None:
 
         decision = Escalate(confidence=1.0)
         click.echo("Asked for   a person: escalated whatever the articles say")
+    elif asks_nothing(ranking) and tells_trouble(ranking):
+        click.echo("No question in it: the bot asks what exactly does not work, whatever matched")
     elif asks_nothing(ranking):
         click.echo("No question in it: the bot asks to put one in words, whatever matched")
     analysis = ranking.analysis

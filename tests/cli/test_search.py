@@ -166,6 +166,14 @@ def test_a_message_with_no_question_says_so_beside_the_engines_decision(
     assert (found[3]["decision"], found[3]["small_talk"]) == ("small_talk", "okay")
 
 
+def test_trouble_with_no_object_says_the_bot_asks_what_exactly(faqbot: Run, kb: Path) -> None:
+    result = faqbot("search", "ничего не работает", "--articles", str(kb))
+    assert result.code == 0, result.err
+    assert result.out.startswith(
+        "No question in it: the bot asks what exactly does not work, whatever matched\n"
+    )
+
+
 def test_a_torn_answer_lists_the_articles_shown_beside_it(faqbot: Run) -> None:
     # «бонусы»: the points programme, most likely; inviting a friend for a bonus, maybe.
     result = faqbot("search", "бонусы", "--articles", str(DEMO), "--json")

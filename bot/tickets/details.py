@@ -111,7 +111,7 @@ class Details:
 
 
 def details_in(text: str) -> Details:
-    """The order number, error and device a message names, as the customer wrote them.
+    """The order number, error, device and time a message names, as the customer wrote them.
 
     >>> details_in("Вчера заказ №48213 не пришёл, пишет «Ошибка оплаты», iPhone 13")
     Details(order_number='48213', error_text='Ошибка оплаты', device='iPhone 13', when='Вчера')

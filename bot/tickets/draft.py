@@ -41,16 +41,7 @@ class TicketDraft:
         :param question: the customer's text
         :param rejected_articles: titles the bot offered and the customer said did not help
         """
-        found = details_in(question)
-        return cls(
-            question=question,
-            what_happened=question,
-            tried=rejected_articles,
-            when_happened=found.when,
-            error_text=found.error_text,
-            device=found.device,
-            order_number=found.order_number,
-        )
+        return cls(question="", what_happened="", tried=rejected_articles).told(question)
 
     def told(self, text: str) -> TicketDraft:
         """The draft with ``text`` as its question, for a form begun before any (the customer
